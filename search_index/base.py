@@ -1,0 +1,197 @@
+"""The search contract: query and result types and the backend interface.
+
+Every backend (embedded SQLite FTS5, Elasticsearch/OpenSearch) implements SearchBackend and passes
+tests/search_contract/. The rules both must follow:
+
+- free text: every query term (after stop words are dropped) must match in at least one text
+  field; a term matches through its UK/US spelling forms, its synonyms, its stem, and, when the
+  term matches nothing as typed, through words one edit away (two for 8+ letters);
+- filters: OR within a group, AND across groups; facets are disjunctive;
+- only published AND verified documents are ever returned;
+- relevance ties, name sort and pages are ordered by (sort key, folded name, id), so walking the
+  pages never repeats or skips a hit.
+"""
+
+from __future__ import annotations
+
+import abc
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from search_index.document import FILTER_GROUPS, GROUP_FIELDS, SupplierDocument
+from search_index.errors import InvalidSearchQuery
+
+__all__ = [
+    "FILTER_GROUPS",
+    "GROUP_FIELDS",
+    "MAX_PER_PAGE",
+    "SORTS",
+    "FacetValue",
+    "Hit",
+    "SearchBackend",
+    "SearchQuery",
+    "SearchResult",
+]
+
+SORTS: tuple[str, ...] = ("relevance", "name", "updated")
+MAX_PER_PAGE = 100
+
+
+def _freeze_filters(
+    filters: Mapping[str, Sequence[str] | str] | None,
+) -> dict[str, tuple[str, ...]]:
+    """Validate filters and return them as group -> sorted unique values (empty groups dropped)."""
+    frozen: dict[str, tuple[str, ...]] = {}
+    for group, values in (filters or {}).items():
+        if group not in FILTER_GROUPS:
+            raise InvalidSearchQuery(f"unknown filter group {group!r}")
+        if isinstance(values, str):
+            values = [values]
+        cleaned = tuple(sorted({str(v).strip() for v in values if str(v).strip()}))
+        if group == "verified":
+            cleaned = tuple(v.lower() for v in cleaned)
+            if any(v not in ("true", "false") for v in cleaned):
+                raise InvalidSearchQuery("verified filter values are 'true' or 'false'")
+        if cleaned:
+            frozen[group] = cleaned
+    return frozen
+
+
+@dataclass(frozen=True)
+class SearchQuery:
+    """One search request. Validated on construction; filters are normalised to sorted tuples."""
+
+    text: str = ""
+    filters: Mapping[str, Sequence[str]] = field(default_factory=dict)
+    sort: str = "relevance"
+    page: int = 1
+    per_page: int = 20
+
+    def __post_init__(self) -> None:
+        """Reject what the contract does not allow and normalise the filters."""
+        if self.sort not in SORTS:
+            raise InvalidSearchQuery(f"sort must be one of {', '.join(SORTS)}")
+        if not isinstance(self.page, int) or self.page < 1:
+            raise InvalidSearchQuery("page must be a whole number from 1")
+        if not isinstance(self.per_page, int) or not 1 <= self.per_page <= MAX_PER_PAGE:
+            raise InvalidSearchQuery(f"per_page must be between 1 and {MAX_PER_PAGE}")
+        object.__setattr__(self, "text", (self.text or "").strip())
+        object.__setattr__(self, "filters", _freeze_filters(self.filters))
+
+    @property
+    def offset(self) -> int:
+        """Index of the first hit of this page in the full ordered result."""
+        return (self.page - 1) * self.per_page
+
+    def filters_except(self, group: str) -> dict[str, tuple[str, ...]]:
+        """The filters of every group but one: what that group's disjunctive facet counts apply."""
+        return {g: v for g, v in self.filters.items() if g != group}
+
+
+@dataclass
+class Hit:
+    """One company in a result page; highlight is safe HTML (escaped text plus <mark> tags)."""
+
+    id: int
+    slug: str
+    name: str
+    summary: str
+    highlight: str
+    industries: list[str]
+    region: str | None
+    countries: list[str]
+    verified: bool
+    updated_at: str
+    score: float | None
+
+
+@dataclass
+class FacetValue:
+    """A filter value and how many results selecting it (alone in its group) would give."""
+
+    value: str
+    count: int
+
+
+@dataclass
+class SearchResult:
+    """A page of hits, the total, facet counts for every group, and a "did you mean" text."""
+
+    total: int
+    page: int
+    per_page: int
+    hits: list[Hit]
+    facets: dict[str, list[FacetValue]]
+    suggestion: str | None = None
+
+    @property
+    def pages(self) -> int:
+        """Number of pages the total fills (at least 1)."""
+        return max(1, -(-self.total // self.per_page))
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict (for the API and the benchmark)."""
+        return {
+            "total": self.total,
+            "page": self.page,
+            "per_page": self.per_page,
+            "pages": self.pages,
+            "hits": [vars(h).copy() for h in self.hits],
+            "facets": {g: [vars(v).copy() for v in vs] for g, vs in self.facets.items()},
+            "suggestion": self.suggestion,
+        }
+
+
+def sort_facet_values(counts: Mapping[str, int]) -> list[FacetValue]:
+    """Facet values with a positive count, by count descending then value."""
+    return [
+        FacetValue(value, count)
+        for value, count in sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+        if count > 0
+    ]
+
+
+class SearchBackend(abc.ABC):
+    """A search engine holding SupplierDocuments. All methods raise SearchUnavailable when the
+    engine cannot answer."""
+
+    name: str = ""
+
+    @abc.abstractmethod
+    def ensure_ready(self) -> None:
+        """Create the index (tables, alias) when missing; safe to call repeatedly."""
+
+    @abc.abstractmethod
+    def index_documents(self, docs: Iterable[SupplierDocument]) -> int:
+        """Upsert documents; non-publishable ones are deleted instead. Returns docs read."""
+
+    @abc.abstractmethod
+    def delete_documents(self, ids: Iterable[int]) -> int:
+        """Remove documents by id (missing ids are fine). Returns how many ids were given."""
+
+    @abc.abstractmethod
+    def search(self, query: SearchQuery) -> SearchResult:
+        """Run a query: text, filters, facets, sort, one page, highlight, suggestion."""
+
+    @abc.abstractmethod
+    def suggest(self, prefix: str, limit: int = 8) -> list[str]:
+        """Company-name completions for a prefix (case- and accent-insensitive), alphabetical."""
+
+    @abc.abstractmethod
+    def reindex(self, docs: Iterable[SupplierDocument]) -> str:
+        """Build a fresh index from docs and swap it in atomically; return the new index name.
+
+        Searches keep answering, with the old index until the swap and the new one after."""
+
+    @abc.abstractmethod
+    def count(self) -> int:
+        """Number of documents in the live index."""
+
+    @abc.abstractmethod
+    def health(self) -> dict:
+        """{"ok": bool, "backend": name, "detail": str}; never raises."""
+
+    @abc.abstractmethod
+    def clear(self) -> None:
+        """Drop every index/table this backend owns (tests and `flask search reindex --clear`)."""
