@@ -1,0 +1,251 @@
+"""Shared fixtures: a real database (SQLite or PostgreSQL), a real SMTP server, a client
+that speaks CSRF like a browser, and factories.
+
+Set TEST_DATABASE_URL to a PostgreSQL URL to run the suite there (CI does both).
+"""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import re
+import socket
+import threading
+import time
+from collections.abc import Iterator
+
+import pytest
+from aiosmtpd.controller import Controller
+from flask.testing import FlaskClient
+from sqlalchemy import create_engine, inspect, text
+
+from tradehub import create_app
+from tradehub.extensions import db as _db
+
+CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"')
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+# --- mail -----------------------------------------------------------------------------------
+
+
+class Mailbox:
+    """Messages a real SMTP server on loopback received during one test."""
+
+    def __init__(self):
+        self.messages: list[email.message.EmailMessage] = []
+        self._lock = threading.Lock()
+
+    def handle(self, envelope) -> None:
+        msg = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        with self._lock:
+            self.messages.append(msg)
+
+    def clear(self) -> None:
+        with self._lock:
+            self.messages.clear()
+
+    def to(self, address: str) -> list[email.message.EmailMessage]:
+        """Messages addressed to `address` (case-insensitive)."""
+        return [m for m in self.messages if address.lower() in m["To"].lower()]
+
+    def wait_for(self, address: str, count: int = 1, timeout: float = 5.0):
+        """Wait until `count` messages reached `address`; return them."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            found = self.to(address)
+            if len(found) >= count:
+                return found
+            time.sleep(0.02)
+        raise AssertionError(f"expected {count} email(s) to {address}, got {len(self.to(address))}")
+
+    @staticmethod
+    def body(msg) -> str:
+        return msg.get_body(preferencelist=("plain",)).get_content()
+
+    def links(self, msg) -> list[str]:
+        return re.findall(r"https?://\S+", self.body(msg))
+
+
+class _Handler:
+    def __init__(self, mailbox: Mailbox):
+        self.mailbox = mailbox
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
+        self.mailbox.handle(envelope)
+        return "250 Message accepted for delivery"
+
+
+@pytest.fixture(scope="session")
+def smtp_server():
+    """A real SMTP server (aiosmtpd) on a loopback port for the whole run."""
+    mailbox = Mailbox()
+    controller = Controller(_Handler(mailbox), hostname="127.0.0.1", port=free_port())
+    controller.start()
+    yield controller, mailbox
+    controller.stop()
+
+
+@pytest.fixture
+def mailbox(smtp_server) -> Mailbox:
+    """The messages delivered during this test."""
+    _, box = smtp_server
+    box.clear()
+    return box
+
+
+# --- database & app ------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory) -> str:
+    """The test database, migrated once: PostgreSQL when TEST_DATABASE_URL is set."""
+    import os
+
+    url = os.environ.get("TEST_DATABASE_URL")
+    if not url:
+        url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+    app = create_app({"SQLALCHEMY_DATABASE_URI": _normalise(url), "SECRET_KEY": "migrations"})
+    with app.app_context():
+        from flask_migrate import upgrade
+
+        _db.drop_all()
+        with _db.engine.begin() as conn:
+            conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
+        upgrade()
+    return _normalise(url)
+
+
+def _normalise(url: str) -> str:
+    from tradehub.config import _database_url
+
+    return _database_url(url)
+
+
+def _clean_tables(url: str) -> None:
+    engine = create_engine(url)
+    try:
+        tables = [t for t in reversed(_db.metadata.sorted_tables) if t.name != "alembic_version"]
+        existing = set(inspect(engine).get_table_names())
+        with engine.begin() as conn:
+            if engine.dialect.name == "postgresql":
+                names = ", ".join(f'"{t.name}"' for t in tables if t.name in existing)
+                if names:
+                    conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+            else:
+                for table in tables:
+                    if table.name in existing:
+                        conn.execute(table.delete())
+    finally:
+        engine.dispose()
+
+
+class CSRFClient(FlaskClient):
+    """A test client that sends the CSRF token a browser would have from the form page."""
+
+    _csrf: str | None = None
+
+    def csrf_token(self, refresh: bool = False) -> str:
+        if self._csrf is None or refresh:
+            page = self.get("/account/sign-in").get_data(as_text=True)
+            if "csrf_token" not in page:  # signed in: any form page carries the token
+                page = self.get("/account/password").get_data(as_text=True)
+            match = CSRF_RE.search(page)
+            assert match, "no CSRF token found on the form page"
+            self._csrf = match.group(1) or match.group(2)
+        return self._csrf
+
+    def post_form(self, url: str, data: dict | None = None, **kwargs):
+        """POST like a browser submitting our form: with the CSRF token."""
+        data = dict(data or {})
+        data.setdefault("csrf_token", self.csrf_token())
+        return self.post(url, data=data, **kwargs)
+
+
+@pytest.fixture
+def app_config(tmp_path, smtp_server, database_url) -> dict:
+    """Settings for one test's app; tests may change them before `app` is built."""
+    controller, _ = smtp_server
+    return {
+        "TRADEHUB_ENV": "testing",
+        "SECRET_KEY": "test-secret-key-not-for-production",
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "MAIL_SERVER": "127.0.0.1",
+        "MAIL_PORT": controller.port,
+        "SEARCH_BACKEND": "embedded",
+        "SEARCH_EMBEDDED_PATH": str(tmp_path / "search.sqlite3"),
+        "SERVER_NAME": None,
+    }
+
+
+@pytest.fixture
+def app(app_config, database_url) -> Iterator:
+    """A fresh app per test on the migrated database; every row is removed afterwards."""
+    application = create_app(app_config)
+    application.test_client_class = CSRFClient
+    with application.app_context():
+        yield application
+        _db.session.remove()
+    _clean_tables(database_url)
+
+
+@pytest.fixture
+def db(app):
+    """The SQLAlchemy handle, inside the test's app context."""
+    return _db
+
+
+@pytest.fixture
+def client(app) -> CSRFClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+# --- users ---------------------------------------------------------------------------------
+
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture
+def make_user(db):
+    """Create a confirmed user with the shared test password."""
+    from tests.factories import UserFactory
+
+    def make(**kwargs):
+        user = UserFactory(**kwargs)
+        db.session.commit()
+        return user
+
+    return make
+
+
+def sign_in(client: CSRFClient, user_or_email, password: str = PASSWORD):
+    """Sign in through the real form; returns the response."""
+    address = getattr(user_or_email, "email", user_or_email)
+    response = client.post_form("/account/sign-in", {"email": address, "password": password})
+    assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+    return response
+
+
+@pytest.fixture
+def signed_in(client, make_user):
+    """A client signed in as a new user of the given role: `signed_in("staff")`."""
+
+    def _sign_in(role: str = "exporter", **kwargs):
+        from tradehub.accounts.models import Role
+
+        user = make_user(role=Role(role), **kwargs)
+        sign_in(client, user)
+        return user
+
+    return _sign_in

@@ -1,0 +1,7 @@
+"""Accounts: registration, email confirmation, sign-in, password reset, roles."""
+
+from flask import Blueprint
+
+bp = Blueprint("accounts", __name__, url_prefix="/account")
+
+from tradehub.accounts import views  # noqa: E402,F401  (routes attach to bp)

@@ -1,0 +1,146 @@
+"""Account forms; every field is validated here and errors show next to it."""
+
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovPasswordInput,
+    GovRadioInput,
+    GovSubmitInput,
+    GovTextInput,
+)
+from wtforms import EmailField, PasswordField, RadioField, StringField, SubmitField
+from wtforms.validators import Email, EqualTo, InputRequired, Length, ValidationError
+
+PASSWORD_MIN = 10
+PASSWORD_MAX = 128
+COMMON_PASSWORDS = frozenset(
+    {"password", "password1", "password123", "1234567890", "qwertyuiop", "letmein123",
+     "iloveyou12", "welcome123", "tradehub123", "administrator", "passw0rd123"}
+)
+
+
+def strong_password(form, field) -> None:
+    """Long enough, not a well-known password, not the email address."""
+    value = field.data or ""
+    if value.lower() in COMMON_PASSWORDS:
+        raise ValidationError("Choose a password that is harder to guess.")
+    email = getattr(form, "email", None)
+    if email is not None and email.data and value.lower() == email.data.strip().lower():
+        raise ValidationError("Your password must not be your email address.")
+    if len(set(value)) < 4:
+        raise ValidationError("Choose a password with more different characters.")
+
+
+def _email_field(label: str = "Email address") -> EmailField:
+    return EmailField(
+        label,
+        widget=GovTextInput(),
+        validators=[
+            InputRequired("Enter your email address"),
+            Length(max=320, message="Email address must be 320 characters or fewer"),
+            Email("Enter an email address in the correct format, like name@example.com",
+                  check_deliverability=False),
+        ],
+        render_kw={"autocomplete": "email", "spellcheck": "false"},
+    )
+
+
+def _new_password_field(label: str = "Create a password") -> PasswordField:
+    return PasswordField(
+        label,
+        widget=GovPasswordInput(),
+        description=f"Must be at least {PASSWORD_MIN} characters",
+        validators=[
+            InputRequired("Enter a password"),
+            Length(min=PASSWORD_MIN, max=PASSWORD_MAX,
+                   message=f"Password must be between {PASSWORD_MIN} and {PASSWORD_MAX} characters"),
+            strong_password,
+        ],
+        render_kw={"autocomplete": "new-password"},
+    )
+
+
+class RegisterForm(FlaskForm):
+    """Create an exporter or buyer account."""
+
+    full_name = StringField(
+        "Full name",
+        widget=GovTextInput(),
+        validators=[InputRequired("Enter your full name"),
+                    Length(max=200, message="Full name must be 200 characters or fewer")],
+        render_kw={"autocomplete": "name"},
+    )
+    email = _email_field()
+    role = RadioField(
+        "What do you want to do?",
+        widget=GovRadioInput(),
+        choices=[("exporter", "Sell overseas: I am a UK business"),
+                 ("buyer", "Buy from UK suppliers: I am an overseas buyer")],
+        validators=[InputRequired("Select whether you are a UK business or an overseas buyer")],
+    )
+    password = _new_password_field()
+    confirm = PasswordField(
+        "Confirm password",
+        widget=GovPasswordInput(),
+        validators=[InputRequired("Confirm your password"),
+                    EqualTo("password", "Passwords must match")],
+        render_kw={"autocomplete": "new-password"},
+    )
+    submit = SubmitField("Create account", widget=GovSubmitInput())
+
+
+class SignInForm(FlaskForm):
+    """Sign in with email and password."""
+
+    email = _email_field()
+    password = PasswordField(
+        "Password",
+        widget=GovPasswordInput(),
+        validators=[InputRequired("Enter your password"), Length(max=PASSWORD_MAX)],
+        render_kw={"autocomplete": "current-password"},
+    )
+    submit = SubmitField("Sign in", widget=GovSubmitInput())
+
+
+class ForgotPasswordForm(FlaskForm):
+    """Ask for a password reset link."""
+
+    email = _email_field()
+    submit = SubmitField("Send reset link", widget=GovSubmitInput())
+
+
+class ResetPasswordForm(FlaskForm):
+    """Choose a new password from an emailed link."""
+
+    password = _new_password_field("New password")
+    confirm = PasswordField(
+        "Confirm new password",
+        widget=GovPasswordInput(),
+        validators=[InputRequired("Confirm your new password"),
+                    EqualTo("password", "Passwords must match")],
+        render_kw={"autocomplete": "new-password"},
+    )
+    submit = SubmitField("Save new password", widget=GovSubmitInput())
+
+
+class ChangePasswordForm(ResetPasswordForm):
+    """Change password while signed in."""
+
+    current_password = PasswordField(
+        "Current password",
+        widget=GovPasswordInput(),
+        validators=[InputRequired("Enter your current password")],
+        render_kw={"autocomplete": "current-password"},
+    )
+    submit = SubmitField("Change password", widget=GovSubmitInput())
+
+
+class ResendConfirmationForm(FlaskForm):
+    """A button only: CSRF-protected POST to resend the link."""
+
+    submit = SubmitField("Send the link again", widget=GovSubmitInput())
+
+
+class SignOutForm(FlaskForm):
+    """Signing out changes state, so it is a CSRF-protected POST."""
+
+    submit = SubmitField("Sign out")

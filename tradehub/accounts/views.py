@@ -1,0 +1,165 @@
+"""Account pages: thin views that validate with a form, call one service, commit once."""
+
+from __future__ import annotations
+
+import hashlib
+
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+
+from tradehub.accounts import bp, services
+from tradehub.accounts.forms import (
+    ChangePasswordForm,
+    ForgotPasswordForm,
+    RegisterForm,
+    ResendConfirmationForm,
+    ResetPasswordForm,
+    SignInForm,
+)
+from tradehub.accounts.models import Role
+from tradehub.accounts.tokens import InvalidToken
+from tradehub.errors import ValidationFailed
+from tradehub.extensions import db, limiter
+from tradehub.security import safe_next
+
+
+def _login_limit() -> str:
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+def _account_key() -> str:
+    # Per-account limit keyed by the address typed, known or not, so it reveals nothing.
+    email = services.normalise_email(request.form.get("email", ""))
+    return "signin-account:" + hashlib.sha256(email.encode()).hexdigest()
+
+
+def _sign_in_failed(response) -> bool:
+    # Only failed attempts count against the account: a success redirects.
+    return response.status_code != 302
+
+
+@bp.route("/register", methods=["GET", "POST"])
+def register():
+    """Create an exporter or buyer account."""
+    if current_user.is_authenticated:
+        return redirect(url_for("accounts.dashboard"))
+    form = RegisterForm()
+    if form.validate_on_submit():
+        services.register_user(form.email.data, form.password.data, form.full_name.data,
+                               Role(form.role.data))
+        db.session.commit()
+        return redirect(url_for("accounts.check_email"))
+    return render_template("accounts/register.html", form=form)
+
+
+@bp.route("/register/check-email")
+def check_email():
+    """The same page whether or not the address already had an account."""
+    return render_template("accounts/check_email.html")
+
+
+@bp.route("/confirm/<token>")
+def confirm_email(token: str):
+    """Follow the emailed link to confirm an address."""
+    try:
+        user = services.confirm_email(token)
+    except InvalidToken as exc:
+        return render_template("accounts/link_problem.html", message=str(exc)), 400
+    db.session.commit()
+    flash("Your email address is confirmed.", "success")
+    if current_user.is_authenticated and current_user.id == user.id:
+        return redirect(url_for("accounts.dashboard"))
+    return redirect(url_for("accounts.sign_in"))
+
+
+@bp.route("/confirm/resend", methods=["POST"])
+@login_required
+def resend_confirmation():
+    """Send the confirmation link again."""
+    form = ResendConfirmationForm()
+    if form.validate_on_submit():
+        services.resend_confirmation(current_user)
+        db.session.commit()
+        flash("We have sent you a new confirmation link.", "success")
+    return redirect(url_for("accounts.dashboard"))
+
+
+@bp.route("/sign-in", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+@limiter.limit(_login_limit, methods=["POST"], key_func=_account_key,
+               deduct_when=_sign_in_failed)
+def sign_in():
+    """Sign in; the same message for an unknown address and a wrong password."""
+    if current_user.is_authenticated:
+        return redirect(safe_next("accounts.dashboard"))
+    form = SignInForm()
+    if form.validate_on_submit():
+        user = services.authenticate(form.email.data, form.password.data)
+        if user is not None:
+            db.session.commit()
+            login_user(user)
+            return redirect(safe_next("accounts.dashboard"))
+        form.email.errors.append("Enter a correct email address and password")
+    return render_template("accounts/sign_in.html", form=form)
+
+
+@bp.route("/sign-out", methods=["POST"])
+def sign_out():
+    """Sign out (POST with CSRF, so another site cannot sign you out)."""
+    logout_user()
+    flash("You have signed out.", "success")
+    return redirect(url_for("main.home"))
+
+
+@bp.route("/forgot-password", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+def forgot_password():
+    """Ask for a reset link; the reply is the same for any address."""
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        services.request_password_reset(form.email.data)
+        db.session.commit()
+        return render_template("accounts/reset_sent.html", email=form.email.data)
+    return render_template("accounts/forgot_password.html", form=form)
+
+
+@bp.route("/reset-password/<token>", methods=["GET", "POST"])
+def reset_password(token: str):
+    """Choose a new password through an emailed link that expires."""
+    try:
+        services.user_for_reset_token(token)
+    except InvalidToken as exc:
+        return render_template("accounts/link_problem.html", message=str(exc)), 400
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        services.reset_password(token, form.password.data)
+        db.session.commit()
+        logout_user()
+        flash("Your password has been changed. Sign in with your new password.", "success")
+        return redirect(url_for("accounts.sign_in"))
+    return render_template("accounts/reset_password.html", form=form)
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    """Change the password of the signed-in user."""
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            services.change_password(current_user, form.current_password.data, form.password.data)
+        except ValidationFailed as exc:
+            getattr(form, exc.field).errors.append(str(exc))
+        else:
+            db.session.commit()
+            login_user(current_user._get_current_object())  # the session id includes the password fingerprint
+            flash("Your password has been changed.", "success")
+            return redirect(url_for("accounts.dashboard"))
+    return render_template("accounts/change_password.html", form=form)
+
+
+@bp.route("/")
+@login_required
+def dashboard():
+    """Your account: what you can do next, by role."""
+    return render_template("accounts/dashboard.html", resend_form=ResendConfirmationForm())

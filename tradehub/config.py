@@ -1,0 +1,180 @@
+"""Settings, read once from the environment (and a `.env` file in development).
+
+Every setting the application uses is named here; nothing else reads `os.environ`.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+
+from tradehub.errors import ConfigurationError
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+INSTANCE_DIR = BASE_DIR / "instance"
+
+
+def _bool(value: str | None, default: bool = False) -> bool:
+    if value is None or value == "":
+        return default
+    lowered = value.strip().lower()
+    if lowered in {"1", "true", "yes", "on"}:
+        return True
+    if lowered in {"0", "false", "no", "off"}:
+        return False
+    raise ConfigurationError(f"Expected a true/false value, got {value!r}")
+
+
+def _int(value: str | None, default: int) -> int:
+    if value is None or value == "":
+        return default
+    try:
+        return int(value)
+    except ValueError as exc:
+        raise ConfigurationError(f"Expected a whole number, got {value!r}") from exc
+
+
+def _float(value: str | None, default: float) -> float:
+    if value is None or value == "":
+        return default
+    try:
+        return float(value)
+    except ValueError as exc:
+        raise ConfigurationError(f"Expected a number, got {value!r}") from exc
+
+
+def _database_url(url: str | None) -> str:
+    """Default to SQLite in instance/; accept Heroku-style postgres:// and use psycopg 3."""
+    if not url:
+        return f"sqlite:///{INSTANCE_DIR / 'tradehub.db'}"
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url[len("postgres://") :]
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://") :]
+    return url
+
+
+class Config:
+    """Base settings shared by every environment."""
+
+    ENV_NAME = "base"
+    TESTING = False
+    DEBUG = False
+    REQUIRE_SECRET_KEY = False
+
+    def __init__(self, environ: Mapping[str, str] | None = None):
+        env = os.environ if environ is None else environ
+        self.SECRET_KEY = env.get("SECRET_KEY") or None
+        self.SQLALCHEMY_DATABASE_URI = _database_url(env.get("DATABASE_URL"))
+        self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+        self.SEARCH_BACKEND = env.get("SEARCH_BACKEND", "embedded")
+        self.SEARCH_EMBEDDED_PATH = env.get(
+            "SEARCH_EMBEDDED_PATH", str(INSTANCE_DIR / "search.sqlite3")
+        )
+        self.ELASTICSEARCH_URL = env.get("ELASTICSEARCH_URL", "http://127.0.0.1:9200")
+        self.SEARCH_INDEX_PREFIX = env.get("SEARCH_INDEX_PREFIX", "tradehub")
+        self.SEARCH_TIMEOUT = _float(env.get("SEARCH_TIMEOUT"), 5.0)
+        # Mail: with no MAIL_SERVER the outbox logs messages instead of sending them.
+        self.MAIL_SERVER = env.get("MAIL_SERVER") or None
+        self.MAIL_PORT = _int(env.get("MAIL_PORT"), 25)
+        self.MAIL_USE_TLS = _bool(env.get("MAIL_USE_TLS"), False)
+        self.MAIL_USERNAME = env.get("MAIL_USERNAME") or None
+        self.MAIL_PASSWORD = env.get("MAIL_PASSWORD") or None
+        self.MAIL_DEFAULT_SENDER = env.get("MAIL_DEFAULT_SENDER", "TradeHub <noreply@tradehub.test>")
+        self.MAIL_TIMEOUT = _float(env.get("MAIL_TIMEOUT"), 10.0)
+        self.COMPANIES_HOUSE_API_URL = env.get(
+            "COMPANIES_HOUSE_API_URL", "https://api.company-information.service.gov.uk"
+        )
+        self.COMPANIES_HOUSE_API_KEY = env.get("COMPANIES_HOUSE_API_KEY", "")
+        self.COMPANIES_HOUSE_TIMEOUT = _float(env.get("COMPANIES_HOUSE_TIMEOUT"), 5.0)
+        self.RATELIMIT_STORAGE_URI = env.get("RATELIMIT_STORAGE_URI", "memory://")
+        self.RATELIMIT_ENABLED = _bool(env.get("RATELIMIT_ENABLED"), True)
+        self.RATELIMIT_HEADERS_ENABLED = True
+        self.LOGIN_RATE_LIMIT = env.get("LOGIN_RATE_LIMIT", "10 per minute;50 per hour")
+        self.LOGIN_ACCOUNT_MAX_FAILURES = _int(env.get("LOGIN_ACCOUNT_MAX_FAILURES"), 5)
+        self.LOGIN_ACCOUNT_LOCK_MINUTES = _int(env.get("LOGIN_ACCOUNT_LOCK_MINUTES"), 15)
+        self.SERVER_NAME = env.get("SERVER_NAME") or None
+        self.PREFERRED_URL_SCHEME = env.get("PREFERRED_URL_SCHEME", "http")
+        self.EMAIL_TOKEN_MAX_AGE = _int(env.get("EMAIL_TOKEN_MAX_AGE"), 3 * 24 * 3600)
+        self.PASSWORD_RESET_MAX_AGE = _int(env.get("PASSWORD_RESET_MAX_AGE"), 3600)
+        self.MAX_CONTENT_LENGTH = _int(env.get("MAX_CONTENT_LENGTH"), 8 * 1024 * 1024)
+        self.SESSION_COOKIE_HTTPONLY = True
+        self.SESSION_COOKIE_SAMESITE = "Lax"
+        self.SESSION_COOKIE_SECURE = False
+        self.REMEMBER_COOKIE_HTTPONLY = True
+        self.REMEMBER_COOKIE_SAMESITE = "Lax"
+        self.WTF_CSRF_TIME_LIMIT = 3600 * 8
+        self.SQLALCHEMY_RECORD_QUERIES = False
+
+    def validate(self) -> None:
+        """Refuse to run with settings that would be unsafe in this environment."""
+        if self.REQUIRE_SECRET_KEY and not self.SECRET_KEY:
+            raise ConfigurationError(
+                "SECRET_KEY must be set in production: it signs sessions and email tokens."
+            )
+        if self.SEARCH_BACKEND not in {"embedded", "elasticsearch"}:
+            raise ConfigurationError(
+                f"SEARCH_BACKEND must be 'embedded' or 'elasticsearch', not {self.SEARCH_BACKEND!r}"
+            )
+
+    def as_dict(self) -> dict:
+        """Upper-case attributes, the form Flask's config takes."""
+        names = {n for n in dir(type(self)) if n.isupper()} | {n for n in vars(self) if n.isupper()}
+        return {name: getattr(self, name) for name in names}
+
+
+class DevelopmentConfig(Config):
+    """Local development: debug on; a per-process random key when none is given."""
+
+    ENV_NAME = "development"
+    DEBUG = True
+
+    def __init__(self, environ: Mapping[str, str] | None = None):
+        super().__init__(environ)
+        if not self.SECRET_KEY:
+            # Random per start: sessions end on restart, and no literal secret lives in code.
+            self.SECRET_KEY = os.urandom(32).hex()
+
+
+class TestingConfig(DevelopmentConfig):
+    """Tests: no debug toolbar noise, fast password hashing stays the real KDF."""
+
+    ENV_NAME = "testing"
+    TESTING = True
+    DEBUG = False
+
+
+class ProductionConfig(Config):
+    """Production: a SECRET_KEY is required and cookies are Secure."""
+
+    ENV_NAME = "production"
+    REQUIRE_SECRET_KEY = True
+
+    def __init__(self, environ: Mapping[str, str] | None = None):
+        super().__init__(environ)
+        self.SESSION_COOKIE_SECURE = True
+        self.REMEMBER_COOKIE_SECURE = True
+        self.PREFERRED_URL_SCHEME = "https"
+
+
+CONFIGS: dict[str, type[Config]] = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}
+
+
+def load_config(name: str | None = None, environ: Mapping[str, str] | None = None) -> Config:
+    """Build and validate the settings for `name` (default: TRADEHUB_ENV, else development)."""
+    env = os.environ if environ is None else environ
+    name = name or env.get("TRADEHUB_ENV", "development")
+    try:
+        config_cls = CONFIGS[name]
+    except KeyError as exc:
+        raise ConfigurationError(
+            f"Unknown TRADEHUB_ENV {name!r}; use one of {', '.join(CONFIGS)}"
+        ) from exc
+    config = config_cls(env)
+    config.validate()
+    return config

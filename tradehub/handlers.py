@@ -1,0 +1,73 @@
+"""Error pages: HTML for people, JSON for the API; the 500 handler rolls back."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, jsonify, render_template, request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from tradehub.errors import Conflict, PermissionDenied
+from tradehub.extensions import db
+
+log = logging.getLogger(__name__)
+
+MESSAGES = {
+    400: ("There is a problem with your request", "Check what you entered and try again."),
+    403: ("You do not have permission to see this page",
+          "If you think you should have access, contact the TradeHub team."),
+    404: ("Page not found", "If you typed the web address, check it is correct. "
+          "If you pasted the web address, check you copied the entire address."),
+    405: ("Method not allowed", "This page cannot be used that way."),
+    409: ("Someone else changed this first", "Reload the page to see the latest version, then try again."),
+    413: ("The file is too large", "Choose a smaller file and try again."),
+    429: ("Too many attempts", "You have tried too many times. Wait a few minutes and try again."),
+    500: ("Sorry, there is a problem with the service", "Try again later."),
+    503: ("Sorry, the service is unavailable", "Try again later."),
+}
+
+
+def wants_json() -> bool:
+    """API routes answer errors as JSON."""
+    return request.path.startswith("/api/")
+
+
+def error_response(status: int, detail: str | None = None):
+    """Render the error page (or JSON) for `status`."""
+    title, advice = MESSAGES.get(status, MESSAGES[500])
+    if wants_json():
+        return jsonify({"error": {"status": status, "title": title, "detail": detail or advice}}), status
+    return render_template("errors/error.html", status=status, title=title,
+                           advice=detail or advice), status
+
+
+def register_errorhandlers(app: Flask) -> None:
+    """Attach the handlers for HTTP errors and domain errors."""
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(error: CSRFError):
+        return error_response(400, "Your form has expired or was not sent from this site. "
+                                   "Go back, reload the page and try again.")
+
+    @app.errorhandler(PermissionDenied)
+    def permission_denied(error: PermissionDenied):
+        return error_response(403, str(error) or None)
+
+    @app.errorhandler(Conflict)
+    def conflict(error: Conflict):
+        db.session.rollback()
+        return error_response(409, str(error) or None)
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        if error.code and error.code >= 500:
+            db.session.rollback()
+        detail = error.description if wants_json() and error.code in (400, 404, 409, 422) else None
+        return error_response(error.code or 500, detail)
+
+    @app.errorhandler(Exception)
+    def unexpected_error(error: Exception):
+        db.session.rollback()
+        log.exception("Unhandled error on %s %s", request.method, request.path)
+        return error_response(InternalServerError.code)

@@ -1,0 +1,122 @@
+"""Site-wide pages: home, health check, accessibility and privacy statements, navigation."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import Blueprint, current_app, jsonify, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import text
+
+from tradehub.accounts.models import Role
+from tradehub.extensions import db
+
+bp = Blueprint("main", __name__)
+
+
+@dataclass(frozen=True)
+class NavItem:
+    """One link in the header navigation."""
+
+    href: str
+    text: str
+    active: bool
+
+
+# (endpoint, text, who sees it, url prefix that marks it active). Links to parts of the site
+# that are not installed are left out, so the header never points at a missing page.
+_NAVIGATION = (
+    ("supplier_profiles.find_a_supplier", "Find a Supplier", "all", "/find-a-supplier"),
+    ("marketplaces.landing", "Selling Online Overseas", "all", "/selling-online-overseas"),
+    ("accounts.dashboard", "Your account", "signed_in", "/account"),
+    ("accounts.sign_in", "Sign in", "anonymous", "/account/sign-in"),
+    ("staff.home", "Staff", "staff", "/staff"),
+    ("partner.home", "Partner", "partner", "/partner"),
+)
+
+
+def main_navigation() -> list[NavItem]:
+    """Header links for the current user."""
+    items = []
+    signed_in = current_user.is_authenticated
+    for endpoint, label, audience, prefix in _NAVIGATION:
+        if endpoint not in current_app.view_functions:
+            continue
+        if audience == "signed_in" and not signed_in:
+            continue
+        if audience == "anonymous" and signed_in:
+            continue
+        if audience == "staff" and not (signed_in and current_user.has_role(Role.STAFF)):
+            continue
+        if audience == "partner" and not (signed_in and current_user.has_role(Role.PARTNER)):
+            continue
+        items.append(NavItem(url_for(endpoint), label, request.path.startswith(prefix)))
+    return items
+
+
+def account_links() -> list[NavItem]:
+    """Links on the account page, contributed by feature packages for the current user.
+
+    A package registers a callable `(user) -> [(href, text), ...]` with `register_account_links`.
+    """
+    links = []
+    for provider in current_app.extensions.get("tradehub.account_links", []):
+        links.extend(NavItem(href, text, False) for href, text in provider(current_user))
+    return links
+
+
+def register_account_links(app, provider) -> None:
+    """Add a provider of links for the "Your account" page."""
+    app.extensions.setdefault("tradehub.account_links", []).append(provider)
+
+
+@bp.app_context_processor
+def inject_navigation():
+    return {
+        "main_navigation": main_navigation,
+        "account_links": account_links,
+        "view_functions": current_app.view_functions,
+    }
+
+
+@bp.route("/")
+def home():
+    """What TradeHub offers, to each kind of visitor."""
+    return render_template("main/home.html")
+
+
+@bp.route("/accessibility")
+def accessibility():
+    """Accessibility statement."""
+    return render_template("main/accessibility.html")
+
+
+@bp.route("/privacy")
+def privacy():
+    """What personal data the service keeps and why."""
+    return render_template("main/privacy.html")
+
+
+def check_database() -> tuple[bool, str]:
+    """The database answers a trivial query."""
+    try:
+        db.session.execute(text("SELECT 1"))
+    except Exception as exc:  # any driver error means unhealthy; report it, do not raise
+        db.session.rollback()
+        return False, f"{type(exc).__name__}: {exc}".splitlines()[0][:200]
+    return True, db.engine.dialect.name
+
+
+@bp.route("/healthz")
+def healthz():
+    """JSON status of the database and every registered dependency; 503 if any is down."""
+    checks = {"database": check_database}
+    checks.update(current_app.extensions.get("tradehub.health_checks", {}))
+    report = {}
+    healthy = True
+    for name, check in checks.items():
+        ok, detail = check()
+        report[name] = {"ok": ok, "detail": detail}
+        healthy = healthy and ok
+    body = {"status": "ok" if healthy else "unavailable", "checks": report}
+    return jsonify(body), 200 if healthy else 503

@@ -1,0 +1,50 @@
+"""Who may do what: role checks and ownership rules, in one place.
+
+Whole areas are guarded once with `guard_blueprint`, so a new route in the staff or partner
+area is protected by default. Packages add their ownership rules here as plain functions.
+"""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from flask import Blueprint, abort, redirect, request, url_for
+from flask_login import current_user
+
+from tradehub.accounts.models import Role
+
+
+def _deny_or_sign_in():
+    if not current_user.is_authenticated:
+        return redirect(url_for("accounts.sign_in", next=request.full_path.rstrip("?")))
+    abort(403)
+
+
+def guard_blueprint(blueprint: Blueprint, *roles: Role) -> None:
+    """Require a signed-in user with one of `roles` for every route of `blueprint`."""
+
+    @blueprint.before_request
+    def _check_role():
+        if not current_user.is_authenticated or not current_user.has_role(*roles):
+            return _deny_or_sign_in()
+        return None
+
+
+def role_required(*roles: Role):
+    """Decorator for a single view outside a guarded area."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            if not current_user.is_authenticated or not current_user.has_role(*roles):
+                return _deny_or_sign_in()
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def is_staff(user) -> bool:
+    """Staff and administrators."""
+    return bool(user and user.is_authenticated and user.has_role(Role.STAFF))
