@@ -1,0 +1,163 @@
+"""Index settings, mappings and source documents for the Elasticsearch/OpenSearch backend.
+
+The analyzers come from search_index.analysis (one source of truth with the embedded backend):
+``th_text`` indexes text folded, with UK spellings mapped to one form, stop words (English and
+company suffixes) dropped and Porter-stemmed; ``th_search`` adds the trade synonyms at query time
+(synonym_graph, so multi-word synonyms work); ``th_autocomplete`` indexes edge n-grams of name
+words. This module adds ``th_spell`` (folded surface words, for the "did you mean" suggester).
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Mapping
+from typing import Any
+
+from search_index import analysis
+from search_index.document import case_study_text
+
+# Free-text field of the contract (document.TEXT_FIELDS) -> field in the index.
+INDEX_TEXT_FIELDS: dict[str, str] = {
+    "name": "name",
+    "keywords": "keywords",
+    "products_services": "products_services",
+    "summary": "summary",
+    "case_studies": "case_studies_text",
+    "description": "description",
+}
+
+# Filter group -> keyword/boolean field (the same names as the document's).
+INDEX_GROUP_FIELDS: dict[str, str] = {
+    "industry": "industries",
+    "region": "region",
+    "country": "countries",
+    "language": "languages",
+    "employees": "employees",
+    "verified": "verified",
+}
+
+# Fields highlighted in results, in the order their fragments are preferred.
+# The same order as the embedded backend's snippets.
+HIGHLIGHT_FIELDS: tuple[str, ...] = (
+    "summary",
+    "description",
+    "case_studies_text",
+    "products_services",
+    "keywords",
+)
+
+# Fields a Hit needs; the rest of the source stays on the server.
+HIT_SOURCE_FIELDS: tuple[str, ...] = (
+    "id",
+    "slug",
+    "name",
+    "summary",
+    "industries",
+    "region",
+    "countries",
+    "verified",
+    "updated_at",
+)
+
+SPELL_FIELD = "spell"
+NAME_SORT_FIELD = "name_sort"
+AUTOCOMPLETE_FIELD = "name.autocomplete"
+
+# Per-bucket limit of facet terms aggregations: above every code list we facet on
+# (about 250 countries, 184 languages).
+FACET_SIZE = 500
+
+
+def query_fields() -> list[str]:
+    """multi_match fields with the shared weights ("name^10.0", ...)."""
+    return [
+        f"{INDEX_TEXT_FIELDS[field]}^{weight}" for field, weight in analysis.FIELD_WEIGHTS.items()
+    ]
+
+
+def analysis_settings() -> dict[str, Any]:
+    """The shared analyzers plus the spell-check analyzer (folded words, nothing removed)."""
+    settings = copy.deepcopy(analysis.elasticsearch_analysis())
+    settings["analyzer"]["th_spell"] = {
+        "type": "custom",
+        "tokenizer": "standard",
+        "filter": ["lowercase", "asciifolding"],
+    }
+    return settings
+
+
+def _text(*, highlighted: bool = False) -> dict[str, Any]:
+    """A full-text field: th_text at index time, th_search (with synonyms) at query time."""
+    field: dict[str, Any] = {
+        "type": "text",
+        "analyzer": "th_text",
+        "search_analyzer": "th_search",
+        "copy_to": SPELL_FIELD,
+    }
+    if highlighted:
+        # Offsets in the postings make the unified highlighter fast without re-analysis.
+        field["index_options"] = "offsets"
+    return field
+
+
+def mappings() -> dict[str, Any]:
+    """Explicit, strict mappings: text fields for search, keywords for filters and facets."""
+    name = _text()
+    name["fields"] = {
+        "autocomplete": {
+            "type": "text",
+            "analyzer": "th_autocomplete",
+            "search_analyzer": "th_autocomplete_search",
+        },
+    }
+    return {
+        "dynamic": "strict",
+        "properties": {
+            "id": {"type": "long"},
+            "slug": {"type": "keyword"},
+            "name": name,
+            NAME_SORT_FIELD: {"type": "keyword"},
+            "summary": _text(highlighted=True),
+            "description": _text(highlighted=True),
+            "keywords": _text(highlighted=True),
+            "products_services": _text(highlighted=True),
+            "case_studies_text": _text(highlighted=True),
+            # Kept for display/debugging only; its text is searched through case_studies_text.
+            "case_studies": {"type": "object", "enabled": False},
+            SPELL_FIELD: {"type": "text", "analyzer": "th_spell"},
+            "industries": {"type": "keyword"},
+            "region": {"type": "keyword"},
+            "countries": {"type": "keyword"},
+            "languages": {"type": "keyword"},
+            "employees": {"type": "keyword"},
+            "verified": {"type": "boolean"},
+            "published": {"type": "boolean"},
+            "case_study_count": {"type": "integer"},
+            "updated_at": {"type": "date"},
+        },
+    }
+
+
+def index_body(*, bulk_loading: bool = False) -> dict[str, Any]:
+    """Settings and mappings of a concrete index: one shard, no replicas (see the search spec).
+
+    bulk_loading turns periodic refresh off while a fresh index is filled; reindex turns it
+    back on before the alias moves.
+    """
+    settings: dict[str, Any] = {
+        "number_of_shards": 1,
+        "number_of_replicas": 0,
+        "analysis": analysis_settings(),
+    }
+    if bulk_loading:
+        settings["refresh_interval"] = "-1"
+    return {"settings": {"index": settings}, "mappings": mappings()}
+
+
+def to_source(doc: Mapping[str, Any]) -> dict[str, Any]:
+    """The indexed source of a validated SupplierDocument."""
+    source = {key: doc[key] for key in doc}
+    source[NAME_SORT_FIELD] = analysis.sort_key(doc["name"])
+    # One array entry per case study, so highlight fragments never run across two studies.
+    source["case_studies_text"] = [case_study_text(study) for study in doc["case_studies"]]
+    return source
