@@ -249,3 +249,112 @@ def signed_in(client, make_user):
         return user
 
     return _sign_in
+
+
+# --- live server and real browser -----------------------------------------------------------
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+class LiveServer:
+    """The test's app served by a real threaded WSGI server on 127.0.0.1."""
+
+    def __init__(self, app):
+        from werkzeug.serving import make_server
+
+        self.server = make_server("127.0.0.1", 0, app, threaded=True)
+        self.port = self.server.server_port
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def start(self):
+        self.thread.start()
+        return self
+
+    def stop(self):
+        self.server.shutdown()
+        self.thread.join(timeout=5)
+
+
+@pytest.fixture
+def live_server(app):
+    """Serve this test's app over HTTP; `live_server.url` is its base URL."""
+    server = LiveServer(app).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def _browser():
+    import os
+
+    if not os.path.exists(CHROMIUM):
+        pytest.skip("Debian's chromium is not installed (apt-get install -y chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def browser_page(_browser, live_server):
+    """A fresh headless Chromium page (own cookies) pointed at the live server.
+
+    JavaScript stays on, as most people have it; tests of no-JS behaviour make their own
+    context with `java_script_enabled=False`.
+    """
+    context = _browser.new_context(base_url=live_server.url, viewport={"width": 1200, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def new_browser_page(_browser, live_server):
+    """Make more independent pages (for example staff and exporter side by side)."""
+    contexts = []
+
+    def make(**kwargs):
+        context = _browser.new_context(base_url=live_server.url, **kwargs)
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        return page
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+def axe_violations(page, impacts: tuple[str, ...] = ("serious", "critical")) -> list[dict]:
+    """Run axe-core (shipped inside axe-playwright-python, offline) on the page.
+
+    Returns the violations of the given impacts, each as {id, impact, help, nodes}.
+    """
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    return [
+        {"id": v["id"], "impact": v["impact"], "help": v["help"],
+         "nodes": [n["target"] for n in v["nodes"]]}
+        for v in results.response["violations"]
+        if v.get("impact") in impacts
+    ]
+
+
+@pytest.fixture(name="axe_violations")
+def axe_violations_fixture():
+    """The axe check as a fixture: `assert axe_violations(page) == []`."""
+    return axe_violations

@@ -1,0 +1,47 @@
+"""The shared layout in a real browser: styled, scripts allowed by the CSP, accessible."""
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+
+def test_home_page_renders_styled_without_csp_errors(browser_page, axe_violations):
+    page = browser_page
+    console_errors = []
+    page.on("console", lambda msg: console_errors.append(msg.text) if msg.type == "error" else None)
+    page.goto("/")
+    assert page.locator("h1").inner_text() == "Sell to the world from the UK"
+    # GOV.UK Frontend's stylesheet is applied: the heading uses its bold 48px/32px style.
+    weight = page.eval_on_selector("h1", "el => getComputedStyle(el).fontWeight")
+    assert weight == "700"
+    # The inline bootstrap script ran under the nonce, and GOV.UK Frontend initialised.
+    assert "govuk-frontend-supported" in page.eval_on_selector("body", "el => el.className")
+    assert not [e for e in console_errors if "Content Security Policy" in e]
+    assert axe_violations(page) == []
+
+
+def test_register_form_shows_error_summary_and_keeps_input(browser_page, axe_violations):
+    page = browser_page
+    page.goto("/account/register")
+    page.get_by_label("Full name").fill("Ada Lovelace")
+    page.get_by_label("Email address").fill("not-an-email")
+    page.get_by_role("button", name="Create account").click()
+    summary = page.locator(".govuk-error-summary")
+    assert summary.is_visible()
+    assert "Enter an email address in the correct format" in summary.inner_text()
+    assert page.get_by_label("Full name").input_value() == "Ada Lovelace"
+    assert page.get_by_label("Email address").input_value() == "not-an-email"
+    assert axe_violations(page) == []
+
+
+def test_pages_work_without_javascript(_browser, live_server):
+    context = _browser.new_context(base_url=live_server.url, java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto("/account/sign-in")
+        page.get_by_label("Email address").fill("nobody@example.com")
+        page.get_by_label("Password", exact=True).fill("wrong password here")
+        page.get_by_role("button", name="Sign in").click()
+        assert "Enter a correct email address and password" in page.locator(".govuk-error-summary").inner_text()
+    finally:
+        context.close()
