@@ -1,0 +1,91 @@
+"""Free-text matching: field weights, spelling, stop words, stemming, synonyms, typos, accents."""
+
+from __future__ import annotations
+
+import pytest
+
+from search_index import SearchQuery
+
+
+def hit_ids(backend, text: str, **kwargs) -> list[int]:
+    """Ids of the first page (up to 100 hits) for a text query."""
+    return [h.id for h in backend.search(SearchQuery(text=text, per_page=100, **kwargs)).hits]
+
+
+def test_name_match_ranks_above_description_match(loaded):
+    result = loaded.search(SearchQuery(text="tundra"))
+
+    assert [h.id for h in result.hits] == [4, 5]  # name "Tundra Outfitters", then description
+    assert result.hits[0].score > result.hits[1].score
+
+
+def test_us_spelling_finds_uk_text(loaded):
+    # Company 2 writes "Colourful ... draught"; company 31 too but is unverified.
+    assert hit_ids(loaded, "colorful draft") == [2]
+
+
+def test_uk_spelling_finds_us_text(loaded):
+    assert hit_ids(loaded, "colour printing") == [3]
+
+
+@pytest.mark.parametrize("text", ["acme ltd", "Acme Limited", "ACME PLC", "the acme llp"])
+def test_company_suffix_words_do_not_stop_a_match(loaded, text):
+    assert hit_ids(loaded, text) == [1]
+
+
+def test_stemming_finds_other_forms_of_a_word(loaded):
+    assert hit_ids(loaded, "exporting") == [6]  # the text says "exports"
+    assert hit_ids(loaded, "weaves") == [13, 14, 12]  # "weaving"; ties by name
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("eyewear", [7]),  # spectacles
+        ("glasses", [7]),
+        ("pharma", [8]),  # pharmaceutical
+        ("haulage", [19]),  # freight
+        ("ecommerce", [9]),  # the keyword "online retail" (a multi-word synonym)
+    ],
+)
+def test_trade_synonyms_match_each_other(loaded, text, expected):
+    assert hit_ids(loaded, text) == expected
+
+
+def test_every_word_of_the_query_must_match(loaded):
+    assert hit_ids(loaded, "spectacles pharmaceutical") == []
+    assert hit_ids(loaded, "jacquard alpha") == [13]
+
+
+def test_one_typo_in_a_long_word_still_finds_it(loaded):
+    result = loaded.search(SearchQuery(text="ceramcs"))  # ceramics, one letter missing
+
+    assert [h.id for h in result.hits] == [10]  # not 30: unpublished
+    assert result.suggestion == "ceramics"
+
+
+def test_swapped_letters_count_as_one_typo(loaded):
+    assert hit_ids(loaded, "spectalces") == [7]
+
+
+def test_a_correct_query_gets_no_suggestion(loaded):
+    result = loaded.search(SearchQuery(text="ceramics"))
+
+    assert [h.id for h in result.hits] == [10]
+    assert result.suggestion is None
+
+
+def test_accents_are_folded(loaded):
+    assert hit_ids(loaded, "cafe") == [16]
+    assert hit_ids(loaded, "ECLAIR") == [15]
+
+
+def test_case_study_text_is_searchable(loaded):
+    assert hit_ids(loaded, "remittance") == [20]
+    assert hit_ids(loaded, "souk payout") == [20]
+
+
+def test_query_of_only_stop_words_lists_everyone(loaded, corpus):
+    visible = [d for d in corpus if d["published"] and d["verified"]]
+
+    assert loaded.search(SearchQuery(text="the ltd")).total == len(visible)
