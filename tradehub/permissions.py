@@ -48,3 +48,37 @@ def role_required(*roles: Role):
 def is_staff(user) -> bool:
     """Staff and administrators."""
     return bool(user and user.is_authenticated and user.has_role(Role.STAFF))
+
+
+# --- supplier_profiles: company ownership ---------------------------------------------------
+# Members are owners or editors. Editors change the profile, case studies, logo, publishing and
+# enquiries; only the owner manages members and deletes the company.
+
+
+def _membership(user, company):
+    if user is None or not user.is_authenticated or company is None or company.is_deleted:
+        return None
+    return next((m for m in company.members if m.user_id == user.id), None)
+
+
+def can_edit_company(user, company) -> bool:
+    """Owners and editors of a (not deleted) company."""
+    return _membership(user, company) is not None
+
+
+def can_manage_members(user, company) -> bool:
+    """Only the owner invites and removes editors."""
+    member = _membership(user, company)
+    return member is not None and member.is_owner
+
+
+def can_delete_company(user, company) -> bool:
+    """Only the owner deletes the company."""
+    return can_manage_members(user, company)
+
+
+def can_view_company_media(user, company) -> bool:
+    """Logos and pictures: public once the profile is publishable; members and staff always."""
+    if company is None or company.is_deleted:
+        return False
+    return company.is_publishable or can_edit_company(user, company) or is_staff(user)
