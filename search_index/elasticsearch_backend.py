@@ -44,6 +44,8 @@ log = logging.getLogger(__name__)
 MAX_RESULT_WINDOW = 10_000
 # Documents per bulk request.
 BULK_CHUNK = 500
+# Matches counted per correction candidate when ranking them (the embedded backend's cap).
+CORRECTION_HITS_CAP = 50
 # Concrete indices kept after a reindex (the live one and the one before it).
 KEEP_INDICES = 2
 
@@ -116,26 +118,28 @@ class ElasticsearchBackend(SearchBackend):
         """A fresh concrete index name: ``<alias>-<UTC timestamp with microseconds>``."""
         return f"{self.alias}-{datetime.now(UTC).strftime('%Y%m%d%H%M%S%f')}"
 
-    def _concrete_indices(self) -> list[str]:
-        """Every concrete index of this prefix, oldest first (names sort by timestamp)."""
+    def _indices(self) -> dict[str, bool]:
+        """Concrete indices of this prefix, oldest first (names sort by timestamp), each with
+        whether the alias points at it. One light request (no settings or mappings)."""
         with _Unavailable("listing indices"):
-            found = self.client.indices.get(
-                index=f"{self.alias}-*", ignore_unavailable=True, allow_no_indices=True
-            )
-        return sorted(name for name in found if self._is_own_index(name))
+            found = self.client.indices.get_alias(index=f"{self.alias}-*")
+        return {
+            name: self.alias in (found[name].get("aliases") or {})
+            for name in sorted(found)
+            if self._is_own_index(name)
+        }
 
     def _is_own_index(self, name: str) -> bool:
         stamp = name[len(self.alias) + 1 :]
         return name.startswith(f"{self.alias}-") and stamp.isdigit()
 
+    def _concrete_indices(self) -> list[str]:
+        """Every concrete index of this prefix, oldest first."""
+        return list(self._indices())
+
     def _alias_targets(self) -> list[str]:
         """Concrete indices the alias points at (empty when there is no alias yet)."""
-        with _Unavailable("reading the alias"):
-            try:
-                found = self.client.indices.get_alias(name=self.alias)
-            except es_exceptions.NotFoundError:
-                return []
-        return sorted(found)
+        return [name for name, live in self._indices().items() if live]
 
     def ensure_ready(self) -> None:
         """Create a concrete index behind the alias unless the alias already exists."""
@@ -180,9 +184,8 @@ class ElasticsearchBackend(SearchBackend):
 
     def _delete_old_indices(self) -> None:
         """Delete all but the newest KEEP_INDICES concrete indices (never the live one)."""
-        live = set(self._alias_targets())
-        indices = self._concrete_indices()
-        stale = [n for n in indices[:-KEEP_INDICES] if n not in live]
+        indices = self._indices()
+        stale = [name for name in list(indices)[:-KEEP_INDICES] if not indices[name]]
         if stale:
             with _Unavailable("deleting old indices"):
                 self.client.indices.delete(index=",".join(stale), ignore=[404])
@@ -196,13 +199,12 @@ class ElasticsearchBackend(SearchBackend):
 
     def _write_targets(self) -> list[str]:
         """Where changes go: the live index plus any newer index a running reindex is filling."""
-        live = self._alias_targets()
-        if not live:
+        indices = self._indices()
+        if not any(indices.values()):
             self.ensure_ready()
-            live = self._alias_targets()
-        newest_live = max(live)
-        building = [n for n in self._concrete_indices() if n > newest_live]
-        return [*live, *building]
+            indices = self._indices()
+        newest_live = max(name for name, live in indices.items() if live)
+        return [name for name, live in indices.items() if live or name > newest_live]
 
     # -- writing --------------------------------------------------------------------------
 
@@ -364,9 +366,14 @@ class ElasticsearchBackend(SearchBackend):
         candidates = _candidates(missing, checkable, response.get("suggest", {}))
         if not candidates:
             return self._result(query, response, None)
-        response = self._search(self._search_body(query, units, candidates), "search")
-        corrections = {unit: words[0] for unit, words in candidates.items()}
-        suggestion = " ".join(corrections.get(word, word) for word in analysis.tokenize(query.text))
+        body = self._search_body(query, units, candidates)
+        words = analysis.unique(w for found in candidates.values() for w in found)
+        body["aggs"]["_candidates"] = _unit_existence_agg(words)
+        response = self._search(body, "search")
+        corrections = _corrections(candidates, response)
+        suggestion = None
+        if corrections:
+            suggestion = " ".join(corrections.get(w, w) for w in analysis.tokenize(query.text))
         return self._result(query, response, suggestion)
 
     def _search(self, body: dict[str, Any], what: str) -> dict[str, Any]:
@@ -498,7 +505,8 @@ def _unit_clause(unit: str, candidates: Sequence[str] | None = None) -> dict[str
 
 
 def _unit_existence_agg(units: Sequence[str]) -> dict[str, Any]:
-    """How many publishable documents each unit matches as typed, ignoring the rest of the query."""
+    """How many publishable documents each unit (or candidate word) matches as typed, ignoring
+    the rest of the query."""
     return {
         "global": {},
         "aggs": {
@@ -573,6 +581,34 @@ def _spelling_suggester(units: Sequence[str]) -> dict[str, Any]:
         }
         for i, unit in enumerate(units)
     }
+
+
+def _corrections(
+    candidates: Mapping[str, Sequence[str]], response: Mapping[str, Any]
+) -> dict[str, str]:
+    """Each corrected unit's best candidate that still matches a document: nearest, then most
+    matches (counted up to CORRECTION_HITS_CAP, as the embedded backend does), then A-Z.
+
+    The spell checker reads the term dictionary, which keeps words of deleted documents until
+    segments merge; the per-candidate counts make sure a suggestion leads to results.
+    """
+    buckets = response.get("aggregations", {}).get("_candidates", {}).get("units", {})
+    counts = {word: b["doc_count"] for word, b in buckets.get("buckets", {}).items()}
+    corrections: dict[str, str] = {}
+    for unit, words in candidates.items():
+        limit = analysis.max_edits(unit)
+        ranked = sorted(
+            (
+                analysis.edit_distance(unit, word, limit),
+                -min(counts[word], CORRECTION_HITS_CAP),
+                word,
+            )
+            for word in words
+            if counts.get(word, 0) > 0
+        )
+        if ranked:
+            corrections[unit] = ranked[0][2]
+    return corrections
 
 
 def _missing_units(response: Mapping[str, Any], checkable: Sequence[str]) -> list[str]:
