@@ -1,0 +1,49 @@
+"""The search indexing outbox: one row per company whose search document must be refreshed.
+
+A row is written in the same transaction as the change it describes, so the index can never miss
+a committed change: if applying it fails (engine down, crash) the row stays and `flask search
+sync` applies it later. There is deliberately no foreign key to `companies`: the row of a company
+that was hard-deleted must survive so its document is removed from the index too.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from tradehub.db_types import utcnow
+from tradehub.extensions import db
+
+OP_UPSERT = "upsert"
+OP_DELETE = "delete"
+OPS = (OP_UPSERT, OP_DELETE)
+
+
+class SearchOutbox(db.Model):
+    """A company whose search document must be rebuilt (upsert) or removed (delete).
+
+    `op` records what the change looked like when it was written; when the row is applied the
+    database decides (a company that is publishable then is upserted, anything else deleted).
+    """
+
+    __tablename__ = "search_outbox"
+    __table_args__ = (
+        CheckConstraint("op IN ('upsert', 'delete')", name="op"),
+        Index("ix_search_outbox_next_attempt_at", "next_attempt_at", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    company_id: Mapped[int] = mapped_column(index=True)
+    op: Mapped[str] = mapped_column(String(10), default=OP_UPSERT)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    attempts: Mapped[int] = mapped_column(default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    def __repr__(self) -> str:
+        return (
+            f"<SearchOutbox {self.id} company={self.company_id} {self.op}"
+            f" attempts={self.attempts}>"
+        )
