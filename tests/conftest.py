@@ -16,6 +16,7 @@ from collections.abc import Iterator
 
 import pytest
 from aiosmtpd.controller import Controller
+from flask.globals import _cv_app
 from flask.testing import FlaskClient
 from sqlalchemy import create_engine, inspect, text
 
@@ -150,6 +151,16 @@ class CSRFClient(FlaskClient):
     """A test client that sends the CSRF token a browser would have from the form page."""
 
     _csrf: str | None = None
+
+    def open(self, *args, **kwargs):
+        # The test holds an app context for its own db work. Hide it while the request runs, so
+        # the request gets a fresh context (its own `g`, current user and db session) exactly
+        # as it would in production, instead of sharing the test's.
+        token = _cv_app.set(None)
+        try:
+            return super().open(*args, **kwargs)
+        finally:
+            _cv_app.reset(token)
 
     def csrf_token(self, refresh: bool = False) -> str:
         if self._csrf is None or refresh:
