@@ -29,3 +29,11 @@ __all__ = [
     "is_publishable",
     "validate_document",
 ]
+
+
+def init_app(app) -> None:
+    """Wire search into the app: the outbox model, `flask search`, the /healthz check, and the
+    503 answer (page or JSON) whenever the engine is unavailable."""
+    from search_index.web import register_search
+
+    register_search(app)

@@ -1,0 +1,82 @@
+"""`flask search ...`: drain the indexing outbox, rebuild the index, report how level it is."""
+
+from __future__ import annotations
+
+import time
+
+import click
+from flask.cli import AppGroup
+
+from search_index.errors import SearchError, SearchUnavailable
+from search_index.indexing import DEFAULT_BATCH, outbox_backlog, rebuild_index, sync_outbox
+from search_index.mapping import count_publishable_companies
+from search_index.service import get_backend
+from tradehub.filters import uk_datetime
+
+search_cli = AppGroup("search", help="Search index: sync the outbox, reindex, status.")
+
+
+@search_cli.command("sync")
+@click.option("--batch-size", default=DEFAULT_BATCH, show_default=True,
+              help="Outbox rows applied per transaction.")
+@click.option("--due-only", is_flag=True,
+              help="Skip rows still waiting for their retry back-off (for a frequent cron job).")
+def sync_command(batch_size: int, due_only: bool) -> None:
+    """Apply every pending index change from the outbox (run after the engine comes back)."""
+    applied, failed = sync_outbox(batch_size=batch_size, due_only=due_only)
+    backlog = outbox_backlog()
+    click.echo(f"Applied {applied} change(s); {failed} failed; "
+               f"{backlog.pending} left in the outbox.")
+    if failed:
+        raise click.ClickException(
+            f"{failed} change(s) could not be applied and stay queued: {backlog.last_error}"
+        )
+
+
+@search_cli.command("reindex")
+@click.option("--batch-size", default=500, show_default=True,
+              help="Companies read from the database per query.")
+def reindex_command(batch_size: int) -> None:
+    """Rebuild the index from the database and swap it in atomically (searches keep working)."""
+    started = time.monotonic()
+    try:
+        name, loaded = rebuild_index(batch_size=batch_size)
+    except SearchUnavailable as exc:
+        raise click.ClickException(f"Search engine unavailable; nothing changed: {exc}") from exc
+    except SearchError as exc:
+        raise click.ClickException(f"Reindex failed; the old index is still live: {exc}") from exc
+    elapsed = time.monotonic() - started
+    click.echo(f"Reindexed {loaded} companies into {name} in {elapsed:.1f}s.")
+
+
+@search_cli.command("status")
+def status_command() -> None:
+    """Show the backend, documents indexed against publishable companies, and the outbox backlog."""
+    backend = get_backend()
+    health = backend.health()
+    publishable = count_publishable_companies()
+    backlog = outbox_backlog()
+    click.echo(f"Backend: {backend.name} ({'ok' if health['ok'] else 'UNAVAILABLE'}): "
+               f"{health['detail']}")
+    indexed: int | None = None
+    if health["ok"]:
+        try:
+            indexed = backend.count()
+        except SearchError as exc:
+            click.echo(f"Documents indexed: unknown ({exc})")
+    if indexed is not None:
+        click.echo(f"Documents indexed: {indexed}")
+    click.echo(f"Publishable companies in the database: {publishable}")
+    oldest = f"; oldest {uk_datetime(backlog.oldest)}" if backlog.oldest else ""
+    click.echo(f"Outbox backlog: {backlog.pending} pending ({backlog.due} due now, "
+               f"{backlog.failing} failed at least once{oldest})")
+    if backlog.last_error:
+        click.echo(f"Last indexing error: {backlog.last_error}")
+    if not health["ok"]:
+        raise click.ClickException("search engine unavailable")
+    if backlog.pending:
+        click.echo("Run `flask search sync` to apply the backlog.")
+    elif indexed is not None and indexed != publishable:
+        click.echo("The index and the database differ: run `flask search reindex`.")
+    else:
+        click.echo("The index is level with the database.")

@@ -1,0 +1,397 @@
+"""Keeping the search index level with the database through a transactional outbox.
+
+Services call `mark_company_changed(company_id)` whenever they change anything a search document
+shows. That writes a `search_outbox` row in the caller's transaction and schedules
+`apply_outbox(ids=...)` for after the commit. If the transaction rolls back, the row and the
+callback vanish with it; if the engine is down when the callback runs, the row stays (with
+back-off) and `flask search sync` (`sync_outbox`) applies it later. A save therefore never fails
+because search is down, and no committed change is lost.
+
+Applying is safe with several workers at once:
+- rows are claimed with `SELECT ... FOR UPDATE SKIP LOCKED`, so two workers never take the same row;
+- the workers applying one company are serialised (a PostgreSQL transaction-level advisory lock
+  per company, taken in id order; on SQLite the database write lock taken before reading), and a
+  company is read only after that lock is held, so an older state can never overwrite a newer
+  one in the index;
+- the database decides: a company that is publishable when its row is applied is upserted, any
+  other (unpublished, unverified, deleted, gone) is deleted from the index.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, false, func, or_, select, text, update
+from sqlalchemy import event as sa_event
+from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import object_session as sa_object_session
+
+from search_index.errors import SearchError, SearchUnavailable
+from search_index.mapping import (
+    build_document,
+    count_publishable_companies,
+    iter_publishable_documents,
+)
+from search_index.models import OP_DELETE, OP_UPSERT, SearchOutbox
+from tradehub.after_commit import process_after_commit, run_after_commit
+from tradehub.db_types import utcnow
+from tradehub.extensions import db
+
+__all__ = [
+    "OutboxBacklog",
+    "apply_outbox",
+    "build_document",
+    "mark_company_changed",
+    "outbox_backlog",
+    "rebuild_index",
+    "sync_outbox",
+]
+
+log = logging.getLogger(__name__)
+
+DEFAULT_BATCH = 200
+RETRY_BASE_SECONDS = 5
+RETRY_MAX_SECONDS = 600
+# First key of the two-key PostgreSQL advisory lock: "search indexing"; the second is the company.
+_ADVISORY_KEY = 0x5EA4
+_MARKED = "search_index.outbox_marked"
+
+
+# -- writing the outbox -----------------------------------------------------------------------
+
+
+@dataclass
+class _Marked:
+    """What this transaction has written to the outbox: one row per company, and their ids."""
+
+    rows: dict[int, SearchOutbox]
+    ids: list[int]
+
+
+def _forget_marked(session: Session, *_args) -> None:
+    session.info.pop(_MARKED, None)
+
+
+# The rows belong to one transaction: forget them when it ends, whichever way it ends.
+sa_event.listen(Session, "after_commit", _forget_marked)
+sa_event.listen(Session, "after_rollback", _forget_marked)
+
+
+def _infer_op(company_id: int) -> str:
+    """"upsert" when the company is publishable now (in this transaction), else "delete"."""
+    from supplier_profiles.models import Company
+
+    company = db.session.get(Company, company_id)
+    return OP_UPSERT if company is not None and company.is_publishable else OP_DELETE
+
+
+def _in_transaction(row: SearchOutbox) -> bool:
+    """The row is still part of the session (a rolled-back savepoint expunges it)."""
+    return sa_object_session(row) is db.session() and row not in db.session.deleted
+
+
+def mark_company_changed(company_id: int, op: str | None = None) -> None:
+    """Record, in the current transaction, that the company's search document must be refreshed.
+
+    One pending row per company is kept: an earlier row that no worker is applying right now is
+    replaced by this one, and a second call in the same transaction reuses its row. After the
+    commit the row is applied at once; on rollback nothing happens. `op` ("upsert"/"delete") is
+    informational and inferred when omitted; the state in the database decides when applied.
+    """
+    if op is None:
+        op = _infer_op(company_id)
+    if op not in (OP_UPSERT, OP_DELETE):
+        raise ValueError(f"op must be 'upsert' or 'delete', not {op!r}")
+    marked: _Marked | None = db.session.info.get(_MARKED)
+    if marked is None:
+        marked = _Marked(rows={}, ids=[])
+        db.session.info[_MARKED] = marked
+        ids = marked.ids  # the callback reads the list as it is at commit time
+        run_after_commit(lambda: _apply_after_commit(ids))
+    row = marked.rows.get(company_id)
+    if row is not None and _in_transaction(row):
+        row.op = op
+        row.next_attempt_at = utcnow()
+        return
+    # Supersede older rows of this company. Rows a worker has locked are skipped: that worker
+    # deletes them itself, and this new row makes sure the change after it is applied too.
+    stale = (
+        select(SearchOutbox.id)
+        .where(SearchOutbox.company_id == company_id)
+        .with_for_update(skip_locked=True)
+        .scalar_subquery()
+    )
+    db.session.execute(
+        delete(SearchOutbox).where(SearchOutbox.id.in_(stale)),
+        execution_options={"synchronize_session": False},
+    )
+    row = SearchOutbox(company_id=company_id, op=op)
+    db.session.add(row)
+    db.session.flush([row])
+    marked.rows[company_id] = row
+    marked.ids.append(row.id)
+
+
+def _apply_after_commit(ids: list[int]) -> None:
+    """Apply the rows a committed transaction wrote; failures stay in the outbox."""
+    if ids:
+        apply_outbox(limit=len(ids), ids=list(ids))
+
+
+# -- applying the outbox ----------------------------------------------------------------------
+
+
+@dataclass
+class _BatchResult:
+    applied: int = 0
+    failed: int = 0
+    claimed: int = 0
+    last_id: int = 0
+
+
+def _retry_delay(attempts: int) -> timedelta:
+    """Back-off after `attempts` failures: 5 s, 10 s, 20 s ... at most 10 minutes."""
+    return timedelta(seconds=min(RETRY_BASE_SECONDS * 2 ** max(attempts - 1, 0), RETRY_MAX_SECONDS))
+
+
+def _record_failure(rows: Iterable[SearchOutbox], error: Exception, now: datetime) -> None:
+    message = f"{type(error).__name__}: {error}"[:2000]
+    for row in rows:
+        row.attempts += 1
+        row.last_error = message
+        row.next_attempt_at = now + _retry_delay(row.attempts)
+
+
+def _serialise_companies(company_ids: Sequence[int]) -> None:
+    """Hold, until this transaction ends, the right to apply these companies (see module doc).
+
+    PostgreSQL: one advisory lock per company, always taken in id order, so no deadlock. SQLite
+    has one writer at a time anyway: `_claim` starts with a write, which takes the database
+    lock before anything is read.
+    """
+    if db.session.get_bind().dialect.name != "postgresql":
+        return
+    for company_id in sorted(company_ids):
+        db.session.execute(
+            text("SELECT pg_advisory_xact_lock(:key, :company)"),
+            {"key": _ADVISORY_KEY, "company": company_id},
+        )
+
+
+def _claim(
+    limit: int, ids: Sequence[int] | None, due_only: bool, after_id: int
+) -> tuple[list[SearchOutbox], int]:
+    """Lock a batch of rows (skipping rows other workers hold) plus the other pending rows of
+    the same companies. Returns the rows and the highest id of the batch proper."""
+    if db.session.get_bind().dialect.name == "sqlite":
+        # A write statement takes SQLite's database write lock for the rest of the transaction.
+        db.session.execute(update(SearchOutbox).where(false()).values(attempts=0))
+    stmt = (
+        select(SearchOutbox)
+        .where(SearchOutbox.id > after_id)
+        .order_by(SearchOutbox.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    if ids is not None:
+        stmt = stmt.where(SearchOutbox.id.in_(list(ids)))
+    elif due_only:
+        stmt = stmt.where(SearchOutbox.next_attempt_at <= utcnow())
+    rows = list(db.session.scalars(stmt))
+    if not rows:
+        return rows, after_id
+    last_id = rows[-1].id
+    # Other pending rows of the same companies are covered by the same update: take them too.
+    claimed = [row.id for row in rows]
+    rows.extend(
+        db.session.scalars(
+            select(SearchOutbox)
+            .where(
+                SearchOutbox.company_id.in_({row.company_id for row in rows}),
+                SearchOutbox.id.not_in(claimed),
+            )
+            .order_by(SearchOutbox.id)
+            .with_for_update(skip_locked=True)
+        )
+    )
+    return rows, last_id
+
+
+def _apply_batch(
+    limit: int, ids: Sequence[int] | None, due_only: bool, after_id: int = 0
+) -> _BatchResult:
+    from search_index.service import get_backend
+    from supplier_profiles.models import Company
+
+    result = _BatchResult(last_id=after_id)
+    rows, result.last_id = _claim(limit, ids, due_only, after_id)
+    if not rows:
+        db.session.commit()
+        return result
+    result.claimed = len(rows)
+    by_company: dict[int, list[SearchOutbox]] = {}
+    for row in rows:
+        by_company.setdefault(row.company_id, []).append(row)
+    _serialise_companies(list(by_company))
+    companies = {
+        company.id: company
+        for company in db.session.scalars(
+            select(Company)
+            .where(Company.id.in_(list(by_company)))
+            .options(selectinload(Company.case_studies))
+            .execution_options(populate_existing=True)
+        )
+    }
+    now = utcnow()
+    backend = get_backend()
+
+    def apply(company_ids: Sequence[int]) -> None:
+        live = [cid for cid in company_ids if cid in companies and companies[cid].is_publishable]
+        docs = [build_document(companies[cid]) for cid in live]
+        gone = [cid for cid in company_ids if cid not in live]
+        if docs:
+            backend.index_documents(docs)
+        if gone:
+            backend.delete_documents(gone)
+
+    try:
+        apply(list(by_company))
+    except SearchUnavailable as exc:
+        # The engine is down: every row stays for later; no point trying them one by one.
+        _record_failure(rows, exc, now)
+        result.failed = len(by_company)
+        log.warning("Search engine unavailable; %s change(s) kept in the outbox: %s",
+                    len(by_company), exc)
+        db.session.commit()
+        return result
+    except SearchError:
+        # One document was refused: apply the others one by one so it cannot block them.
+        for company_id, company_rows in by_company.items():
+            try:
+                apply([company_id])
+            except SearchError as exc:
+                _record_failure(company_rows, exc, now)
+                result.failed += 1
+                log.warning("Indexing company %s failed: %s", company_id, exc)
+            else:
+                for row in company_rows:
+                    db.session.delete(row)
+                result.applied += 1
+        db.session.commit()
+        return result
+    for row in rows:
+        db.session.delete(row)
+    result.applied = len(by_company)
+    db.session.commit()
+    return result
+
+
+def apply_outbox(limit: int = DEFAULT_BATCH, ids: Sequence[int] | None = None, *,
+                 due_only: bool = True) -> tuple[int, int]:
+    """Apply one batch of outbox rows (at most `limit`, or just `ids`); commits.
+
+    Returns (companies applied, companies that failed and stay queued with back-off). Rows
+    waiting for their back-off are skipped unless `due_only` is false or their ids are given.
+    """
+    result = _apply_batch(limit, ids, due_only)
+    return result.applied, result.failed
+
+
+def sync_outbox(batch_size: int = DEFAULT_BATCH, *, due_only: bool = False) -> tuple[int, int]:
+    """Apply every pending row, batch by batch, each row at most once; commits per batch.
+
+    Stops early when a whole batch fails (the engine is down). Returns (applied, failed).
+    """
+    applied = failed = 0
+    after_id = 0
+    while True:
+        result = _apply_batch(batch_size, None, due_only, after_id)
+        applied += result.applied
+        failed += result.failed
+        if result.claimed == 0 or (result.applied == 0 and result.failed > 0):
+            return applied, failed
+        after_id = result.last_id
+
+
+# -- status and rebuilding -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OutboxBacklog:
+    """How much indexing work waits: all rows, rows due now, rows that failed at least once."""
+
+    pending: int
+    due: int
+    failing: int
+    oldest: datetime | None
+    last_error: str | None
+
+
+def outbox_backlog() -> OutboxBacklog:
+    """Count what waits in the outbox (for `flask search status` and the health check)."""
+    now = utcnow()
+    pending, due, failing, oldest = db.session.execute(
+        select(
+            func.count(SearchOutbox.id),
+            func.count(SearchOutbox.id).filter(SearchOutbox.next_attempt_at <= now),
+            func.count(SearchOutbox.id).filter(SearchOutbox.attempts > 0),
+            func.min(SearchOutbox.created_at),
+        )
+    ).one()
+    last_error = db.session.scalar(
+        select(SearchOutbox.last_error)
+        .where(SearchOutbox.last_error.is_not(None))
+        .order_by(SearchOutbox.id.desc())
+        .limit(1)
+    )
+    return OutboxBacklog(pending, due, failing, oldest, last_error)
+
+
+def rebuild_index(batch_size: int = 500) -> tuple[str, int]:
+    """Rebuild the index from the database through the backend's atomic swap.
+
+    Companies are streamed in batches of `batch_size`. Searches keep answering from the old
+    index until the swap. Companies changed while the rebuild ran are queued again afterwards and
+    applied, so the new index cannot keep a copy read before such a change.
+    Returns (new index name, documents loaded).
+    """
+    from search_index.service import get_backend
+    from supplier_profiles.models import CaseStudy, Company
+
+    backend = get_backend()
+    started = utcnow() - timedelta(seconds=1)
+    loaded = 0
+
+    def documents():
+        nonlocal loaded
+        for doc in iter_publishable_documents(batch_size):
+            loaded += 1
+            yield doc
+
+    name = backend.reindex(documents())
+    db.session.rollback()  # end the read transaction before writing
+    changed = set(
+        db.session.scalars(select(Company.id).where(Company.updated_at >= started))
+    ) | set(
+        db.session.scalars(
+            select(CaseStudy.company_id).where(
+                or_(CaseStudy.updated_at >= started, CaseStudy.created_at >= started)
+            )
+        )
+    )
+    if changed:
+        for company_id in sorted(changed):
+            mark_company_changed(company_id)
+        db.session.commit()
+        process_after_commit()  # apply them now (what stays failed, `flask search sync` retries)
+    return name, loaded
+
+
+def index_counts() -> tuple[int, int]:
+    """(documents in the index, publishable companies in the database)."""
+    from search_index.service import get_backend
+
+    return get_backend().count(), count_publishable_companies()

@@ -1,0 +1,57 @@
+"""How the app shows search failures and health: the SearchUnavailable handler and /healthz."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask
+
+from search_index.errors import InvalidSearchQuery, SearchUnavailable
+
+log = logging.getLogger(__name__)
+
+UNAVAILABLE_MESSAGE = (
+    "Search is temporarily unavailable. Try again in a few minutes. "
+    "Company profiles can still be viewed and edited, and changes will appear in search "
+    "once it is back."
+)
+
+
+def check_search() -> tuple[bool, str]:
+    """Health check: the engine answers; the detail also shows the indexing backlog."""
+    from search_index.indexing import outbox_backlog
+    from search_index.service import health
+
+    report = health()
+    detail = f"{report['backend']}: {report['detail']}"
+    try:
+        backlog = outbox_backlog()
+    except Exception as exc:  # the database check reports database trouble; keep this one going
+        log.warning("Could not read the search outbox backlog: %s", exc)
+    else:
+        detail += f"; outbox {backlog.pending} pending"
+    return bool(report["ok"]), detail
+
+
+def register_search(app: Flask) -> None:
+    """Register the outbox model, the CLI group, the health check and the error handlers."""
+    from search_index import models  # noqa: F401  (the outbox table must be known to metadata)
+    from search_index.cli import search_cli
+    from tradehub.extensions import db
+    from tradehub.handlers import error_response
+
+    app.cli.add_command(search_cli)
+    app.extensions.setdefault("tradehub.health_checks", {})["search"] = check_search
+
+    @app.errorhandler(SearchUnavailable)
+    def search_unavailable(error: SearchUnavailable):
+        db.session.rollback()
+        log.warning("Search unavailable: %s", error)
+        response, status = error_response(503, UNAVAILABLE_MESSAGE)
+        response = app.make_response((response, status))
+        response.headers["Retry-After"] = "60"
+        return response
+
+    @app.errorhandler(InvalidSearchQuery)
+    def invalid_search_query(error: InvalidSearchQuery):
+        return error_response(400, str(error))
