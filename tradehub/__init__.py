@@ -27,11 +27,7 @@ def create_app(config: Config | str | Mapping | None = None) -> Flask:
         config = load_config(config)
     elif isinstance(config, Mapping):
         overrides = dict(config)
-        base = load_config(overrides.pop("TRADEHUB_ENV", "testing"))
-        for key, value in overrides.items():
-            setattr(base, key, value)
-        base.validate()
-        config = base
+        config = load_config(overrides.pop("TRADEHUB_ENV", "testing"), overrides=overrides)
 
     app = Flask(
         __name__,

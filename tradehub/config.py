@@ -165,8 +165,15 @@ CONFIGS: dict[str, type[Config]] = {
 }
 
 
-def load_config(name: str | None = None, environ: Mapping[str, str] | None = None) -> Config:
-    """Build and validate the settings for `name` (default: TRADEHUB_ENV, else development)."""
+def load_config(
+    name: str | None = None,
+    environ: Mapping[str, str] | None = None,
+    overrides: Mapping[str, object] | None = None,
+) -> Config:
+    """Build and validate the settings for `name` (default: TRADEHUB_ENV, else development).
+
+    `overrides` replace settings before validation (tests and embedding applications).
+    """
     env = os.environ if environ is None else environ
     name = name or env.get("TRADEHUB_ENV", "development")
     try:
@@ -176,5 +183,7 @@ def load_config(name: str | None = None, environ: Mapping[str, str] | None = Non
             f"Unknown TRADEHUB_ENV {name!r}; use one of {', '.join(CONFIGS)}"
         ) from exc
     config = config_cls(env)
+    for key, value in (overrides or {}).items():
+        setattr(config, key, value)
     config.validate()
     return config
