@@ -433,7 +433,9 @@ class ElasticsearchBackend(SearchBackend):
     ) -> SearchResult:
         hits_part = response["hits"]
         total = int(hits_part["total"]["value"])
-        hits = [_hit(raw, with_score=query.sort == "relevance") for raw in hits_part["hits"]]
+        # Scores mean something only for a text query sorted by relevance (as in embedded).
+        scored = query.sort == "relevance" and bool(query_units(query.text))
+        hits = [_hit(raw, with_score=scored) for raw in hits_part["hits"]]
         aggregations = response.get("aggregations", {})
         facets: dict[str, list[FacetValue]] = {}
         for group in FILTER_GROUPS:
