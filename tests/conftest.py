@@ -105,11 +105,16 @@ def mailbox(smtp_server) -> Mailbox:
 
 
 @pytest.fixture(scope="session")
-def database_url(tmp_path_factory) -> str:
-    """The test database, migrated once: PostgreSQL when TEST_DATABASE_URL is set."""
+def database_url(tmp_path_factory, worker_id) -> str:
+    """The test database, migrated once: PostgreSQL when TEST_DATABASE_URL is set.
+
+    Under pytest-xdist each worker gets its own PostgreSQL database (`<name>_gw0`, ...).
+    """
     import os
 
     url = os.environ.get("TEST_DATABASE_URL")
+    if url and worker_id != "master":
+        url = f"{url}_{worker_id}"
     if not url:
         url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
     app = create_app({"SQLALCHEMY_DATABASE_URI": _normalise(url), "SECRET_KEY": "migrations"})

@@ -1,0 +1,113 @@
+# TradeHub developer commands. The two that matter:
+#   make run    set everything up and serve the site on http://127.0.0.1:5000 (SQLite + embedded search)
+#   make test   set everything up and run the whole suite (SQLite and PostgreSQL, embedded and OpenSearch)
+# Each step is idempotent: rerunning only redoes what changed.
+
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app tradehub
+PYTEST_ARGS ?=
+DEMO_SUPPLIERS ?= 300
+HOST ?= 127.0.0.1
+PORT ?= 5000
+SEARCH_NODE_PORT ?= 9250
+PGTEST_PORT ?= 55432
+export SEARCH_NODE_PORT PGTEST_PORT
+
+.PHONY: run setup test test-fast test-sqlite test-postgres lint search-node system-packages \
+        services-up services-down assets db seed bench clean
+
+## Set-up -----------------------------------------------------------------------------------
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip setuptools wheel
+
+$(VENV)/.installed: setup.cfg pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund
+
+tradehub/static/govuk/govuk-frontend.min.css: node_modules/.package-lock.json scripts/build-assets
+	scripts/build-assets
+
+assets: tradehub/static/govuk/govuk-frontend.min.css
+
+setup: $(VENV)/.installed assets
+
+db: setup
+	$(FLASK) db upgrade
+
+seed: db
+	$(FLASK) marketplaces load
+	$(FLASK) demo seed --suppliers $(DEMO_SUPPLIERS) --if-empty
+	$(FLASK) search sync
+
+## Run --------------------------------------------------------------------------------------
+
+run: seed
+	$(FLASK) run --host $(HOST) --port $(PORT)
+
+## Tests ------------------------------------------------------------------------------------
+
+# Debian packages the tests drive for real: Chromium (browser tests), PostgreSQL, curl.
+system-packages:
+	@missing=""; \
+	command -v chromium >/dev/null || missing="$$missing chromium"; \
+	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
+	command -v curl >/dev/null || missing="$$missing curl"; \
+	command -v mvn >/dev/null || missing="$$missing maven"; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing Debian packages:$$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+search-node:
+	scripts/search-node run
+
+services-up: system-packages
+	scripts/search-node start
+	scripts/postgres start >/dev/null
+
+services-down:
+	-scripts/search-node stop
+	-scripts/postgres stop
+
+# Whole suite, both databases, both search backends. Services are stopped afterwards even
+# when a run fails; pytest's "no tests collected" (exit 5) counts as a failure here.
+test: setup services-up
+	@status=0; \
+	$(MAKE) --no-print-directory test-sqlite || status=$$?; \
+	$(MAKE) --no-print-directory test-postgres || status=$$?; \
+	$(MAKE) --no-print-directory services-down; \
+	exit $$status
+
+# pytest exits 5 when it collected nothing: say so and fail, since the suite is never empty.
+PYTEST_RUN = $(BIN)/pytest -n 2 $(PYTEST_ARGS); rc=$$?; \
+	if [ $$rc -eq 5 ]; then echo "pytest collected no tests: failing"; exit 1; fi; exit $$rc
+
+test-sqlite: setup
+	@echo "== Test suite on SQLite (search: embedded and OpenSearch) =="
+	ELASTICSEARCH_URL=http://127.0.0.1:$(SEARCH_NODE_PORT) $(PYTEST_RUN)
+
+test-postgres: setup
+	@echo "== Test suite on PostgreSQL (search: embedded and OpenSearch) =="
+	ELASTICSEARCH_URL=http://127.0.0.1:$(SEARCH_NODE_PORT) \
+	TEST_DATABASE_URL=postgresql://postgres@127.0.0.1:$(PGTEST_PORT)/tradehub_test \
+	$(PYTEST_RUN)
+
+# Quick loop while coding: SQLite and the embedded backend only, no services.
+test-fast: setup
+	$(BIN)/pytest -n 2 -m "not browser" $(PYTEST_ARGS)
+
+lint: setup
+	$(BIN)/ruff check .
+
+bench: setup
+	$(BIN)/python bench/search_bench.py
+
+clean:
+	rm -rf $(VENV) node_modules tradehub/static/govuk instance .pytest_cache .ruff_cache
