@@ -157,7 +157,13 @@ class ElasticsearchBackend(SearchBackend):
                 self.client.indices.delete(index=name, ignore=[404])
 
     def reindex(self, docs: Iterable[SupplierDocument]) -> str:
-        """Fill a fresh index, move the alias to it atomically, keep the newest two indices."""
+        """Fill a fresh index, move the alias to it atomically, keep the newest two indices.
+
+        An index newer than the live one is left over from a reindex that died (or is being
+        replaced by this one, as in the embedded backend): it is dropped first, so it can
+        neither take this one's place among the kept indices nor keep receiving writes.
+        """
+        self._drop_unfinished()
         name = self.new_index_name()
         with _Unavailable("creating the new index"):
             self.client.indices.create(index=name, body=es_settings.index_body(bulk_loading=True))
@@ -182,10 +188,25 @@ class ElasticsearchBackend(SearchBackend):
         self._delete_old_indices()
         return name
 
-    def _delete_old_indices(self) -> None:
-        """Delete all but the newest KEEP_INDICES concrete indices (never the live one)."""
+    def _drop_unfinished(self) -> None:
+        """Delete indices newer than the live one (reindexes that never swapped)."""
         indices = self._indices()
-        stale = [name for name in list(indices)[:-KEEP_INDICES] if not indices[name]]
+        live = [name for name, is_live in indices.items() if is_live]
+        if not live:
+            return
+        unfinished = [name for name in indices if name > max(live)]
+        if unfinished:
+            with _Unavailable("dropping unfinished indices"):
+                self.client.indices.delete(index=",".join(unfinished), ignore=[404])
+
+    def _delete_old_indices(self) -> None:
+        """Keep the live index and the one before it; delete older ones."""
+        indices = self._indices()
+        live = [name for name, is_live in indices.items() if is_live]
+        if not live:
+            return
+        settled = [name for name in indices if name <= max(live)]
+        stale = [name for name in settled[:-KEEP_INDICES] if not indices[name]]
         if stale:
             with _Unavailable("deleting old indices"):
                 self.client.indices.delete(index=",".join(stale), ignore=[404])

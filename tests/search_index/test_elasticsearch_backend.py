@@ -251,3 +251,17 @@ def test_timeout_raises_search_unavailable(fake_engine):
 
     with pytest.raises(SearchUnavailable, match="unreachable"):
         engine.search(SearchQuery(text="acme"))
+
+
+@needs_engine
+@pytest.mark.elasticsearch
+def test_reindex_drops_an_index_left_by_a_reindex_that_died(backend):
+    first = backend.reindex([make_doc(1, "Acme Foods")])
+    client = Elasticsearch([ES_URL])
+    leftover = backend.new_index_name()
+    client.indices.create(index=leftover)  # created, never swapped in
+
+    second = backend.reindex([make_doc(2, "Brill Bakery")])
+
+    assert backend._concrete_indices() == [first, second]
+    assert backend._alias_targets() == [second]
