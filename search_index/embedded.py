@@ -35,11 +35,13 @@ import re
 import sqlite3
 import string
 import threading
+from collections import deque
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import lru_cache
+from itertools import repeat
 from pathlib import Path
 from typing import Any
 
@@ -159,6 +161,33 @@ class _Term:
 
 
 @dataclass
+class _Bitmaps:
+    """Visible documents and each filter value's documents as int bitsets (bit n = id n)."""
+
+    visible: int
+    values: dict[str, dict[str, int]]
+
+
+_BINARY_DIGITS = bytes.maketrans(b"\x00\x01", b"01")
+# Above this id, bitsets would waste memory; facets are then counted in SQL.
+MAX_BITMAP_ID = 1 << 25
+
+
+def _bits(ids_csv: str | None) -> int:
+    """An int with bit n set for every id n in a comma-separated list.
+
+    Built without a Python-level loop: one byte per id position set through map(), turned into
+    a string of 0/1 digits and parsed in base 2 (all in C; ~10x faster than setting bits).
+    """
+    if not ids_csv:
+        return 0
+    ids = list(map(int, ids_csv.split(",")))
+    flags = bytearray(max(ids) + 1)
+    deque(map(flags.__setitem__, ids, repeat(1)), maxlen=0)
+    return int(flags.translate(_BINARY_DIGITS)[::-1], 2)
+
+
+@dataclass
 class _Match:
     """The FTS5 expression for a query text, plus the corrections made for typos."""
 
@@ -171,8 +200,14 @@ class EmbeddedBackend(SearchBackend):
 
     name = "embedded"
 
-    def __init__(self, path: str | os.PathLike[str], timeout: float = 5.0) -> None:
-        """Use (and create when needed) the index file at path; timeout bounds lock waits."""
+    def __init__(
+        self, path: str | os.PathLike[str], timeout: float = 5.0, *, facet_bitmaps: bool = True
+    ) -> None:
+        """Use (and create when needed) the index file at path; timeout bounds lock waits.
+
+        facet_bitmaps keeps, per index version, one bitset of document ids per filter value in
+        memory and counts facets with bitwise AND (fast); False counts them in SQL instead.
+        """
         self.path = Path(path)
         self.timeout = float(timeout)
         self._local = threading.local()
@@ -180,6 +215,9 @@ class EmbeddedBackend(SearchBackend):
         self._lock = threading.Lock()
         weights = ", ".join(repr(analysis.FIELD_WEIGHTS[f]) for f in TEXT_FIELDS)
         self._bm25_weights = weights
+        self.facet_bitmaps = facet_bitmaps
+        self._bitmaps: tuple[tuple[str, int], _Bitmaps] | None = None
+        self._bitmaps_lock = threading.Lock()
 
     # -- connections -------------------------------------------------------------------------
     def _connection(self) -> sqlite3.Connection:
@@ -222,8 +260,12 @@ class EmbeddedBackend(SearchBackend):
             conn.execute("ROLLBACK")
 
     @contextmanager
-    def _transaction(self, write: bool) -> Iterator[sqlite3.Connection]:
-        """A read snapshot or an immediate write transaction; sqlite errors -> SearchUnavailable."""
+    def _transaction(self, write: bool, bump: bool = True) -> Iterator[sqlite3.Connection]:
+        """A read snapshot or an immediate write transaction; sqlite errors -> SearchUnavailable.
+
+        A write transaction also bumps meta.version (unless bump is False: it only touched a
+        generation nobody searches yet), which invalidates in-memory facet bitsets everywhere.
+        """
         conn = self._connection()
         try:
             conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
@@ -231,6 +273,8 @@ class EmbeddedBackend(SearchBackend):
             raise SearchUnavailable(f"search index {self.path} is not available: {exc}") from exc
         try:
             yield conn
+            if write and bump:
+                self._bump_version(conn)
         except sqlite3.Error as exc:
             self._rollback(conn)
             raise SearchUnavailable(f"search index {self.path} failed: {exc}") from exc
@@ -257,6 +301,23 @@ class EmbeddedBackend(SearchBackend):
         if not _GEN_RE.match(row[0]):
             raise SearchError(f"search index {key} generation name is corrupt: {row[0]!r}")
         return row[0]
+
+    @staticmethod
+    def _bump_version(conn: sqlite3.Connection) -> None:
+        """Count every write, so in-memory caches of any process know when they are stale."""
+        try:
+            conn.execute(
+                "INSERT INTO meta(key, value) VALUES ('version', '1') ON CONFLICT(key)"
+                " DO UPDATE SET value = CAST(value AS INTEGER) + 1"
+            )
+        except sqlite3.OperationalError as exc:
+            if "no such table" not in str(exc):
+                raise
+
+    @staticmethod
+    def _version(conn: sqlite3.Connection) -> int:
+        row = conn.execute("SELECT value FROM meta WHERE key = 'version'").fetchone()
+        return int(row[0]) if row else 0
 
     @staticmethod
     def _set_meta(conn: sqlite3.Connection, key: str, value: str | None) -> None:
@@ -476,7 +537,7 @@ class EmbeddedBackend(SearchBackend):
         return gen
 
     def _load_batch(self, gen: str, docs: list[SupplierDocument]) -> None:
-        with self._transaction(write=True) as conn:
+        with self._transaction(write=True, bump=False) as conn:
             if self._meta(conn, "building") != gen:
                 raise SearchError("another reindex replaced this one before it finished")
             present = set()
@@ -641,8 +702,10 @@ class EmbeddedBackend(SearchBackend):
         return _Match(" AND ".join(t.expression() for t in terms), corrections)
 
     @staticmethod
-    def _filter_sql(live: str, filters: Mapping[str, Sequence[str]]) -> tuple[str, list[Any]]:
-        """SQL conditions on b.id for filters: OR within a group, AND across groups."""
+    def _filter_sql(
+        live: str, filters: Mapping[str, Sequence[str]], column: str = "b.id"
+    ) -> tuple[str, list[Any]]:
+        """SQL conditions on column for filters: OR within a group, AND across groups."""
         clauses, params = [], []
         for group in FILTER_GROUPS:
             values = filters.get(group)
@@ -650,10 +713,165 @@ class EmbeddedBackend(SearchBackend):
                 continue
             marks = ", ".join("?" for _ in values)
             clauses.append(
-                f"b.id IN (SELECT doc_id FROM {live}_facets WHERE grp = ? AND value IN ({marks}))"
+                f"{column} IN (SELECT doc_id FROM {live}_facets"
+                f" WHERE grp = ? AND value IN ({marks}))"
             )
             params.extend([group, *values])
         return (" AND ".join(clauses) or "1"), params
+
+    @staticmethod
+    def _matched_sql(live: str, expression: str | None) -> tuple[str, list]:
+        """CTE ``m`` of the ids of the documents matching the text."""
+        if expression is None:
+            return "", []
+        return (
+            f"WITH m AS MATERIALIZED (SELECT rowid AS id FROM {live}_fts"
+            f" WHERE {live}_fts MATCH ?) ",
+            [expression],
+        )
+
+    def _load_bitmaps(self, conn: sqlite3.Connection, live: str) -> _Bitmaps | None:
+        """This index version's bitsets (built once per version and shared by threads)."""
+        key = (live, self._version(conn))
+        cached = self._bitmaps
+        if cached is not None and cached[0] == key:
+            return cached[1]
+        with self._bitmaps_lock:
+            cached = self._bitmaps
+            if cached is not None and cached[0] == key:
+                return cached[1]
+            top = conn.execute(f"SELECT max(id), min(id) FROM {live}_docs").fetchone()
+            if top[0] is not None and (top[0] > MAX_BITMAP_ID or top[1] < 0):
+                return None
+            visible = conn.execute(
+                f"SELECT group_concat(id) FROM {live}_docs WHERE published = 1 AND verified = 1"
+            ).fetchone()[0]
+            values: dict[str, dict[str, int]] = {group: {} for group in FILTER_GROUPS}
+            for group, value, ids in conn.execute(
+                f"SELECT grp, value, group_concat(doc_id) FROM {live}_facets GROUP BY grp, value"
+            ):
+                values[group][value] = _bits(ids)
+            bitmaps = _Bitmaps(_bits(visible), values)
+            self._bitmaps = (key, bitmaps)
+            return bitmaps
+
+    def _count_with_bitmaps(
+        self,
+        conn: sqlite3.Connection,
+        live: str,
+        expression: str | None,
+        query: SearchQuery,
+        bitmaps: _Bitmaps,
+    ) -> tuple[int, dict[str, list]]:
+        """Total and disjunctive facets by AND-ing bitsets: base & every other group's filter."""
+        base = bitmaps.visible
+        if expression is not None:
+            matched = conn.execute(
+                f"SELECT group_concat(rowid) FROM {live}_fts WHERE {live}_fts MATCH ?",
+                (expression,),
+            ).fetchone()[0]
+            base &= _bits(matched)
+        selected: dict[str, int] = {}
+        for group, wanted in query.filters.items():
+            bits = 0
+            for value in wanted:
+                bits |= bitmaps.values[group].get(value, 0)
+            selected[group] = bits
+
+        def narrowed(skip: str | None) -> int:
+            bits = base
+            for group, group_bits in selected.items():
+                if group != skip:
+                    bits &= group_bits
+            return bits
+
+        everything = narrowed(None)
+        facets = {}
+        for group in FILTER_GROUPS:
+            scope = narrowed(group) if group in selected else everything
+            counts = {
+                value: (scope & bits).bit_count() for value, bits in bitmaps.values[group].items()
+            }
+            facets[group] = sort_facet_values(counts)
+        return everything.bit_count(), facets
+
+    def _count(
+        self, conn: sqlite3.Connection, live: str, expression: str | None, query: SearchQuery
+    ) -> tuple[int, dict[str, list]]:
+        """The total and every group's disjunctive facet counts (bitsets, or one SQL statement).
+
+        Groups without a filter of their own share one pass (their counts apply all filters);
+        each filtered group gets a pass applying every filter but its own.
+        """
+        bitmaps = self._load_bitmaps(conn, live) if self.facet_bitmaps else None
+        if bitmaps is not None:
+            return self._count_with_bitmaps(conn, live, expression, query, bitmaps)
+        cte, params = self._matched_sql(live, expression)
+        join_m = "JOIN m ON m.id = d.id " if expression is not None else ""
+        cte += (
+            ("WITH " if not cte else ", ")
+            + f"b AS MATERIALIZED (SELECT d.id AS id FROM {live}_docs d {join_m}"
+            "WHERE d.published = 1 AND d.verified = 1) "
+        )
+        where_all, params_all = self._filter_sql(live, query.filters)
+        parts = [f"SELECT '', '', count(*) FROM b WHERE {where_all}"]
+        params.extend(params_all)
+        shared = [g for g in FILTER_GROUPS if g not in query.filters]
+        if shared:
+            marks = ", ".join("?" for _ in shared)
+            parts.append(
+                f"SELECT f.grp, f.value, count(*) FROM b JOIN {live}_facets f ON f.doc_id = b.id"
+                f" WHERE f.grp IN ({marks}) AND {where_all} GROUP BY f.grp, f.value"
+            )
+            params.extend([*shared, *params_all])
+        for group in FILTER_GROUPS:
+            if group not in query.filters:
+                continue
+            where, where_params = self._filter_sql(live, query.filters_except(group))
+            parts.append(
+                f"SELECT f.grp, f.value, count(*) FROM b JOIN {live}_facets f"
+                f" ON f.doc_id = b.id AND f.grp = ? WHERE {where} GROUP BY f.value"
+            )
+            params.extend([group, *where_params])
+        total = 0
+        counts: dict[str, dict[str, int]] = {group: {} for group in FILTER_GROUPS}
+        for group, value, number in conn.execute(cte + " UNION ALL ".join(parts), params):
+            if group == "":
+                total = number
+            else:
+                counts[group][value] = number
+        return total, {group: sort_facet_values(counts[group]) for group in FILTER_GROUPS}
+
+    def _page(
+        self, conn: sqlite3.Connection, live: str, expression: str | None, query: SearchQuery
+    ) -> list[tuple]:
+        """The rows of one page, in the query's order (ties by folded name, then id).
+
+        The FTS5 table drives the query when there is text, so BM25 is computed only for
+        matches that pass the filters.
+        """
+        ranked = expression is not None and query.sort == "relevance"
+        if query.sort == "updated":
+            order = "d.updated_ts DESC, d.name_key, d.id"
+        elif ranked:
+            order = "score_rank, d.name_key, d.id"
+        else:
+            order = "d.name_key, d.id"
+        where, where_params = self._filter_sql(live, query.filters, column="d.id")
+        rank = f"bm25({live}_fts, {self._bm25_weights})" if ranked else "NULL"
+        if expression is not None:
+            source = f"{live}_fts JOIN {live}_docs d ON d.id = {live}_fts.rowid"
+            condition = f"{live}_fts MATCH ? AND "
+            params: list[Any] = [expression]
+        else:
+            source, condition, params = f"{live}_docs d", "", []
+        return conn.execute(
+            "SELECT d.id, d.slug, d.name, d.summary, d.industries, d.region, d.countries,"
+            f" d.verified, d.updated_at, {rank} AS score_rank FROM {source}"
+            f" WHERE {condition}d.published = 1 AND d.verified = 1 AND {where}"
+            f" ORDER BY {order} LIMIT ? OFFSET ?",
+            [*params, *where_params, query.per_page, query.offset],
+        ).fetchall()
 
     def search(self, query: SearchQuery) -> SearchResult:
         """Text, filters, disjunctive facets, sort, one page, highlights, did-you-mean."""
@@ -663,57 +881,8 @@ class EmbeddedBackend(SearchBackend):
             if live is None:
                 return SearchResult(0, query.page, query.per_page, [], facets, None)
             match = self._build_match(conn, live, query.text)
-            if match.expression is not None:
-                base = (
-                    f"WITH m AS MATERIALIZED (SELECT rowid AS id, bm25({live}_fts, "
-                    f"{self._bm25_weights}) AS rank FROM {live}_fts WHERE {live}_fts MATCH ?),"
-                    f" b AS MATERIALIZED (SELECT d.id AS id FROM {live}_docs d"
-                    " JOIN m ON m.id = d.id WHERE d.published = 1 AND d.verified = 1) "
-                )
-                base_params: list[Any] = [match.expression]
-            else:
-                base = (
-                    f"WITH b AS MATERIALIZED (SELECT d.id AS id FROM {live}_docs d"
-                    " WHERE d.published = 1 AND d.verified = 1) "
-                )
-                base_params = []
-
-            # Total and every group's disjunctive counts in one statement (one FTS5 match).
-            where_all, params_all = self._filter_sql(live, query.filters)
-            parts = [f"SELECT '', '', count(*) FROM b WHERE {where_all}"]
-            params: list[Any] = [*base_params, *params_all]
-            for group in FILTER_GROUPS:
-                where, where_params = self._filter_sql(live, query.filters_except(group))
-                parts.append(
-                    f"SELECT f.grp, f.value, count(*) FROM b JOIN {live}_facets f"
-                    f" ON f.doc_id = b.id AND f.grp = ? WHERE {where} GROUP BY f.value"
-                )
-                params.extend([group, *where_params])
-            total = 0
-            counts: dict[str, dict[str, int]] = {group: {} for group in FILTER_GROUPS}
-            for group, value, number in conn.execute(base + " UNION ALL ".join(parts), params):
-                if group == "":
-                    total = number
-                else:
-                    counts[group][value] = number
-            facets = {group: sort_facet_values(counts[group]) for group in FILTER_GROUPS}
-
-            if query.sort == "updated":
-                order = "d.updated_ts DESC, d.name_key, d.id"
-            elif query.sort == "relevance" and match.expression is not None:
-                order = "m.rank, d.name_key, d.id"
-            else:
-                order = "d.name_key, d.id"
-            rank_column = "m.rank" if match.expression is not None else "NULL"
-            join_m = "JOIN m ON m.id = d.id " if match.expression is not None else ""
-            rows = conn.execute(
-                base + f"SELECT d.id, d.slug, d.name, d.summary, d.industries, d.region,"
-                f" d.countries, d.verified, d.updated_at, {rank_column} FROM {live}_docs d "
-                + join_m
-                + f"JOIN b ON b.id = d.id WHERE {where_all}"
-                f" ORDER BY {order} LIMIT ? OFFSET ?",
-                [*base_params, *params_all, query.per_page, query.offset],
-            ).fetchall()
+            total, facets = self._count(conn, live, match.expression, query)
+            rows = self._page(conn, live, match.expression, query)
             snippets = self._snippets(conn, live, match.expression, [row[0] for row in rows])
 
         hits = [

@@ -1,0 +1,130 @@
+"""Embedded backend internals the contract tests cannot see: its two facet-counting paths agree,
+its in-memory cache follows writes made through another connection, and its file layout."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from search_index import SearchQuery
+from search_index.embedded import EmbeddedBackend
+
+QUERIES = [
+    SearchQuery(per_page=50),
+    SearchQuery(text="batch", per_page=50),
+    SearchQuery(text="wessex", filters={"industry": ["CREATIVE", "CLOTHING"]}, sort="name"),
+    SearchQuery(filters={"country": ["FR", "JP"], "region": ["WALES", "LONDON"]}, sort="updated"),
+    SearchQuery(
+        text="textiles",
+        filters={"industry": ["CLOTHING"], "country": ["DE"], "verified": ["true"]},
+        page=2,
+        per_page=5,
+    ),
+    SearchQuery(text="colorful draft"),
+    SearchQuery(filters={"employees": ["1-10", "201-500"], "language": ["en"]}),
+]
+
+
+@pytest.fixture
+def index_file(tmp_path, corpus, make_corpus):
+    path = tmp_path / "search.sqlite3"
+    writer = EmbeddedBackend(path)
+    writer.index_documents(corpus + make_corpus(150))
+    writer.close()
+    return path
+
+
+@pytest.mark.parametrize("query", QUERIES, ids=range(len(QUERIES)))
+def test_bitset_and_sql_facet_counts_agree(index_file, query):
+    fast = EmbeddedBackend(index_file, facet_bitmaps=True)
+    plain = EmbeddedBackend(index_file, facet_bitmaps=False)
+    try:
+        a, b = fast.search(query), plain.search(query)
+    finally:
+        fast.close()
+        plain.close()
+
+    assert a.total == b.total
+    assert a.facets == b.facets
+    assert [h.id for h in a.hits] == [h.id for h in b.hits]
+    assert a.total > 0
+
+
+def test_cached_facets_follow_writes_from_another_connection(index_file, make_doc):
+    reader = EmbeddedBackend(index_file)
+    writer = EmbeddedBackend(index_file)
+    try:
+        before = reader.search(SearchQuery(filters={"country": ["BR"]}))
+        assert before.total == 0
+        writer.index_documents([make_doc(900, "Sao Paulo Trading", countries=["BR"])])
+        after = reader.search(SearchQuery(filters={"country": ["BR"]}))
+        assert after.total == 1
+        countries = {v.value: v.count for v in reader.search(SearchQuery()).facets["country"]}
+        assert countries["BR"] == 1
+        writer.delete_documents([900])
+        assert reader.search(SearchQuery(filters={"country": ["BR"]})).total == 0
+    finally:
+        reader.close()
+        writer.close()
+
+
+def test_reindex_leaves_one_generation_and_a_wal_file(index_file, corpus):
+    backend = EmbeddedBackend(index_file)
+    try:
+        name = backend.reindex(corpus)
+        with sqlite3.connect(index_file) as conn:
+            tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
+            mode = conn.execute("PRAGMA journal_mode").fetchone()[0]
+            live = conn.execute("SELECT value FROM meta WHERE key = 'live'").fetchone()[0]
+    finally:
+        backend.close()
+
+    assert live == name
+    assert {t.split("_")[1] for t in tables if t.startswith("suppliers_")} == {name.split("_")[1]}
+    assert mode == "wal"
+
+
+def test_a_failed_reindex_keeps_the_live_index(index_file, corpus, make_doc):
+    backend = EmbeddedBackend(index_file)
+
+    def broken():
+        yield from corpus[:5]
+        raise RuntimeError("database went away mid-export")
+
+    try:
+        before = backend.count()
+        with pytest.raises(RuntimeError):
+            backend.reindex(broken())
+        assert backend.count() == before
+        with sqlite3.connect(index_file) as conn:
+            gens = {
+                row[0]
+                for row in conn.execute(
+                    "SELECT name FROM sqlite_master WHERE name LIKE 'suppliers%docs'"
+                )
+            }
+            building = conn.execute("SELECT value FROM meta WHERE key = 'building'").fetchone()
+        assert len(gens) == 1
+        assert building is None
+    finally:
+        backend.close()
+
+
+def test_writes_during_a_reindex_reach_the_new_generation(index_file, corpus, make_doc):
+    backend = EmbeddedBackend(index_file)
+
+    def slow_export():
+        for position, doc in enumerate(corpus):
+            if position == 3:
+                # The app saves a new company and renames another while the export runs.
+                backend.index_documents([make_doc(950, "Latecomer Mills")])
+                backend.index_documents([{**corpus[0], "name": "Acme Renamed"}])
+            yield doc
+
+    try:
+        backend.reindex(slow_export())
+        assert backend.suggest("latecomer") == ["Latecomer Mills"]
+        assert backend.suggest("acme") == ["Acme Renamed"]
+    finally:
+        backend.close()
