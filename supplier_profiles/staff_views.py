@@ -1,0 +1,154 @@
+"""Staff screens under /staff/suppliers: find companies, print verification letters, verify or
+revoke with a reason, take profiles down. The blueprint is guarded once for staff."""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user
+from sqlalchemy import or_, select
+
+from supplier_profiles import services, taxonomies
+from supplier_profiles.forms import ButtonForm, StaffReasonForm, StaffSearchForm
+from supplier_profiles.models import Company, CompanyAuditEntry
+from supplier_profiles.verification import letter_pdf
+from tradehub.accounts.models import Role
+from tradehub.errors import NotAllowed, ValidationFailed
+from tradehub.extensions import db
+from tradehub.permissions import guard_blueprint
+
+supplier_staff_bp = Blueprint("supplier_staff", __name__, url_prefix="/staff/suppliers")
+guard_blueprint(supplier_staff_bp, Role.STAFF)
+
+PER_PAGE = 50
+
+
+def _company_or_404(company_id: int) -> Company:
+    company = db.session.get(Company, company_id)
+    if company is None or company.is_deleted:
+        abort(404)
+    return company
+
+
+@supplier_staff_bp.route("/")
+def index():
+    """Companies, filtered by name or number and by verification state."""
+    form = StaffSearchForm(request.args)
+    stmt = select(Company).where(Company.deleted_at.is_(None))
+    if form.validate():
+        if form.q.data:
+            term = f"%{form.q.data.lower()}%"
+            stmt = stmt.where(or_(db.func.lower(Company.name).like(term),
+                                  db.func.lower(Company.number).like(term)))
+        if form.state.data == "unverified":
+            stmt = stmt.where(Company.verified_at.is_(None))
+        elif form.state.data == "verified":
+            stmt = stmt.where(Company.verified_at.is_not(None))
+        elif form.state.data == "published":
+            stmt = stmt.where(Company.published.is_(True), Company.verified_at.is_not(None))
+    page = db.paginate(stmt.order_by(Company.created_at.desc(), Company.id.desc()),
+                       per_page=PER_PAGE, error_out=False)
+    return render_template("supplier_profiles/staff/index.html", form=form, page=page)
+
+
+def _render_company(company: Company, forms: dict | None = None, status: int = 200):
+    forms = forms or {}
+    history = db.session.scalars(
+        select(CompanyAuditEntry).where(CompanyAuditEntry.company_id == company.id)
+        .order_by(CompanyAuditEntry.created_at.desc(), CompanyAuditEntry.id.desc())
+    ).all()
+    return render_template(
+        "supplier_profiles/staff/company.html",
+        company=company, history=history, labels=taxonomies,
+        verify_form=forms.get("verify") or StaffReasonForm(prefix="verify"),
+        revoke_form=forms.get("revoke") or StaffReasonForm(prefix="revoke"),
+        unpublish_form=forms.get("unpublish") or StaffReasonForm(prefix="unpublish"),
+        button_form=ButtonForm(),
+    ), status
+
+
+@supplier_staff_bp.route("/<int:company_id>")
+def company(company_id: int):
+    """One company: its details, state, history and the staff actions."""
+    return _render_company(_company_or_404(company_id))
+
+
+@supplier_staff_bp.route("/<int:company_id>/letter.pdf")
+def letter(company_id: int):
+    """The verification letter to print and post (recorded in the history)."""
+    item = _company_or_404(company_id)
+    if item.is_verified or not item.verification_code:
+        flash("This company has no code waiting to be posted.", "info")
+        return redirect(url_for("supplier_staff.company", company_id=item.id))
+    pdf = letter_pdf(item, url_for("supplier_exporter.verify", _external=True))
+    services.record_letter_printed(item, current_user)
+    db.session.commit()
+    response = make_response(pdf)
+    response.headers["Content-Type"] = "application/pdf"
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="verification-letter-{item.slug}.pdf"')
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@supplier_staff_bp.route("/<int:company_id>/new-code", methods=["POST"])
+def new_code(company_id: int):
+    """Issue a new code (the old letter stops working), e.g. after too many wrong tries."""
+    item = _company_or_404(company_id)
+    if ButtonForm().validate_on_submit():
+        if item.is_verified:
+            flash("This company is already verified.", "info")
+        else:
+            services.issue_verification_code(item, current_user)
+            db.session.commit()
+            flash("A new code has been issued. Print and post the new letter.", "success")
+    return redirect(url_for("supplier_staff.company", company_id=item.id))
+
+
+def _reason_action(company_id: int, prefix: str, action, done: str):
+    item = _company_or_404(company_id)
+    form = StaffReasonForm(prefix=prefix)
+    if form.validate_on_submit():
+        try:
+            action(item, current_user, form.reason.data)
+        except ValidationFailed as exc:
+            db.session.rollback()
+            form.reason.errors = [*form.reason.errors, str(exc)]
+        except NotAllowed as exc:
+            db.session.rollback()
+            flash(str(exc), "error")
+            return redirect(url_for("supplier_staff.company", company_id=item.id))
+        else:
+            db.session.commit()
+            flash(done, "success")
+            return redirect(url_for("supplier_staff.company", company_id=item.id))
+    return _render_company(item, {prefix: form}, 400)
+
+
+@supplier_staff_bp.route("/<int:company_id>/verify", methods=["POST"])
+def verify(company_id: int):
+    """Verify the company without the letter, recording why."""
+    return _reason_action(company_id, "verify", services.staff_verify,
+                          "The company is verified.")
+
+
+@supplier_staff_bp.route("/<int:company_id>/revoke", methods=["POST"])
+def revoke(company_id: int):
+    """Withdraw verification (the profile is unpublished), recording why."""
+    return _reason_action(company_id, "revoke", services.staff_revoke,
+                          "Verification has been revoked and the profile unpublished.")
+
+
+@supplier_staff_bp.route("/<int:company_id>/unpublish", methods=["POST"])
+def unpublish(company_id: int):
+    """Take a profile down, recording why; the owner is told by email."""
+    return _reason_action(company_id, "unpublish", services.staff_unpublish,
+                          "The profile has been unpublished and the owner told why.")

@@ -1,0 +1,106 @@
+"""Verification by post: a 12-letter code generated for the company, printed by staff on a
+letter sent to the registered address, and typed in by the exporter.
+
+Letters only (no digits), without I and O, so a code read off paper is never ambiguous.
+"""
+
+from __future__ import annotations
+
+import hmac
+import re
+import secrets
+import unicodedata
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from fpdf import FPDF
+
+from supplier_profiles.models import VERIFICATION_CODE_LENGTH, Company
+
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ"
+
+
+def generate_code() -> str:
+    """A new random 12-letter code (about 55 bits)."""
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(VERIFICATION_CODE_LENGTH))
+
+
+def normalise_code(raw: str) -> str:
+    """What the user typed, without spaces or dashes, in capitals."""
+    return re.sub(r"[\s\-]+", "", raw or "").upper()
+
+
+def format_code(code: str) -> str:
+    """ABCD-EFGH-JKLM: easier to read and type."""
+    return "-".join(code[i : i + 4] for i in range(0, len(code), 4))
+
+
+def code_matches(expected: str | None, typed: str) -> bool:
+    """Compare in constant time; an unset code never matches."""
+    if not expected:
+        return False
+    return hmac.compare_digest(expected.encode(), normalise_code(typed).encode())
+
+
+def _latin1(text: str) -> str:
+    # The PDF core fonts cover Latin-1 only: fold accents, replace anything else.
+    text = text.replace("\u2019", "'").replace("\u2018", "'").replace("\u2013", "-")
+    try:
+        text.encode("latin-1")
+        return text
+    except UnicodeEncodeError:
+        folded = unicodedata.normalize("NFKD", text)
+        return folded.encode("latin-1", "ignore").decode("latin-1") or "?"
+
+
+def letter_pdf(company: Company, verify_url: str, today: date | None = None) -> bytes:
+    """The printable letter (A4 PDF) with the company's address and its verification code."""
+    if not company.verification_code:
+        raise ValueError("the company has no verification code")
+    today = today or datetime.now(ZoneInfo("Europe/London")).date()
+    pdf = FPDF(format="A4")
+    pdf.set_title(f"TradeHub verification letter: {_latin1(company.name)}")
+    pdf.set_author("TradeHub")
+    pdf.set_margins(25, 25, 25)
+    pdf.add_page()
+    pdf.set_font("Helvetica", "B", 16)
+    pdf.cell(0, 10, "TradeHub", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("Helvetica", size=11)
+    pdf.ln(8)
+    address = [company.name, company.address_line_1, company.address_line_2, company.locality,
+               company.postal_code]
+    for line in address:
+        if line:
+            pdf.cell(0, 6, _latin1(line), new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(8)
+    pdf.cell(0, 6, today.strftime("%-d %B %Y"), new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(8)
+    pdf.set_font("Helvetica", "B", 12)
+    pdf.cell(0, 8, "Verify your company profile", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("Helvetica", size=11)
+    pdf.multi_cell(
+        0, 6,
+        _latin1(
+            f"Someone at {company.name} has created a supplier profile on TradeHub. To show "
+            "overseas buyers that the profile really belongs to your business, sign in and "
+            "enter the code below at:"
+        ),
+        new_x="LMARGIN", new_y="NEXT",
+    )
+    pdf.ln(2)
+    pdf.set_font("Courier", size=11)
+    pdf.multi_cell(0, 6, _latin1(verify_url), new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(6)
+    pdf.set_font("Courier", "B", 22)
+    pdf.cell(0, 14, format_code(company.verification_code), align="C",
+             new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(6)
+    pdf.set_font("Helvetica", size=11)
+    pdf.multi_cell(
+        0, 6,
+        "If you did not expect this letter, nobody can publish a verified profile for your "
+        "business without this code. You can ignore it, or tell us by replying to the address "
+        "on our website.",
+        new_x="LMARGIN", new_y="NEXT",
+    )
+    return bytes(pdf.output())
