@@ -168,7 +168,7 @@ class ElasticsearchBackend(SearchBackend):
         with _Unavailable("creating the new index"):
             self.client.indices.create(index=name, body=es_settings.index_body(bulk_loading=True))
         try:
-            self._bulk(self._index_actions(docs, name, deletes=False), refresh=False)
+            self._bulk(self._index_actions(docs, name, deletes=False))
             with _Unavailable("preparing the new index"):
                 self.client.indices.put_settings(
                     index=name, body={"index": {"refresh_interval": None}}
@@ -245,7 +245,7 @@ class ElasticsearchBackend(SearchBackend):
             for doc_action in self._index_actions(counted(), None, deletes=True)
             for action in self._fan_out(doc_action, targets)
         )
-        self._bulk(actions, refresh=self.refresh)
+        self._bulk(actions, refresh=targets if self.refresh else ())
         return read
 
     def delete_documents(self, ids: Iterable[int]) -> int:
@@ -257,7 +257,7 @@ class ElasticsearchBackend(SearchBackend):
             for doc_id in given
             for target in targets
         )
-        self._bulk(actions, refresh=self.refresh)
+        self._bulk(actions, refresh=targets if self.refresh else ())
         return len(given)
 
     @staticmethod
@@ -290,18 +290,22 @@ class ElasticsearchBackend(SearchBackend):
                 action["_index"] = index
             yield action
 
-    def _bulk(self, actions: Iterable[dict[str, Any]], *, refresh: bool) -> None:
-        """Send actions in chunks; deleting a missing or re-creating a present one is fine."""
+    def _bulk(self, actions: Iterable[dict[str, Any]], *, refresh: Sequence[str] = ()) -> None:
+        """Send actions in chunks, then refresh the given indices once (not once per chunk).
+
+        Deleting a missing document or re-creating a present one (reindex) is not an error.
+        """
         with _Unavailable("bulk indexing"):
             _, errors = helpers.bulk(
                 self.client,
                 actions,
                 chunk_size=BULK_CHUNK,
-                refresh="true" if refresh else "false",
                 raise_on_error=False,
                 raise_on_exception=True,
                 request_timeout=max(self.timeout, 60.0),
             )
+            if refresh:
+                self.client.indices.refresh(index=",".join(refresh))
         failures = [e for e in errors if not _is_benign(e)]
         if failures:
             statuses = {status for e in failures for status in _statuses(e)}
