@@ -1,0 +1,312 @@
+"""Forms of the buyer journey: the search parameters (page and API), the contact form, and the
+staff form for blocked senders.
+
+Search forms read `request.args` with CSRF off; the contact form is a CSRF-protected POST.
+"""
+
+from __future__ import annotations
+
+import re
+
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCharacterCount,
+    GovRadioInput,
+    GovSelect,
+    GovSubmitInput,
+    GovTextArea,
+    GovTextInput,
+)
+from wtforms import (
+    EmailField,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+)
+from wtforms.validators import (
+    Email,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
+
+from search_index.base import MAX_PER_PAGE
+from supplier_profiles import taxonomies
+from supplier_profiles.models import ENQUIRY_MESSAGE_MAX, ENQUIRY_SUBJECT_MAX
+
+QUERY_MAX = 200
+# Deep pages of a relevance-ranked list are never useful and are costly for every engine.
+MAX_PAGE = 500
+SORT_CHOICES = [
+    ("relevance", "Relevance"),
+    ("name", "Company name (A to Z)"),
+    ("updated", "Recently updated"),
+]
+VERIFIED_CHOICES = [("true", "Verified"), ("false", "Not verified")]
+
+# Facet groups in the order the page shows them, with their headings.
+FILTER_LABELS = {
+    "industry": "Industry",
+    "region": "UK region",
+    "country": "Export market",
+    "language": "Language",
+    "employees": "Number of employees",
+    "verified": "Verification",
+}
+
+
+def filter_choices(group: str) -> list[tuple[str, str]]:
+    """The (value, label) pairs a filter group accepts."""
+    if group == "industry":
+        return list(taxonomies.industries())
+    if group == "region":
+        return list(taxonomies.uk_regions())
+    if group == "country":
+        return list(taxonomies.countries())
+    if group == "language":
+        return list(taxonomies.languages())
+    if group == "employees":
+        return list(taxonomies.employee_bands())
+    if group == "verified":
+        return VERIFIED_CHOICES
+    raise KeyError(group)
+
+
+def filter_label(group: str, value: str) -> str:
+    """The words a person reads for a filter value."""
+    if group == "verified":
+        return dict(VERIFIED_CHOICES).get(value, value)
+    return taxonomies.label(group, value)
+
+
+class FilterField(SelectMultipleField):
+    """Repeatable filter values; an unknown value is named in the message."""
+
+    def pre_validate(self, form) -> None:
+        """Every value must be one of the group's codes."""
+        allowed = {value for value, _ in filter_choices(self.name)}
+        unknown = [value for value in self.data or [] if value not in allowed]
+        if unknown:
+            raise ValidationError(f"{unknown[0]!r} is not a valid {self.label.text.lower()} code")
+
+
+def _filter_field(group: str) -> FilterField:
+    return FilterField(
+        FILTER_LABELS[group],
+        choices=lambda: filter_choices(group),
+        validators=[Optional()],
+    )
+
+
+class SearchForm(FlaskForm):
+    """Find a Supplier parameters, shared by the page and `GET /api/v1/suppliers`."""
+
+    class Meta:
+        csrf = False
+
+    q = StringField(
+        "Search for UK suppliers",
+        validators=[Optional(),
+                    Length(max=QUERY_MAX,
+                           message=f"Search words must be {QUERY_MAX} characters or fewer")],
+    )
+    industry = _filter_field("industry")
+    region = _filter_field("region")
+    country = _filter_field("country")
+    language = _filter_field("language")
+    employees = _filter_field("employees")
+    verified = _filter_field("verified")
+    sort = SelectField("Sort by", choices=SORT_CHOICES, default="relevance",
+                       validators=[Optional()],
+                       validate_choice=False)
+
+    def validate_sort(self, field) -> None:
+        """Only the three orders the search offers."""
+        if field.raw_data and field.data not in dict(SORT_CHOICES):
+            raise ValidationError("Sort must be one of relevance, name or updated")
+    page = IntegerField(
+        "Page", default=1,
+        validators=[Optional(), NumberRange(min=1, max=MAX_PAGE,
+                                            message=f"Page must be between 1 and {MAX_PAGE}")],
+    )
+    per_page = IntegerField(
+        "Results per page", default=20,
+        validators=[Optional(),
+                    NumberRange(min=1, max=MAX_PER_PAGE,
+                                message=f"per_page must be between 1 and {MAX_PER_PAGE}")],
+    )
+
+    GROUPS = ("industry", "region", "country", "language", "employees", "verified")
+
+    def filters(self) -> dict[str, list[str]]:
+        """The selected filter values per group (groups with no selection left out)."""
+        return {g: list(getattr(self, g).data) for g in self.GROUPS if getattr(self, g).data}
+
+    @property
+    def text(self) -> str:
+        """The search words, trimmed."""
+        return (self.q.data or "").strip()
+
+    @property
+    def sort_value(self) -> str:
+        """The chosen sort, relevance by default."""
+        return self.sort.data or "relevance"
+
+    @property
+    def page_value(self) -> int:
+        """The page asked for, 1 by default."""
+        return self.page.data or 1
+
+    @property
+    def per_page_value(self) -> int:
+        """Results per page, 20 by default."""
+        return self.per_page.data or 20
+
+
+# --- contact a supplier ----------------------------------------------------------------------
+
+_URL_RE = re.compile(
+    r"(?:https?://|ftp://|www\.|\b[a-z0-9-]+\."
+    r"(?:com|net|org|io|co|uk|info|biz|ru|cn|xyz|top|online|site|shop|app)\b)",
+    re.IGNORECASE,
+)
+_EMAIL_RE = re.compile(r"[^\s@]+@[^\s@]+\.[^\s@]+")
+
+
+def no_links_or_addresses(form, field) -> None:
+    """Refuse web addresses and email addresses: spammers put them where a name belongs."""
+    value = field.data or ""
+    if _EMAIL_RE.search(value):
+        raise ValidationError(f"{field.label.text} must not contain an email address")
+    if _URL_RE.search(value):
+        raise ValidationError(f"{field.label.text} must not contain a web address")
+
+
+def _country_choices() -> list[tuple[str, str]]:
+    return [("", "Select a country")] + list(taxonomies.all_countries())
+
+
+def _industry_choices() -> list[tuple[str, str]]:
+    return [("", "Select an industry")] + list(taxonomies.industries())
+
+
+class ContactSupplierForm(FlaskForm):
+    """A buyer's enquiry to a supplier. `form_token` carries the signed time the form was shown;
+    `reference` is the honeypot: hidden from people, left blank by them, filled by bots."""
+
+    full_name = StringField(
+        "Your full name",
+        widget=GovTextInput(),
+        validators=[InputRequired("Enter your full name"),
+                    Length(max=200, message="Your full name must be 200 characters or fewer"),
+                    no_links_or_addresses],
+        render_kw={"autocomplete": "name", "spellcheck": "false"},
+    )
+    organisation = StringField(
+        "Organisation name",
+        widget=GovTextInput(),
+        validators=[InputRequired("Enter your organisation name"),
+                    Length(max=200, message="Organisation name must be 200 characters or fewer"),
+                    no_links_or_addresses],
+        render_kw={"autocomplete": "organization"},
+    )
+    country = SelectField(
+        "Country",
+        widget=GovSelect(),
+        choices=_country_choices,
+        validators=[InputRequired("Select your country")],
+        render_kw={"autocomplete": "country"},
+    )
+    email = EmailField(
+        "Email address",
+        widget=GovTextInput(),
+        description="The supplier will reply to this address",
+        validators=[InputRequired("Enter your email address"),
+                    Length(max=320, message="Email address must be 320 characters or fewer"),
+                    Email("Enter an email address in the correct format, like name@example.com",
+                          check_deliverability=False)],
+        render_kw={"autocomplete": "email", "spellcheck": "false"},
+    )
+    industry = SelectField(
+        "Your industry",
+        widget=GovSelect(),
+        choices=_industry_choices,
+        validators=[InputRequired("Select your industry")],
+    )
+    subject = StringField(
+        "Subject",
+        widget=GovTextInput(),
+        validators=[InputRequired("Enter a subject"),
+                    Length(max=ENQUIRY_SUBJECT_MAX,
+                           message=f"Subject must be {ENQUIRY_SUBJECT_MAX} characters or fewer"),
+                    no_links_or_addresses],
+    )
+    message = StringField(
+        "Your message",
+        widget=GovCharacterCount(),
+        description="Say what you want to buy, in what quantity, and by when",
+        validators=[InputRequired("Enter your message"),
+                    Length(max=ENQUIRY_MESSAGE_MAX,
+                           message=(f"Your message must be {ENQUIRY_MESSAGE_MAX:,} characters "
+                                    "or fewer"))],
+    )
+    # Honeypot: an innocuous name that form-filling bots complete; people never see it.
+    reference = StringField("Leave this field blank", validators=[Optional()])
+    form_token = HiddenField()
+    submit = SubmitField("Send message", widget=GovSubmitInput())
+
+
+# --- staff: blocked senders ------------------------------------------------------------------
+
+_DOMAIN_RE = re.compile(r"^(?=.{3,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
+
+
+class BlockedSenderForm(FlaskForm):
+    """Block one email address or every address at a domain."""
+
+    kind = RadioField(
+        "What do you want to block?",
+        widget=GovRadioInput(),
+        choices=[("email", "One email address"), ("domain", "Every address at a domain")],
+        validators=[InputRequired("Select whether to block an email address or a domain")],
+    )
+    value = StringField(
+        "Email address or domain",
+        widget=GovTextInput(),
+        description="For example, name@example.com or example.com",
+        validators=[InputRequired("Enter an email address or domain"),
+                    Length(max=320, message="Must be 320 characters or fewer")],
+        render_kw={"spellcheck": "false"},
+    )
+    reason = StringField(
+        "Reason",
+        widget=GovTextArea(),
+        description="Why this sender is blocked (staff only)",
+        validators=[Optional(), Length(max=500, message="Reason must be 500 characters or fewer")],
+    )
+    submit = SubmitField("Block sender", widget=GovSubmitInput())
+
+    def validate_value(self, field) -> None:
+        """An address for `email`, a bare domain for `domain`; stored lower-case."""
+        value = (field.data or "").strip().lower()
+        if self.kind.data == "email":
+            if not re.fullmatch(r"[^\s@]+@[^\s@]+\.[^\s@]+", value):
+                raise ValidationError(
+                    "Enter an email address in the correct format, like name@example.com")
+        elif self.kind.data == "domain":
+            value = value.removeprefix("@")
+            if not _DOMAIN_RE.match(value):
+                raise ValidationError("Enter a domain in the correct format, like example.com")
+        field.data = value
+
+
+class RemoveBlockedSenderForm(FlaskForm):
+    """A CSRF-protected button to lift a block."""
+
+    submit = SubmitField("Remove")

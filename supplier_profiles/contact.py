@@ -1,0 +1,222 @@
+"""Buyers contacting suppliers: the enquiry service and its spam defences.
+
+The defences need no outside service:
+
+- a honeypot field people never see (bots fill it);
+- a minimum fill time: the form carries a signed timestamp of when it was shown, and a message
+  sent faster than a person could type it is refused;
+- rate limits per IP address and per sender email, kept in Flask-Limiter's storage (memory in
+  one process, Redis through RATELIMIT_STORAGE_URI for several);
+- the staff-managed list of blocked senders (one address, or a whole domain).
+
+Every refusal is a ValidationFailed naming the form field to show it beside, so the view keeps
+what the buyer typed. Nothing here commits: the view does.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+from flask import current_app, url_for
+from itsdangerous import BadSignature, URLSafeSerializer
+from limits import parse_many
+from sqlalchemy import select
+
+from supplier_profiles.models import BlockedSender, BlockedSenderKind, Company, Enquiry
+from tradehub.errors import Conflict, NotAllowed, ValidationFailed
+from tradehub.extensions import db, limiter
+from tradehub.mail import queue_email
+
+# Defaults; each can be changed in the app config (tests and deployments).
+DEFAULT_MIN_FILL_SECONDS = 4
+DEFAULT_MAX_FORM_AGE_SECONDS = 24 * 3600
+DEFAULT_IP_LIMIT = "5 per 10 minutes;20 per day"
+DEFAULT_SENDER_LIMIT = "3 per hour;10 per day"
+
+_TOKEN_SALT = "supplier-contact-form"  # noqa: S105 (a salt that names the purpose, not a secret)
+
+TOO_FAST_MESSAGE = ("You sent the form very quickly, so we could not tell you are not an automated "
+                    "program. Check your message, then send it again.")
+EXPIRED_MESSAGE = "This form has expired. Check your message, then send it again."
+HONEYPOT_MESSAGE = "Leave the ‘Leave this field blank’ field empty"
+BLOCKED_MESSAGE = ("We cannot send messages from this email address. If you think this is wrong, "
+                   "contact the TradeHub team.")
+IP_LIMIT_MESSAGE = ("You have sent too many messages from this connection. Wait an hour, then "
+                    "try again.")
+SENDER_LIMIT_MESSAGE = ("You have sent too many messages from this email address. Wait an hour, "
+                        "then try again.")
+
+
+@dataclass(frozen=True)
+class EnquiryDetails:
+    """What the buyer typed, already validated by ContactSupplierForm."""
+
+    full_name: str
+    organisation: str
+    country: str
+    email: str
+    industry: str
+    subject: str
+    message: str
+
+
+def _serializer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=_TOKEN_SALT)
+
+
+def issue_form_token(company: Company, issued_at: float | None = None) -> str:
+    """A signed token saying when the contact form for `company` was shown."""
+    moment = time.time() if issued_at is None else issued_at
+    return _serializer().dumps({"c": company.id, "t": int(moment)})
+
+
+def check_fill_time(company: Company, token: str | None, now: float | None = None) -> None:
+    """Refuse a form that was not shown by us, was filled in too fast, or is too old."""
+    config = current_app.config
+    min_seconds = config.get("CONTACT_MIN_FILL_SECONDS", DEFAULT_MIN_FILL_SECONDS)
+    max_age = config.get("CONTACT_MAX_FORM_AGE_SECONDS", DEFAULT_MAX_FORM_AGE_SECONDS)
+    try:
+        payload = _serializer().loads(token or "")
+        issued_at, company_id = int(payload["t"]), int(payload["c"])
+    except (BadSignature, KeyError, TypeError, ValueError) as exc:
+        raise ValidationFailed(EXPIRED_MESSAGE, "message") from exc
+    elapsed = (time.time() if now is None else now) - issued_at
+    if company_id != company.id or elapsed > max_age:
+        raise ValidationFailed(EXPIRED_MESSAGE, "message")
+    if elapsed < min_seconds:
+        raise ValidationFailed(TOO_FAST_MESSAGE, "message")
+
+
+def check_honeypot(value: str | None) -> None:
+    """People leave the hidden field empty; anything in it means a bot filled the form."""
+    if value and value.strip():
+        raise ValidationFailed(HONEYPOT_MESSAGE, "reference")
+
+
+def normalise_email(address: str) -> str:
+    """Lower-case and trimmed: how addresses are compared and stored for blocking."""
+    return address.strip().lower()
+
+
+def email_domain(address: str) -> str:
+    """The part after the @, lower-case."""
+    return normalise_email(address).rpartition("@")[2]
+
+
+def is_blocked(address: str) -> bool:
+    """Whether staff blocked this address, its domain, or a parent domain of it."""
+    address = normalise_email(address)
+    domain = email_domain(address)
+    labels = domain.split(".")
+    domains = [".".join(labels[i:]) for i in range(len(labels) - 1)]
+    found = db.session.scalar(
+        select(BlockedSender.id).where(
+            ((BlockedSender.kind == BlockedSenderKind.EMAIL) & (BlockedSender.value == address))
+            | ((BlockedSender.kind == BlockedSenderKind.DOMAIN) & BlockedSender.value.in_(domains))
+        ).limit(1)
+    )
+    return found is not None
+
+
+def _hit_limits(limit_text: str, scope: str, key: str) -> bool:
+    """Count one attempt against every limit in `limit_text`; False when any is exhausted."""
+    if not current_app.config.get("RATELIMIT_ENABLED", True):
+        return True
+    strategy = limiter.limiter
+    items = parse_many(limit_text)
+    if not all(strategy.test(item, scope, key) for item in items):
+        return False
+    for item in items:
+        strategy.hit(item, scope, key)
+    return True
+
+
+def check_rate_limits(sender_ip: str, sender_email: str) -> None:
+    """Refuse when this IP address or this sender has sent too many enquiries lately."""
+    config = current_app.config
+    if not _hit_limits(config.get("CONTACT_RATE_LIMIT_IP", DEFAULT_IP_LIMIT),
+                       "supplier-contact-ip", sender_ip or "unknown"):
+        raise ValidationFailed(IP_LIMIT_MESSAGE, "email")
+    if not _hit_limits(config.get("CONTACT_RATE_LIMIT_SENDER", DEFAULT_SENDER_LIMIT),
+                       "supplier-contact-sender", normalise_email(sender_email)):
+        raise ValidationFailed(SENDER_LIMIT_MESSAGE, "email")
+
+
+def send_enquiry(company: Company, details: EnquiryDetails, *, form_token: str | None,
+                 honeypot: str | None, sender_ip: str) -> Enquiry:
+    """Store a buyer's enquiry, mail it to the company (reply-to the buyer) and confirm it to
+    the buyer. Raises ValidationFailed (with the field to show it beside) when a spam defence
+    refuses it. Flushes, never commits."""
+    if not company.is_publishable:
+        raise NotAllowed("This supplier is not taking enquiries through TradeHub.")
+    if not company.email:
+        raise NotAllowed("This supplier has no contact address yet.")
+    check_honeypot(honeypot)
+    check_fill_time(company, form_token)
+    if is_blocked(details.email):
+        raise ValidationFailed(BLOCKED_MESSAGE, "email")
+    check_rate_limits(sender_ip, details.email)
+
+    enquiry = Enquiry(
+        company_id=company.id,
+        full_name=details.full_name.strip(),
+        organisation=details.organisation.strip(),
+        country=details.country,
+        email=normalise_email(details.email),
+        industry=details.industry,
+        subject=details.subject.strip(),
+        message=details.message.strip(),
+        sender_ip=(sender_ip or "")[:45],
+    )
+    db.session.add(enquiry)
+    db.session.flush()
+    company_url = url_for("supplier_profiles.company_profile", slug=company.slug, _external=True)
+    queue_email(
+        company.email,
+        f"Enquiry from TradeHub: {enquiry.subject}",
+        "enquiry_to_company",
+        reply_to=enquiry.email,
+        company=company,
+        enquiry=enquiry,
+        company_url=company_url,
+    )
+    queue_email(
+        enquiry.email,
+        f"Your message to {company.name} has been sent",
+        "enquiry_confirmation",
+        company=company,
+        enquiry=enquiry,
+        company_url=company_url,
+    )
+    return enquiry
+
+
+# --- staff: blocked senders ------------------------------------------------------------------
+
+
+def block_sender(kind: str, value: str, reason: str, actor) -> BlockedSender:
+    """Add an address or domain to the blocked list. Raises Conflict when it is there already."""
+    kind_enum = BlockedSenderKind(kind)
+    value = value.strip().lower()
+    exists = db.session.scalar(
+        select(BlockedSender.id)
+        .where(BlockedSender.kind == kind_enum, BlockedSender.value == value)
+    )
+    if exists is not None:
+        raise ValidationFailed(f"{value} is already blocked.", "value")
+    blocked = BlockedSender(kind=kind_enum, value=value, reason=reason.strip(),
+                            created_by_id=getattr(actor, "id", None))
+    db.session.add(blocked)
+    db.session.flush()
+    return blocked
+
+
+def unblock_sender(blocked_id: int) -> BlockedSender:
+    """Lift a block. Raises Conflict when it was already removed."""
+    blocked = db.session.get(BlockedSender, blocked_id)
+    if blocked is None:
+        raise Conflict("That sender is no longer blocked.")
+    db.session.delete(blocked)
+    db.session.flush()
+    return blocked

@@ -1,0 +1,350 @@
+"""Buyer pages: Find a Supplier, company and case-study pages, contacting a supplier; and the
+staff screen for blocked senders.
+
+Searching goes through search_index only: the results page renders the index's hits and never
+queries the companies table, so it costs no query per result.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user
+from markupsafe import Markup
+from slugify import slugify
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from search_index.base import SearchQuery
+from search_index.errors import SearchUnavailable
+from supplier_profiles import bp, contact, taxonomies
+from supplier_profiles.buyer_forms import (
+    FILTER_LABELS,
+    SORT_CHOICES,
+    BlockedSenderForm,
+    ContactSupplierForm,
+    RemoveBlockedSenderForm,
+    SearchForm,
+    filter_label,
+)
+from supplier_profiles.models import BlockedSender, CaseStudy, Company
+from tradehub.accounts.models import Role
+from tradehub.errors import NotAllowed, ValidationFailed
+from tradehub.extensions import db
+from tradehub.permissions import guard_blueprint
+
+# Facet groups with many values show the biggest ones plus whatever is selected.
+FACET_LIMIT = 15
+
+staff_blocked_bp = Blueprint("blocked_senders", __name__, url_prefix="/staff/blocked-senders")
+guard_blueprint(staff_blocked_bp, Role.STAFF)
+
+
+# --- helpers ---------------------------------------------------------------------------------
+
+
+def run_search(form: SearchForm, per_page: int | None = None):
+    """Ask the search index for what the validated form describes."""
+    from search_index import service
+
+    query = SearchQuery(
+        text=form.text,
+        filters=form.filters(),
+        sort=form.sort_value,
+        page=form.page_value,
+        per_page=per_page or form.per_page_value,
+    )
+    return service.search(query)
+
+
+def args_with(**changes) -> dict[str, list[str]]:
+    """The current query string as lists, with `changes` applied (None removes a key)."""
+    args = request.args.to_dict(flat=False)
+    for key, value in changes.items():
+        if value is None:
+            args.pop(key, None)
+        else:
+            args[key] = value if isinstance(value, list) else [str(value)]
+    return args
+
+
+def page_url(number: int) -> str:
+    """This search with another page number: filters stay in the shareable URL."""
+    return url_for(request.endpoint, **args_with(page=None if number == 1 else number),
+                   **request.view_args)
+
+
+@dataclass
+class FacetGroup:
+    """One filter group as the page shows it."""
+
+    name: str
+    title: str
+    items: list[dict]
+    selected: int
+
+
+def facet_groups(form: SearchForm, result) -> list[FacetGroup]:
+    """Checkbox items with counts for every filter group; selected values always shown."""
+    groups = []
+    for name in SearchForm.GROUPS:
+        selected = list(getattr(form, name).data or [])
+        counts = {facet.value: facet.count for facet in result.facets.get(name, [])}
+        values = [facet.value for facet in result.facets.get(name, [])]
+        if name not in ("region", "employees", "verified") and len(values) > FACET_LIMIT:
+            values = values[:FACET_LIMIT]
+        values += [v for v in selected if v not in values]
+        if name == "employees":
+            order = [code for code, _ in form.employees.choices]
+            values.sort(key=lambda v: order.index(v) if v in order else len(order))
+        items = []
+        for value in values:
+            count = counts.get(value, 0)
+            items.append({
+                "value": value,
+                "html": Markup('{} <span class="th-facet-count">({:,})</span>').format(
+                    filter_label(name, value), count),
+                "checked": value in selected,
+            })
+        if items:
+            groups.append(FacetGroup(name, FILTER_LABELS[name], items, len(selected)))
+    return groups
+
+
+def selected_filters(form: SearchForm) -> list[dict]:
+    """Each chosen filter with a link that removes just that one."""
+    chips = []
+    for name in SearchForm.GROUPS:
+        values = list(getattr(form, name).data or [])
+        for value in values:
+            rest = [v for v in values if v != value]
+            href = url_for("supplier_profiles.find_a_supplier",
+                           **args_with(**{name: rest or None, "page": None}))
+            chips.append({"group": FILTER_LABELS[name], "label": filter_label(name, value),
+                          "href": href})
+    return chips
+
+
+def publishable_company(slug: str) -> Company:
+    """The publishable company at exactly `slug`, or 404."""
+    company = db.session.scalar(select(Company).where(Company.slug == slug))
+    if company is None or not company.is_publishable:
+        abort(404)
+    return company
+
+
+def canonical_slug(slug: str) -> str | None:
+    """The canonical slug for a URL that names a company another way, or None.
+
+    Accepted: a slug in other letter case or with stray characters ("Acme-Ltd", "acme_ltd"),
+    and the Companies House number ("01234567"). Only publishable companies are named.
+    """
+    candidates = {slugify(slug)}
+    number = slug.strip().upper()
+    stmt = select(Company.slug).where(
+        Company.deleted_at.is_(None), Company.published.is_(True), Company.verified_at.is_not(None),
+        (Company.slug.in_(candidates)) | (Company.number == number),
+    ).limit(1)
+    found = db.session.scalar(stmt)
+    return found if found and found != slug else None
+
+
+def company_or_redirect(slug: str, endpoint: str, **kwargs):
+    """(company, None) at the canonical slug, or (None, 301 response) to it."""
+    company = db.session.scalar(
+        select(Company)
+        .where(Company.slug == slug)
+        .options(selectinload(Company.case_studies).selectinload(CaseStudy.images),
+                 selectinload(Company.members))
+    )
+    if company is not None:
+        if not company.is_publishable:
+            abort(404)
+        return company, None
+    canonical = canonical_slug(slug)
+    if canonical is None:
+        abort(404)
+    target = url_for(endpoint, slug=canonical, **kwargs)
+    if request.query_string:
+        target += "?" + request.query_string.decode("latin-1")
+    return None, redirect(target, code=301)
+
+
+# --- Find a Supplier ---------------------------------------------------------------------------
+
+
+@bp.route("/find-a-supplier")
+def find_a_supplier():
+    """Search UK suppliers by words and filters; browse them all with no words."""
+    form = SearchForm(formdata=request.args)
+    if not form.validate():
+        return render_template("supplier_profiles/find_a_supplier.html", form=form,
+                               search_form=form, result=None, groups=[], chips=[],
+                               sort_choices=SORT_CHOICES), 400
+    try:
+        result = run_search(form, per_page=20)
+    except SearchUnavailable:
+        current_app.logger.warning("Find a Supplier: search engine unavailable")
+        return render_template("supplier_profiles/search_unavailable.html", query=form.text), 503
+    if result.total and form.page_value > result.pages:
+        return redirect(page_url(result.pages))
+    return render_template(
+        "supplier_profiles/find_a_supplier.html",
+        form=None,
+        search_form=form,
+        result=result,
+        groups=facet_groups(form, result),
+        chips=selected_filters(form),
+        sort_choices=SORT_CHOICES,
+        page_url=page_url,
+        suggestion_url=(url_for("supplier_profiles.find_a_supplier",
+                                **args_with(q=result.suggestion, page=None))
+                        if result.suggestion else None),
+        clear_url=url_for("supplier_profiles.find_a_supplier",
+                          **({"q": form.text} if form.text else {})),
+    )
+
+
+# --- company and case-study pages --------------------------------------------------------------
+
+
+@bp.route("/suppliers/<slug>")
+def company_profile(slug: str):
+    """A supplier's public profile with its case studies."""
+    company, redirect_response = company_or_redirect(slug, "supplier_profiles.company_profile")
+    if redirect_response is not None:
+        return redirect_response
+    return render_template("supplier_profiles/company.html", company=company)
+
+
+@bp.route("/suppliers/<slug>/case-studies/<case_slug>")
+def case_study(slug: str, case_slug: str):
+    """One case study of a supplier, at its canonical URL."""
+    company, redirect_response = company_or_redirect(slug, "supplier_profiles.case_study",
+                                                     case_slug=case_slug)
+    if redirect_response is not None:
+        return redirect_response
+    study = next((s for s in company.case_studies if s.slug == case_slug), None)
+    if study is None:
+        canonical = slugify(case_slug)
+        study = next((s for s in company.case_studies if s.slug == canonical), None)
+        if study is None:
+            abort(404)
+        return redirect(url_for("supplier_profiles.case_study", slug=company.slug,
+                                case_slug=study.slug), code=301)
+    return render_template("supplier_profiles/case_study.html", company=company, study=study)
+
+
+# --- contact a supplier ------------------------------------------------------------------------
+
+
+@bp.route("/suppliers/<slug>/contact", methods=["GET", "POST"])
+def contact_supplier(slug: str):
+    """Send a supplier a message; it is stored, mailed to them and confirmed to the buyer."""
+    company, redirect_response = company_or_redirect(slug, "supplier_profiles.contact_supplier")
+    if redirect_response is not None:
+        return redirect_response
+    form = ContactSupplierForm()
+    if request.method == "GET":
+        form.form_token.data = contact.issue_form_token(company)
+        if current_user.is_authenticated:
+            form.full_name.data = current_user.full_name
+            form.email.data = current_user.email
+    elif form.validate_on_submit():
+        details = contact.EnquiryDetails(
+            full_name=form.full_name.data, organisation=form.organisation.data,
+            country=form.country.data, email=form.email.data, industry=form.industry.data,
+            subject=form.subject.data, message=form.message.data,
+        )
+        try:
+            contact.send_enquiry(company, details, form_token=form.form_token.data,
+                                 honeypot=form.reference.data, sender_ip=request.remote_addr or "")
+        except ValidationFailed as refusal:
+            db.session.rollback()
+            field = getattr(form, refusal.field or "message")
+            field.errors = [*field.errors, str(refusal)]
+            if str(refusal) == contact.EXPIRED_MESSAGE:
+                form.form_token.data = contact.issue_form_token(company)
+        except NotAllowed as refusal:
+            db.session.rollback()
+            form.message.errors = [*form.message.errors, str(refusal)]
+        else:
+            db.session.commit()
+            return redirect(url_for("supplier_profiles.contact_sent", slug=company.slug))
+    status = 400 if form.errors else 200
+    return render_template("supplier_profiles/contact.html", company=company, form=form), status
+
+
+@bp.route("/suppliers/<slug>/contact/sent")
+def contact_sent(slug: str):
+    """Confirmation that the message went."""
+    company = publishable_company(slug)
+    return render_template("supplier_profiles/contact_sent.html", company=company)
+
+
+# --- staff: blocked senders --------------------------------------------------------------------
+
+
+@staff_blocked_bp.route("/", methods=["GET", "POST"])
+def list_blocked_senders():
+    """Blocked addresses and domains, and a form to add one."""
+    form = BlockedSenderForm()
+    if form.validate_on_submit():
+        try:
+            blocked = contact.block_sender(form.kind.data, form.value.data, form.reason.data or "",
+                                           current_user)
+        except ValidationFailed as refusal:
+            db.session.rollback()
+            form.value.errors = [*form.value.errors, str(refusal)]
+        else:
+            db.session.commit()
+            flash(f"Enquiries from {blocked.value} will be refused.", "success")
+            return redirect(url_for("blocked_senders.list_blocked_senders"))
+    page = db.paginate(
+        select(BlockedSender).options(selectinload(BlockedSender.created_by))
+        .order_by(BlockedSender.created_at.desc(), BlockedSender.id.desc()),
+        per_page=50, error_out=False,
+    )
+    total = db.session.scalar(select(func.count()).select_from(BlockedSender))
+    status = 400 if form.errors else 200
+    return render_template("supplier_profiles/staff_blocked_senders.html", form=form, page=page,
+                           total=total, remove_form=RemoveBlockedSenderForm(),
+                           page_url=lambda n: url_for("blocked_senders.list_blocked_senders",
+                                                      page=n)), status
+
+
+@staff_blocked_bp.route("/<int:blocked_id>/remove", methods=["POST"])
+def remove_blocked_sender(blocked_id: int):
+    """Lift a block (CSRF-protected button)."""
+    form = RemoveBlockedSenderForm()
+    if not form.validate_on_submit():
+        abort(400)
+    blocked = contact.unblock_sender(blocked_id)
+    db.session.commit()
+    flash(f"Enquiries from {blocked.value} are no longer refused.", "success")
+    return redirect(url_for("blocked_senders.list_blocked_senders"))
+
+
+# --- template helpers --------------------------------------------------------------------------
+
+
+@bp.app_template_global()
+def label_for(group: str, code: str | None) -> str:
+    """The words for a taxonomy code (industry, region, country, language, company_type ...)."""
+    return taxonomies.label(group, code)
+
+
+@bp.app_template_global()
+def labels_for(group: str, codes) -> str:
+    """Several codes' words, comma-separated."""
+    return ", ".join(taxonomies.label(group, code) for code in codes or [])
