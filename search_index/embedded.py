@@ -35,6 +35,7 @@ import re
 import sqlite3
 import string
 import threading
+import weakref
 from collections import deque
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -211,7 +212,10 @@ class EmbeddedBackend(SearchBackend):
         self.path = Path(path)
         self.timeout = float(timeout)
         self._local = threading.local()
-        self._connections: list[sqlite3.Connection] = []
+        # Every open connection with the thread that owns it, so connections of threads that
+        # ended (a threaded server starts one per request) are closed instead of leaking.
+        self._connections: list[tuple[weakref.ref[threading.Thread], sqlite3.Connection]] = []
+        self._pid = os.getpid()
         self._lock = threading.Lock()
         weights = ", ".join(repr(analysis.FIELD_WEIGHTS[f]) for f in TEXT_FIELDS)
         self._bm25_weights = weights
@@ -240,14 +244,25 @@ class EmbeddedBackend(SearchBackend):
         self._local.conn = conn
         self._local.pid = os.getpid()
         with self._lock:
-            self._connections.append(conn)
+            if self._pid != os.getpid():
+                # Forked: the parent's connections are the parent's; never touch them here.
+                self._connections, self._pid = [], os.getpid()
+            alive = []
+            for owner, other in self._connections:
+                thread = owner()
+                if thread is not None and thread.is_alive():
+                    alive.append((owner, other))
+                else:
+                    other.close()
+            alive.append((weakref.ref(threading.current_thread()), conn))
+            self._connections = alive
         return conn
 
     def close(self) -> None:
         """Close every connection this backend opened (all threads)."""
         with self._lock:
             connections, self._connections = self._connections, []
-        for conn in connections:
+        for _owner, conn in connections:
             try:
                 conn.close()
             except sqlite3.Error:

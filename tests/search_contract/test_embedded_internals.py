@@ -4,6 +4,7 @@ its in-memory cache follows writes made through another connection, and its file
 from __future__ import annotations
 
 import sqlite3
+import threading
 
 import pytest
 
@@ -128,3 +129,23 @@ def test_writes_during_a_reindex_reach_the_new_generation(index_file, corpus, ma
         assert backend.suggest("acme") == ["Acme Renamed"]
     finally:
         backend.close()
+
+
+def test_connections_of_finished_threads_are_closed(index_file):
+    backend = EmbeddedBackend(index_file)
+    totals: list[int] = []
+
+    def one_request() -> None:
+        totals.append(backend.search(SearchQuery(text="wessex")).total)
+
+    try:
+        for _ in range(20):  # a threaded server: one short-lived thread per request
+            thread = threading.Thread(target=one_request)
+            thread.start()
+            thread.join()
+        one_request()
+        assert len(set(totals)) == 1 and totals[0] > 0
+        assert len(backend._connections) <= 2  # this thread's, and at most the last one's
+    finally:
+        backend.close()
+    assert backend._connections == []

@@ -89,3 +89,10 @@ def test_query_of_only_stop_words_lists_everyone(loaded, corpus):
     visible = [d for d in corpus if d["published"] and d["verified"]]
 
     assert loaded.search(SearchQuery(text="the ltd")).total == len(visible)
+
+
+@pytest.mark.parametrize(
+    "text", ['acme")*(', "-acme", "acme AND (", "acme^ OR *:", "'acme'", "{acme}"]
+)
+def test_query_syntax_characters_are_plain_text(loaded, text):
+    assert hit_ids(loaded, text) == [1]
