@@ -38,7 +38,7 @@ import threading
 import weakref
 from collections import deque
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import lru_cache
@@ -517,9 +517,9 @@ class EmbeddedBackend(SearchBackend):
         a document already written that way is not overwritten by the (older) reindex copy.
         """
         with self._transaction(write=True) as conn:
-            self._ensure_live(conn)
-            stale = self._meta(conn, "building")
-            if stale:
+            live = self._ensure_live(conn)
+            # Left by a reindex that crashed or was replaced: everything but the live one.
+            for stale in self._generations(conn) - {live}:
                 self._drop_generation(conn, stale)
             gen = self._new_generation_name(conn)
             self._create_generation(conn, gen)
@@ -537,24 +537,34 @@ class EmbeddedBackend(SearchBackend):
                     batch = {}
             if batch:
                 self._load_batch(gen, list(batch.values()))
-            with self._transaction(write=True) as conn:
-                if self._meta(conn, "building") != gen:
-                    raise SearchError("another reindex replaced this one before it finished")
+            with self._transaction(write=True, bump=False) as conn:
+                self._check_building(conn, gen)
+                # Merge the FTS5 segments before the swap, outside the swap transaction.
                 conn.execute(f"INSERT INTO {gen}_fts({gen}_fts) VALUES ('optimize')")
+            with self._transaction(write=True) as conn:
+                # The swap itself: two meta rows, so app writes wait for it only briefly.
+                self._check_building(conn, gen)
                 old = self._meta(conn, "live")
                 self._set_meta(conn, "live", gen)
                 self._set_meta(conn, "building", None)
-                if old and old != gen:
-                    self._drop_generation(conn, old)
         except BaseException:
             self._abandon(gen)
             raise
+        if old and old != gen:
+            # Searches that started before the swap keep reading their WAL snapshot. If the
+            # drop fails, the next reindex drops the leftover.
+            with suppress(SearchError), self._transaction(write=True, bump=False) as conn:
+                if self._meta(conn, "live") != old:
+                    self._drop_generation(conn, old)
         return gen
+
+    def _check_building(self, conn: sqlite3.Connection, gen: str) -> None:
+        if self._meta(conn, "building") != gen:
+            raise SearchError("another reindex replaced this one before it finished")
 
     def _load_batch(self, gen: str, docs: list[SupplierDocument]) -> None:
         with self._transaction(write=True, bump=False) as conn:
-            if self._meta(conn, "building") != gen:
-                raise SearchError("another reindex replaced this one before it finished")
+            self._check_building(conn, gen)
             present = set()
             ids = [d["id"] for d in docs]
             for start in range(0, len(ids), 500):
