@@ -352,7 +352,10 @@ class ElasticsearchBackend(SearchBackend):
                         {
                             "match": {
                                 es_settings.AUTOCOMPLETE_FIELD: {
-                                    "query": " ".join(words),
+                                    # Edge n-grams stop at AUTOCOMPLETE_MAX_GRAM letters.
+                                    "query": " ".join(
+                                        w[: es_settings.AUTOCOMPLETE_MAX_GRAM] for w in words
+                                    ),
                                     "operator": "and",
                                 }
                             }
@@ -367,7 +370,12 @@ class ElasticsearchBackend(SearchBackend):
             "_source": ["name"],
         }
         response = self._search(body, "suggest")
-        names = [hit["_source"]["name"] for hit in response["hits"]["hits"]]
+        # The shared rule decides (longer words than the n-grams hold, identical names).
+        names = [
+            hit["_source"]["name"]
+            for hit in response["hits"]["hits"]
+            if analysis.name_matches_prefix(hit["_source"]["name"], prefix)
+        ]
         return analysis.unique(names)[:limit]
 
     def search(self, query: SearchQuery) -> SearchResult:

@@ -62,6 +62,8 @@ HIT_SOURCE_FIELDS: tuple[str, ...] = (
 SPELL_FIELD = "spell"
 NAME_SORT_FIELD = "name_sort"
 AUTOCOMPLETE_FIELD = "name.autocomplete"
+# Longest edge n-gram the shared th_edge filter indexes.
+AUTOCOMPLETE_MAX_GRAM: int = analysis.elasticsearch_analysis()["filter"]["th_edge"]["max_gram"]
 
 # Per-bucket limit of facet terms aggregations: above every code list we facet on
 # (about 250 countries, 184 languages).
@@ -76,13 +78,26 @@ def query_fields() -> list[str]:
 
 
 def analysis_settings() -> dict[str, Any]:
-    """The shared analyzers plus the spell-check analyzer (folded words, nothing removed)."""
+    """The shared analyzers plus the spell-check analyzer (folded words, nothing removed).
+
+    Every analyzer splits words as analysis.tokenize() does (runs of letters and digits), not
+    with the standard tokenizer, which keeps "o'neill" and "example.com" whole; the embedded
+    backend, autocomplete and typo candidates all split them, so both backends agree.
+    """
     settings = copy.deepcopy(analysis.elasticsearch_analysis())
+    settings.setdefault("tokenizer", {})["th_words"] = {
+        "type": "pattern",
+        "pattern": "[\\W_]+",
+        "flags": "UNICODE_CHARACTER_CLASS",
+    }
     settings["analyzer"]["th_spell"] = {
         "type": "custom",
         "tokenizer": "standard",
         "filter": ["lowercase", "asciifolding"],
     }
+    for analyzer in settings["analyzer"].values():
+        if analyzer.get("tokenizer") == "standard":
+            analyzer["tokenizer"] = "th_words"
     return settings
 
 

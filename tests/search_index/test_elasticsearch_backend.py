@@ -265,3 +265,20 @@ def test_reindex_drops_an_index_left_by_a_reindex_that_died(backend):
 
     assert backend._concrete_indices() == [first, second]
     assert backend._alias_targets() == [second]
+
+
+@needs_engine
+@pytest.mark.elasticsearch
+def test_words_split_like_the_shared_tokenizer(backend):
+    backend.index_documents(
+        [
+            make_doc(1, "O'Neill Instruments", summary="Orders through shop.example.com daily."),
+            make_doc(2, "Extraordinarilylongwordnamed Works"),
+        ]
+    )
+
+    assert names(backend.search(SearchQuery(text="neill"))) == ["O'Neill Instruments"]
+    assert names(backend.search(SearchQuery(text="example"))) == ["O'Neill Instruments"]
+    assert backend.suggest("neil") == ["O'Neill Instruments"]
+    assert backend.suggest("extraordinarilylongwordn") == ["Extraordinarilylongwordnamed Works"]
+    assert backend.suggest("extraordinarilylongwordx") == []
