@@ -17,7 +17,8 @@ from tradehub.extensions import db
 _counter = itertools.count(1)
 
 
-def make_company(*, case_studies: list[dict] | None = None, index: bool = True, **fields) -> Company:
+def make_company(*, case_studies: list[dict] | None = None, index: bool = True,
+                 **fields) -> Company:
     """A published, verified company (override any field), committed and indexed."""
     n = next(_counter)
     values = {

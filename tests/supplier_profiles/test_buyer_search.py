@@ -22,8 +22,8 @@ def page(client, query: str = "", status: int = 200) -> str:
 
 
 def result_names(html: str) -> list[str]:
-    return re.findall(r'<h3 class="govuk-heading-m govuk-!-margin-bottom-1">\s*<a class="govuk-link" '
-                      r'href="/suppliers/[^"]+">([^<]+)</a>', html)
+    return re.findall(r'<h3 class="govuk-heading-m govuk-!-margin-bottom-1">\s*'
+                      r'<a class="govuk-link" href="/suppliers/[^"]+">([^<]+)</a>', html)
 
 
 def facet_count(html: str, group: str, value: str) -> int | None:
