@@ -179,9 +179,14 @@ _WORD_RE = re.compile(r"[^\W_]+")
 
 
 def fold(text: str) -> str:
-    """Lower-case and strip accents ("Café" -> "cafe"), like unicode61 remove_diacritics 2."""
+    """Lower-case and strip accents ("Café" -> "cafe"), like unicode61 remove_diacritics 2.
+
+    lower(), not casefold(): the engines' lowercase filters keep "ß" as it is.
+    """
+    if text.isascii():
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()
 
 
 def tokenize(text: str) -> list[str]:

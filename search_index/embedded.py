@@ -455,12 +455,8 @@ class EmbeddedBackend(SearchBackend):
             for group, values in filter_values(doc).items():
                 facet_rows.extend((group, value, doc["id"]) for value in values)
             name_rows.extend((w, doc["id"]) for w in set(analysis.tokenize(doc["name"])))
-            for text in texts.values():
-                words.update(
-                    w
-                    for w in analysis.tokenize(text)
-                    if len(w) >= 3 and not w.isdigit() and w not in analysis.STOPWORDS
-                )
+            words.update(analysis.tokenize(" ".join(texts.values())))
+        words = {w for w in words if len(w) >= 3 and not w.isdigit()} - analysis.STOPWORDS
         conn.executemany(
             f"INSERT INTO {gen}_docs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", doc_rows
         )
