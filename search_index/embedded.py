@@ -646,22 +646,26 @@ class EmbeddedBackend(SearchBackend):
         ).fetchone()[0]
 
     def _fuzzy_candidates(self, conn: sqlite3.Connection, live: str, word: str) -> list[str]:
-        """Indexed words within max_edits(word) of word, nearest first."""
+        """Indexed words within max_edits(word) of word, nearest first.
+
+        Words one edit away are looked up directly (every such string is generated); only when
+        there are none and two edits are allowed is the vocabulary scanned, by length.
+        """
         edits = analysis.max_edits(word)
         if edits == 0:
             return []
-        if edits == 1:
-            options = sorted(_edits1(word))
-            found: list[str] = []
-            for start in range(0, len(options), 500):
-                chunk = options[start : start + 500]
-                marks = ", ".join("?" for _ in chunk)
-                found.extend(
-                    row[0]
-                    for row in conn.execute(
-                        f"SELECT word FROM {live}_words WHERE word IN ({marks})", chunk
-                    )
+        options = sorted(_edits1(word))
+        found: list[str] = []
+        for start in range(0, len(options), 500):
+            chunk = options[start : start + 500]
+            marks = ", ".join("?" for _ in chunk)
+            found.extend(
+                row[0]
+                for row in conn.execute(
+                    f"SELECT word FROM {live}_words WHERE word IN ({marks})", chunk
                 )
+            )
+        if found or edits == 1:
             return sorted(found)[:MAX_FUZZY_CANDIDATES]
         scored = []
         for (candidate,) in conn.execute(

@@ -96,3 +96,11 @@ def test_query_of_only_stop_words_lists_everyone(loaded, corpus):
 )
 def test_query_syntax_characters_are_plain_text(loaded, text):
     assert hit_ids(loaded, text) == [1]
+
+
+def test_two_typos_in_a_word_of_eight_letters_or_more_still_find_it(loaded):
+    result = loaded.search(SearchQuery(text="pharmasutical"))  # pharmaceutical: 2 edits
+
+    assert [h.id for h in result.hits] == [8]
+    assert result.suggestion == "pharmaceutical"
+    assert hit_ids(loaded, "cermcs") == []  # ceramics, but 6 letters allow only one edit
