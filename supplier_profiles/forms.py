@@ -367,7 +367,7 @@ class CaseStudyForm(FlaskForm):
     testimonial_source = StringField(
         "Who said it", widget=GovTextInput(), filters=[_strip],
         description="Name, job title and organisation",
-        validators=[Optional(), Length(max=255, message="This must be 255 characters or fewer")],
+        validators=[Length(max=255, message="This must be 255 characters or fewer")],
     )
     submit = SubmitField("Save case study", widget=GovSubmitInput())
 
