@@ -8,7 +8,7 @@ import threading
 
 import pytest
 
-from search_index import SearchQuery
+from search_index import SearchQuery, SearchUnavailable
 from search_index.embedded import EmbeddedBackend
 
 QUERIES = [
@@ -149,3 +149,37 @@ def test_connections_of_finished_threads_are_closed(index_file):
     finally:
         backend.close()
     assert backend._connections == []
+
+
+def test_a_file_that_is_not_an_index_is_reported_unavailable(tmp_path):
+    path = tmp_path / "search.sqlite3"
+    path.write_bytes(b"this is not an SQLite database, it is a text file" * 100)
+    backend = EmbeddedBackend(path)
+    try:
+        health = backend.health()
+        assert health["ok"] is False
+        assert "search.sqlite3" in health["detail"]
+        with pytest.raises(SearchUnavailable):
+            backend.search(SearchQuery(text="anything"))
+        with pytest.raises(SearchUnavailable):
+            backend.ensure_ready()
+    finally:
+        backend.close()
+
+
+def test_searching_a_new_empty_file_finds_nothing(tmp_path):
+    backend = EmbeddedBackend(tmp_path / "new" / "search.sqlite3")
+    try:
+        result = backend.search(SearchQuery(text="acme"))
+        assert (result.total, result.hits, backend.count(), backend.suggest("ac")) == (0, [], 0, [])
+        assert set(result.facets) == {
+            "industry",
+            "region",
+            "country",
+            "language",
+            "employees",
+            "verified",
+        }
+        assert backend.health()["ok"] is True
+    finally:
+        backend.close()
