@@ -19,7 +19,7 @@ import click
 from flask.cli import AppGroup
 from slugify import slugify
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DataError, IntegrityError
 
 from supplier_profiles import taxonomies
 from supplier_profiles.models import (
@@ -54,7 +54,8 @@ CASE_STUDY_KEYS = frozenset({"title", "summary", "description", "industry", "key
 _NUMBER_RE = re.compile(r"^[A-Z0-9]{1,8}$")
 _EMAIL_RE = re.compile(r"^[^\s@]+@[^\s@]+\.[^\s@]+$")
 _URL_RE = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
-_SUFFIXES = ("ltd", "limited", "plc", "llp", "lp", "the")
+# Words that do not tell companies apart: legal suffixes, "the", and "and" (written "&" too).
+_IGNORED_WORDS = ("ltd", "limited", "plc", "llp", "lp", "the", "and", "co", "company")
 
 
 class BadLine(ValueError):
@@ -76,12 +77,13 @@ class ImportReport:
 
 
 def normalise_name(name: str) -> str:
-    """Lower-case words without punctuation or company suffixes: "The Acme Co. Ltd" -> "acme co".
+    """Lower-case words without punctuation, accents or company suffixes:
+    "The Acme Co. Ltd" -> "acme"; "Tyne & Wear Joinery" and "tyne and wear joinery plc" are equal.
 
     Used with the contact email to recognise a company without a Companies House number.
     """
     words = re.findall(r"[a-z0-9]+", slugify(name, separator=" ").lower())
-    return " ".join(w for w in words if w not in _SUFFIXES)
+    return " ".join(w for w in words if w not in _IGNORED_WORDS)
 
 
 def _text(record: dict, key: str, max_length: int, required: bool = False) -> str:
@@ -148,7 +150,7 @@ def _case_study(raw: Any, index: int) -> dict:
             "title": _text(raw, "title", CASE_STUDY_TITLE_MAX, required=True),
             "summary": _text(raw, "summary", CASE_STUDY_SUMMARY_MAX),
             "description": _text(raw, "description", CASE_STUDY_DESCRIPTION_MAX),
-            "industry": _text(raw, "industry", 40),
+            "industry": _text(raw, "industry", 60),
             "keywords": _keywords(raw),
             "website": _text(raw, "website", 255),
             "testimonial": _text(raw, "testimonial", 1000),
@@ -351,6 +353,11 @@ def import_records(lines: Iterable[tuple[int, Any]], source: str = "import",
             continue
         except IntegrityError as exc:
             report.errors.append((number, "conflicts with an existing company "
+                                          f"({str(exc.orig).splitlines()[0][:120]})"))
+            matcher = _reload_matcher_after_error()
+            continue
+        except DataError as exc:  # a value the database column cannot hold
+            report.errors.append((number, "the database refused a value "
                                           f"({str(exc.orig).splitlines()[0][:120]})"))
             matcher = _reload_matcher_after_error()
             continue
