@@ -1,0 +1,1 @@
+"""Benchmarks (not tests): corpus generator, search and HTTP latency/throughput runs."""
