@@ -43,7 +43,7 @@ db: setup
 
 seed: db
 	$(FLASK) marketplaces load
-	$(FLASK) demo seed --suppliers $(DEMO_SUPPLIERS) --if-empty
+	$(FLASK) demo seed --suppliers $(DEMO_SUPPLIERS)
 	$(FLASK) search sync
 
 ## Run --------------------------------------------------------------------------------------
