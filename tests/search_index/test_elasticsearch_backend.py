@@ -282,3 +282,18 @@ def test_words_split_like_the_shared_tokenizer(backend):
     assert backend.suggest("neil") == ["O'Neill Instruments"]
     assert backend.suggest("extraordinarilylongwordn") == ["Extraordinarilylongwordnamed Works"]
     assert backend.suggest("extraordinarilylongwordx") == []
+
+
+@needs_engine
+@pytest.mark.elasticsearch
+def test_request_body_sent_raw_gives_the_same_page(backend):
+    backend.index_documents(
+        [make_doc(i, f"Company {i}", countries=["FR" if i % 2 else "DE"]) for i in range(1, 8)]
+    )
+    query = SearchQuery(text="export things", filters={"country": ["FR"]}, per_page=3)
+
+    raw = Elasticsearch([ES_URL]).search(index=backend.alias, body=backend.request_body(query))
+    result = backend.search(query)
+
+    assert raw["hits"]["total"]["value"] == result.total == 4
+    assert [int(h["_id"]) for h in raw["hits"]["hits"]] == [h.id for h in result.hits]
