@@ -20,11 +20,24 @@ def init_app(app: Flask) -> None:
         models,  # noqa: F401  (the models must be known to migrations)
         views,  # noqa: F401  (routes attach themselves to `bp`)
     )
+    from marketplaces.api import api_bp
     from marketplaces.cli import marketplaces_cli
+    from marketplaces.staff_views import staff_marketplaces_bp
+    from tradehub.staff import register_staff_section
 
     app.register_blueprint(bp)
+    app.register_blueprint(staff_marketplaces_bp)
+    app.register_blueprint(api_bp)
     app.cli.add_command(marketplaces_cli)
-    app.jinja_env.filters.setdefault("money", _money_filter)
+    register_staff_section(
+        app, "staff_marketplaces.list_marketplaces", "Marketplaces and UK offers",
+        "Edit marketplace facts as drafts, publish them, and manage the negotiated UK offers.",
+    )
+    register_staff_section(
+        app, "staff_marketplaces.list_exchange_rates", "Exchange rates",
+        "The rates the cost estimate uses to turn marketplace fees into pounds.",
+    )
+    register_template_helpers(app)
 
     if importlib.util.find_spec("marketplaces.applications") is not None:
         applications = importlib.import_module("marketplaces.applications")
@@ -33,7 +46,14 @@ def init_app(app: Flask) -> None:
             register(app)
 
 
-def _money_filter(amount, currency: str = "GBP", frequency: str | None = None) -> str:
-    from marketplaces.costs import format_money
+def register_template_helpers(app: Flask) -> None:
+    """Formatting helpers every marketplace template (and imported macro) can use."""
+    from marketplaces import costs, services
+    from marketplaces.models import COMMISSION_BASES, SETUP_REQUIREMENTS, TRANSLATION_NEEDS
 
-    return format_money(amount, currency, frequency)
+    app.add_template_global(costs.format_money, "format_money")
+    app.add_template_global(costs.format_commission, "format_commission")
+    app.add_template_global(COMMISSION_BASES, "commission_bases")
+    app.add_template_filter(services.country_name, "country_name")
+    app.add_template_filter(lambda code: SETUP_REQUIREMENTS.get(code, code), "setup_label")
+    app.add_template_filter(lambda code: TRANSLATION_NEEDS.get(code, code), "translation_label")

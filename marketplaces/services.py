@@ -10,6 +10,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
+from functools import wraps
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -302,10 +303,9 @@ def diff_facts(before: dict[str, Any] | None, after: dict[str, Any]) -> dict[str
 
 
 def _record(marketplace: Marketplace, action: RevisionAction, changes: dict, author=None) -> None:
-    marketplace.revisions.append(
-        MarketplaceRevision(action=action, changes=changes,
-                            author_id=getattr(author, "id", None))
-    )
+    # Added through the session, not `marketplace.revisions`, so the history is never loaded.
+    db.session.add(MarketplaceRevision(marketplace=marketplace, action=action, changes=changes,
+                                       author_id=getattr(author, "id", None)))
 
 
 # --- loading the data file ---------------------------------------------------------------------
@@ -464,9 +464,30 @@ def flush_or_conflict(what: str) -> None:
                        "Reload the page to see their changes, then make yours again.") from exc
 
 
+def versioned_write(what: str):
+    """Run a service without autoflush, then flush once, turning a lost race into Conflict.
+
+    Without this, a lazy load in the middle of a change could flush early and raise SQLAlchemy's
+    StaleDataError instead of our Conflict.
+    """
+
+    def decorator(func):
+        @wraps(func)
+        def wrapper(*args, **kwargs):
+            with db.session.no_autoflush:
+                result = func(*args, **kwargs)
+            flush_or_conflict(what)
+            return result
+
+        return wrapper
+
+    return decorator
+
+
+@versioned_write("exchange rate")
 def update_exchange_rate(currency: str, units_per_gbp: Decimal, source: str, as_of: date | None,
                          actor, expected_version: int | None = None) -> ExchangeRate:
-    """Create or change the rate for `currency` (ISO 4217); the rate must be positive."""
+    """Add a rate (no `expected_version`) or change one; positive, ISO 4217 code."""
     code = _check_currency(currency, "currency")
     if code == "GBP":
         raise ValidationFailed("Pounds need no exchange rate", "currency")
@@ -476,13 +497,15 @@ def update_exchange_rate(currency: str, units_per_gbp: Decimal, source: str, as_
     if rate is None:
         rate = ExchangeRate(currency=code)
         db.session.add(rate)
+    elif expected_version is None:
+        raise ValidationFailed(f"There is already a rate for {code}: change that one instead",
+                               "currency")
     else:
         _stale_guard(rate, expected_version, "exchange rate")
     rate.units_per_gbp = units_per_gbp
     rate.source = source.strip()
     rate.as_of = as_of
     rate.updated_by_id = getattr(actor, "id", None)
-    flush_or_conflict("exchange rate")
     return rate
 
 
@@ -510,7 +533,7 @@ def published_marketplaces() -> Sequence[Marketplace]:
     """Every published marketplace, by name."""
     return db.session.scalars(
         select(Marketplace).where(Marketplace.state == MarketplaceState.PUBLISHED)
-        .options(selectinload(Marketplace.offers)).order_by(Marketplace.name)
+        .options(selectinload(Marketplace.offers)).order_by(func.lower(Marketplace.name))
     ).all()
 
 
@@ -539,7 +562,8 @@ def featured_marketplaces(limit: int = 3) -> Sequence[Marketplace]:
         select(Marketplace).where(Marketplace.state == MarketplaceState.PUBLISHED)
         .options(selectinload(Marketplace.offers))
         .order_by(case((has_offer, 0), else_=1),
-                  Marketplace.registered_users_millions.desc().nulls_last(), Marketplace.name)
+                  Marketplace.registered_users_millions.desc().nulls_last(),
+                  func.lower(Marketplace.name))
         .limit(limit)
     ).all()
 
@@ -599,12 +623,13 @@ def finder_select(query: FinderQuery, today: date | None = None):
 
     users = Marketplace.registered_users_millions.desc().nulls_last()
     if query.sort == "name":
-        order = [Marketplace.name]
+        order = [func.lower(Marketplace.name)]
     elif query.sort == "users":
-        order = [users, Marketplace.name]
+        order = [users, func.lower(Marketplace.name)]
     elif query.sort == "commission":
         order = [Marketplace.commission_low_percent.asc().nulls_last(),
-                 Marketplace.commission_high_percent.asc().nulls_last(), Marketplace.name]
+                 Marketplace.commission_high_percent.asc().nulls_last(),
+                 func.lower(Marketplace.name)]
     else:
         # Relevance: marketplaces matching more of the chosen categories and countries first
         # (a marketplace selling in the very country ranks above a global one), then those with
@@ -620,7 +645,7 @@ def finder_select(query: FinderQuery, today: date | None = None):
             for term in score[1:]:
                 total = total + term
             order.append(total.desc())
-        order += [case((has_offer, 0), else_=1), users, Marketplace.name]
+        order += [case((has_offer, 0), else_=1), users, func.lower(Marketplace.name)]
     return stmt.options(selectinload(Marketplace.offers)).order_by(*order)
 
 
@@ -732,6 +757,7 @@ def create_marketplace(name: str, slug: str, actor) -> Marketplace:
     return marketplace
 
 
+@versioned_write("marketplace")
 def save_draft(marketplace: Marketplace, raw_facts: dict[str, Any], actor,
                expected_version: int) -> Marketplace:
     """Keep staff edits as a draft (the public page is unchanged until published)."""
@@ -744,10 +770,10 @@ def save_draft(marketplace: Marketplace, raw_facts: dict[str, Any], actor,
     published = facts_of(marketplace)
     marketplace.draft_facts = None if (marketplace.is_published and facts == published) else facts
     _record(marketplace, RevisionAction.DRAFT_SAVED, changes, actor)
-    flush_or_conflict("marketplace")
     return marketplace
 
 
+@versioned_write("marketplace")
 def discard_draft(marketplace: Marketplace, actor, expected_version: int) -> Marketplace:
     """Throw away unpublished edits, going back to the published facts."""
     _stale_guard(marketplace, expected_version, "marketplace")
@@ -758,7 +784,6 @@ def discard_draft(marketplace: Marketplace, actor, expected_version: int) -> Mar
     changes = diff_facts(marketplace.draft_facts, facts_of(marketplace))
     marketplace.draft_facts = None
     _record(marketplace, RevisionAction.DRAFT_DISCARDED, changes, actor)
-    flush_or_conflict("marketplace")
     return marketplace
 
 
@@ -771,6 +796,7 @@ def changes_since_publication(marketplace: Marketplace) -> dict[str, dict]:
     return diff_facts(facts_of(marketplace), current_facts(marketplace))
 
 
+@versioned_write("marketplace")
 def publish_marketplace(marketplace: Marketplace, actor, expected_version: int) -> Marketplace:
     """Check the required facts, then make the draft (or the current facts) public."""
     _stale_guard(marketplace, expected_version, "marketplace")
@@ -787,10 +813,10 @@ def publish_marketplace(marketplace: Marketplace, actor, expected_version: int) 
     marketplace.published_at = utcnow()
     marketplace.published_by_id = getattr(actor, "id", None)
     _record(marketplace, RevisionAction.PUBLISHED, changes, actor)
-    flush_or_conflict("marketplace")
     return marketplace
 
 
+@versioned_write("marketplace")
 def unpublish_marketplace(marketplace: Marketplace, actor, expected_version: int) -> Marketplace:
     """Hide a marketplace (and so its offers) from every public page and the API."""
     _stale_guard(marketplace, expected_version, "marketplace")
@@ -798,7 +824,6 @@ def unpublish_marketplace(marketplace: Marketplace, actor, expected_version: int
         raise NotAllowed("This marketplace is not published.")
     marketplace.state = MarketplaceState.UNPUBLISHED
     _record(marketplace, RevisionAction.UNPUBLISHED, {}, actor)
-    flush_or_conflict("marketplace")
     return marketplace
 
 
@@ -807,6 +832,7 @@ def _check_offer_dates(valid_from: date | None, valid_until: date | None) -> Non
         raise ValidationFailed("The end date must be after the start date", "valid_until")
 
 
+@versioned_write("offer")
 def save_offer(marketplace: Marketplace, offer: Offer | None, actor, *, kind: str,
                badge_text: str, summary: str, terms: str, eligibility: str,
                valid_from: date | None, valid_until: date | None,
@@ -830,10 +856,10 @@ def save_offer(marketplace: Marketplace, offer: Offer | None, actor, *, kind: st
     offer.valid_from = valid_from
     offer.valid_until = valid_until
     offer.updated_by_id = getattr(actor, "id", None)
-    flush_or_conflict("offer")
     return offer
 
 
+@versioned_write("offer")
 def publish_offer(offer: Offer, actor, expected_version: int) -> Offer:
     """Make an offer public (it shows only between its valid-from and valid-until dates)."""
     _stale_guard(offer, expected_version, "offer")
@@ -847,10 +873,10 @@ def publish_offer(offer: Offer, actor, expected_version: int) -> Offer:
     offer.state = OfferState.PUBLISHED
     offer.published_at = utcnow()
     offer.updated_by_id = getattr(actor, "id", None)
-    flush_or_conflict("offer")
     return offer
 
 
+@versioned_write("offer")
 def unpublish_offer(offer: Offer, actor, expected_version: int) -> Offer:
     """Hide an offer from every public page and the API."""
     _stale_guard(offer, expected_version, "offer")
@@ -858,5 +884,4 @@ def unpublish_offer(offer: Offer, actor, expected_version: int) -> Offer:
         raise NotAllowed("This offer is not published.")
     offer.state = OfferState.UNPUBLISHED
     offer.updated_by_id = getattr(actor, "id", None)
-    flush_or_conflict("offer")
     return offer

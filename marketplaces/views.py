@@ -1,10 +1,39 @@
-"""Public Selling Online Overseas pages: landing, finder, marketplace, compare, cost estimate."""
+"""Public Selling Online Overseas pages: landing, finder, marketplace, compare, cost estimate.
+
+Every page is a GET with shareable URLs and works without JavaScript. Only published
+marketplaces and live (published, in-date) offers are ever shown.
+"""
 
 from __future__ import annotations
 
-from flask import render_template
+from flask import abort, current_app, render_template, request, url_for
+from werkzeug.datastructures import MultiDict
 
-from marketplaces import bp, services
+from marketplaces import bp, costs, services
+from marketplaces.forms import CostEstimateForm, FinderForm
+from tradehub.errors import ValidationFailed
+
+PER_PAGE = 10
+APPLY_ENDPOINT = "marketplace_applications.start"
+
+
+def apply_url(marketplace) -> str:
+    """Where the Apply button goes: the application form, or sign-in if it is not installed."""
+    if APPLY_ENDPOINT in current_app.view_functions:
+        return url_for(APPLY_ENDPOINT, slug=marketplace.slug)
+    return url_for("accounts.sign_in",
+                   next=url_for("marketplaces.marketplace", slug=marketplace.slug))
+
+
+def _page_number() -> int:
+    page = request.args.get("page", default=1, type=int)
+    return page if page and page > 0 else 1
+
+
+def _page_url(page: int) -> str:
+    args = MultiDict(request.args)
+    args.setlist("page", [str(page)])
+    return url_for(request.endpoint, **{**request.view_args, **args.to_dict(flat=False)})
 
 
 @bp.route("/")
@@ -17,4 +46,71 @@ def landing():
         featured=services.featured_marketplaces(),
         last_updated=services.data_last_updated(),
         today=services.uk_today(),
+    )
+
+
+@bp.route("/find")
+def finder():
+    """Filter, sort and page through the published marketplaces."""
+    form = FinderForm(request.args)
+    pagination = None
+    if form.validate():
+        pagination = services.find_marketplaces(form.to_query(), page=_page_number(),
+                                                per_page=PER_PAGE)
+    return render_template(
+        "marketplaces/finder.html", form=form, pagination=pagination,
+        today=services.uk_today(), page_url=_page_url,
+    )
+
+
+@bp.route("/<slug>")
+def marketplace(slug: str):
+    """Every fact about one published marketplace, its live UK offers, and how to apply."""
+    found = services.get_published(slug)
+    if found is None:
+        abort(404)
+    return render_template(
+        "marketplaces/marketplace.html", marketplace=found,
+        offers=services.live_offers(found), apply_url=apply_url(found),
+    )
+
+
+@bp.route("/compare")
+def compare():
+    """Up to four marketplaces side by side: `?slug=a&slug=b`."""
+    slugs = [s for s in request.args.getlist("slug") if s]
+    error = None
+    chosen = []
+    try:
+        chosen = services.compare_marketplaces(slugs)
+    except ValidationFailed as exc:
+        error = str(exc)
+    status = 400 if error else 200
+    today = services.uk_today()
+    offers = {m.id: services.live_offers(m, today) for m in chosen}
+    return render_template(
+        "marketplaces/compare.html", marketplaces=chosen, offers=offers, error=error,
+        requested=slugs, max_compare=services.MAX_COMPARE,
+    ), status
+
+
+@bp.route("/cost-estimate")
+def cost_estimate():
+    """Estimated monthly cost on each marketplace, in pounds, with the assumptions shown."""
+    published = services.published_marketplaces()
+    form = CostEstimateForm(request.args)
+    form.slug.choices = [(m.slug, m.name) for m in published]
+    rates = services.exchange_rates()
+    estimates = None
+    # A first visit shows the empty form; any submission is validated and explained.
+    if ("monthly_sales" in request.args or "listings" in request.args) and form.validate():
+        chosen = set(form.slug.data or [])
+        estimates = costs.estimate_all(
+            [m for m in published if not chosen or m.slug in chosen],
+            form.monthly_sales.data, form.listings.data,
+            {code: rate.units_per_gbp for code, rate in rates.items()},
+        )
+    return render_template(
+        "marketplaces/cost_estimate.html", form=form, estimates=estimates,
+        rates=sorted(rates.values(), key=lambda r: r.currency),
     )

@@ -1,0 +1,146 @@
+"""GET /api/v1/marketplaces and /api/v1/marketplaces/<slug>, and their OpenAPI description."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from marketplaces.openapi import openapi_fragment
+
+API = "/api/v1/marketplaces"
+
+
+def test_list_returns_all_37_over_pages(client, loaded):
+    first = client.get(f"{API}?per_page=20&sort=name").get_json()
+    second = client.get(f"{API}?per_page=20&sort=name&page=2").get_json()
+
+    assert (first["total"], first["pages"], first["page"], first["per_page"]) == (37, 2, 1, 20)
+    names = [m["name"] for m in first["marketplaces"] + second["marketplaces"]]
+    assert len(names) == 37 and len(set(names)) == 37
+    assert names[0] == "Allegro" and names[-1] == "Zalora"
+    assert first["next"].endswith("/api/v1/marketplaces?per_page=20&sort=name&page=2")
+    assert first["previous"] is None
+    assert second["next"] is None
+
+
+def test_filters_and_sorts_match_the_finder(client, loaded):
+    body = client.get(f"{API}?country=jp&sort=name").get_json()
+    assert [m["slug"] for m in body["marketplaces"]] == ["amazon-japan", "ebay", "etsy", "rakuten"]
+
+    body = client.get(f"{API}?country=CN&uk_offer=true&no_local_bank_account=1"
+                      "&sort=commission").get_json()
+    assert {m["slug"] for m in body["marketplaces"]} == {
+        "ctrip", "ebay", "etsy", "jd-worldwide", "kaola", "royal-mail-tmall-store"}
+    lows = [Decimal(m["commission"]["low_percent"]) for m in body["marketplaces"]]
+    assert lows == sorted(lows)
+
+    body = client.get(f"{API}?category=Food+and+drink&category=Luggage+and+bags"
+                      "&fulfilment=Fulfilled+by+seller&sort=name").get_json()
+    assert body["total"] == len(body["marketplaces"])
+    for m in body["marketplaces"]:
+        assert {"Food and drink", "Luggage and bags"} & set(m["product_categories"])
+        assert "Fulfilled by seller" in m["fulfilment"]
+
+
+def test_sort_by_registered_users(client, loaded):
+    body = client.get(f"{API}?sort=users&per_page=3").get_json()
+
+    assert [(m["slug"], m["registered_users_millions"]) for m in body["marketplaces"]] == [
+        ("kaola", "840"), ("spartoo", "450"), ("royal-mail-tmall-store", "400")]
+
+
+def test_one_marketplace_has_every_fact(client, loaded):
+    response = client.get(f"{API}/rakuten")
+
+    body = response.get_json()
+    assert response.status_code == 200
+    assert body["name"] == "Rakuten"
+    assert body["url"].endswith("/selling-online-overseas/rakuten")
+    assert body["countries"] == ["JP"] and body["worldwide"] is False
+    assert body["commission"] == {"low_percent": "8", "high_percent": "12",
+                                  "basis": "category_dependent"}
+    assert body["fees"]["membership"] == {"amount": "19500.00", "currency": "JPY",
+                                          "frequency": "monthly"}
+    assert body["fees"]["one_off_registration"] == {"amount": "60000.00", "currency": "JPY"}
+    assert body["fees"]["deposit"] is None
+    assert body["fees"]["per_listing"] == {"charged": False, "amount": None}
+    assert body["payment_days"] == 15
+    assert body["payout_currencies"] == ["GBP", "JPY"]
+    assert body["registered_users_millions"] == "105"
+    assert body["setup_requirements"] == ["local_returns_address"]
+    assert body["famous_brands"] == ["New Balance"]
+    assert body["uk_offers"] == []
+
+
+def test_global_marketplace_and_its_offer(client, loaded):
+    body = client.get(f"{API}/etsy").get_json()
+
+    assert body["worldwide"] is True and body["countries"] == []
+    assert body["uk_offers"] == [{
+        "kind": "free_listings", "badge_text": "UK offer: free listings",
+        "summary": "20 free listings for approved UK sellers new to Etsy", "terms": "",
+        "eligibility": "", "valid_from": None, "valid_until": None}]
+
+
+def test_unknown_slug_is_404_json(client, loaded):
+    response = client.get(f"{API}/nope")
+
+    assert response.status_code == 404
+    assert response.get_json()["error"]["status"] == 404
+    assert "nope" in response.get_json()["error"]["detail"]
+
+
+@pytest.mark.parametrize(
+    ("query", "parameter"),
+    [
+        ("per_page=101", "per_page"),
+        ("per_page=0", "per_page"),
+        ("page=abc", "page"),
+        ("sort=cheapest", "sort"),
+        ("country=XX", "country"),
+        ("category=Spaceships", "category"),
+        ("positioning=Cheap", "positioning"),
+        ("fulfilment=Drones", "fulfilment"),
+        ("seller_model=Agent", "seller_model"),
+        ("uk_offer=maybe", "uk_offer"),
+        ("sort=name&sort=users", "sort"),
+        ("colour=red", "colour"),
+    ],
+)
+def test_bad_parameters_get_400_naming_the_parameter(client, loaded, query, parameter):
+    response = client.get(f"{API}?{query}")
+
+    assert response.status_code == 400
+    error = response.get_json()["error"]
+    assert error["parameter"] == parameter
+    assert parameter in error["detail"]
+
+
+def test_page_past_the_end_is_empty_not_an_error(client, loaded):
+    body = client.get(f"{API}?page=9").get_json()
+
+    assert body["marketplaces"] == [] and body["total"] == 37 and body["next"] is None
+
+
+def test_openapi_fragment_describes_both_endpoints():
+    fragment = openapi_fragment()
+
+    assert set(fragment["paths"]) == {"/api/v1/marketplaces", "/api/v1/marketplaces/{slug}"}
+    listed = fragment["paths"]["/api/v1/marketplaces"]["get"]
+    names = {p["name"] for p in listed["parameters"]}
+    assert names == {"category", "country", "positioning", "fulfilment", "seller_model",
+                     "uk_offer", "no_local_company", "no_local_bank_account", "sort", "page",
+                     "per_page"}
+    schemas = fragment["components"]["schemas"]
+    assert {"Marketplace", "MarketplaceList", "MarketplaceOffer"} <= set(schemas)
+
+
+def test_responses_have_exactly_the_documented_fields(client, loaded):
+    schemas = openapi_fragment()["components"]["schemas"]
+    body = client.get(f"{API}?per_page=1&uk_offer=true").get_json()
+
+    assert set(body) == set(schemas["MarketplaceList"]["required"])
+    marketplace = body["marketplaces"][0]
+    assert set(marketplace) == set(schemas["Marketplace"]["properties"])
+    assert set(marketplace["uk_offers"][0]) == set(schemas["MarketplaceOffer"]["properties"])
