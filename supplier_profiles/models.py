@@ -236,7 +236,7 @@ class CaseStudy(db.Model):
     title: Mapped[str] = mapped_column(String(CASE_STUDY_TITLE_MAX))
     summary: Mapped[str] = mapped_column(String(CASE_STUDY_SUMMARY_MAX), default="")
     description: Mapped[str] = mapped_column(Text, default="")
-    industry: Mapped[str] = mapped_column(String(40), default="")
+    industry: Mapped[str] = mapped_column(String(60), default="")
     website: Mapped[str] = mapped_column(String(255), default="")
     keywords: Mapped[list[str]] = mapped_column(JSON, default=list)
     testimonial: Mapped[str] = mapped_column(Text, default="")
@@ -290,7 +290,7 @@ class Enquiry(db.Model):
     organisation: Mapped[str] = mapped_column(String(200), default="")
     country: Mapped[str] = mapped_column(String(2), default="")
     email: Mapped[str] = mapped_column(String(320), index=True)
-    industry: Mapped[str] = mapped_column(String(40), default="")
+    industry: Mapped[str] = mapped_column(String(60), default="")
     subject: Mapped[str] = mapped_column(String(ENQUIRY_SUBJECT_MAX))
     message: Mapped[str] = mapped_column(String(ENQUIRY_MESSAGE_MAX))
     status: Mapped[EnquiryStatus] = mapped_column(
