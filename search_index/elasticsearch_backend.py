@@ -6,8 +6,12 @@ alias ``<prefix>-suppliers``. reindex() fills a fresh index, then moves the alia
 
 Query: every query word (stop words dropped, multi-word synonyms kept together) must match in
 at least one text field, through the analyzers' spelling, stemming and synonym rules. A word that
-matches nothing as typed is retried with fuzziness (one edit from 5 letters, two from 8) and the
-corrected text comes back as the "did you mean" suggestion. Group filters go in ``post_filter``
+matches nothing as typed is replaced by the indexed words within its edit limit (one edit from 5
+letters, two from 8; found by the term suggester, Lucene's Levenshtein-automaton spell checker)
+and the corrected text comes back as the "did you mean" suggestion. This follows the contract in
+search_index/base.py ("when the term matches nothing as typed") exactly, where a plain
+``fuzziness`` on every word would also widen queries whose words all exist, and would compare
+the typo with Porter stems rather than words. Group filters go in ``post_filter``
 and every facet is a ``filter`` aggregation applying all other groups' filters, which makes the
 counts disjunctive. Only published AND verified documents are ever matched.
 """
@@ -72,8 +76,6 @@ class _Unavailable:
         if isinstance(exc, es_exceptions.ConnectionError):
             # ConnectionTimeout and SSLError are subclasses.
             raise SearchUnavailable(f"search engine unreachable during {self.what}: {exc}") from exc
-        if isinstance(exc, helpers.BulkIndexError):
-            raise SearchError(f"{self.what} failed for {len(exc.errors)} document(s)") from exc
         if isinstance(exc, es_exceptions.TransportError):
             status = exc.status_code
             if not isinstance(status, int) or status >= 500 or status == 429:
@@ -151,8 +153,9 @@ class ElasticsearchBackend(SearchBackend):
         with _Unavailable("creating the index"):
             self.client.indices.create(index=name, body=body)
         targets = self._alias_targets()
-        if len(targets) > 1:
-            # Another process created one at the same moment: keep the older one.
+        if len(targets) > 1 and name != min(targets):
+            # Another process created one at the same moment: every racer keeps the oldest.
+            log.info("dropping %s: %s was created at the same time", name, min(targets))
             with _Unavailable("dropping a duplicate index"):
                 self.client.indices.delete(index=name, ignore=[404])
 
@@ -185,6 +188,7 @@ class ElasticsearchBackend(SearchBackend):
         actions.append({"add": {"index": name, "alias": self.alias}})
         with _Unavailable("moving the alias"):
             self.client.indices.update_aliases(body={"actions": actions})
+        log.info("alias %s now points at %s", self.alias, name)
         self._delete_old_indices()
         return name
 
@@ -196,6 +200,7 @@ class ElasticsearchBackend(SearchBackend):
             return
         unfinished = [name for name in indices if name > max(live)]
         if unfinished:
+            log.warning("dropping indices of an unfinished reindex: %s", ", ".join(unfinished))
             with _Unavailable("dropping unfinished indices"):
                 self.client.indices.delete(index=",".join(unfinished), ignore=[404])
 
