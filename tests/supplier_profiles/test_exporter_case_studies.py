@@ -56,6 +56,12 @@ def test_add_edit_and_delete_a_case_study(client, exporter, db):
     assert db.session.query(CaseStudy).count() == 0
 
 
+def test_the_longest_industry_code_is_stored(client, exporter, db):
+    code = "MECHANICAL_ELECTRICAL_AND_PROCESS_ENGINEERING"
+    assert client.post_form("/profile/case-studies/new", _study(industry=code)).status_code == 302
+    assert db.session.query(CaseStudy).one().industry == code
+
+
 def test_images_can_be_added_recaptioned_and_removed(client, exporter, db):
     client.post_form("/profile/case-studies/new",
                      _study(image_1=_jpeg(), caption_1="Before", image_3=_jpeg(),

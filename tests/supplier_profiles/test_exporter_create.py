@@ -164,3 +164,24 @@ def test_only_exporters_reach_the_profile_pages(client, signed_in):
     assert client.get("/profile/create").status_code == 302  # anonymous: sign in first
     signed_in("buyer")
     assert client.get("/profile/create").status_code == 403
+
+
+def test_account_page_links_to_the_profile_pages(client, signed_in, db):
+    from tests.supplier_profiles.factories import CompanyFactory
+
+    user = signed_in("exporter")
+    assert "Create your company profile" in client.get("/account/").get_data(as_text=True)
+    CompanyFactory(owner=user, name="Linked Co")
+    db.session.commit()
+    html = client.get("/account/").get_data(as_text=True)
+    assert "Manage the profile of Linked Co" in html and "Enquiries from buyers (0 new)" in html
+    overview = client.get("/profile/").get_data(as_text=True)
+    assert "Linked Co" in overview and "Before you can publish" in overview
+
+
+def test_staff_home_lists_the_supplier_profiles_section(client, signed_in):
+    signed_in("staff")
+    html = client.get("/staff/").get_data(as_text=True)
+    assert "Supplier profiles" in html and "/staff/suppliers/" in html
+    assert "Verify and moderate supplier profiles" in client.get("/account/").get_data(
+        as_text=True)
