@@ -126,3 +126,18 @@ def test_owner_deletes_the_company(client, exporter, db):
     db.session.refresh(company)
     assert company.is_deleted and company.members == [] and not company.is_publishable
     assert client.get("/profile/").headers["Location"].endswith("/profile/create")
+
+
+def test_deleting_a_published_company_drops_it_from_search(client, signed_in, db):
+    from search_index.base import SearchQuery
+    from search_index.service import search
+    from tests.supplier_profiles.factories import PublishedCompanyFactory
+
+    user = signed_in("exporter")
+    company = PublishedCompanyFactory(owner=user, name="Vanishing Valves")
+    db.session.commit()
+    client.post_form("/profile/edit", {"name": "Vanishing Valves", "summary": "Valves"})
+    assert [h.slug for h in search(SearchQuery(text="vanishing valves")).hits] == [company.slug]
+    client.post_form("/profile/delete", {"confirm": "y"})
+    assert search(SearchQuery(text="vanishing valves")).hits == []
+    assert client.application.test_client().get(f"/suppliers/{company.slug}").status_code == 404
