@@ -386,18 +386,27 @@ class ElasticsearchBackend(SearchBackend):
     def search(self, query: SearchQuery) -> SearchResult:
         """Run one query (see the module docstring for how text, filters and facets work).
 
-        One request in the common case. When a word matches nothing as typed, a second request
-        replaces it by the indexed words within its edit limit (from the same first request's
-        term suggester, Lucene's Levenshtein-automaton spell checker) and reports the
-        correction as the suggestion.
+        One request whenever the words match something together. Only when they match nothing
+        a second, results-free request finds the words that match nothing as typed and their
+        indexed neighbours within the edit limit (term suggester, Lucene's Levenshtein-automaton
+        spell checker); a third runs the query with those neighbours and counts them for the
+        "did you mean" text.
         """
         units = query_units(query.text)
-        checkable = _checkable(units)
         response = self._search(self.request_body(query), "search")
-        missing = _missing_units(response, checkable)
-        if not missing:
+        checkable = _checkable(units)
+        matched = response.get("aggregations", {}).get("_matched", {}).get("doc_count", 0)
+        if matched or not checkable:
             return self._result(query, response, None)
-        candidates = _candidates(missing, checkable, response.get("suggest", {}))
+        probe = {
+            "size": 0,
+            "query": {"bool": {"filter": _PUBLISHABLE}},
+            "aggs": {"_units": _unit_existence_agg(checkable)},
+            "suggest": _spelling_suggester(checkable),
+        }
+        probed = self._search(probe, "search")
+        missing = _missing_units(probed, checkable)
+        candidates = _candidates(missing, checkable, probed.get("suggest", {}))
         if not candidates:
             return self._result(query, response, None)
         body = self._search_body(query, units, candidates)
@@ -413,12 +422,11 @@ class ElasticsearchBackend(SearchBackend):
     def request_body(self, query: SearchQuery) -> dict[str, Any]:
         """The body of the first (usually only) request search() sends to ``<alias>/_search``;
         benchmarks send it raw to compare the engine alone with the whole backend."""
-        units = query_units(query.text)
-        checkable = _checkable(units)
-        body = self._search_body(query, units, {})
-        if checkable:
-            body["aggs"]["_units"] = _unit_existence_agg(checkable)
-            body["suggest"] = _spelling_suggester(checkable)
+        body = self._search_body(query, query_units(query.text), {})
+        if query.text:
+            # Documents matching the text before group filters: zero means some word matched
+            # nothing, the only case in which typo correction runs.
+            body["aggs"]["_matched"] = {"filter": {"match_all": {}}}
         return body
 
     def _search(self, body: dict[str, Any], what: str) -> dict[str, Any]:

@@ -115,6 +115,11 @@ def _text(*, highlighted: bool = False) -> dict[str, Any]:
     return field
 
 
+def _facet_keyword() -> dict[str, Any]:
+    """A filter/facet field: exact codes; global ordinals built at refresh, not by a search."""
+    return {"type": "keyword", "eager_global_ordinals": True}
+
+
 def mappings() -> dict[str, Any]:
     """Explicit, strict mappings: text fields for search, keywords for filters and facets."""
     name = _text()
@@ -140,11 +145,11 @@ def mappings() -> dict[str, Any]:
             # Kept for display/debugging only; its text is searched through case_studies_text.
             "case_studies": {"type": "object", "enabled": False},
             SPELL_FIELD: {"type": "text", "analyzer": "th_spell"},
-            "industries": {"type": "keyword"},
-            "region": {"type": "keyword"},
-            "countries": {"type": "keyword"},
-            "languages": {"type": "keyword"},
-            "employees": {"type": "keyword"},
+            "industries": _facet_keyword(),
+            "region": _facet_keyword(),
+            "countries": _facet_keyword(),
+            "languages": _facet_keyword(),
+            "employees": _facet_keyword(),
             "verified": {"type": "boolean"},
             "published": {"type": "boolean"},
             "case_study_count": {"type": "integer"},
