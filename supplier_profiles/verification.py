@@ -59,6 +59,8 @@ def letter_pdf(company: Company, verify_url: str, today: date | None = None) -> 
         raise ValueError("the company has no verification code")
     today = today or datetime.now(ZoneInfo("Europe/London")).date()
     pdf = FPDF(format="A4")
+    # One short page: left uncompressed so the code can be checked (and found) in the file.
+    pdf.set_compression(False)
     pdf.set_title(f"TradeHub verification letter: {_latin1(company.name)}")
     pdf.set_author("TradeHub")
     pdf.set_margins(25, 25, 25)

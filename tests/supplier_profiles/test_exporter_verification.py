@@ -60,6 +60,9 @@ def test_staff_print_the_letter_as_a_pdf_and_it_is_recorded(app, exporter, db, m
     assert response.status_code == 200
     assert response.headers["Content-Type"] == "application/pdf"
     assert response.data.startswith(b"%PDF-")
+    assert b"ABCD-EFGH-JKLM" in response.data  # the company's code, as printed
+    assert company.name.encode() in response.data
+    assert b"/profile/verify" in response.data
     assert (AuditAction.LETTER_PRINTED, "") in _audit(db, company)
 
 
