@@ -39,6 +39,10 @@ def register_applications(app: Flask) -> None:
         "Review applications to the partner marketplaces: assign, ask questions, refer or "
         "decline, and export the queue.",
     )
+    register_staff_section(
+        app, "marketplace_applications_staff.partners", "Marketplace partner accounts",
+        "Link each partner user to the marketplace whose referred applications they decide.",
+    )
     register_partner_section(
         app, "marketplace_applications_partner.queue", "Referred applications",
         "Applications the TradeHub team referred to your marketplace: accept or decline them.",

@@ -343,6 +343,21 @@ class NoteForm(FlaskForm):
     submit = SubmitField("Add note", widget=GovSubmitInput())
 
 
+class PartnerLinkForm(FlaskForm):
+    """Link a partner user to the marketplace whose referrals they handle."""
+
+    user = SelectField("Partner user", widget=GovSelect(),
+                       validators=[InputRequired("Select a partner user")])
+    marketplace = SelectField("Marketplace", widget=GovSelect(),
+                              validators=[InputRequired("Select a marketplace")])
+    submit = SubmitField("Link", widget=GovSubmitInput())
+
+    def __init__(self, *args, users=(), marketplaces=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user.choices = _with_placeholder([(str(u.id), u.email) for u in users])
+        self.marketplace.choices = _with_placeholder([(str(m.id), m.name) for m in marketplaces])
+
+
 class QueueFilterForm(FlaskForm):
     """The staff queue's filters: a GET form, so no CSRF and shareable URLs."""
 

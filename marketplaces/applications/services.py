@@ -269,7 +269,7 @@ def applications_for_user(user: User) -> list[Application]:
         condition = or_(condition, Application.company_id == company.id)
     return list(db.session.scalars(
         select(Application).where(condition)
-        .options(selectinload(Application.marketplace))
+        .options(selectinload(Application.marketplace), selectinload(Application.events))
         .order_by(Application.updated_at.desc(), Application.id.desc())
     ))
 
@@ -381,6 +381,17 @@ def link_partner_account(user: User, marketplace: Marketplace) -> PartnerAccount
         account.marketplace = marketplace
     db.session.flush()
     return account
+
+
+def partner_users() -> list[tuple[User, PartnerAccount | None]]:
+    """Every partner user with their marketplace link (None when not linked)."""
+    rows = db.session.execute(
+        select(User, PartnerAccount)
+        .outerjoin(PartnerAccount, PartnerAccount.user_id == User.id)
+        .where(User.role == Role.PARTNER)
+        .order_by(User.email)
+    ).all()
+    return [(user, account) for user, account in rows]
 
 
 # --- CSV export -----------------------------------------------------------------------------

@@ -9,7 +9,13 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_login import current_user
 
 from marketplaces.applications import services, workflow
-from marketplaces.applications.forms import AssignForm, MessageMoveForm, NoteForm, QueueFilterForm
+from marketplaces.applications.forms import (
+    AssignForm,
+    MessageMoveForm,
+    NoteForm,
+    PartnerLinkForm,
+    QueueFilterForm,
+)
 from marketplaces.applications.models import Application
 from marketplaces.applications.views import _labels
 from marketplaces.applications.workflow import MOVES, Actor, MessageRule
@@ -188,3 +194,25 @@ def add_note(application_id: int):
             return redirect(url_for(".view_application", application_id=application_id)
                             + "#notes")
     return _render(application, note_form=form, status=400)
+
+
+@bp.route("/partners", methods=["GET", "POST"])
+def partners():
+    """Which partner user handles which marketplace's referrals; link or relink one."""
+    users = [user for user, _account in services.partner_users()]
+    marketplaces = db.session.scalars(db.select(Marketplace).order_by(Marketplace.name)).all()
+    form = PartnerLinkForm(users=users, marketplaces=marketplaces)
+    if form.validate_on_submit():
+        user = db.session.get(User, int(form.user.data))
+        marketplace = db.session.get(Marketplace, int(form.marketplace.data))
+        try:
+            services.link_partner_account(user, marketplace)
+        except ValidationFailed as exc:
+            db.session.rollback()
+            form.user.errors.append(str(exc))
+        else:
+            db.session.commit()
+            flash(f"{user.email} now handles referrals to {marketplace.name}.", "success")
+            return redirect(url_for(".partners"))
+    return render_template("marketplaces/applications/staff/partners.html", form=form,
+                           rows=services.partner_users())

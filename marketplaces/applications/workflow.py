@@ -237,6 +237,8 @@ def submit_application(application: Application, user: User, *, token: str | Non
     """Exporter sends a complete draft to the department (draft -> submitted)."""
     from marketplaces.applications.services import check_complete
 
+    if not may_act_as(user, Actor.EXPORTER, application):
+        raise PermissionDenied("You cannot submit this application.")
     check_complete(application)
     if not application.marketplace.is_published:
         raise NotAllowed(f"{application.marketplace.name} is not taking applications now.")

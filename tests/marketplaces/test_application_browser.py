@@ -149,7 +149,7 @@ def test_exporter_applies_staff_ask_partner_accepts(db, browser_page, new_browse
 
     # --- the exporter sees "Accepted" and has the email -------------------------------------
     page.goto("/account/applications")
-    assert "Accepted" in page.locator("table").inner_text()
+    assert "Accepted" in page.locator("main").inner_text()
     assert axe_violations(page) == [], "exporter dashboard"
     page.goto(application_url)
     assert page.locator("#application-status").inner_text() == "Accepted"

@@ -150,6 +150,22 @@ def test_each_step_validates_and_keeps_what_was_typed(client, signed_in, market)
     assert "Hand-finished wool jumpers." in page  # kept
 
 
+def test_a_companies_house_number_already_on_tradehub_is_explained(client, signed_in, market,
+                                                                   db):
+    ApplicantCompanyFactory(number="09876543")
+    db.session.commit()
+    signed_in("exporter")
+    start = f"/selling-online-overseas/{market.slug}/apply"
+    base = post_page_form(client, start, start, STEP_1).headers["Location"].rsplit("/", 1)[0]
+    response = post_page_form(client, f"{base}/your-business", f"{base}/your-business", STEP_2)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "Company 09876543 already has a profile on TradeHub" in page
+    assert "Ask the person who manages it to add you" in page
+    assert 'value="Harbour Knitwear Ltd"' in page  # what was typed is kept
+    assert db.session.get(Application, int(base.rsplit("/", 1)[1])).company_id is None
+
+
 def test_drafts_resume_from_the_dashboard_and_back_links_work(client, signed_in, market):
     signed_in("exporter")
     start = f"/selling-online-overseas/{market.slug}/apply"
@@ -479,6 +495,10 @@ def test_exporter_answers_a_question_from_the_email_link(app, client, market, db
     assert "Yes, with Posten in 3 days." in mailbox.body(answer)
     timeline = client.get(path).get_data(as_text=True)
     assert "Do you ship to Norway?" in timeline and "Yes, with Posten in 3 days." in timeline
+    # The dashboard carries each application's history, questions and answers too.
+    dashboard = client.get("/account/applications").get_data(as_text=True)
+    assert "Do you ship to Norway?" in dashboard and "Yes, with Posten in 3 days." in dashboard
+    assert "Information requested" in dashboard and "Applicant answered the question" in dashboard
 
 
 def test_exporter_withdraws_and_can_apply_again(client, market, db, mailbox):
@@ -537,3 +557,20 @@ def test_cli_links_a_partner_and_lists_overdue(runner, market, db, make_user):
     db.session.commit()
     result = runner.invoke(args=["applications", "overdue"])
     assert late.reference in result.output and "1 overdue" in result.output
+
+
+def test_staff_link_a_partner_user_to_a_marketplace(client, signed_in, market, db, make_user):
+    partner = make_user(role=Role.PARTNER, email="team@fjord.example")
+    exporter = make_user(role=Role.EXPORTER)
+    signed_in("staff")
+    page = client.get("/staff/applications/partners").get_data(as_text=True)
+    assert "team@fjord.example" in page and "Not linked" in page
+    assert exporter.email not in page  # only partner users can be linked
+    response = client.post_form("/staff/applications/partners",
+                                {"user": str(partner.id), "marketplace": str(market.id)})
+    assert response.status_code == 302
+    page = client.get("/staff/applications/partners").get_data(as_text=True)
+    assert "Fjord Market" in page and "Not linked" not in page
+    response = client.post_form("/staff/applications/partners",
+                                {"user": str(exporter.id), "marketplace": str(market.id)})
+    assert response.status_code == 200 and "Not a valid choice" in response.get_data(as_text=True)
