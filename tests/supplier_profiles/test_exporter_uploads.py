@@ -133,3 +133,15 @@ def test_case_study_images_are_checked_per_slot(client, exporter, db):
     served = client.get(f"/media/suppliers/case-study-images/{study.images[0].id}")
     assert served.status_code == 200 and served.headers["Content-Type"] == "image/jpeg"
     assert served.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_small_file_that_decodes_to_a_huge_image_is_refused(client, exporter, db):
+    out = io.BytesIO()
+    Image.new("1", (8000, 8000)).save(out, "PNG")  # tiny file, 64 million pixels
+    assert len(out.getvalue()) < 2 * 1024 * 1024
+    html = client.post_form("/profile/logo", {"logo": upload(out.getvalue(), "bomb.png")},
+                            content_type="multipart/form-data").get_data(as_text=True)
+    assert "The selected image has too many pixels" in html
+    _, company = exporter
+    db.session.refresh(company)
+    assert not company.has_logo
