@@ -33,6 +33,9 @@ def load_command(file: Path | None, rates_file: Path | None) -> None:
         f"{len(result.created)} created, {len(result.updated)} updated, "
         f"{len(result.unchanged)} unchanged."
     )
+    if result.kept_unpublished:
+        click.echo("Kept unpublished (staff unpublished them): "
+                   + ", ".join(result.kept_unpublished))
     click.echo(
         f"UK offers: {result.offers_created} created, {result.offers_updated} updated, "
         f"{result.offers_withdrawn} withdrawn."

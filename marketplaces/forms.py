@@ -78,6 +78,17 @@ def currency_code(form, field) -> None:
             raise ValidationError("Enter a 3-letter ISO 4217 currency code, like USD or EUR")
 
 
+class ChoiceList(SelectMultipleField):
+    """Several choices from a fixed list; an unknown value gets a message people understand."""
+
+    def pre_validate(self, form) -> None:
+        allowed = {str(value) for value, _label in self.choices}
+        unknown = [value for value in self.data or [] if value not in allowed]
+        if unknown:
+            raise ValidationError(f"{self.label.text}: choose from the list "
+                                  f"(“{unknown[0]}” is not one of the options)")
+
+
 class NoCSRFForm(FlaskForm):
     """A GET form: nothing changes, so no CSRF token (and shareable URLs)."""
 
@@ -88,15 +99,15 @@ class NoCSRFForm(FlaskForm):
 class FinderForm(NoCSRFForm):
     """The finder's filters and sort, read from the query string."""
 
-    category = SelectMultipleField("Product category", choices=_pairs(PRODUCT_CATEGORIES),
+    category = ChoiceList("Product category", choices=_pairs(PRODUCT_CATEGORIES),
                                    widget=GovCheckboxesInput(), validators=[Optional()])
     country = SelectField("Country you want to sell to", widget=GovSelect(),
                           validators=[Optional()])
-    positioning = SelectMultipleField("Market positioning", choices=_pairs(POSITIONING),
+    positioning = ChoiceList("Market positioning", choices=_pairs(POSITIONING),
                                       widget=GovCheckboxesInput(), validators=[Optional()])
-    fulfilment = SelectMultipleField("Fulfilment", choices=_pairs(FULFILMENT),
+    fulfilment = ChoiceList("Fulfilment", choices=_pairs(FULFILMENT),
                                      widget=GovCheckboxesInput(), validators=[Optional()])
-    seller_model = SelectMultipleField("Seller model", choices=_pairs(SELLER_MODELS),
+    seller_model = ChoiceList("Seller model", choices=_pairs(SELLER_MODELS),
                                        widget=GovCheckboxesInput(), validators=[Optional()])
     uk_offer = BooleanField("Has an offer for UK businesses", widget=GovCheckboxInput())
     no_local_company = BooleanField("No local company needed", widget=GovCheckboxInput())
@@ -141,7 +152,7 @@ class CostEstimateForm(NoCSRFForm):
                                 message="Number of listings must be between 0 and 1,000,000")],
         render_kw={"inputmode": "numeric", "spellcheck": "false"},
     )
-    slug = SelectMultipleField("Marketplaces", validators=[Optional()],
+    slug = ChoiceList("Marketplaces", validators=[Optional()],
                                widget=GovCheckboxesInput())
     submit = SubmitField("Estimate costs", widget=GovSubmitInput())
 
@@ -209,10 +220,10 @@ class MarketplaceFactsForm(FlaskForm):
     countries = StringField("Countries", widget=GovTextInput(),
                             description="ISO 3166 two-letter codes separated by commas, "
                                         "like FR, DE")
-    product_categories = SelectMultipleField("Product categories",
+    product_categories = ChoiceList("Product categories",
                                              choices=_pairs(PRODUCT_CATEGORIES),
                                              widget=GovCheckboxesInput(), validators=[Optional()])
-    positioning = SelectMultipleField("Market positioning", choices=_pairs(POSITIONING),
+    positioning = ChoiceList("Market positioning", choices=_pairs(POSITIONING),
                                       widget=GovCheckboxesInput(), validators=[Optional()])
     commission_low = DecimalField("Commission, low end (%)", places=2, widget=GovTextInput(),
                                   validators=[Optional(), NumberRange(min=0, max=100)])
@@ -239,22 +250,22 @@ class MarketplaceFactsForm(FlaskForm):
     registered_users_millions = DecimalField("Registered users (millions)", places=2,
                                              widget=GovTextInput(),
                                              validators=[Optional(), NumberRange(min=0)])
-    seller_models = SelectMultipleField("Seller models", choices=_pairs(SELLER_MODELS),
+    seller_models = ChoiceList("Seller models", choices=_pairs(SELLER_MODELS),
                                         widget=GovCheckboxesInput(), validators=[Optional()])
-    fulfilment = SelectMultipleField("Fulfilment", choices=_pairs(FULFILMENT),
+    fulfilment = ChoiceList("Fulfilment", choices=_pairs(FULFILMENT),
                                      widget=GovCheckboxesInput(), validators=[Optional()])
-    upload_methods = SelectMultipleField("Ways to upload products", choices=_pairs(UPLOAD_METHODS),
+    upload_methods = ChoiceList("Ways to upload products", choices=_pairs(UPLOAD_METHODS),
                                          widget=GovCheckboxesInput(), validators=[Optional()])
-    customer_support_channels = SelectMultipleField(
+    customer_support_channels = ChoiceList(
         "Customer support channels", choices=_pairs(SUPPORT_CHANNELS),
         widget=GovCheckboxesInput(), validators=[Optional()])
-    seller_support_channels = SelectMultipleField(
+    seller_support_channels = ChoiceList(
         "Seller support channels", choices=_pairs(SUPPORT_CHANNELS),
         widget=GovCheckboxesInput(), validators=[Optional()])
-    setup_requirements = SelectMultipleField("Set-up requirements",
+    setup_requirements = ChoiceList("Set-up requirements",
                                              choices=list(SETUP_REQUIREMENTS.items()),
                                              widget=GovCheckboxesInput(), validators=[Optional()])
-    translation_required_for = SelectMultipleField("Translation needed for",
+    translation_required_for = ChoiceList("Translation needed for",
                                                    choices=list(TRANSLATION_NEEDS.items()),
                                                    widget=GovCheckboxesInput(),
                                                    validators=[Optional()])

@@ -318,6 +318,7 @@ class LoadResult:
     created: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
+    kept_unpublished: list[str] = field(default_factory=list)
     offers_created: int = 0
     offers_updated: int = 0
     offers_withdrawn: int = 0
@@ -344,7 +345,7 @@ def load_marketplaces(path: Path | str = MARKETPLACES_FILE) -> LoadResult:
     """Create or update (matched on slug) every marketplace in the file, published, with offers.
 
     A rerun changes only what differs and records a "loaded" revision for it; drafts staff have
-    saved are left alone.
+    saved are left alone, and a marketplace staff unpublished stays unpublished.
     """
     data = read_data_file(path)
     result = LoadResult(as_of=data.get("as_of"))
@@ -363,7 +364,7 @@ def load_marketplaces(path: Path | str = MARKETPLACES_FILE) -> LoadResult:
 
         marketplace = db.session.scalar(select(Marketplace).where(Marketplace.slug == slug))
         if marketplace is None:
-            marketplace = Marketplace(slug=slug, name=facts["name"])
+            marketplace = Marketplace(slug=slug, name=facts["name"], state=MarketplaceState.DRAFT)
             db.session.add(marketplace)
             apply_facts(marketplace, facts)
             _record(marketplace, RevisionAction.LOADED, diff_facts(None, facts))
@@ -376,10 +377,13 @@ def load_marketplaces(path: Path | str = MARKETPLACES_FILE) -> LoadResult:
                 result.updated.append(slug)
             else:
                 result.unchanged.append(slug)
-        if marketplace.state != MarketplaceState.PUBLISHED:
+        # New and never-published marketplaces go live; one staff unpublished stays hidden.
+        if marketplace.state == MarketplaceState.DRAFT:
             marketplace.state = MarketplaceState.PUBLISHED
             marketplace.published_at = utcnow()
             _record(marketplace, RevisionAction.PUBLISHED, {})
+        elif marketplace.state == MarketplaceState.UNPUBLISHED:
+            result.kept_unpublished.append(slug)
         _load_offer(marketplace, entry.get("uk_offer"), result)
     db.session.flush()
     return result
@@ -405,11 +409,10 @@ def _load_offer(marketplace: Marketplace, raw: dict | None, result: LoadResult) 
         ))
         result.offers_created += 1
         return
-    if (offer.kind, offer.summary, offer.state) != (kind, summary, OfferState.PUBLISHED):
+    # The file owns the offer's wording; staff own whether it is shown, so a rerun never
+    # republishes an offer staff unpublished.
+    if (offer.kind, offer.summary) != (kind, summary):
         offer.kind, offer.summary, offer.badge_text = kind, summary, badge
-        if offer.state != OfferState.PUBLISHED:
-            offer.state = OfferState.PUBLISHED
-            offer.published_at = utcnow()
         result.offers_updated += 1
 
 

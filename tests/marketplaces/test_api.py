@@ -144,3 +144,25 @@ def test_responses_have_exactly_the_documented_fields(client, loaded):
     marketplace = body["marketplaces"][0]
     assert set(marketplace) == set(schemas["Marketplace"]["properties"])
     assert set(marketplace["uk_offers"][0]) == set(schemas["MarketplaceOffer"]["properties"])
+
+
+@pytest.mark.parametrize("url", [
+    f"{API}?country=JP&uk_offer=true",
+    f"{API}?per_page=100&sort=commission",
+    f"{API}/etsy",
+    f"{API}/rakuten",
+    f"{API}/nope",
+    f"{API}?per_page=500",
+])
+def test_real_responses_validate_against_the_site_openapi_document(app, client, loaded, url):
+    from flask import request
+    from openapi_core import OpenAPI
+    from openapi_core.contrib.werkzeug import WerkzeugOpenAPIRequest, WerkzeugOpenAPIResponse
+
+    document = client.get("/api/v1/openapi.json").get_json()
+    assert "/api/v1/marketplaces/{slug}" in document["paths"]
+    spec = OpenAPI.from_dict(document)
+    response = client.get(url)
+
+    with app.test_request_context(url, base_url="http://localhost"):
+        spec.validate_response(WerkzeugOpenAPIRequest(request), WerkzeugOpenAPIResponse(response))

@@ -123,3 +123,21 @@ def test_load_keeps_exchange_rates_staff_have_changed(runner, db):
     assert "11 added, 1 already set (kept)" in result.output
     usd = db.session.scalar(select(ExchangeRate).where(ExchangeRate.currency == "USD"))
     assert usd.units_per_gbp == Decimal("1.25")
+
+
+def test_rerun_keeps_what_staff_unpublished_hidden(runner, db):
+    runner.invoke(args=["marketplaces", "load"])
+    otto = db.session.scalar(select(Marketplace).where(Marketplace.slug == "otto"))
+    otto.state = MarketplaceState.UNPUBLISHED
+    etsy_offer = db.session.scalar(
+        select(Offer).join(Marketplace).where(Marketplace.slug == "etsy")
+    )
+    etsy_offer.state = OfferState.UNPUBLISHED
+    db.session.commit()
+
+    result = runner.invoke(args=["marketplaces", "load"])
+
+    assert "Kept unpublished (staff unpublished them): otto" in result.output
+    db.session.expire_all()
+    assert db.session.get(Marketplace, otto.id).state == MarketplaceState.UNPUBLISHED
+    assert db.session.get(Offer, etsy_offer.id).state == OfferState.UNPUBLISHED

@@ -186,6 +186,8 @@ def test_finder_rejects_an_unknown_category_with_an_error_summary(client, loaded
 
     html = response.get_data(as_text=True)
     assert "govuk-error-summary" in html
+    assert "Product category: choose from the list (“Spaceships” is not one of the options)" \
+        in page_text(response)
     assert "Correct the filters to see marketplaces." in page_text(response)
 
 

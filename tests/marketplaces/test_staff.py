@@ -401,3 +401,20 @@ def test_new_exchange_rate_is_added(client, staff, db):
     rate = db.session.scalar(select(ExchangeRate).where(ExchangeRate.currency == "CHF"))
     assert rate.units_per_gbp == Decimal("1.1234")
     assert "CHF" in client.get(f"{STAFF}/exchange-rates").get_data(as_text=True)
+
+
+def test_edit_pages_show_the_current_values(client, staff, loaded, db):
+    rakuten = db.session.scalar(select(Marketplace).where(Marketplace.slug == "rakuten"))
+    offer = db.session.scalar(select(Offer).join(Marketplace).where(Marketplace.slug == "etsy"))
+
+    page = client.get(f"{STAFF}/rakuten/edit").get_data(as_text=True)
+    offer_page = client.get(f"{STAFF}/etsy/offers/{offer.id}/edit").get_data(as_text=True)
+    rate_page = client.get(f"{STAFF}/exchange-rates/JPY/edit").get_data(as_text=True)
+    listing = client.get(f"{STAFF}/").get_data(as_text=True)
+
+    assert f'name="version" type="hidden" value="{rakuten.version}"' in page
+    assert 'value="19500.00"' in page and 'value="JPY"' in page
+    assert 'value="GBP, JPY"' in page
+    assert "20 free listings for approved UK sellers new to Etsy" in offer_page
+    assert 'value="141.800000"' in rate_page
+    assert listing.count("govuk-tag--green") >= 37
