@@ -141,3 +141,14 @@ def test_searches_answer_completely_while_reindex_swaps_the_index(app, db, runne
     assert backend.count() == COMPANIES
     for probe in probes:
         assert ask(probe) == (probe.total, probe.first_page)
+    old_index, new_index = (index_name(first.output), index_name(second.output))
+    assert new_index != old_index
+    assert new_index in backend.health()["detail"]  # the live index is the new one
+    if app.config["SEARCH_BACKEND"] == "elasticsearch":
+        kept = sorted(backend.client.indices.get(index=f"{backend.alias}-*"))
+        assert kept == [old_index, new_index]  # the previous index is kept for a rollback
+
+
+def index_name(output: str) -> str:
+    """The index name in "Reindexed N companies into NAME in Ts." """
+    return output.split(" into ", 1)[1].split(" in ", 1)[0]
