@@ -337,13 +337,30 @@ class ElasticsearchBackend(SearchBackend):
                 status = self.client.cluster.health(request_timeout=self.timeout)["status"]
             targets = self._alias_targets()
             documents = self.count()
+            outdated = self._outdated(targets)
         except SearchError as exc:
             return {"ok": False, "backend": self.name, "detail": str(exc)}
+        ok = status in ("green", "yellow")
         if not targets:
             detail = f"cluster {status}; alias {self.alias} missing (run `flask search reindex`)"
-            return {"ok": status in ("green", "yellow"), "backend": self.name, "detail": detail}
+            return {"ok": ok, "backend": self.name, "detail": detail}
         detail = f"cluster {status}; {self.alias} -> {', '.join(targets)}; {documents} documents"
-        return {"ok": status in ("green", "yellow"), "backend": self.name, "detail": detail}
+        if outdated:
+            detail += "; built with older analyzers or mappings (run `flask search reindex`)"
+        return {"ok": ok, "backend": self.name, "detail": detail}
+
+    def _outdated(self, targets: Sequence[str]) -> bool:
+        """True when a live index was built with other analyzers/mappings than this code's."""
+        if not targets:
+            return False
+        with _Unavailable("reading the mapping"):
+            found = self.client.indices.get_mapping(index=",".join(targets))
+        expected = es_settings.schema_fingerprint()
+        return any(
+            (found[name]["mappings"].get("_meta") or {}).get(es_settings.SCHEMA_META_KEY)
+            != expected
+            for name in targets
+        )
 
     def suggest(self, prefix: str, limit: int = 8) -> list[str]:
         """Names whose words start with every prefix word (the last as a prefix), alphabetical."""

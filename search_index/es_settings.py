@@ -10,7 +10,10 @@ words. This module adds ``th_spell`` (folded surface words, for the "did you mea
 from __future__ import annotations
 
 import copy
+import hashlib
+import json
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import Any
 
 from search_index import analysis
@@ -60,6 +63,7 @@ HIT_SOURCE_FIELDS: tuple[str, ...] = (
 )
 
 SPELL_FIELD = "spell"
+SCHEMA_META_KEY = "tradehub_schema"
 NAME_SORT_FIELD = "name_sort"
 AUTOCOMPLETE_FIELD = "name.autocomplete"
 # Longest edge n-gram the shared th_edge filter indexes.
@@ -171,7 +175,20 @@ def index_body(*, bulk_loading: bool = False) -> dict[str, Any]:
     }
     if bulk_loading:
         settings["refresh_interval"] = "-1"
-    return {"settings": {"index": settings}, "mappings": mappings()}
+    body_mappings = mappings()
+    body_mappings["_meta"] = {SCHEMA_META_KEY: schema_fingerprint()}
+    return {"settings": {"index": settings}, "mappings": body_mappings}
+
+
+@lru_cache(maxsize=1)
+def schema_fingerprint() -> str:
+    """A hash of the analyzers and mappings, stored in each index's mapping ``_meta``.
+
+    A change to the shared word lists (spellings, synonyms, stop words) or to the mappings only
+    reaches the engine through a reindex; health() compares fingerprints to say so.
+    """
+    material = json.dumps({"analysis": analysis_settings(), "mappings": mappings()}, sort_keys=True)
+    return hashlib.sha256(material.encode()).hexdigest()[:16]
 
 
 def to_source(doc: Mapping[str, Any]) -> dict[str, Any]:

@@ -297,3 +297,19 @@ def test_request_body_sent_raw_gives_the_same_page(backend):
 
     assert raw["hits"]["total"]["value"] == result.total == 4
     assert [int(h["_id"]) for h in raw["hits"]["hits"]] == [h.id for h in result.hits]
+
+
+@needs_engine
+@pytest.mark.elasticsearch
+def test_health_says_when_the_live_index_needs_a_reindex(backend):
+    assert "older analyzers" not in backend.health()["detail"]
+    client = Elasticsearch([ES_URL])
+    (index,) = backend._alias_targets()
+    client.indices.put_mapping(index=index, body={"_meta": {"tradehub_schema": "0" * 16}})
+
+    health = backend.health()
+
+    assert health["ok"] is True
+    assert "older analyzers or mappings" in health["detail"]
+    backend.reindex([make_doc(1, "Acme Foods")])
+    assert "older analyzers" not in backend.health()["detail"]
