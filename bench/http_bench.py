@@ -39,7 +39,7 @@ from urllib.parse import urlencode
 import requests
 
 from bench import corpus
-from bench.search_bench import RESULTS_DIR, chunks, load_average, machine, summary
+from bench.search_bench import RESULTS_DIR, chunks, git_commit, load_average, machine, summary
 
 ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent
@@ -266,6 +266,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--workdir", default="/tmp/tradehub-http-bench")  # noqa: S108
     parser.add_argument("--reuse", action="store_true",
                         help="keep a scratch database that already holds --companies companies")
+    parser.add_argument("--prepare-only", action="store_true",
+                        help="load the scratch database and stop (measure later with --reuse)")
     args = parser.parse_args(argv)
     backends = [b.strip() for b in args.backends.split(",") if b.strip()]
     levels = [int(c) for c in args.concurrency.split(",") if c]
@@ -277,6 +279,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "started_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "command": " ".join([Path(sys.executable).name, "-m", "bench.http_bench", *sys.argv[1:]]),
         "machine": machine(),
+        "commit": git_commit(),
         "options": vars(args),
         "query_mix": QUERY_MIX,
         "runs": [],
@@ -288,6 +291,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"loading {args.companies} companies into {db_path} ...", flush=True)
         report["database"] = load_database(db_path, args.companies, env0)
     print(json.dumps(report["database"]), flush=True)
+    if args.prepare_only:
+        return 0
 
     for backend in backends:
         env = app_env(db_path, backend, args.es_url, workdir)

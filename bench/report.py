@@ -30,6 +30,8 @@ def search_tables(report: dict[str, Any]) -> str:
             raw_key = "raw_bulk" if run["backend"] == "elasticsearch" else "raw_all_tables"
         raw_rate = run["indexing"][raw_key]["docs_per_s"]
         for path, fig in run["indexing"].items():
+            if "docs_per_s" not in fig:
+                continue
             docs = fig.get("docs", run["size"])
             lines.append(
                 f"| {run['backend']} | {docs:,} | {path} | {fig['seconds']:.2f} | "
