@@ -330,52 +330,67 @@ def upsert_company(record: dict, matcher: CompanyMatcher, source: str = "import"
     return created
 
 
-def _commit_batch() -> None:
-    db.session.commit()
+def _db_error_reason(exc: IntegrityError | DataError) -> str:
+    detail = str(exc.orig).splitlines()[0][:120]
+    if isinstance(exc, IntegrityError):
+        return f"conflicts with an existing company ({detail})"
+    return f"the database refused a value ({detail})"
+
+
+def _write_batch(batch: list[tuple[int, dict]], report: ImportReport, source: str) -> None:
+    """Write validated records in one transaction; if the database refuses one, write them one
+    per transaction instead so only the bad lines are refused. Then apply the search outbox."""
+    matcher = CompanyMatcher()
+    created = 0
+    try:
+        for _number, record in batch:
+            created += upsert_company(record, matcher, source)
+        db.session.commit()
+    except (IntegrityError, DataError):
+        db.session.rollback()
+        matcher = CompanyMatcher()  # what it remembered was rolled back
+        for number, record in batch:
+            try:
+                line_created = upsert_company(record, matcher, source)
+                db.session.commit()
+            except (IntegrityError, DataError) as exc:
+                db.session.rollback()
+                report.errors.append((number, _db_error_reason(exc)))
+                matcher = CompanyMatcher()
+                continue
+            report.created += line_created
+            report.updated += not line_created
+            process_after_commit()
+    else:
+        report.created += created
+        report.updated += len(batch) - created
     process_after_commit()  # apply this batch's search outbox now
 
 
 def import_records(lines: Iterable[tuple[int, Any]], source: str = "import",
                    batch_size: int = BATCH_SIZE) -> ImportReport:
-    """Import (line number, parsed JSON or BadLine) pairs; commits every `batch_size` lines."""
+    """Import (line number, parsed JSON or BadLine) pairs; commits every `batch_size` lines.
+
+    Lines are validated first; valid ones are written a batch per transaction (one search
+    outbox apply per batch). Bad lines are reported with their number and skipped.
+    """
     report = ImportReport()
-    matcher = CompanyMatcher()
-    pending = 0
+    batch: list[tuple[int, dict]] = []
     for number, raw in lines:
         try:
             if isinstance(raw, BadLine):
                 raise raw
-            record = validate_record(raw)
-            with db.session.begin_nested():
-                created = upsert_company(record, matcher, source)
+            batch.append((number, validate_record(raw)))
         except BadLine as exc:
             report.errors.append((number, str(exc)))
             continue
-        except IntegrityError as exc:
-            report.errors.append((number, "conflicts with an existing company "
-                                          f"({str(exc.orig).splitlines()[0][:120]})"))
-            matcher = _reload_matcher_after_error()
-            continue
-        except DataError as exc:  # a value the database column cannot hold
-            report.errors.append((number, "the database refused a value "
-                                          f"({str(exc.orig).splitlines()[0][:120]})"))
-            matcher = _reload_matcher_after_error()
-            continue
-        if created:
-            report.created += 1
-        else:
-            report.updated += 1
-        pending += 1
-        if pending >= batch_size:
-            _commit_batch()
-            pending = 0
-    _commit_batch()
+        if len(batch) >= batch_size:
+            _write_batch(batch, report, source)
+            batch = []
+    if batch:
+        _write_batch(batch, report, source)
+    report.errors.sort()
     return report
-
-
-def _reload_matcher_after_error() -> CompanyMatcher:
-    # The savepoint rolled back; ids remembered for it may no longer exist.
-    return CompanyMatcher()
 
 
 def read_jsonl(stream: Iterable[str]) -> Iterator[tuple[int, Any]]:
