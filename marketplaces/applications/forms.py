@@ -22,7 +22,6 @@ from wtforms import (
     BooleanField,
     EmailField,
     HiddenField,
-    IntegerField,
     RadioField,
     SelectField,
     SelectMultipleField,
@@ -35,7 +34,6 @@ from wtforms.validators import (
     Email,
     InputRequired,
     Length,
-    NumberRange,
     Optional,
     Regexp,
     ValidationError,
@@ -217,12 +215,11 @@ class ProductsForm(_OneTimeForm):
                     Length(max=DESCRIPTION_MAX,
                            message=f"Description must be {DESCRIPTION_MAX} characters or fewer")],
     )
-    sku_count = IntegerField(
+    sku_count = StringField(
         "How many products (SKUs) would you list?", widget=GovTextInput(),
         description="Count each size or colour you sell separately",
-        validators=[InputRequired("Enter how many products you would list"),
-                    NumberRange(min=1, max=SKU_MAX,
-                                message=f"Enter a whole number between 1 and {SKU_MAX:,}")],
+        validators=[InputRequired("Enter how many products you would list")],
+        filters=[lambda v: None if v is None else str(v).strip().replace(",", "")],
         render_kw={"inputmode": "numeric", "spellcheck": "false"},
     )
     has_trademarks = RadioField(
@@ -239,6 +236,11 @@ class ProductsForm(_OneTimeForm):
     def __init__(self, *args, categories: list[str] | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.product_categories.choices = [(c, c) for c in (categories or [])]
+
+    def validate_sku_count(self, field) -> None:
+        """A whole number in range; "1,200" is read as 1200."""
+        if not (field.data or "").isdigit() or not 1 <= int(field.data) <= SKU_MAX:
+            raise ValidationError(f"Enter a whole number between 1 and {SKU_MAX:,}, like 120")
 
     def validate_trademarks(self, field) -> None:
         """Owners of trademarks list them; the marketplace checks brand ownership."""
@@ -275,6 +277,8 @@ def form_data_for_service(form: FlaskForm) -> dict:
     """The answers of a step form, in the shape the services store."""
     data = {name: field.data for name, field in form._fields.items()
             if name not in {"csrf_token", "token", "submit"}}
+    if data.get("sku_count") is not None:
+        data["sku_count"] = int(data["sku_count"])
     if "has_trademarks" in data:
         data["has_trademarks"] = data["has_trademarks"] == "yes"
     for name in ("contact_job_title", "website", "marketplaces_used", "trademarks",
@@ -289,6 +293,8 @@ def form_initial(step: int, answers: dict) -> dict:
     data = dict(answers)
     if step == 3 and data.get("has_trademarks") is not None:
         data["has_trademarks"] = "yes" if data["has_trademarks"] else "no"
+    if step == 3 and data.get("sku_count") is not None:
+        data["sku_count"] = str(data["sku_count"])
     return data
 
 

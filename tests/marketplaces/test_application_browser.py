@@ -13,7 +13,11 @@ import pytest
 
 from tests.conftest import PASSWORD
 from tests.factories import UserFactory
-from tests.marketplaces.factories import MarketplaceFactory, PartnerAccountFactory
+from tests.marketplaces.factories import (
+    ApplicationFactory,
+    MarketplaceFactory,
+    PartnerAccountFactory,
+)
 from tradehub.accounts.models import Role
 
 pytestmark = pytest.mark.browser
@@ -155,3 +159,25 @@ def test_exporter_applies_staff_ask_partner_accepts(db, browser_page, new_browse
     assert page.locator("#application-status").inner_text() == "Accepted"
     accepted = wait_for_subject(mailbox, exporter.email, "Fjord Market accepted your application")
     assert "Our UK team will call you to set up your shop." in mailbox.body(accepted)
+
+
+def test_wizard_works_without_javascript(db, _browser, live_server):
+    application = ApplicationFactory(steps_completed=2, sku_count=None, product_description="")
+    db.session.commit()
+    context = _browser.new_context(base_url=live_server.url, java_script_enabled=False)
+    try:
+        page = context.new_page()
+        sign_in(page, application.applicant.email)
+        page.goto(f"/account/applications/{application.id}/your-products")
+        page.get_by_role("link", name="Back").click()
+        page.wait_for_url("**/your-business")
+        assert page.get_by_label("Business name").input_value() == application.business_name
+        continue_(page)
+        page.wait_for_url("**/your-products")
+        page.get_by_label("How many products (SKUs) would you list?").fill("many")
+        continue_(page)
+        assert "Enter a whole number between 1 and 1,000,000, like 120" in page.locator(
+            ".govuk-error-summary").inner_text()
+        assert page.get_by_label("How many products (SKUs) would you list?").input_value() == "many"
+    finally:
+        context.close()

@@ -146,7 +146,7 @@ def test_each_step_validates_and_keeps_what_was_typed(client, signed_in, market)
                               {**STEP_3, "trademarks": "", "sku_count": "0"})
     page = response.get_data(as_text=True)
     assert "List your trademarks and where they are registered" in page
-    assert "Enter a whole number between 1 and 1,000,000" in page
+    assert "Enter a whole number between 1 and 1,000,000, like 120" in page
     assert "Hand-finished wool jumpers." in page  # kept
 
 
