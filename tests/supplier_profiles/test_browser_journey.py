@@ -177,3 +177,18 @@ def test_search_works_without_javascript(_browser, live_server, db):
         assert "q=loom" in page.url
     finally:
         context.close()
+
+
+def test_autocomplete_suggests_company_names_while_typing(browser_page, db):
+    from tests.supplier_profiles.buyer_fixtures import make_company
+
+    make_company(name="Kestrel Kiteworks", slug="kestrel-kiteworks")
+    make_company(name="Kestrel Knitwear", slug="kestrel-knitwear")
+    make_company(name="Moorland Mills", slug="moorland-mills")
+    page = browser_page
+    page.goto("/find-a-supplier")
+    page.get_by_label("Search for UK suppliers").press_sequentially("kest", delay=30)
+    options = page.locator("#q-suggestions option")
+    options.nth(1).wait_for(state="attached")
+    assert [options.nth(i).get_attribute("value") for i in range(options.count())] == [
+        "Kestrel Kiteworks", "Kestrel Knitwear"]
