@@ -1,0 +1,83 @@
+"""The public catalogue in headless Chromium with JavaScript off, with axe checks on each page."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import PASSWORD
+from tests.factories import UserFactory
+from tradehub.accounts.models import Role
+
+pytestmark = pytest.mark.browser
+
+
+def test_find_compare_and_estimate_without_javascript(loaded, new_browser_page, browser_page,
+                                                     axe_violations):
+    page = new_browser_page(java_script_enabled=False)
+
+    def check(name: str) -> None:
+        # axe-core runs as JavaScript, so each page the no-JS browser reached is checked again
+        # in a browser with JavaScript on.
+        browser_page.goto(page.url)
+        assert axe_violations(browser_page) == [], name
+
+    page.goto("/selling-online-overseas/")
+    check("landing")
+    page.get_by_role("button", name="Find a marketplace").click()
+    page.get_by_label("Country you want to sell to").select_option("JP")
+    page.get_by_label("Sort by").select_option("name")
+    page.get_by_role("button", name="Apply filters").click()
+    assert "country=JP" in page.url  # shareable URL
+    assert page.get_by_role("status").inner_text().startswith("4 marketplaces match")
+    check("finder with results")
+
+    page.get_by_label("Compare Rakuten").check()
+    page.get_by_label("Compare Amazon Japan").check()
+    page.get_by_role("button", name="Compare selected (up to 4)").click()
+    assert page.get_by_role("table").get_by_text("JPY 19,500 a month").is_visible()
+    check("compare")
+
+    page.get_by_role("link", name="Estimate your monthly costs on these marketplaces").click()
+    page.get_by_label("Expected monthly sales, in pounds").fill("1000")
+    page.get_by_label("Number of product listings").fill("10")
+    page.get_by_role("button", name="Estimate costs").click()
+    table = page.get_by_role("table").first.inner_text()
+    assert "Rakuten" in table and "Amazon Japan" in table and "£217.52" in table
+    check("cost estimate")
+
+    page.goto("/selling-online-overseas/compare?slug=rakuten&slug=ebay&slug=etsy&slug=otto"
+              "&slug=xiu")
+    summary = page.locator(".govuk-error-summary").inner_text()
+    assert "You can compare up to 4 marketplaces" in summary
+    check("compare error")
+
+    page.goto("/selling-online-overseas/cost-estimate?monthly_sales=abc&listings=")
+    assert page.locator(".govuk-error-summary").is_visible()
+    check("cost estimate errors")
+
+
+def test_staff_screens_are_accessible(db, loaded, browser_page, axe_violations):
+    staff = UserFactory(role=Role.STAFF, email="sam.staff@example.com", full_name="Sam Staff")
+    db.session.commit()
+    page = browser_page
+    page.goto("/account/sign-in")
+    page.get_by_label("Email address").fill(staff.email)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/account/**")
+
+    for path in ("/staff/marketplaces/", "/staff/marketplaces/rakuten",
+                 "/staff/marketplaces/rakuten/edit", "/staff/marketplaces/rakuten/history",
+                 "/staff/marketplaces/rakuten/offers/new", "/staff/marketplaces/exchange-rates",
+                 "/staff/marketplaces/exchange-rates/USD/edit"):
+        page.goto(path)
+        assert axe_violations(page) == [], path
+
+    page.goto("/staff/marketplaces/rakuten/edit")
+    page.get_by_label("Days until sellers are paid").fill("20")
+    page.get_by_role("button", name="Save draft").click()
+    assert "Draft saved" in page.content()
+    page.get_by_role("button", name="Publish changes").click()
+    assert "Rakuten is published." in page.content()
+    page.goto("/selling-online-overseas/rakuten")
+    assert "within 20 days of a sale" in page.content()
