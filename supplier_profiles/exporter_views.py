@@ -26,7 +26,6 @@ from flask_login import current_user
 from sqlalchemy import func, select
 
 from supplier_profiles import services, taxonomies
-from supplier_profiles.companies_house import CompaniesHouseUnavailable, CompanyNotFound
 from supplier_profiles.forms import (
     ButtonForm,
     CaseStudyForm,
@@ -53,6 +52,7 @@ from supplier_profiles.models import (
 from supplier_profiles.verification import format_code
 from tradehub.accounts.models import Role
 from tradehub.accounts.tokens import InvalidToken
+from tradehub.companies_house import CompaniesHouseUnavailable, CompanyNotFound
 from tradehub.errors import Conflict, NotAllowed, PermissionDenied, ValidationFailed
 from tradehub.extensions import db, limiter
 from tradehub.permissions import can_view_company_media, guard_blueprint

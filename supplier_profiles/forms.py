@@ -42,7 +42,6 @@ from wtforms.validators import (
 )
 
 from supplier_profiles import taxonomies
-from supplier_profiles.companies_house import is_valid_number, normalise_number
 from supplier_profiles.models import (
     CAPTION_MAX,
     CASE_STUDY_DESCRIPTION_MAX,
@@ -56,6 +55,7 @@ from supplier_profiles.models import (
     TESTIMONIAL_MAX,
     EnquiryStatus,
 )
+from tradehub.companies_house import is_valid_number, normalise_number
 
 REASON_MAX = 1000
 REPLY_MAX = 5000

@@ -15,7 +15,6 @@ from slugify import slugify
 from sqlalchemy import func, select
 
 from supplier_profiles import taxonomies, verification
-from supplier_profiles.companies_house import CompaniesHouseClient, CompanyProfile
 from supplier_profiles.images import CASE_STUDY_BOX, LOGO_BOX, process_image
 from supplier_profiles.models import (
     CASE_STUDY_IMAGES_MAX,
@@ -34,6 +33,7 @@ from supplier_profiles.models import (
 )
 from tradehub.accounts.models import Role, User
 from tradehub.accounts.tokens import InvalidToken, make_token, read_token
+from tradehub.companies_house import CompaniesHouseClient, CompanyProfile
 from tradehub.db_types import utcnow
 from tradehub.errors import Conflict, NotAllowed, PermissionDenied, ValidationFailed
 from tradehub.extensions import db

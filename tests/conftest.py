@@ -23,7 +23,9 @@ from sqlalchemy import create_engine, inspect, text
 from tradehub import create_app
 from tradehub.extensions import db as _db
 
-CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"')
+CSRF_RE = re.compile(
+    r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"'
+)
 
 
 def free_port() -> int:
@@ -330,7 +332,9 @@ def browser_page(_browser, live_server):
     JavaScript stays on, as most people have it; tests of no-JS behaviour make their own
     context with `java_script_enabled=False`.
     """
-    context = _browser.new_context(base_url=live_server.url, viewport={"width": 1200, "height": 900})
+    context = _browser.new_context(
+        base_url=live_server.url, viewport={"width": 1200, "height": 900}
+    )
     page = context.new_page()
     page.set_default_timeout(10_000)
     yield page
@@ -363,8 +367,12 @@ def axe_violations(page, impacts: tuple[str, ...] = ("serious", "critical")) -> 
 
     results = Axe().run(page)
     return [
-        {"id": v["id"], "impact": v["impact"], "help": v["help"],
-         "nodes": [n["target"] for n in v["nodes"]]}
+        {
+            "id": v["id"],
+            "impact": v["impact"],
+            "help": v["help"],
+            "nodes": [n["target"] for n in v["nodes"]],
+        }
         for v in results.response["violations"]
         if v.get("impact") in impacts
     ]

@@ -13,7 +13,7 @@ from tradehub.extensions import db
 _PASSWORD_HASH: dict[str, str] = {}
 
 
-def password_hash(password: str = "correct horse battery staple") -> str:
+def password_hash(password: str = "correct horse battery staple") -> str:  # noqa: S107
     """Hash once per password per run: Argon2 is slow on purpose."""
     if password not in _PASSWORD_HASH:
         _PASSWORD_HASH[password] = hash_password(password)

@@ -51,7 +51,9 @@ def create_app(config: Config | str | Mapping | None = None) -> Flask:
 def register_logging(app: Flask) -> None:
     """Plain log lines to stderr; the WSGI server or platform collects them."""
     if not logging.getLogger().handlers:
-        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+        logging.basicConfig(
+            level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+        )
 
 
 def register_templates(app: Flask) -> None:

@@ -53,6 +53,8 @@ def process_after_commit() -> int:
             try:
                 callback()
             except Exception:  # a side effect must never break the request that caused it
-                log.exception("after-commit callback %r failed; its outbox keeps the work", callback)
+                log.exception(
+                    "after-commit callback %r failed; its outbox keeps the work", callback
+                )
                 db.session.rollback()
             ran += 1

@@ -16,14 +16,21 @@ users_cli = AppGroup("users", help="Manage user accounts.")
 
 @users_cli.command("create")
 @click.option("--email", required=True, help="Sign-in email address.")
-@click.option("--role", type=click.Choice([r.value for r in Role]), default=Role.STAFF.value,
-              show_default=True, help="What the user may do.")
+@click.option(
+    "--role",
+    type=click.Choice([r.value for r in Role]),
+    default=Role.STAFF.value,
+    show_default=True,
+    help="What the user may do.",
+)
 @click.option("--name", "full_name", default="", help="Full name.")
 @click.password_option(help="Password (prompted when not given).")
 def create_command(email: str, role: str, full_name: str, password: str) -> None:
     """Create a confirmed user, for example the first staff account."""
     if len(password) < PASSWORD_MIN:
-        raise click.BadParameter(f"must be at least {PASSWORD_MIN} characters", param_hint="password")
+        raise click.BadParameter(
+            f"must be at least {PASSWORD_MIN} characters", param_hint="password"
+        )
     try:
         user = create_user(email, password, Role(role), full_name=full_name, confirmed=True)
     except ValidationFailed as exc:

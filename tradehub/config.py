@@ -81,13 +81,17 @@ class Config:
         self.MAIL_USE_TLS = _bool(env.get("MAIL_USE_TLS"), False)
         self.MAIL_USERNAME = env.get("MAIL_USERNAME") or None
         self.MAIL_PASSWORD = env.get("MAIL_PASSWORD") or None
-        self.MAIL_DEFAULT_SENDER = env.get("MAIL_DEFAULT_SENDER", "TradeHub <noreply@tradehub.test>")
+        self.MAIL_DEFAULT_SENDER = env.get(
+            "MAIL_DEFAULT_SENDER", "TradeHub <noreply@tradehub.test>"
+        )
         self.MAIL_TIMEOUT = _float(env.get("MAIL_TIMEOUT"), 10.0)
         self.COMPANIES_HOUSE_API_URL = env.get(
             "COMPANIES_HOUSE_API_URL", "https://api.company-information.service.gov.uk"
         )
         self.COMPANIES_HOUSE_API_KEY = env.get("COMPANIES_HOUSE_API_KEY", "")
         self.COMPANIES_HOUSE_TIMEOUT = _float(env.get("COMPANIES_HOUSE_TIMEOUT"), 5.0)
+        self.COMPANIES_HOUSE_RETRIES = _int(env.get("COMPANIES_HOUSE_RETRIES"), 2)
+        self.COMPANIES_HOUSE_BACKOFF = _float(env.get("COMPANIES_HOUSE_BACKOFF"), 0.2)
         self.RATELIMIT_STORAGE_URI = env.get("RATELIMIT_STORAGE_URI", "memory://")
         self.RATELIMIT_ENABLED = _bool(env.get("RATELIMIT_ENABLED"), True)
         self.RATELIMIT_HEADERS_ENABLED = True

@@ -15,12 +15,20 @@ log = logging.getLogger(__name__)
 
 MESSAGES = {
     400: ("There is a problem with your request", "Check what you entered and try again."),
-    403: ("You do not have permission to see this page",
-          "If you think you should have access, contact the TradeHub team."),
-    404: ("Page not found", "If you typed the web address, check it is correct. "
-          "If you pasted the web address, check you copied the entire address."),
+    403: (
+        "You do not have permission to see this page",
+        "If you think you should have access, contact the TradeHub team.",
+    ),
+    404: (
+        "Page not found",
+        "If you typed the web address, check it is correct. "
+        "If you pasted the web address, check you copied the entire address.",
+    ),
     405: ("Method not allowed", "This page cannot be used that way."),
-    409: ("Someone else changed this first", "Reload the page to see the latest version, then try again."),
+    409: (
+        "Someone else changed this first",
+        "Reload the page to see the latest version, then try again.",
+    ),
     413: ("The file is too large", "Choose a smaller file and try again."),
     429: ("Too many attempts", "You have tried too many times. Wait a few minutes and try again."),
     500: ("Sorry, there is a problem with the service", "Try again later."),
@@ -37,9 +45,12 @@ def error_response(status: int, detail: str | None = None):
     """Render the error page (or JSON) for `status`."""
     title, advice = MESSAGES.get(status, MESSAGES[500])
     if wants_json():
-        return jsonify({"error": {"status": status, "title": title, "detail": detail or advice}}), status
-    return render_template("errors/error.html", status=status, title=title,
-                           advice=detail or advice), status
+        return jsonify(
+            {"error": {"status": status, "title": title, "detail": detail or advice}}
+        ), status
+    return render_template(
+        "errors/error.html", status=status, title=title, advice=detail or advice
+    ), status
 
 
 def register_errorhandlers(app: Flask) -> None:
@@ -47,8 +58,11 @@ def register_errorhandlers(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):
-        return error_response(400, "Your form has expired or was not sent from this site. "
-                                   "Go back, reload the page and try again.")
+        return error_response(
+            400,
+            "Your form has expired or was not sent from this site. "
+            "Go back, reload the page and try again.",
+        )
 
     @app.errorhandler(PermissionDenied)
     def permission_denied(error: PermissionDenied):

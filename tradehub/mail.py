@@ -47,7 +47,9 @@ class OutboxEmail(db.Model):
         return f"<OutboxEmail {self.id} to={self.to_address!r} sent={self.sent_at is not None}>"
 
 
-def queue_email(to: str, subject: str, template: str, reply_to: str | None = None, **context) -> OutboxEmail:
+def queue_email(
+    to: str, subject: str, template: str, reply_to: str | None = None, **context
+) -> OutboxEmail:
     """Render `templates/email/<template>.txt` and add it to the outbox in this transaction."""
     body = render_template(f"email/{template}.txt", **context)
     message = OutboxEmail(to_address=to, subject=subject, body_text=body, reply_to=reply_to)
@@ -97,8 +99,12 @@ def send_outbox(ids: list[int] | None = None, limit: int = 100) -> tuple[int, in
             if config["MAIL_SERVER"]:
                 _smtp_send(config, row)
             else:
-                log.info("Email (not sent, no MAIL_SERVER) to=%s subject=%s\n%s",
-                         row.to_address, row.subject, row.body_text)
+                log.info(
+                    "Email (not sent, no MAIL_SERVER) to=%s subject=%s\n%s",
+                    row.to_address,
+                    row.subject,
+                    row.body_text,
+                )
         except (OSError, smtplib.SMTPException) as exc:
             row.last_error = f"{type(exc).__name__}: {exc}"
             row.next_attempt_at = utcnow() + timedelta(minutes=2 ** min(row.attempts, 10))

@@ -17,7 +17,7 @@ from tradehub.accounts.models import Role
 def _deny_or_sign_in():
     if not current_user.is_authenticated:
         return redirect(url_for("accounts.sign_in", next=request.full_path.rstrip("?")))
-    abort(403)
+    return abort(403)
 
 
 def guard_blueprint(blueprint: Blueprint, *roles: Role) -> None:

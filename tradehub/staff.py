@@ -47,4 +47,3 @@ def home():
 def partner_home():
     """Partner home: the screens a marketplace partner can use."""
     return render_template("partner/home.html", sections=_sections("tradehub.partner_sections"))
-

@@ -42,6 +42,9 @@ def test_pages_work_without_javascript(_browser, live_server):
         page.get_by_label("Email address").fill("nobody@example.com")
         page.get_by_label("Password", exact=True).fill("wrong password here")
         page.get_by_role("button", name="Sign in").click()
-        assert "Enter a correct email address and password" in page.locator(".govuk-error-summary").inner_text()
+        assert (
+            "Enter a correct email address and password"
+            in page.locator(".govuk-error-summary").inner_text()
+        )
     finally:
         context.close()

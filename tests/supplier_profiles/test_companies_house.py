@@ -7,14 +7,14 @@ from datetime import date
 
 import pytest
 
-from supplier_profiles.companies_house import (
+from tests.supplier_profiles.conftest import API_KEY
+from tradehub.companies_house import (
     CompaniesHouseClient,
     CompaniesHouseUnavailable,
     CompanyNotFound,
     industries_for_sic,
     normalise_number,
 )
-from tests.supplier_profiles.conftest import API_KEY
 
 
 @pytest.fixture

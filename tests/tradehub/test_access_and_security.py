@@ -87,7 +87,10 @@ def test_healthz_reports_database_and_dependencies(client, app):
     assert body["status"] == "ok"
     assert body["checks"]["database"]["ok"] is True
 
-    app.extensions.setdefault("tradehub.health_checks", {})["probe"] = lambda: (False, "down for test")
+    app.extensions.setdefault("tradehub.health_checks", {})["probe"] = lambda: (
+        False,
+        "down for test",
+    )
     failing = client.get("/healthz")
     assert failing.status_code == 503
     assert failing.get_json()["checks"]["probe"] == {"ok": False, "detail": "down for test"}
@@ -96,15 +99,33 @@ def test_healthz_reports_database_and_dependencies(client, app):
 def test_users_create_cli_makes_a_confirmed_staff_user_who_can_enter_staff(runner, client, db):
     from tests.conftest import sign_in
 
-    result = runner.invoke(args=["users", "create", "--email", "Boss@Example.com", "--role", "staff",
-                                 "--password", "a long staff password"])
+    result = runner.invoke(
+        args=[
+            "users",
+            "create",
+            "--email",
+            "Boss@Example.com",
+            "--role",
+            "staff",
+            "--password",
+            "a long staff password",
+        ]
+    )
     assert result.exit_code == 0, result.output
     assert "Created staff user boss@example.com" in result.output
     sign_in(client, "boss@example.com", "a long staff password")
     assert client.get("/staff/").status_code == 200
 
-    again = runner.invoke(args=["users", "create", "--email", "boss@example.com",
-                                "--password", "a long staff password"])
+    again = runner.invoke(
+        args=[
+            "users",
+            "create",
+            "--email",
+            "boss@example.com",
+            "--password",
+            "a long staff password",
+        ]
+    )
     assert again.exit_code != 0
     assert "already exists" in again.output
 

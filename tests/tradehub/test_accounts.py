@@ -52,7 +52,9 @@ def test_registration_emails_a_confirmation_link_that_confirms_the_address(clien
     assert user.email_confirmed
 
 
-def test_registering_a_taken_address_looks_the_same_and_tells_the_owner(client, make_user, mailbox, db):
+def test_registering_a_taken_address_looks_the_same_and_tells_the_owner(
+    client, make_user, mailbox, db
+):
     make_user(email="taken@example.com")
     response = register(client, email="Taken@Example.com")
     assert response.headers["Location"].endswith("/account/register/check-email")
@@ -72,7 +74,9 @@ def test_registering_a_taken_address_looks_the_same_and_tells_the_owner(client, 
         ("role", "staff", "Not a valid choice"),
     ],
 )
-def test_registration_errors_show_next_to_the_field_and_keep_input(client, db, field, value, message):
+def test_registration_errors_show_next_to_the_field_and_keep_input(
+    client, db, field, value, message
+):
     response = register(client, **{field: value})
     page = response.get_data(as_text=True)
     assert response.status_code == 200
@@ -93,10 +97,16 @@ def test_sign_in_and_sign_out(client, make_user):
     assert client.get("/account/").status_code == 302  # back to sign-in
 
 
-def test_sign_in_refuses_wrong_password_and_unknown_address_with_the_same_message(client, make_user):
+def test_sign_in_refuses_wrong_password_and_unknown_address_with_the_same_message(
+    client, make_user
+):
     make_user(email="known@example.com")
-    wrong = client.post_form("/account/sign-in", {"email": "known@example.com", "password": "wrong password!"})
-    unknown = client.post_form("/account/sign-in", {"email": "nobody@example.com", "password": "wrong password!"})
+    wrong = client.post_form(
+        "/account/sign-in", {"email": "known@example.com", "password": "wrong password!"}
+    )
+    unknown = client.post_form(
+        "/account/sign-in", {"email": "nobody@example.com", "password": "wrong password!"}
+    )
     for response in (wrong, unknown):
         assert response.status_code == 200
         assert "Enter a correct email address and password" in response.get_data(as_text=True)
@@ -111,7 +121,12 @@ def test_sign_in_keeps_the_typed_email(client):
 
 def test_next_parameter_only_redirects_to_local_paths(client, make_user):
     user = make_user()
-    for evil in ("https://evil.example", "//evil.example/x", "/\\evil.example", "https:/evil.example"):
+    for evil in (
+        "https://evil.example",
+        "//evil.example/x",
+        "/\\evil.example",
+        "https:/evil.example",
+    ):
         response = client.post_form(
             f"/account/sign-in?next={evil}", {"email": user.email, "password": PASSWORD}
         )
@@ -167,21 +182,32 @@ def test_change_password_checks_current_and_signs_out_other_sessions(app, client
     other = app.test_client()
     sign_in(other, user)
 
-    bad = client.post_form("/account/password", {
-        "current_password": "not my password", "password": NEW_PASSWORD, "confirm": NEW_PASSWORD})
+    bad = client.post_form(
+        "/account/password",
+        {"current_password": "not my password", "password": NEW_PASSWORD, "confirm": NEW_PASSWORD},
+    )
     assert "Your current password is not correct." in bad.get_data(as_text=True)
 
-    good = client.post_form("/account/password", {
-        "current_password": PASSWORD, "password": NEW_PASSWORD, "confirm": NEW_PASSWORD})
+    good = client.post_form(
+        "/account/password",
+        {"current_password": PASSWORD, "password": NEW_PASSWORD, "confirm": NEW_PASSWORD},
+    )
     assert good.status_code == 302
     assert client.get("/account/").status_code == 200
     assert other.get("/account/").status_code == 302
 
 
 def test_post_without_csrf_token_is_rejected(client, db):
-    response = client.post("/account/register", data={
-        "full_name": "No Token", "email": "notoken@example.com", "role": "buyer",
-        "password": PASSWORD, "confirm": PASSWORD})
+    response = client.post(
+        "/account/register",
+        data={
+            "full_name": "No Token",
+            "email": "notoken@example.com",
+            "role": "buyer",
+            "password": PASSWORD,
+            "confirm": PASSWORD,
+        },
+    )
     assert response.status_code == 400
     assert "Your form has expired" in response.get_data(as_text=True)
     assert db.session.scalar(select(User).where(User.email == "notoken@example.com")) is None
@@ -191,7 +217,9 @@ def test_login_attempts_are_rate_limited_per_account(app, client, make_user):
     user = make_user()
     limit = int(app.config["LOGIN_RATE_LIMIT"].split()[0])
     for _ in range(limit):
-        response = client.post_form("/account/sign-in", {"email": user.email, "password": "wrong password!"})
+        response = client.post_form(
+            "/account/sign-in", {"email": user.email, "password": "wrong password!"}
+        )
         assert response.status_code == 200
     blocked = client.post_form("/account/sign-in", {"email": user.email, "password": PASSWORD})
     assert blocked.status_code == 429
@@ -201,21 +229,26 @@ def test_login_attempts_are_rate_limited_per_account(app, client, make_user):
 def test_login_attempts_are_rate_limited_per_ip_across_accounts(app, client):
     limit = int(app.config["LOGIN_RATE_LIMIT"].split()[0])
     statuses = [
-        client.post_form("/account/sign-in", {"email": f"guess{i}@example.com",
-                                              "password": "wrong password!"}).status_code
+        client.post_form(
+            "/account/sign-in", {"email": f"guess{i}@example.com", "password": "wrong password!"}
+        ).status_code
         for i in range(limit + 1)
     ]
     assert statuses[:limit] == [200] * limit
     assert statuses[limit] == 429
 
 
-def test_mail_waits_in_the_outbox_when_smtp_is_down_and_the_cli_sends_it(app, client, db, mailbox, runner):
+def test_mail_waits_in_the_outbox_when_smtp_is_down_and_the_cli_sends_it(
+    app, client, db, mailbox, runner
+):
     from tests.conftest import free_port
 
     good_port = app.config["MAIL_PORT"]
     app.config["MAIL_PORT"] = free_port()  # nothing listens here
     register(client, email="patient@example.com")
-    row = db.session.scalar(select(OutboxEmail).where(OutboxEmail.to_address == "patient@example.com"))
+    row = db.session.scalar(
+        select(OutboxEmail).where(OutboxEmail.to_address == "patient@example.com")
+    )
     assert row.sent_at is None and row.attempts == 1 and "Connection" in row.last_error
     assert mailbox.to("patient@example.com") == []
 

@@ -13,8 +13,19 @@ from wtforms.validators import Email, EqualTo, InputRequired, Length, Validation
 PASSWORD_MIN = 10
 PASSWORD_MAX = 128
 COMMON_PASSWORDS = frozenset(
-    {"password", "password1", "password123", "1234567890", "qwertyuiop", "letmein123",
-     "iloveyou12", "welcome123", "tradehub123", "administrator", "passw0rd123"}
+    {
+        "password",
+        "password1",
+        "password123",
+        "1234567890",
+        "qwertyuiop",
+        "letmein123",
+        "iloveyou12",
+        "welcome123",
+        "tradehub123",
+        "administrator",
+        "passw0rd123",
+    }
 )
 
 
@@ -37,8 +48,10 @@ def _email_field(label: str = "Email address") -> EmailField:
         validators=[
             InputRequired("Enter your email address"),
             Length(max=320, message="Email address must be 320 characters or fewer"),
-            Email("Enter an email address in the correct format, like name@example.com",
-                  check_deliverability=False),
+            Email(
+                "Enter an email address in the correct format, like name@example.com",
+                check_deliverability=False,
+            ),
         ],
         render_kw={"autocomplete": "email", "spellcheck": "false"},
     )
@@ -51,8 +64,11 @@ def _new_password_field(label: str = "Create a password") -> PasswordField:
         description=f"Must be at least {PASSWORD_MIN} characters",
         validators=[
             InputRequired("Enter a password"),
-            Length(min=PASSWORD_MIN, max=PASSWORD_MAX,
-                   message=f"Password must be between {PASSWORD_MIN} and {PASSWORD_MAX} characters"),
+            Length(
+                min=PASSWORD_MIN,
+                max=PASSWORD_MAX,
+                message=f"Password must be between {PASSWORD_MIN} and {PASSWORD_MAX} characters",
+            ),
             strong_password,
         ],
         render_kw={"autocomplete": "new-password"},
@@ -65,24 +81,30 @@ class RegisterForm(FlaskForm):
     full_name = StringField(
         "Full name",
         widget=GovTextInput(),
-        validators=[InputRequired("Enter your full name"),
-                    Length(max=200, message="Full name must be 200 characters or fewer")],
+        validators=[
+            InputRequired("Enter your full name"),
+            Length(max=200, message="Full name must be 200 characters or fewer"),
+        ],
         render_kw={"autocomplete": "name"},
     )
     email = _email_field()
     role = RadioField(
         "What do you want to do?",
         widget=GovRadioInput(),
-        choices=[("exporter", "Sell overseas: I am a UK business"),
-                 ("buyer", "Buy from UK suppliers: I am an overseas buyer")],
+        choices=[
+            ("exporter", "Sell overseas: I am a UK business"),
+            ("buyer", "Buy from UK suppliers: I am an overseas buyer"),
+        ],
         validators=[InputRequired("Select whether you are a UK business or an overseas buyer")],
     )
     password = _new_password_field()
     confirm = PasswordField(
         "Confirm password",
         widget=GovPasswordInput(),
-        validators=[InputRequired("Confirm your password"),
-                    EqualTo("password", "Passwords must match")],
+        validators=[
+            InputRequired("Confirm your password"),
+            EqualTo("password", "Passwords must match"),
+        ],
         render_kw={"autocomplete": "new-password"},
     )
     submit = SubmitField("Create account", widget=GovSubmitInput())
@@ -115,8 +137,10 @@ class ResetPasswordForm(FlaskForm):
     confirm = PasswordField(
         "Confirm new password",
         widget=GovPasswordInput(),
-        validators=[InputRequired("Confirm your new password"),
-                    EqualTo("password", "Passwords must match")],
+        validators=[
+            InputRequired("Confirm your new password"),
+            EqualTo("password", "Passwords must match"),
+        ],
         render_kw={"autocomplete": "new-password"},
     )
     submit = SubmitField("Save new password", widget=GovSubmitInput())

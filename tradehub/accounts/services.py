@@ -31,13 +31,18 @@ def find_user_by_email(email: str) -> User | None:
     return db.session.scalar(select(User).where(func.lower(User.email) == normalise_email(email)))
 
 
-def create_user(email: str, password: str, role: Role, full_name: str = "",
-                confirmed: bool = False) -> User:
+def create_user(
+    email: str, password: str, role: Role, full_name: str = "", confirmed: bool = False
+) -> User:
     """Create a user (CLI and staff use); refuses a taken address."""
     if find_user_by_email(email):
         raise ValidationFailed("An account with this email address already exists.", "email")
-    user = User(email=normalise_email(email), full_name=full_name.strip(),
-                password_hash=hash_password(password), role=role)
+    user = User(
+        email=normalise_email(email),
+        full_name=full_name.strip(),
+        password_hash=hash_password(password),
+        role=role,
+    )
     if confirmed:
         user.email_confirmed_at = utcnow()
     db.session.add(user)
@@ -60,22 +65,36 @@ def register_user(email: str, password: str, full_name: str, role: Role) -> User
         raise ValidationFailed("Choose whether you are an exporter or a buyer.", "role")
     existing = find_user_by_email(email)
     if existing:
-        queue_email(existing.email, "Someone tried to register with your email address",
-                    "account_exists", user=existing,
-                    signin_url=url_for("accounts.sign_in", _external=True),
-                    reset_url=url_for("accounts.forgot_password", _external=True))
+        queue_email(
+            existing.email,
+            "Someone tried to register with your email address",
+            "account_exists",
+            user=existing,
+            signin_url=url_for("accounts.sign_in", _external=True),
+            reset_url=url_for("accounts.forgot_password", _external=True),
+        )
         return None
     user = create_user(email, password, role, full_name=full_name)
-    queue_email(user.email, "Confirm your email address", "confirm_email", user=user,
-                link=_confirmation_link(user))
+    queue_email(
+        user.email,
+        "Confirm your email address",
+        "confirm_email",
+        user=user,
+        link=_confirmation_link(user),
+    )
     return user
 
 
 def resend_confirmation(user: User) -> None:
     """Email a fresh confirmation link to a signed-in, unconfirmed user."""
     if not user.email_confirmed:
-        queue_email(user.email, "Confirm your email address", "confirm_email", user=user,
-                    link=_confirmation_link(user))
+        queue_email(
+            user.email,
+            "Confirm your email address",
+            "confirm_email",
+            user=user,
+            link=_confirmation_link(user),
+        )
 
 
 def confirm_email(token: str) -> User:
@@ -114,9 +133,14 @@ def request_password_reset(email: str) -> None:
         return
     token = make_token("reset-password", _reset_payload(user))
     minutes = current_app.config["PASSWORD_RESET_MAX_AGE"] // 60
-    queue_email(user.email, "Reset your password", "reset_password", user=user,
-                link=url_for("accounts.reset_password", token=token, _external=True),
-                minutes=minutes)
+    queue_email(
+        user.email,
+        "Reset your password",
+        "reset_password",
+        user=user,
+        link=url_for("accounts.reset_password", token=token, _external=True),
+        minutes=minutes,
+    )
 
 
 def user_for_reset_token(token: str) -> User:
@@ -132,8 +156,13 @@ def set_password(user: User, password: str) -> None:
     """Store a new password; following a reset link also proves the address."""
     user.password_hash = hash_password(password)
     user.password_changed_at = utcnow()
-    queue_email(user.email, "Your password was changed", "password_changed", user=user,
-                reset_url=url_for("accounts.forgot_password", _external=True))
+    queue_email(
+        user.email,
+        "Your password was changed",
+        "password_changed",
+        user=user,
+        reset_url=url_for("accounts.forgot_password", _external=True),
+    )
 
 
 def reset_password(token: str, password: str) -> User:

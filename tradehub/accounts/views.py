@@ -45,8 +45,9 @@ def register():
         return redirect(url_for("accounts.dashboard"))
     form = RegisterForm()
     if form.validate_on_submit():
-        services.register_user(form.email.data, form.password.data, form.full_name.data,
-                               Role(form.role.data))
+        services.register_user(
+            form.email.data, form.password.data, form.full_name.data, Role(form.role.data)
+        )
         db.session.commit()
         return redirect(url_for("accounts.check_email"))
     return render_template("accounts/register.html", form=form)
@@ -86,8 +87,7 @@ def resend_confirmation():
 
 @bp.route("/sign-in", methods=["GET", "POST"])
 @limiter.limit(_login_limit, methods=["POST"])
-@limiter.limit(_login_limit, methods=["POST"], key_func=_account_key,
-               deduct_when=_sign_in_failed)
+@limiter.limit(_login_limit, methods=["POST"], key_func=_account_key, deduct_when=_sign_in_failed)
 def sign_in():
     """Sign in; the same message for an unknown address and a wrong password."""
     if current_user.is_authenticated:
@@ -152,7 +152,9 @@ def change_password():
             getattr(form, exc.field).errors.append(str(exc))
         else:
             db.session.commit()
-            login_user(current_user._get_current_object())  # the session id includes the password fingerprint
+            login_user(
+                current_user._get_current_object()
+            )  # the session id includes the password fingerprint
             flash("Your password has been changed.", "success")
             return redirect(url_for("accounts.dashboard"))
     return render_template("accounts/change_password.html", form=form)

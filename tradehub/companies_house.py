@@ -185,8 +185,10 @@ class CompanyProfile:
     @property
     def closed_reason(self) -> str:
         """Why a closed company is refused, for the user."""
-        return (f"Companies House lists {self.name} ({self.number}) as "
-                f"{CLOSED_STATUSES.get(self.status, self.status)}, so it cannot have a profile.")
+        return (
+            f"Companies House lists {self.name} ({self.number}) as "
+            f"{CLOSED_STATUSES.get(self.status, self.status)}, so it cannot have a profile."
+        )
 
     @property
     def suggested_industries(self) -> list[str]:
@@ -226,8 +228,14 @@ class CompanyProfile:
 class CompaniesHouseClient:
     """Looks companies up by number. One instance per request is fine: it holds no state."""
 
-    def __init__(self, base_url: str, api_key: str = "", timeout: float = 5.0,
-                 retries: int = 2, backoff: float = 0.2):
+    def __init__(
+        self,
+        base_url: str,
+        api_key: str = "",
+        timeout: float = 5.0,
+        retries: int = 2,
+        backoff: float = 0.2,
+    ):
         self.base_url = base_url.rstrip("/")
         self.api_key = api_key
         self.timeout = timeout
@@ -241,8 +249,8 @@ class CompaniesHouseClient:
             base_url=config["COMPANIES_HOUSE_API_URL"],
             api_key=config.get("COMPANIES_HOUSE_API_KEY") or "",
             timeout=float(config.get("COMPANIES_HOUSE_TIMEOUT") or 5.0),
-            retries=int(config.get("COMPANIES_HOUSE_RETRIES", 2)),
-            backoff=float(config.get("COMPANIES_HOUSE_BACKOFF", 0.2)),
+            retries=int(config["COMPANIES_HOUSE_RETRIES"]),
+            backoff=float(config["COMPANIES_HOUSE_BACKOFF"]),
         )
 
     def get_company(self, number: str) -> CompanyProfile:
@@ -259,9 +267,7 @@ class CompaniesHouseClient:
                 "We could not check Companies House just now. Try again later."
             )
         if response.status_code == 429:
-            raise CompaniesHouseUnavailable(
-                "Companies House is busy. Wait a minute and try again."
-            )
+            raise CompaniesHouseUnavailable("Companies House is busy. Wait a minute and try again.")
         if response.status_code != 200:
             raise CompaniesHouseUnavailable(
                 f"Companies House answered with an error (HTTP {response.status_code}). "
@@ -285,8 +291,9 @@ class CompaniesHouseClient:
         attempts = self.retries + 1
         for attempt in range(1, attempts + 1):
             try:
-                response = requests.get(url, auth=auth, timeout=self.timeout,
-                                        headers={"Accept": "application/json"})
+                response = requests.get(
+                    url, auth=auth, timeout=self.timeout, headers={"Accept": "application/json"}
+                )
             except requests.Timeout as exc:
                 # Not retried: the user has already waited the whole timeout.
                 log.warning("Companies House timed out after %ss: %s", self.timeout, url)
@@ -306,7 +313,11 @@ class CompaniesHouseClient:
             else:
                 if response.status_code < 500 or attempt == attempts:
                     return response
-                log.warning("Companies House HTTP %s (attempt %s of %s)",
-                            response.status_code, attempt, attempts)
+                log.warning(
+                    "Companies House HTTP %s (attempt %s of %s)",
+                    response.status_code,
+                    attempt,
+                    attempts,
+                )
             time.sleep(self.backoff * 2 ** (attempt - 1))
         raise AssertionError("unreachable")  # the loop always returns or raises
