@@ -87,6 +87,8 @@ def http_tables(report: dict[str, Any]) -> str:
     lines += ["", "| backend | `flask search reindex` (incl. process start) | companies/s |",
               "|---|---|---:|"]
     for run in report["runs"]:
+        if run["reindex"].get("skipped"):
+            continue
         lines.append(
             f"| {run['backend']} | {run['reindex']['output']} ({run['reindex']['seconds']} s) |"
             f" {run['reindex']['companies_per_s']:,.0f} |"
