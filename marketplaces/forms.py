@@ -56,7 +56,7 @@ from marketplaces.models import (
     TRANSLATION_NEEDS,
     UPLOAD_METHODS,
 )
-from marketplaces.services import MAX_COMPARE, SORTS, FinderQuery
+from marketplaces.services import SORTS, FinderQuery
 
 
 def _pairs(values) -> list[tuple[str, str]]:
@@ -157,13 +157,6 @@ class CostEstimateForm(NoCSRFForm):
     submit = SubmitField("Estimate costs", widget=GovSubmitInput())
 
 
-def max_compare(form, field) -> None:
-    """No more than MAX_COMPARE marketplaces side by side."""
-    if field.data and len(field.data) > MAX_COMPARE:
-        raise ValidationError(f"Choose up to {MAX_COMPARE} marketplaces to compare "
-                              f"(you chose {len(field.data)})")
-
-
 # --- staff ---------------------------------------------------------------------------------------
 
 
@@ -197,7 +190,7 @@ class NewMarketplaceForm(FlaskForm):
     submit = SubmitField("Create draft", widget=GovSubmitInput())
 
 
-def _money_pair(prefix: str, label: str):
+def _money_pair(label: str):
     amount = DecimalField(f"{label}: amount", places=2, widget=GovTextInput(),
                           validators=[Optional(), NumberRange(min=0, message="Enter 0 or more")])
     currency = StringField(f"{label}: currency", widget=GovTextInput(),
@@ -232,17 +225,16 @@ class MarketplaceFactsForm(FlaskForm):
     commission_basis = RadioField("What the commission depends on",
                                   choices=[("", "Not stated"), *COMMISSION_BASES.items()],
                                   widget=GovRadioInput(), validators=[Optional()], default="")
-    registration_fee_amount, registration_fee_currency = _money_pair("registration",
-                                                                     "One-off registration fee")
-    membership_fee_amount, membership_fee_currency = _money_pair("membership", "Membership fee")
+    registration_fee_amount, registration_fee_currency = _money_pair("One-off registration fee")
+    membership_fee_amount, membership_fee_currency = _money_pair("Membership fee")
     membership_fee_frequency = SelectField(
         "Membership fee: how often",
         choices=[("", "Not charged"), *((k, k.capitalize()) for k in FEE_FREQUENCIES)],
         widget=GovSelect(), validators=[Optional()],
     )
-    deposit_amount, deposit_currency = _money_pair("deposit", "Deposit")
+    deposit_amount, deposit_currency = _money_pair("Deposit")
     fee_per_listing = BooleanField("Charges a fee per listing", widget=GovCheckboxInput())
-    listing_fee_amount, listing_fee_currency = _money_pair("listing", "Fee per listing")
+    listing_fee_amount, listing_fee_currency = _money_pair("Fee per listing")
     payment_days = IntegerField("Days until sellers are paid", widget=GovTextInput(),
                                 validators=[Optional(), NumberRange(min=0, max=365)])
     payout_currencies = StringField("Payout currencies", widget=GovTextInput(),

@@ -677,8 +677,12 @@ def country_name(code: str) -> str:
     return getattr(country, "common_name", None) or country.name
 
 
+MAX_COMPARE = 4
+
+
 def compare_marketplaces(slugs: list[str]) -> list[Marketplace]:
     """The published marketplaces named, in the order given; unknown or unpublished ones dropped."""
+    slugs = list(dict.fromkeys(slugs))  # the same marketplace twice counts once
     if len(slugs) > MAX_COMPARE:
         raise ValidationFailed(f"You can compare up to {MAX_COMPARE} marketplaces at a time. "
                                f"You chose {len(slugs)}: remove "
@@ -694,8 +698,6 @@ def compare_marketplaces(slugs: list[str]) -> list[Marketplace]:
             ordered.append(found[slug])
     return ordered
 
-
-MAX_COMPARE = 4
 
 
 # --- staff: drafts, publishing, offers ---------------------------------------------------------

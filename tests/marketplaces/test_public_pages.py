@@ -227,3 +227,11 @@ def test_draft_marketplace_from_factory_is_not_public(client, db):
     db.session.commit()
 
     assert client.get(f"{BASE}/{draft.slug}").status_code == 404
+
+
+def test_compare_counts_a_repeated_marketplace_once(client, loaded):
+    response = client.get(f"{BASE}/compare?slug=rakuten&slug=rakuten&slug=ebay&slug=etsy"
+                          "&slug=otto")
+
+    assert response.status_code == 200
+    assert "Rakuten, eBay, Etsy, Otto" in page_text(response)
