@@ -44,8 +44,12 @@ def app_config(app_config, request, tmp_path) -> dict:
 
 
 @pytest.fixture(autouse=True)
-def _drop_test_index(app):
-    """Leave nothing behind in a shared engine."""
+def _drop_test_index(request):
+    """Leave nothing behind in a shared engine (tests without an app have nothing to drop)."""
+    if "app" not in request.fixturenames:
+        yield
+        return
+    app = request.getfixturevalue("app")
     yield
     service.reset_backend(app)
     if app.config["SEARCH_BACKEND"] == "elasticsearch":
