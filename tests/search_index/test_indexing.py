@@ -213,3 +213,18 @@ def test_sync_drains_in_batches(db):
     assert outbox_backlog().pending == 0
     assert service.get_backend().count() == 7
     assert db.session.scalar(select(func.count()).select_from(SearchOutbox)) == 0
+
+
+def test_change_marked_inside_a_rolled_back_savepoint_is_marked_again_after_it(db):
+    company = CompanyFactory(name="Larkspur Linens")
+    db.session.flush()
+    savepoint = db.session.begin_nested()
+    mark_company_changed(company.id)
+    savepoint.rollback()
+    assert outbox_rows(db) == []
+    mark_company_changed(company.id)  # the savepoint took the first row with it
+    assert [r.company_id for r in outbox_rows(db)] == [company.id]
+    db.session.commit()
+    process_after_commit()
+    assert outbox_rows(db) == []
+    assert found("larkspur") == ["Larkspur Linens"]
