@@ -22,7 +22,10 @@ search_cli = AppGroup("search", help="Search index: sync the outbox, reindex, st
 @click.option("--due-only", is_flag=True,
               help="Skip rows still waiting for their retry back-off (for a frequent cron job).")
 def sync_command(batch_size: int, due_only: bool) -> None:
-    """Apply every pending index change from the outbox (run after the engine comes back)."""
+    """Apply every pending change from the outbox.
+
+    Run it after the engine comes back, or from cron as a worker (with --due-only).
+    """
     applied, failed = sync_outbox(batch_size=batch_size, due_only=due_only)
     backlog = outbox_backlog()
     click.echo(f"Applied {applied} change(s); {failed} failed; "
@@ -37,7 +40,10 @@ def sync_command(batch_size: int, due_only: bool) -> None:
 @click.option("--batch-size", default=500, show_default=True,
               help="Companies read from the database per query.")
 def reindex_command(batch_size: int) -> None:
-    """Rebuild the index from the database and swap it in atomically (searches keep working)."""
+    """Rebuild the index and swap it in atomically.
+
+    Reads every publishable company from the database; searches keep working throughout.
+    """
     started = time.monotonic()
     try:
         name, loaded = rebuild_index(batch_size=batch_size)
@@ -51,7 +57,11 @@ def reindex_command(batch_size: int) -> None:
 
 @search_cli.command("status")
 def status_command() -> None:
-    """Show the backend, documents indexed against publishable companies, and the outbox backlog."""
+    """Index vs database, and the outbox backlog.
+
+    Shows the backend and its health, documents indexed against publishable companies in the
+    database, and how many changes wait in the outbox. Exits 1 when the engine is unavailable.
+    """
     backend = get_backend()
     health = backend.health()
     publishable = count_publishable_companies()
