@@ -164,8 +164,8 @@ def company_or_redirect(slug: str, endpoint: str, **kwargs):
     company = db.session.scalar(
         select(Company)
         .where(Company.slug == slug)
-        .options(selectinload(Company.case_studies).selectinload(CaseStudy.images),
-                 selectinload(Company.members))
+        # The page shows every case study and its images: two IN queries, never one per row.
+        .options(selectinload(Company.case_studies).selectinload(CaseStudy.images))
     )
     if company is not None:
         if not company.is_publishable:
