@@ -40,7 +40,10 @@ def api_error(status: int, detail: str, parameter: str | None = None):
 def search_unavailable():
     """503 when the search engine cannot answer."""
     current_app.logger.warning("API: search engine unavailable")
-    return api_error(503, "Search is not available at the moment. Try again in a few minutes.")
+    response, status = api_error(
+        503, "Search is not available at the moment. Try again in a few minutes.")
+    response.headers["Retry-After"] = "60"
+    return response, status
 
 
 def _first_error(form: SearchForm) -> tuple[str, str]:

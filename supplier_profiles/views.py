@@ -195,7 +195,8 @@ def find_a_supplier():
         result = run_search(form, per_page=20)
     except SearchUnavailable:
         current_app.logger.warning("Find a Supplier: search engine unavailable")
-        return render_template("supplier_profiles/search_unavailable.html", query=form.text), 503
+        return (render_template("supplier_profiles/search_unavailable.html", query=form.text),
+                503, {"Retry-After": "60"})
     if result.total and form.page_value > result.pages:
         return redirect(page_url(result.pages))
     return render_template(

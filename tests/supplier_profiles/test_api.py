@@ -201,7 +201,9 @@ def test_search_down_gives_503_json(api, monkeypatch, suppliers):
     monkeypatch.setattr(service, "search", down)
     monkeypatch.setattr(service, "suggest", down)
     for url in ("/api/v1/suppliers?q=salmon", "/api/v1/suggest?q=lo"):
-        error = api(url, status=503).get_json()["error"]
+        response = api(url, status=503)
+        assert response.headers["Retry-After"] == "60"
+        error = response.get_json()["error"]
         assert error["status"] == 503 and "Search is not available" in error["detail"]
 
 

@@ -195,7 +195,9 @@ def test_search_down_shows_a_clear_503_page(client, catalogue, monkeypatch):
         raise SearchUnavailable("connection refused")
 
     monkeypatch.setattr(service, "search", down)
-    html = page(client, "?q=cheese", status=503)
+    response = client.get(URL + "?q=cheese")
+    assert response.status_code == 503 and response.headers["Retry-After"] == "60"
+    html = response.get_data(as_text=True)
     assert "Sorry, supplier search is not working at the moment" in html
     assert "to look for ‘cheese’" in html
 
