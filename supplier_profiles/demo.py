@@ -189,7 +189,7 @@ def generate_company(index: int, rng: random.Random) -> dict:
                        for label in labels})
     customer = rng.choice(customers)
     summary = (f"{place}-based supplier of {product} and {other} for {customer} in "
-               f"{len(markets)} countries.")[:250]
+               f"{len(markets)} {'country' if len(markets) == 1 else 'countries'}.")[:250]
     description = (
         f"{name} designs and supplies {product} from {place}. "
         f"We work with {customer} and {rng.choice(customers)} at home and overseas, and "

@@ -36,6 +36,8 @@ def test_company_page_shows_the_public_profile(client, company):
     assert 'href="/suppliers/harbour-ropes/contact"' in html
     assert 'href="/suppliers/harbour-ropes/case-studies/north-sea-moorings"' in html
     assert '<link rel="canonical" href="http://localhost/suppliers/harbour-ropes">' in html
+    assert ('<a class="govuk-link" rel="nofollow noopener" href="https://ropes.example">'
+            'https://ropes.example</a>') in html
     # The contact address is not published: buyers use the form.
     assert company.email not in html
 
