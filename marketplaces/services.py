@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 from functools import wraps
 from pathlib import Path
@@ -250,7 +250,9 @@ def _fee_columns(fee: dict | None) -> tuple[Decimal | None, str | None]:
     return _decimal(fee["amount"]), fee["currency"]
 
 
-def apply_facts(marketplace: Marketplace, facts: dict[str, Any]) -> None:
+def apply_facts(
+    marketplace: Marketplace, facts: dict[str, Any], facts_as_of: datetime | None = None
+) -> None:
     """Write canonical facts into the columns and rebuild the finder's facet rows."""
     m = marketplace
     m.name = facts["name"]
@@ -279,7 +281,8 @@ def apply_facts(marketplace: Marketplace, facts: dict[str, Any]) -> None:
         setattr(m, key, list(facts[key]))
     m.product_exclusivity_required = facts["product_exclusivity_required"]
     m.shipping_tracking_required = facts["shipping_tracking_required"]
-    m.facts_updated_at = utcnow()
+    # Loaded facts are as old as the file says, not as new as the load; staff edits are now.
+    m.facts_updated_at = facts_as_of or utcnow()
 
     wanted = {(facet, value) for facet, key in FACET_SOURCES.items()
               for value in ([] if facts[key] == GLOBAL_MARKER else facts[key])}
@@ -290,6 +293,17 @@ def apply_facts(marketplace: Marketplace, facts: dict[str, Any]) -> None:
             wanted.discard((row.facet, row.value))
     for facet, value in sorted(wanted):
         m.facets.append(MarketplaceFacet(facet=facet, value=value))
+
+
+def _as_of_moment(as_of: str | None) -> datetime | None:
+    """The data file's "as of" ("2017-01" or "2017-01-31") as the start of that day or month."""
+    if not as_of:
+        return None
+    text = as_of if len(as_of) > 7 else f"{as_of}-01"
+    try:
+        return datetime.combine(date.fromisoformat(text), datetime.min.time(), tzinfo=UTC)
+    except ValueError as exc:
+        raise ValidationFailed(f"'as_of' must be YYYY-MM or YYYY-MM-DD, not {as_of!r}") from exc
 
 
 def diff_facts(before: dict[str, Any] | None, after: dict[str, Any]) -> dict[str, dict]:
@@ -349,6 +363,7 @@ def load_marketplaces(path: Path | str = MARKETPLACES_FILE) -> LoadResult:
     """
     data = read_data_file(path)
     result = LoadResult(as_of=data.get("as_of"))
+    facts_as_of = _as_of_moment(data.get("as_of"))
     seen: set[str] = set()
     for index, entry in enumerate(data["marketplaces"]):
         slug = str(entry.get("slug") or "").strip()
@@ -366,13 +381,13 @@ def load_marketplaces(path: Path | str = MARKETPLACES_FILE) -> LoadResult:
         if marketplace is None:
             marketplace = Marketplace(slug=slug, name=facts["name"], state=MarketplaceState.DRAFT)
             db.session.add(marketplace)
-            apply_facts(marketplace, facts)
+            apply_facts(marketplace, facts, facts_as_of)
             _record(marketplace, RevisionAction.LOADED, diff_facts(None, facts))
             result.created.append(slug)
         else:
             changes = diff_facts(facts_of(marketplace), facts)
             if changes:
-                apply_facts(marketplace, facts)
+                apply_facts(marketplace, facts, facts_as_of)
                 _record(marketplace, RevisionAction.LOADED, changes)
                 result.updated.append(slug)
             else:
