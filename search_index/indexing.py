@@ -75,8 +75,14 @@ def _forget_marked(session: Session, *_args) -> None:
     session.info.pop(_MARKED, None)
 
 
+def _forget_marked_on_commit(session: Session) -> None:
+    # A released savepoint fires after_commit as well; the transaction goes on, so remember.
+    if not session.in_nested_transaction():
+        _forget_marked(session)
+
+
 # The rows belong to one transaction: forget them when it ends, whichever way it ends.
-sa_event.listen(Session, "after_commit", _forget_marked)
+sa_event.listen(Session, "after_commit", _forget_marked_on_commit)
 sa_event.listen(Session, "after_rollback", _forget_marked)
 
 

@@ -29,13 +29,21 @@ def run_after_commit(callback: Callable[[], None]) -> None:
 
 @event.listens_for(Session, "after_commit")
 def _promote(session: Session) -> None:
+    # Releasing a savepoint fires after_commit too; only the real commit makes work final.
+    if session.in_nested_transaction():
+        return
     pending = session.info.pop(_PENDING, None)
     if pending:
         session.info.setdefault(_READY, []).extend(pending)
 
 
-@event.listens_for(Session, "after_rollback")
-def _discard(session: Session) -> None:
+@event.listens_for(Session, "after_soft_rollback")
+def _discard(session: Session, previous_transaction) -> None:
+    # Any rollback of the whole transaction drops its work, even one that never reached the
+    # database. Rolling back a savepoint does not: work queued before it still stands, and
+    # work queued inside it finds no outbox rows to act on.
+    if previous_transaction.nested:
+        return
     session.info.pop(_PENDING, None)
 
 

@@ -96,8 +96,13 @@ class Config:
         self.RATELIMIT_ENABLED = _bool(env.get("RATELIMIT_ENABLED"), True)
         self.RATELIMIT_HEADERS_ENABLED = True
         self.LOGIN_RATE_LIMIT = env.get("LOGIN_RATE_LIMIT", "10 per minute;50 per hour")
-        self.LOGIN_ACCOUNT_MAX_FAILURES = _int(env.get("LOGIN_ACCOUNT_MAX_FAILURES"), 5)
-        self.LOGIN_ACCOUNT_LOCK_MINUTES = _int(env.get("LOGIN_ACCOUNT_LOCK_MINUTES"), 15)
+        # Contact-a-supplier spam defences (no outside service): fill time and rate limits.
+        self.CONTACT_MIN_FILL_SECONDS = _int(env.get("CONTACT_MIN_FILL_SECONDS"), 4)
+        self.CONTACT_MAX_FORM_AGE_SECONDS = _int(env.get("CONTACT_MAX_FORM_AGE_SECONDS"), 86400)
+        self.CONTACT_RATE_LIMIT_IP = env.get("CONTACT_RATE_LIMIT_IP", "5 per 10 minutes;20 per day")
+        self.CONTACT_RATE_LIMIT_SENDER = env.get(
+            "CONTACT_RATE_LIMIT_SENDER", "3 per hour;10 per day"
+        )
         self.SERVER_NAME = env.get("SERVER_NAME") or None
         self.PREFERRED_URL_SCHEME = env.get("PREFERRED_URL_SCHEME", "http")
         self.EMAIL_TOKEN_MAX_AGE = _int(env.get("EMAIL_TOKEN_MAX_AGE"), 3 * 24 * 3600)
