@@ -50,6 +50,8 @@ def create_app(config: Config | str | Mapping | None = None) -> Flask:
 
 def register_logging(app: Flask) -> None:
     """Plain log lines to stderr; the WSGI server or platform collects them."""
+    # The Elasticsearch client logs every request at INFO: too much for an app log.
+    logging.getLogger("elasticsearch").setLevel(logging.WARNING)
     if not logging.getLogger().handlers:
         logging.basicConfig(
             level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"

@@ -12,12 +12,12 @@ from flask_login import current_user
 from marketplaces.applications import services, workflow
 from marketplaces.applications.forms import MessageMoveForm
 from marketplaces.applications.models import Application
+from marketplaces.applications.moves import attempt_move
 from marketplaces.applications.views import _labels
 from marketplaces.applications.workflow import MOVES, Actor
 from marketplaces.models import Marketplace
 from tradehub import permissions
 from tradehub.accounts.models import Role
-from tradehub.errors import Conflict, NotAllowed, ValidationFailed
 from tradehub.extensions import db
 from tradehub.permissions import guard_blueprint
 
@@ -78,26 +78,21 @@ def move(application_id: int, move_name: str):
     application = _application(application_id)
     form = MessageMoveForm(prefix=move_name)
     if form.validate_on_submit():
-        try:
-            event = workflow.MOVE_FUNCTIONS[move_name](
-                application, current_user, form.message.data, token=form.token.data,
-                expected_version=form.expected_version,
-            )
-        except ValidationFailed as exc:
-            db.session.rollback()
-            form.message.errors.append(str(exc))
-        except NotAllowed as exc:
-            db.session.rollback()
-            flash(str(exc), "error")
+        outcome = attempt_move(lambda: workflow.MOVE_FUNCTIONS[move_name](
+            application, current_user, form.message.data, token=form.token.data,
+            expected_version=form.expected_version,
+        ))
+        if outcome.invalid:
+            form.message.errors.append(outcome.invalid)
+        elif outcome.not_allowed:
+            flash(outcome.not_allowed, "error")
             return redirect(url_for(".view_application", application_id=application_id))
-        except Conflict as exc:
-            db.session.rollback()
-            return _render(db.session.get(Application, application_id), conflict=str(exc),
-                           status=409)
+        elif outcome.conflict:
+            return _render(db.session.get(Application, application_id),
+                           conflict=outcome.conflict, status=409)
         else:
-            db.session.commit()
-            if event is not None:
-                flash(f"{application.reference}: {event.to_status.label}. "
+            if outcome.event is not None:
+                flash(f"{application.reference}: {outcome.event.to_status.label}. "
                       "The applicant and the TradeHub team have been told.", "success")
             return redirect(url_for(".view_application", application_id=application_id))
     return _render(application, move_forms={move_name: form}, status=400)

@@ -17,12 +17,13 @@ from marketplaces.applications.forms import (
     QueueFilterForm,
 )
 from marketplaces.applications.models import Application
+from marketplaces.applications.moves import attempt_move
 from marketplaces.applications.views import _labels
 from marketplaces.applications.workflow import MOVES, Actor, MessageRule
 from marketplaces.models import Marketplace
 from tradehub.accounts.models import Role, User
 from tradehub.db_types import utcnow
-from tradehub.errors import Conflict, NotAllowed, ValidationFailed
+from tradehub.errors import ValidationFailed
 from tradehub.extensions import db
 from tradehub.permissions import guard_blueprint
 
@@ -125,24 +126,20 @@ def move(application_id: int, move_name: str):
     if form.validate_on_submit():
         function = workflow.MOVE_FUNCTIONS[move_name]
         args = (form.message.data,) if rule.message is not MessageRule.NONE else ()
-        try:
-            event = function(application, current_user, *args, token=form.token.data,
-                             expected_version=form.expected_version)
-        except ValidationFailed as exc:
-            db.session.rollback()
-            form.message.errors.append(str(exc))
-        except NotAllowed as exc:
-            db.session.rollback()
-            flash(str(exc), "error")
+        outcome = attempt_move(lambda: function(
+            application, current_user, *args, token=form.token.data,
+            expected_version=form.expected_version))
+        if outcome.invalid:
+            form.message.errors.append(outcome.invalid)
+        elif outcome.not_allowed:
+            flash(outcome.not_allowed, "error")
             return redirect(url_for(".view_application", application_id=application_id))
-        except Conflict as exc:
-            db.session.rollback()
+        elif outcome.conflict:
             fresh = db.session.get(Application, application_id)
-            return _render(fresh, conflict=str(exc), status=409)
+            return _render(fresh, conflict=outcome.conflict, status=409)
         else:
-            db.session.commit()
-            if event is not None:
-                flash(f"{application.reference}: {event.to_status.label}.", "success")
+            if outcome.event is not None:
+                flash(f"{application.reference}: {outcome.event.to_status.label}.", "success")
             return redirect(url_for(".view_application", application_id=application_id))
     return _render(application, move_forms={move_name: form}, status=400)
 

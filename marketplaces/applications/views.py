@@ -21,10 +21,11 @@ from marketplaces.applications.forms import (
     label_for,
 )
 from marketplaces.applications.models import Application, ApplicationStatus
+from marketplaces.applications.moves import attempt_move
 from marketplaces.applications.services import STEPS, OpenApplicationExists
 from marketplaces.models import Marketplace, MarketplaceState
 from tradehub import permissions
-from tradehub.errors import Conflict, NotAllowed, ValidationFailed
+from tradehub.errors import NotAllowed, ValidationFailed
 from tradehub.extensions import db
 
 bp = Blueprint("marketplace_applications", __name__)
@@ -189,23 +190,19 @@ def submit(application_id: int):
     form = MoveForm()
     if not form.validate_on_submit():
         abort(400)
-    try:
-        workflow.submit_application(application, current_user, token=form.token.data,
-                                    expected_version=form.expected_version)
-    except ValidationFailed as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
+    outcome = attempt_move(lambda: workflow.submit_application(
+        application, current_user, token=form.token.data, expected_version=form.expected_version))
+    if outcome.invalid:
+        flash(outcome.invalid, "error")
         missing = services.first_incomplete_step(application) or 1
         return redirect(_step_url(application, missing))
-    except NotAllowed as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
+    if outcome.not_allowed:
+        flash(outcome.not_allowed, "error")
         return redirect(url_for("marketplace_applications.view_application",
                                 application_id=application.id))
-    except Conflict as exc:
-        db.session.rollback()
-        return _render_application(db.session.get(Application, application_id), conflict=str(exc))
-    db.session.commit()
+    if outcome.conflict:
+        return _render_application(db.session.get(Application, application_id),
+                                   conflict=outcome.conflict)
     return redirect(url_for("marketplace_applications.submitted", application_id=application.id))
 
 
@@ -266,23 +263,18 @@ def answer(application_id: int):
     application = _own_application(application_id)
     form = MessageMoveForm()
     if form.validate_on_submit():
-        try:
-            workflow.answer_information_request(application, current_user, form.message.data,
-                                                token=form.token.data,
-                                                expected_version=form.expected_version)
-        except ValidationFailed as exc:
-            db.session.rollback()
-            form.message.errors.append(str(exc))
-        except NotAllowed as exc:
-            db.session.rollback()
-            flash(str(exc), "error")
+        outcome = attempt_move(lambda: workflow.answer_information_request(
+            application, current_user, form.message.data, token=form.token.data,
+            expected_version=form.expected_version))
+        if outcome.invalid:
+            form.message.errors.append(outcome.invalid)
+        elif outcome.not_allowed:
+            flash(outcome.not_allowed, "error")
             return redirect(url_for(".view_application", application_id=application.id))
-        except Conflict as exc:
-            db.session.rollback()
+        elif outcome.conflict:
             return _render_application(db.session.get(Application, application_id),
-                                       conflict=str(exc))
+                                       conflict=outcome.conflict)
         else:
-            db.session.commit()
             flash("Your answer has been sent to the TradeHub team.", "success")
             return redirect(url_for(".view_application", application_id=application.id))
     return _render_application(application, answer_form=form)
@@ -297,23 +289,18 @@ def withdraw(application_id: int):
         return redirect(url_for(".view_application", application_id=application.id))
     form = MessageMoveForm(data={"version": application.version})
     if form.validate_on_submit():
-        try:
-            workflow.withdraw_application(application, current_user, form.message.data,
-                                         token=form.token.data,
-                                         expected_version=form.expected_version)
-        except ValidationFailed as exc:
-            db.session.rollback()
-            form.message.errors.append(str(exc))
-        except NotAllowed as exc:
-            db.session.rollback()
-            flash(str(exc), "error")
+        outcome = attempt_move(lambda: workflow.withdraw_application(
+            application, current_user, form.message.data, token=form.token.data,
+            expected_version=form.expected_version))
+        if outcome.invalid:
+            form.message.errors.append(outcome.invalid)
+        elif outcome.not_allowed:
+            flash(outcome.not_allowed, "error")
             return redirect(url_for(".view_application", application_id=application.id))
-        except Conflict as exc:
-            db.session.rollback()
+        elif outcome.conflict:
             return _render_application(db.session.get(Application, application_id),
-                                       conflict=str(exc))
+                                       conflict=outcome.conflict)
         else:
-            db.session.commit()
             flash(f"Your application to {application.marketplace.name} has been withdrawn.",
                   "success")
             return redirect(url_for(".dashboard"))
