@@ -1,6 +1,7 @@
 """The shared layout in a real browser: styled, scripts allowed by the CSP, accessible."""
 
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
@@ -10,7 +11,7 @@ def test_home_page_renders_styled_without_csp_errors(browser_page, axe_violation
     console_errors = []
     page.on("console", lambda msg: console_errors.append(msg.text) if msg.type == "error" else None)
     page.goto("/")
-    assert page.locator("h1").inner_text() == "Sell to the world from the UK"
+    expect(page.locator("h1")).to_have_text("Sell to the world from the UK")
     # GOV.UK Frontend's stylesheet is applied: the heading uses its bold 48px/32px style.
     weight = page.eval_on_selector("h1", "el => getComputedStyle(el).fontWeight")
     assert weight == "700"
@@ -27,7 +28,7 @@ def test_register_form_shows_error_summary_and_keeps_input(browser_page, axe_vio
     page.get_by_label("Email address").fill("not-an-email")
     page.get_by_role("button", name="Create account").click()
     summary = page.locator(".govuk-error-summary")
-    assert summary.is_visible()
+    expect(summary).to_be_visible()
     assert "Enter an email address in the correct format" in summary.inner_text()
     assert page.get_by_label("Full name").input_value() == "Ada Lovelace"
     assert page.get_by_label("Email address").input_value() == "not-an-email"

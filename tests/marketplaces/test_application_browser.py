@@ -10,6 +10,7 @@ from __future__ import annotations
 import time
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.conftest import PASSWORD
 from tests.factories import UserFactory
@@ -119,7 +120,7 @@ def test_exporter_applies_staff_ask_partner_accepts(db, browser_page, new_browse
     staff_page.get_by_label("Question").fill("Do you ship to Norway within a week?")
     assert axe_violations(staff_page) == [], "staff application page"
     staff_page.get_by_role("button", name="Request information").click()
-    assert staff_page.locator("#application-status").inner_text() == "Information requested"
+    expect(staff_page.locator("#application-status")).to_have_text("Information requested")
 
     # --- the exporter answers -------------------------------------------------------------
     question_email = wait_for_subject(
@@ -130,14 +131,14 @@ def test_exporter_applies_staff_ask_partner_accepts(db, browser_page, new_browse
     assert axe_violations(page) == [], "exporter application page with question"
     page.get_by_label("Your answer").fill("Yes: Posten delivers in 3 days.")
     page.get_by_role("button", name="Send your answer").click()
-    assert page.locator("#application-status").inner_text() == "Submitted"
+    expect(page.locator("#application-status")).to_have_text("Submitted")
 
     # --- staff refer it to the marketplace --------------------------------------------------
     staff_page.reload()
     assert "Yes: Posten delivers in 3 days." in staff_page.locator("main").inner_text()
     staff_page.get_by_role("button", name="Start review").click()
     staff_page.get_by_role("button", name="Refer to the marketplace").click()
-    assert staff_page.locator("#application-status").inner_text() == "Referred to the marketplace"
+    expect(staff_page.locator("#application-status")).to_have_text("Referred to the marketplace")
 
     # --- the partner accepts ----------------------------------------------------------------
     partner_page = new_browser_page(viewport={"width": 1200, "height": 900})
@@ -149,14 +150,14 @@ def test_exporter_applies_staff_ask_partner_accepts(db, browser_page, new_browse
     partner_page.get_by_label("Next steps for the applicant (optional)").fill(
         "Our UK team will call you to set up your shop.")
     partner_page.get_by_role("button", name="Accept application").click()
-    assert partner_page.locator("#application-status").inner_text() == "Accepted"
+    expect(partner_page.locator("#application-status")).to_have_text("Accepted")
 
     # --- the exporter sees "Accepted" and has the email -------------------------------------
     page.goto("/account/applications")
     assert "Accepted" in page.locator("main").inner_text()
     assert axe_violations(page) == [], "exporter dashboard"
     page.goto(application_url)
-    assert page.locator("#application-status").inner_text() == "Accepted"
+    expect(page.locator("#application-status")).to_have_text("Accepted")
     accepted = wait_for_subject(mailbox, exporter.email, "Fjord Market accepted your application")
     assert "Our UK team will call you to set up your shop." in mailbox.body(accepted)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.conftest import PASSWORD
 from tests.factories import UserFactory
@@ -34,7 +35,7 @@ def test_find_compare_and_estimate_without_javascript(loaded, new_browser_page, 
     page.get_by_label("Compare Rakuten").check()
     page.get_by_label("Compare Amazon Japan").check()
     page.get_by_role("button", name="Compare selected (up to 4)").click()
-    assert page.get_by_role("table").get_by_text("JPY 19,500 a month").is_visible()
+    expect(page.get_by_role("table").get_by_text("JPY 19,500 a month")).to_be_visible()
     check("compare")
 
     page.get_by_role("link", name="Estimate your monthly costs on these marketplaces").click()
@@ -52,7 +53,7 @@ def test_find_compare_and_estimate_without_javascript(loaded, new_browser_page, 
     check("compare error")
 
     page.goto("/selling-online-overseas/cost-estimate?monthly_sales=abc&listings=")
-    assert page.locator(".govuk-error-summary").is_visible()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
     check("cost estimate errors")
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from supplier_profiles.models import Company
@@ -104,8 +105,8 @@ def test_exporter_publishes_and_buyer_finds_and_contacts(make_user, new_browser_
     card.get_by_role("link", name="Wenlock Preserves").click()
     page.wait_for_load_state()
     assert page.url.endswith(f"/suppliers/{company.slug}")
-    assert page.locator("h1").inner_text() == "Wenlock Preserves"
-    assert page.get_by_role("link", name="Hotel breakfast preserves").is_visible()
+    expect(page.locator("h1")).to_have_text("Wenlock Preserves")
+    expect(page.get_by_role("link", name="Hotel breakfast preserves")).to_be_visible()
     assert axe_violations(page) == []
 
     page.get_by_role("link", name="Hotel breakfast preserves").click()
@@ -149,7 +150,7 @@ def test_contact_refusal_keeps_input_in_a_real_browser(new_browser_page, db, axe
     page.get_by_role("button", name="Send message").click()
     page.wait_for_load_state()
     summary = page.locator(".govuk-error-summary")
-    assert summary.is_visible()
+    expect(summary).to_be_visible()
     assert "must not contain a web address" in summary.inner_text()
     assert page.get_by_label("Your full name").input_value() == "Visit www.spam.example"
     assert page.get_by_label("Subject").input_value() == "Hello"
