@@ -256,6 +256,18 @@ def view_application(application_id: int):
     return _render_application(_own_application(application_id))
 
 
+def _refusal_response(application_id: int, form, outcome):
+    """The answer to a refused exporter move; None when the form shows the error by the field."""
+    if outcome.invalid:
+        form.message.errors.append(outcome.invalid)
+        return None
+    if outcome.not_allowed:
+        flash(outcome.not_allowed, "error")
+        return redirect(url_for(".view_application", application_id=application_id))
+    return _render_application(db.session.get(Application, application_id),
+                               conflict=outcome.conflict)
+
+
 @bp.route("/account/applications/<int:application_id>/answer", methods=["POST"])
 @login_required
 def answer(application_id: int):
@@ -266,17 +278,12 @@ def answer(application_id: int):
         outcome = attempt_move(lambda: workflow.answer_information_request(
             application, current_user, form.message.data, token=form.token.data,
             expected_version=form.expected_version))
-        if outcome.invalid:
-            form.message.errors.append(outcome.invalid)
-        elif outcome.not_allowed:
-            flash(outcome.not_allowed, "error")
-            return redirect(url_for(".view_application", application_id=application.id))
-        elif outcome.conflict:
-            return _render_application(db.session.get(Application, application_id),
-                                       conflict=outcome.conflict)
-        else:
+        if outcome.done:
             flash("Your answer has been sent to the TradeHub team.", "success")
             return redirect(url_for(".view_application", application_id=application.id))
+        refusal = _refusal_response(application_id, form, outcome)
+        if refusal is not None:
+            return refusal
     return _render_application(application, answer_form=form)
 
 
@@ -292,17 +299,12 @@ def withdraw(application_id: int):
         outcome = attempt_move(lambda: workflow.withdraw_application(
             application, current_user, form.message.data, token=form.token.data,
             expected_version=form.expected_version))
-        if outcome.invalid:
-            form.message.errors.append(outcome.invalid)
-        elif outcome.not_allowed:
-            flash(outcome.not_allowed, "error")
-            return redirect(url_for(".view_application", application_id=application.id))
-        elif outcome.conflict:
-            return _render_application(db.session.get(Application, application_id),
-                                       conflict=outcome.conflict)
-        else:
+        if outcome.done:
             flash(f"Your application to {application.marketplace.name} has been withdrawn.",
                   "success")
             return redirect(url_for(".dashboard"))
+        refusal = _refusal_response(application_id, form, outcome)
+        if refusal is not None:
+            return refusal
     return render_template("marketplaces/applications/withdraw.html", application=application,
                            form=form)
