@@ -78,3 +78,13 @@ def count_queries():
         yield statements
     finally:
         event.remove(engine, "before_cursor_execute", before_cursor_execute)
+
+
+def make_search_engine_unreachable(app, tmp_path) -> None:
+    """A real outage: the embedded index file replaced by one that is not a database."""
+    from search_index import service
+
+    broken = tmp_path / "not-a-database.sqlite3"
+    broken.write_bytes(b"this is not an SQLite database" * 100)
+    app.config["SEARCH_EMBEDDED_PATH"] = str(broken)
+    service.reset_backend(app)

@@ -8,8 +8,7 @@ import pytest
 from openapi_core import OpenAPI
 from openapi_core.contrib.werkzeug import WerkzeugOpenAPIRequest, WerkzeugOpenAPIResponse
 
-from search_index.errors import SearchUnavailable
-from tests.supplier_profiles.buyer_fixtures import make_company
+from tests.supplier_profiles.buyer_fixtures import make_company, make_search_engine_unreachable
 
 
 @pytest.fixture
@@ -192,14 +191,8 @@ def test_suggest_refuses_unknown_parameters(client, suppliers):
     assert response.get_json()["error"]["parameter"] == "prefix"
 
 
-def test_search_down_gives_503_json(api, monkeypatch, suppliers):
-    from search_index import service
-
-    def down(*args, **kwargs):
-        raise SearchUnavailable("connection refused")
-
-    monkeypatch.setattr(service, "search", down)
-    monkeypatch.setattr(service, "suggest", down)
+def test_search_down_gives_503_json(app, api, suppliers, tmp_path):
+    make_search_engine_unreachable(app, tmp_path)
     for url in ("/api/v1/suppliers?q=salmon", "/api/v1/suggest?q=lo"):
         response = api(url, status=503)
         assert response.headers["Retry-After"] == "60"

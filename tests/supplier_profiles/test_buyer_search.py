@@ -9,8 +9,12 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from search_index.errors import SearchUnavailable
-from tests.supplier_profiles.buyer_fixtures import count_queries, make_company, reindex
+from tests.supplier_profiles.buyer_fixtures import (
+    count_queries,
+    make_company,
+    make_search_engine_unreachable,
+    reindex,
+)
 
 URL = "/find-a-supplier"
 
@@ -188,13 +192,8 @@ def test_invalid_parameters_are_explained(client, catalogue, query, message):
     assert message in html
 
 
-def test_search_down_shows_a_clear_503_page(client, catalogue, monkeypatch):
-    from search_index import service
-
-    def down(query):
-        raise SearchUnavailable("connection refused")
-
-    monkeypatch.setattr(service, "search", down)
+def test_search_down_shows_a_clear_503_page(app, client, catalogue, tmp_path):
+    make_search_engine_unreachable(app, tmp_path)
     response = client.get(URL + "?q=cheese")
     assert response.status_code == 503 and response.headers["Retry-After"] == "60"
     html = response.get_data(as_text=True)
