@@ -99,7 +99,7 @@ def test_exporter_applies_staff_ask_partner_accepts(db, browser_page, new_browse
     continue_(page)
 
     page.wait_for_url("**/check-your-answers")
-    assert "Harbour Knitwear Ltd" in page.locator("main").inner_text()
+    expect(page.locator("main")).to_contain_text("Harbour Knitwear Ltd")
     assert axe_violations(page) == [], "check your answers"
     page.get_by_role("button", name="Accept and send").click()
     page.wait_for_url("**/submitted")
@@ -127,7 +127,7 @@ def test_exporter_applies_staff_ask_partner_accepts(db, browser_page, new_browse
         mailbox, exporter.email, "We need more information about your application to Fjord Market")
     assert "Do you ship to Norway within a week?" in mailbox.body(question_email)
     page.goto(application_url)
-    assert "Do you ship to Norway within a week?" in page.locator("#question").inner_text()
+    expect(page.locator("#question")).to_contain_text("Do you ship to Norway within a week?")
     assert axe_violations(page) == [], "exporter application page with question"
     page.get_by_label("Your answer").fill("Yes: Posten delivers in 3 days.")
     page.get_by_role("button", name="Send your answer").click()
@@ -135,7 +135,7 @@ def test_exporter_applies_staff_ask_partner_accepts(db, browser_page, new_browse
 
     # --- staff refer it to the marketplace --------------------------------------------------
     staff_page.reload()
-    assert "Yes: Posten delivers in 3 days." in staff_page.locator("main").inner_text()
+    expect(staff_page.locator("main")).to_contain_text("Yes: Posten delivers in 3 days.")
     staff_page.get_by_role("button", name="Start review").click()
     staff_page.get_by_role("button", name="Refer to the marketplace").click()
     expect(staff_page.locator("#application-status")).to_have_text("Referred to the marketplace")
@@ -154,7 +154,7 @@ def test_exporter_applies_staff_ask_partner_accepts(db, browser_page, new_browse
 
     # --- the exporter sees "Accepted" and has the email -------------------------------------
     page.goto("/account/applications")
-    assert "Accepted" in page.locator("main").inner_text()
+    expect(page.locator("main")).to_contain_text("Accepted")
     assert axe_violations(page) == [], "exporter dashboard"
     page.goto(application_url)
     expect(page.locator("#application-status")).to_have_text("Accepted")

@@ -97,7 +97,7 @@ def test_exporter_publishes_and_buyer_finds_and_contacts(make_user, new_browser_
     page.get_by_label("Search for UK suppliers").fill(CASE_STUDY_WORD)
     page.get_by_role("button", name="Search", exact=True).click()
     page.wait_for_load_state()
-    assert "1 supplier" in page.locator("#results-count").inner_text()
+    expect(page.locator("#results-count")).to_contain_text("1 supplier")
     card = page.locator(".th-card")
     assert card.locator("mark").first.inner_text().lower() == CASE_STUDY_WORD
     assert axe_violations(page) == []
@@ -131,7 +131,7 @@ def test_exporter_publishes_and_buyer_finds_and_contacts(make_user, new_browser_
     page.wait_for_timeout(1100)  # people take longer than the minimum fill time
     page.get_by_role("button", name="Send message").click()
     page.wait_for_load_state()
-    assert "Message sent" in page.locator("h1").inner_text()
+    expect(page.locator("h1")).to_contain_text("Message sent")
 
     [mail] = mailbox.wait_for("orders@wenlock-preserves.example")
     assert mail["Reply-To"] == "aiko@sakura-hotels.example"
@@ -170,10 +170,10 @@ def test_search_works_without_javascript(_browser, live_server, db):
         page.goto("/find-a-supplier")
         page.get_by_label("Search for UK suppliers").fill("loom")
         page.get_by_role("button", name="Search", exact=True).click()
-        assert "2 suppliers" in page.locator("#results-count").inner_text()
+        expect(page.locator("#results-count")).to_contain_text("2 suppliers")
         page.get_by_label(re.compile("Textiles")).first.check()
         page.get_by_role("button", name="Apply filters").click()
-        assert "1 supplier" in page.locator("#results-count").inner_text()
+        expect(page.locator("#results-count")).to_contain_text("1 supplier")
         assert "industry=TEXTILES_INTERIOR_TEXTILES_AND_CARPETS" in page.url
         assert "q=loom" in page.url
     finally:
