@@ -134,7 +134,7 @@ def app_config(app_config, _companies_house_server) -> dict:
     app_config.update({
         "COMPANIES_HOUSE_API_URL": _companies_house_server.url,
         "COMPANIES_HOUSE_API_KEY": API_KEY,
-        "COMPANIES_HOUSE_TIMEOUT": 0.5,
+        "COMPANIES_HOUSE_TIMEOUT": 2.0,  # generous: a loaded CI machine is slow, not down
         "COMPANIES_HOUSE_BACKOFF": 0.01,
     })
     return app_config

@@ -20,7 +20,7 @@ from tradehub.companies_house import (
 @pytest.fixture
 def client_for(companies_house):
     def make(**kwargs):
-        options = {"base_url": companies_house.url, "api_key": API_KEY, "timeout": 0.5,
+        options = {"base_url": companies_house.url, "api_key": API_KEY, "timeout": 2.0,
                    "backoff": 0.01}
         options.update(kwargs)
         return CompaniesHouseClient(**options)
@@ -63,7 +63,7 @@ def test_dissolved_company_is_reported_closed_with_a_reason(companies_house, cli
 
 def test_timeout_gives_a_clear_error_without_waiting_for_the_server(companies_house, client_for):
     companies_house.add("01234567", "SLOW LIMITED")
-    companies_house.sleep["01234567"] = 2.0
+    companies_house.sleep["01234567"] = 3.0
     started = time.monotonic()
     with pytest.raises(CompaniesHouseUnavailable, match="did not answer in time"):
         client_for(timeout=0.3).get_company("01234567")

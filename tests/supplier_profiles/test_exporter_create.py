@@ -70,7 +70,7 @@ def test_timeout_tells_the_user_stores_nothing_and_a_retry_works(client, signed_
                                                                  companies_house):
     signed_in("exporter")
     companies_house.add("01234567", "SLOW LIMITED")
-    companies_house.sleep["01234567"] = 1.5  # longer than COMPANIES_HOUSE_TIMEOUT (0.5s)
+    companies_house.sleep["01234567"] = 3.0  # longer than COMPANIES_HOUSE_TIMEOUT (2s)
     page = client.post_form("/profile/create", {"company_type": "COMPANIES_HOUSE",
                                                 "number": "01234567"})
     assert "Companies House did not answer in time" in page.get_data(as_text=True)
