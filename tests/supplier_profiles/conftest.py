@@ -45,6 +45,7 @@ class FakeCompaniesHouse:
         self.requests: list[dict] = []
         self.lock = threading.Lock()
         self.url = ""
+        self.generation = 0  # bumped by reset(): a request from an earlier test is stale
 
     def reset(self) -> None:
         with self.lock:
@@ -52,6 +53,7 @@ class FakeCompaniesHouse:
             self.sleep.clear()
             self.fail.clear()
             self.requests.clear()
+            self.generation += 1
 
     def add(self, number: str, name: str, status: str = "active", **extra) -> dict:
         self.companies[number] = ch_company(number, name, status, **extra)
@@ -89,10 +91,16 @@ def _handler(state: FakeCompaniesHouse):
                 self._send(404, {"errors": [{"error": "not-found"}]})
                 return
             number = self.path.rsplit("/", 1)[-1]
+            generation = state.generation
             delay = state.sleep.get(number)
             if delay:
                 time.sleep(delay)
             with state.lock:
+                if generation != state.generation:
+                    # An earlier test's request that slept past its client's timeout: answer
+                    # it without consuming the current test's scripted failures.
+                    self._send(503, {"error": "Service unavailable"})
+                    return
                 queue = state.fail.get(number)
                 status = queue.pop(0) if queue else None
             if status is not None:
