@@ -86,7 +86,11 @@ def flask_cli(env: dict[str, str], *args: str) -> str:
     """Run `flask --app tradehub ...` and return its output (raises on failure)."""
     done = subprocess.run(
         [str(VENV_BIN / "flask"), "--app", "tradehub", *args],
-        env=env, cwd=ROOT, capture_output=True, text=True, check=False,
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     if done.returncode != 0:
         raise SystemExit(f"flask {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}")
@@ -209,9 +213,20 @@ class Server:
         self.base = f"http://127.0.0.1:{port}"
         self.log = log_path.open("w", encoding="utf-8")
         self.process = subprocess.Popen(  # noqa: S603 (fixed argument list)
-            [str(VENV_BIN / "gunicorn"), "-w", str(workers), "-b", f"127.0.0.1:{port}",
-             "--timeout", "120", "tradehub:create_app()"],
-            env=env, cwd=ROOT, stdout=self.log, stderr=subprocess.STDOUT,
+            [
+                str(VENV_BIN / "gunicorn"),
+                "-w",
+                str(workers),
+                "-b",
+                f"127.0.0.1:{port}",
+                "--timeout",
+                "120",
+                "tradehub:create_app()",
+            ],
+            env=env,
+            cwd=ROOT,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
         )
 
     def wait_ready(self, timeout: float = 60) -> None:
@@ -264,12 +279,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
     parser.add_argument("--port", type=int, default=8731)
     parser.add_argument("--workdir", default="/tmp/tradehub-http-bench")  # noqa: S108
-    parser.add_argument("--reuse", action="store_true",
-                        help="keep a scratch database that already holds --companies companies")
-    parser.add_argument("--skip-reindex", action="store_true",
-                        help="serve the index an earlier run built in the same --workdir")
-    parser.add_argument("--prepare-only", action="store_true",
-                        help="load the scratch database and stop (measure later with --reuse)")
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="keep a scratch database that already holds --companies companies",
+    )
+    parser.add_argument(
+        "--skip-reindex",
+        action="store_true",
+        help="serve the index an earlier run built in the same --workdir",
+    )
+    parser.add_argument(
+        "--prepare-only",
+        action="store_true",
+        help="load the scratch database and stop (measure later with --reuse)",
+    )
     args = parser.parse_args(argv)
     backends = [b.strip() for b in args.backends.split(",") if b.strip()]
     levels = [int(c) for c in args.concurrency.split(",") if c]
@@ -338,14 +362,18 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     report["finished_at"] = datetime.now(UTC).isoformat(timespec="seconds")
     print()
-    print(f"{'backend':<14}{'endpoint':<20}{'conc':>5}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}"
-          f"{'req/s':>8}{'errors':>8}")
+    print(
+        f"{'backend':<14}{'endpoint':<20}{'conc':>5}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}"
+        f"{'req/s':>8}{'errors':>8}"
+    )
     for run in report["runs"]:
         for fig in run.get("endpoints", []):
             lat = fig["latency_ms"]
-            print(f"{run['backend']:<14}{fig['endpoint']:<20}{fig['concurrency']:>5}"
-                  f"{lat['p50']:>9.1f}{lat['p95']:>9.1f}{lat['p99']:>9.1f}"
-                  f"{fig['requests_per_s']:>8.1f}{fig['errors']:>8}")
+            print(
+                f"{run['backend']:<14}{fig['endpoint']:<20}{fig['concurrency']:>5}"
+                f"{lat['p50']:>9.1f}{lat['p95']:>9.1f}{lat['p99']:>9.1f}"
+                f"{fig['requests_per_s']:>8.1f}{fig['errors']:>8}"
+            )
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     out = RESULTS_DIR / f"http-{stamp}.json"

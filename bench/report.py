@@ -56,9 +56,9 @@ def search_tables(report: dict[str, Any]) -> str:
                 f" {s['p99']:.1f} | {s['mean']:.1f} | {over} | {run['load_before_latency']} |"
             )
     lines += ["", "Per query (p50 ms app / raw):", ""]
-    header = "| query | " + " | ".join(
-        f"{r['backend']} {r['size']:,}" for r in report["runs"]
-    ) + " |"
+    header = (
+        "| query | " + " | ".join(f"{r['backend']} {r['size']:,}" for r in report["runs"]) + " |"
+    )
     lines += [header, "|---|" + "---:|" * len(report["runs"])]
     for i, item in enumerate(report["query_mix"]):
         cells = []
@@ -86,8 +86,11 @@ def http_tables(report: dict[str, Any]) -> str:
                 f" {fig['requests']} | {lat['p50']:.1f} | {lat['p95']:.1f} | {lat['p99']:.1f} |"
                 f" {fig['requests_per_s']:.1f} | {fig['errors']} | {fig['load_before']} |"
             )
-    lines += ["", "| backend | `flask search reindex` (incl. process start) | companies/s |",
-              "|---|---|---:|"]
+    lines += [
+        "",
+        "| backend | `flask search reindex` (incl. process start) | companies/s |",
+        "|---|---|---:|",
+    ]
     for run in report["runs"]:
         if run["reindex"].get("skipped"):
             continue

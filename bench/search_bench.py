@@ -73,9 +73,7 @@ QUERY_MIX: list[tuple[str, SearchQuery]] = [
     ("browse updated", SearchQuery(sort="updated")),
     (
         "browse 2 groups page 3",
-        SearchQuery(
-            filters={"industry": ["AEROSPACE"], "employees": ["11-50", "51-200"]}, page=3
-        ),
+        SearchQuery(filters={"industry": ["AEROSPACE"], "employees": ["11-50", "51-200"]}, page=3),
     ),
     ("text page 2", SearchQuery(text="cheese", page=2)),
     ("browse deep page 50", SearchQuery(sort="name", page=50)),
@@ -143,12 +141,18 @@ def git_commit() -> str:
     root = Path(__file__).resolve().parent.parent
     try:
         commit = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"], cwd=root, capture_output=True, text=True,
+            ["git", "rev-parse", "--short", "HEAD"],
+            cwd=root,
+            capture_output=True,
+            text=True,
             check=True,
         ).stdout.strip()
         dirty = subprocess.run(
             ["git", "status", "--porcelain", "--", "search_index", "supplier_profiles", "tradehub"],
-            cwd=root, capture_output=True, text=True, check=True,
+            cwd=root,
+            capture_output=True,
+            text=True,
+            check=True,
         ).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
         return "unknown"
@@ -332,8 +336,13 @@ def embedded_latency(path: Path, iterations: int, warmup: int) -> dict[str, Any]
             raw.execute(sql, params).fetchall()
 
     return _interleave(
-        lambda q: backend.search(q), lambda i: run_raw(captured[i]), iterations, warmup,
-        totals, [len(c) for c in captured], "sql_statements",
+        lambda q: backend.search(q),
+        lambda i: run_raw(captured[i]),
+        iterations,
+        warmup,
+        totals,
+        [len(c) for c in captured],
+        "sql_statements",
     )
 
 
@@ -460,8 +469,13 @@ def es_latency(backend: Any, url: str, iterations: int, warmup: int) -> dict[str
         if total not in raw_totals:
             raise SystemExit(f"raw and app totals differ for {label}: {raw_totals} vs {total}")
     return _interleave(
-        lambda q: backend.search(q), lambda i: run_raw(captured[i]), iterations, warmup,
-        totals, [len(c) for c in captured], "requests",
+        lambda q: backend.search(q),
+        lambda i: run_raw(captured[i]),
+        iterations,
+        warmup,
+        totals,
+        [len(c) for c in captured],
+        "requests",
     )
 
 
@@ -528,8 +542,9 @@ def es_info(url: str) -> dict[str, Any]:
         "distribution": info["version"].get("distribution", "elasticsearch"),
         "version": info["version"]["number"],
         "heap_max_mib": [h // (1024 * 1024) for h in heap],
-        "jvm": [n["jvm"].get("vm_name", "") + " " + n["jvm"].get("version", "")
-                for n in nodes.values()],
+        "jvm": [
+            n["jvm"].get("vm_name", "") + " " + n["jvm"].get("version", "") for n in nodes.values()
+        ],
     }
 
 
@@ -575,11 +590,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--iterations", type=int, default=30)
     parser.add_argument("--warmup", type=int, default=3)
     parser.add_argument(
-        "--outbox-max", type=int, default=10000,
+        "--outbox-max",
+        type=int,
+        default=10000,
         help="documents sent through the outbox path (index_documents in 200s), from the first",
     )
     parser.add_argument(
-        "--index-rounds", type=int, default=1,
+        "--index-rounds",
+        type=int,
+        default=1,
         help="timed app/raw indexing rounds (alternating); the fastest of each is reported",
     )
     parser.add_argument("--workdir", default="/tmp/tradehub-search-bench")  # noqa: S108
@@ -597,8 +616,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         "commit": git_commit(),
         "options": vars(args),
         "query_mix": [
-            {"label": label, "text": q.text, "filters": {k: list(v) for k, v in q.filters.items()},
-             "sort": q.sort, "page": q.page, "per_page": q.per_page}
+            {
+                "label": label,
+                "text": q.text,
+                "filters": {k: list(v) for k, v in q.filters.items()},
+                "sort": q.sort,
+                "page": q.page,
+                "per_page": q.per_page,
+            }
             for label, q in QUERY_MIX
         ],
         "runs": [],
@@ -635,9 +660,16 @@ def main(argv: Sequence[str] | None = None) -> int:
                 raise SystemExit(f"unknown backend {name!r}")
             run["load_after"] = load_average()
             report["runs"].append(run)
-            print(json.dumps({"indexing": run["indexing"],
-                              "app": run["latency"]["app"], "raw": run["latency"]["raw"]}),
-                  flush=True)
+            print(
+                json.dumps(
+                    {
+                        "indexing": run["indexing"],
+                        "app": run["latency"]["app"],
+                        "raw": run["latency"]["raw"],
+                    }
+                ),
+                flush=True,
+            )
         del docs
     if not args.keep:
         shutil.rmtree(workdir, ignore_errors=True)

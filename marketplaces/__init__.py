@@ -30,11 +30,15 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(api_bp)
     app.cli.add_command(marketplaces_cli)
     register_staff_section(
-        app, "staff_marketplaces.list_marketplaces", "Marketplaces and UK offers",
+        app,
+        "staff_marketplaces.list_marketplaces",
+        "Marketplaces and UK offers",
         "Edit marketplace facts as drafts, publish them, and manage the negotiated UK offers.",
     )
     register_staff_section(
-        app, "staff_marketplaces.list_exchange_rates", "Exchange rates",
+        app,
+        "staff_marketplaces.list_exchange_rates",
+        "Exchange rates",
         "The rates the cost estimate uses to turn marketplace fees into pounds.",
     )
     register_template_helpers(app)

@@ -71,8 +71,11 @@ def parse_query(args: MultiDict) -> tuple[services.FinderQuery, int, int]:
     """Turn the query string into (FinderQuery, page, per_page), or raise BadParameter."""
     for name in args:
         if name not in KNOWN_PARAMETERS:
-            raise BadParameter(name, f"{name} is not a parameter of this endpoint; use "
-                                     f"{', '.join(sorted(KNOWN_PARAMETERS))}")
+            raise BadParameter(
+                name,
+                f"{name} is not a parameter of this endpoint; use "
+                f"{', '.join(sorted(KNOWN_PARAMETERS))}",
+            )
     for name in SINGLE_PARAMETERS:
         if len(args.getlist(name)) > 1:
             raise BadParameter(name, f"{name} may be given only once")
@@ -83,8 +86,10 @@ def parse_query(args: MultiDict) -> tuple[services.FinderQuery, int, int]:
             given = [v.upper() for v in given]
             bad = [v for v in given if pycountry.countries.get(alpha_2=v) is None]
             if bad:
-                raise BadParameter(name, f"country must be an ISO 3166-1 alpha-2 code, like FR; "
-                                         f"{bad[0]!r} is not one")
+                raise BadParameter(
+                    name,
+                    f"country must be an ISO 3166-1 alpha-2 code, like FR; {bad[0]!r} is not one",
+                )
         else:
             bad = [v for v in given if v not in allowed]
             if bad:
@@ -100,9 +105,13 @@ def parse_query(args: MultiDict) -> tuple[services.FinderQuery, int, int]:
     if sort not in services.SORTS:
         raise BadParameter("sort", f"sort must be one of: {', '.join(services.SORTS)}")
     query = services.FinderQuery(
-        categories=values["category"], countries=values["country"],
-        positioning=values["positioning"], fulfilment=values["fulfilment"],
-        seller_models=values["seller_model"], sort=sort, **flags,
+        categories=values["category"],
+        countries=values["country"],
+        positioning=values["positioning"],
+        fulfilment=values["fulfilment"],
+        seller_models=values["seller_model"],
+        sort=sort,
+        **flags,
     )
     page = _integer(args, "page", 1, MAX_PAGE)
     per_page = _integer(args, "per_page", DEFAULT_PER_PAGE, MAX_PER_PAGE)
@@ -115,8 +124,12 @@ def _decimal(value: Decimal | None) -> str | None:
     return f"{value.normalize():f}"
 
 
-def _money(amount: Decimal | None, currency: str | None, frequency: str | None = None,
-           with_frequency: bool = False) -> dict | None:
+def _money(
+    amount: Decimal | None,
+    currency: str | None,
+    frequency: str | None = None,
+    with_frequency: bool = False,
+) -> dict | None:
     if amount is None:
         return None
     money = {"amount": f"{amount:.2f}", "currency": currency}
@@ -156,8 +169,12 @@ def marketplace_json(m: Marketplace, offers: list[Offer]) -> dict:
         },
         "fees": {
             "one_off_registration": _money(m.registration_fee_amount, m.registration_fee_currency),
-            "membership": _money(m.membership_fee_amount, m.membership_fee_currency,
-                                 m.membership_fee_frequency, with_frequency=True),
+            "membership": _money(
+                m.membership_fee_amount,
+                m.membership_fee_currency,
+                m.membership_fee_frequency,
+                with_frequency=True,
+            ),
             "deposit": _money(m.deposit_amount, m.deposit_currency),
             "per_listing": {
                 "charged": m.fee_per_listing,
@@ -197,16 +214,19 @@ def list_marketplaces():
         return api_error(400, str(exc), exc.parameter)
     result = services.find_marketplaces(query, page=page, per_page=per_page)
     today = services.uk_today()
-    return jsonify({
-        "total": result.total,
-        "page": page,
-        "per_page": per_page,
-        "pages": result.pages,
-        "next": _page_link(page + 1) if page < result.pages else None,
-        "previous": _page_link(page - 1) if 1 < page <= result.pages + 1 else None,
-        "marketplaces": [marketplace_json(m, services.live_offers(m, today))
-                         for m in result.items],
-    })
+    return jsonify(
+        {
+            "total": result.total,
+            "page": page,
+            "per_page": per_page,
+            "pages": result.pages,
+            "next": _page_link(page + 1) if page < result.pages else None,
+            "previous": _page_link(page - 1) if 1 < page <= result.pages + 1 else None,
+            "marketplaces": [
+                marketplace_json(m, services.live_offers(m, today)) for m in result.items
+            ],
+        }
+    )
 
 
 @api_bp.get("/marketplaces/<slug>")
@@ -216,4 +236,3 @@ def get_marketplace(slug: str):
     if found is None:
         return api_error(404, f"No published marketplace has the slug {slug!r}.")
     return jsonify(marketplace_json(found, services.live_offers(found)))
-

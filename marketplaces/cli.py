@@ -15,10 +15,16 @@ marketplaces_cli = AppGroup("marketplaces", help="Manage Selling Online Overseas
 
 
 @marketplaces_cli.command("load")
-@click.argument("file", required=False,
-                type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--rates", "rates_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              default=None, help="Exchange-rate seed file (default: the packaged one).")
+@click.argument(
+    "file", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
+@click.option(
+    "--rates",
+    "rates_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="Exchange-rate seed file (default: the packaged one).",
+)
 def load_command(file: Path | None, rates_file: Path | None) -> None:
     """Load (or update, matching on slug) the marketplaces, their UK offers and seed rates."""
     try:
@@ -34,8 +40,9 @@ def load_command(file: Path | None, rates_file: Path | None) -> None:
         f"{len(result.unchanged)} unchanged."
     )
     if result.kept_unpublished:
-        click.echo("Kept unpublished (staff unpublished them): "
-                   + ", ".join(result.kept_unpublished))
+        click.echo(
+            "Kept unpublished (staff unpublished them): " + ", ".join(result.kept_unpublished)
+        )
     click.echo(
         f"UK offers: {result.offers_created} created, {result.offers_updated} updated, "
         f"{result.offers_withdrawn} withdrawn."

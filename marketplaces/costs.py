@@ -118,51 +118,68 @@ class CostEstimate:
         return sum((line.high for line in self.lines if line.high is not None), Decimal("0.00"))
 
 
-def estimate_monthly_cost(marketplace: Marketplace, monthly_sales: Decimal, listings: int,
-                          rates: Mapping[str, Decimal]) -> CostEstimate:
+def estimate_monthly_cost(
+    marketplace: Marketplace, monthly_sales: Decimal, listings: int, rates: Mapping[str, Decimal]
+) -> CostEstimate:
     """Commission (low and high end), membership per month and listing fees, in pounds."""
     m = marketplace
     estimate = CostEstimate(marketplace=m)
     sales = Decimal(monthly_sales)
 
     if m.commission_basis == "wholesale_price":
-        estimate.notes.append("No commission: this marketplace buys your goods at a wholesale "
-                              "price, so your margin is set when you agree that price.")
-        estimate.lines.append(CostLine("Commission", Decimal("0.00"), Decimal("0.00"),
-                                       "not charged (wholesale model)"))
+        estimate.notes.append(
+            "No commission: this marketplace buys your goods at a wholesale "
+            "price, so your margin is set when you agree that price."
+        )
+        estimate.lines.append(
+            CostLine(
+                "Commission", Decimal("0.00"), Decimal("0.00"), "not charged (wholesale model)"
+            )
+        )
     elif m.has_commission:
         low = to_pennies(sales * m.commission_low_percent / HUNDRED)
         high = to_pennies(sales * m.commission_high_percent / HUNDRED)
-        estimate.lines.append(CostLine(
-            "Commission", low, high,
-            f"{format_money(sales)} × "
-            f"{format_commission(m.commission_low_percent, m.commission_high_percent)}",
-        ))
+        estimate.lines.append(
+            CostLine(
+                "Commission",
+                low,
+                high,
+                f"{format_money(sales)} × "
+                f"{format_commission(m.commission_low_percent, m.commission_high_percent)}",
+            )
+        )
         if m.commission_basis == "category_dependent":
-            estimate.notes.append("Commission depends on the product category: the low and high "
-                                  "figures are the cheapest and dearest categories.")
+            estimate.notes.append(
+                "Commission depends on the product category: the low and high "
+                "figures are the cheapest and dearest categories."
+            )
         elif m.commission_basis == "negotiated":
-            estimate.notes.append("Commission is negotiated with each seller; "
-                                  "the range is typical.")
+            estimate.notes.append(
+                "Commission is negotiated with each seller; the range is typical."
+            )
         elif m.commission_basis == "volume_dependent":
             estimate.notes.append("Commission depends on your sales volume.")
     else:
         estimate.complete = False
-        estimate.notes.append("The marketplace has not published its commission, so it is not "
-                              "included.")
+        estimate.notes.append(
+            "The marketplace has not published its commission, so it is not included."
+        )
 
     if m.membership_fee_amount is not None:
         months = FEE_MONTHS.get(m.membership_fee_frequency or "monthly", 1)
-        fee_text = format_money(m.membership_fee_amount, m.membership_fee_currency,
-                                m.membership_fee_frequency)
+        fee_text = format_money(
+            m.membership_fee_amount, m.membership_fee_currency, m.membership_fee_frequency
+        )
         try:
             monthly = to_pennies(
                 to_gbp(m.membership_fee_amount, m.membership_fee_currency, rates) / months
             )
         except MissingRate as exc:
             estimate.complete = False
-            estimate.notes.append(f"Membership ({fee_text}) is not included: there is no "
-                                  f"exchange rate for {exc.currency}.")
+            estimate.notes.append(
+                f"Membership ({fee_text}) is not included: there is no "
+                f"exchange rate for {exc.currency}."
+            )
         else:
             working = fee_text
             if m.membership_fee_currency != "GBP":
@@ -177,19 +194,26 @@ def estimate_monthly_cost(marketplace: Marketplace, monthly_sales: Decimal, list
                 each = to_gbp(m.listing_fee_amount, m.listing_fee_currency, rates)
             except MissingRate as exc:
                 estimate.complete = False
-                estimate.notes.append(f"Listing fees are not included: there is no exchange rate "
-                                      f"for {exc.currency}.")
+                estimate.notes.append(
+                    f"Listing fees are not included: there is no exchange rate for {exc.currency}."
+                )
             else:
                 total = to_pennies(each * listings)
-                estimate.lines.append(CostLine(
-                    "Listing fees", total, total,
-                    f"{listings:,} listings × "
-                    f"{format_money(m.listing_fee_amount, m.listing_fee_currency)}",
-                ))
+                estimate.lines.append(
+                    CostLine(
+                        "Listing fees",
+                        total,
+                        total,
+                        f"{listings:,} listings × "
+                        f"{format_money(m.listing_fee_amount, m.listing_fee_currency)}",
+                    )
+                )
         else:
             estimate.complete = False
-            estimate.notes.append("This marketplace charges a fee per listing but has not told us "
-                                  "how much, so listing fees are not included.")
+            estimate.notes.append(
+                "This marketplace charges a fee per listing but has not told us "
+                "how much, so listing fees are not included."
+            )
 
     for label, amount, currency in (
         ("One-off registration fee", m.registration_fee_amount, m.registration_fee_currency),
@@ -212,8 +236,12 @@ def _rate_text(rates: Mapping[str, Decimal], currency: str) -> str:
     return f"{rate:f} {currency} to £1"
 
 
-def estimate_all(marketplaces: Iterable[Marketplace], monthly_sales: Decimal, listings: int,
-                 rates: Mapping[str, Decimal]) -> list[CostEstimate]:
+def estimate_all(
+    marketplaces: Iterable[Marketplace],
+    monthly_sales: Decimal,
+    listings: int,
+    rates: Mapping[str, Decimal],
+) -> list[CostEstimate]:
     """Estimates for several marketplaces, cheapest (by the high end) first."""
     estimates = [estimate_monthly_cost(m, monthly_sales, listings, rates) for m in marketplaces]
     return sorted(estimates, key=lambda e: (e.total_high, e.marketplace.name))

@@ -65,8 +65,9 @@ def _pairs(values) -> list[tuple[str, str]]:
 
 def country_choices() -> list[tuple[str, str]]:
     """Every ISO 3166 country, by name."""
-    countries = [(c.alpha_2, getattr(c, "common_name", None) or c.name)
-                 for c in pycountry.countries]
+    countries = [
+        (c.alpha_2, getattr(c, "common_name", None) or c.name) for c in pycountry.countries
+    ]
     return sorted(countries, key=lambda pair: pair[1])
 
 
@@ -85,8 +86,10 @@ class ChoiceList(SelectMultipleField):
         allowed = {str(value) for value, _label in self.choices}
         unknown = [value for value in self.data or [] if value not in allowed]
         if unknown:
-            raise ValidationError(f"{self.label.text}: choose from the list "
-                                  f"(“{unknown[0]}” is not one of the options)")
+            raise ValidationError(
+                f"{self.label.text}: choose from the list "
+                f"(“{unknown[0]}” is not one of the options)"
+            )
 
 
 class NoCSRFForm(FlaskForm):
@@ -99,22 +102,43 @@ class NoCSRFForm(FlaskForm):
 class FinderForm(NoCSRFForm):
     """The finder's filters and sort, read from the query string."""
 
-    category = ChoiceList("Product category", choices=_pairs(PRODUCT_CATEGORIES),
-                                   widget=GovCheckboxesInput(), validators=[Optional()])
-    country = SelectField("Country you want to sell to", widget=GovSelect(),
-                          validators=[Optional()])
-    positioning = ChoiceList("Market positioning", choices=_pairs(POSITIONING),
-                                      widget=GovCheckboxesInput(), validators=[Optional()])
-    fulfilment = ChoiceList("Fulfilment", choices=_pairs(FULFILMENT),
-                                     widget=GovCheckboxesInput(), validators=[Optional()])
-    seller_model = ChoiceList("Seller model", choices=_pairs(SELLER_MODELS),
-                                       widget=GovCheckboxesInput(), validators=[Optional()])
+    category = ChoiceList(
+        "Product category",
+        choices=_pairs(PRODUCT_CATEGORIES),
+        widget=GovCheckboxesInput(),
+        validators=[Optional()],
+    )
+    country = SelectField(
+        "Country you want to sell to", widget=GovSelect(), validators=[Optional()]
+    )
+    positioning = ChoiceList(
+        "Market positioning",
+        choices=_pairs(POSITIONING),
+        widget=GovCheckboxesInput(),
+        validators=[Optional()],
+    )
+    fulfilment = ChoiceList(
+        "Fulfilment",
+        choices=_pairs(FULFILMENT),
+        widget=GovCheckboxesInput(),
+        validators=[Optional()],
+    )
+    seller_model = ChoiceList(
+        "Seller model",
+        choices=_pairs(SELLER_MODELS),
+        widget=GovCheckboxesInput(),
+        validators=[Optional()],
+    )
     uk_offer = BooleanField("Has an offer for UK businesses", widget=GovCheckboxInput())
     no_local_company = BooleanField("No local company needed", widget=GovCheckboxInput())
-    no_local_bank_account = BooleanField("No local bank account needed",
-                                         widget=GovCheckboxInput())
-    sort = SelectField("Sort by", choices=list(SORTS.items()), default="relevance",
-                       widget=GovSelect(), validators=[Optional()])
+    no_local_bank_account = BooleanField("No local bank account needed", widget=GovCheckboxInput())
+    sort = SelectField(
+        "Sort by",
+        choices=list(SORTS.items()),
+        default="relevance",
+        widget=GovSelect(),
+        validators=[Optional()],
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -139,21 +163,31 @@ class CostEstimateForm(NoCSRFForm):
     """Monthly sales and listings for the cost estimate, read from the query string."""
 
     monthly_sales = DecimalField(
-        "Expected monthly sales, in pounds", places=2, widget=GovTextInput(),
-        validators=[InputRequired("Enter your expected monthly sales in pounds"),
-                    NumberRange(min=Decimal("0"), max=Decimal("100000000"),
-                                message="Monthly sales must be between £0 and £100,000,000")],
+        "Expected monthly sales, in pounds",
+        places=2,
+        widget=GovTextInput(),
+        validators=[
+            InputRequired("Enter your expected monthly sales in pounds"),
+            NumberRange(
+                min=Decimal("0"),
+                max=Decimal("100000000"),
+                message="Monthly sales must be between £0 and £100,000,000",
+            ),
+        ],
         render_kw={"inputmode": "decimal", "spellcheck": "false"},
     )
     listings = IntegerField(
-        "Number of product listings", widget=GovTextInput(),
-        validators=[InputRequired("Enter how many products you will list"),
-                    NumberRange(min=0, max=1_000_000,
-                                message="Number of listings must be between 0 and 1,000,000")],
+        "Number of product listings",
+        widget=GovTextInput(),
+        validators=[
+            InputRequired("Enter how many products you will list"),
+            NumberRange(
+                min=0, max=1_000_000, message="Number of listings must be between 0 and 1,000,000"
+            ),
+        ],
         render_kw={"inputmode": "numeric", "spellcheck": "false"},
     )
-    slug = ChoiceList("Marketplaces", validators=[Optional()],
-                               widget=GovCheckboxesInput())
+    slug = ChoiceList("Marketplaces", validators=[Optional()], widget=GovCheckboxesInput())
     submit = SubmitField("Estimate costs", widget=GovSubmitInput())
 
 
@@ -178,24 +212,40 @@ class LinesField(TextAreaField):
 class NewMarketplaceForm(FlaskForm):
     """Start a draft marketplace."""
 
-    name = StringField("Name", widget=GovTextInput(),
-                       validators=[InputRequired("Enter the marketplace's name"), Length(max=200)])
+    name = StringField(
+        "Name",
+        widget=GovTextInput(),
+        validators=[InputRequired("Enter the marketplace's name"), Length(max=200)],
+    )
     slug = StringField(
-        "Web address name", widget=GovTextInput(),
+        "Web address name",
+        widget=GovTextInput(),
         description="Lower-case letters, numbers and hyphens, used in the page address",
-        validators=[InputRequired("Enter a web address name"), Length(max=100),
-                    Regexp(r"^[a-z0-9]+(?:-[a-z0-9]+)*$",
-                           message="Use lower-case letters, numbers and hyphens only")],
+        validators=[
+            InputRequired("Enter a web address name"),
+            Length(max=100),
+            Regexp(
+                r"^[a-z0-9]+(?:-[a-z0-9]+)*$",
+                message="Use lower-case letters, numbers and hyphens only",
+            ),
+        ],
     )
     submit = SubmitField("Create draft", widget=GovSubmitInput())
 
 
 def _money_pair(label: str):
-    amount = DecimalField(f"{label}: amount", places=2, widget=GovTextInput(),
-                          validators=[Optional(), NumberRange(min=0, message="Enter 0 or more")])
-    currency = StringField(f"{label}: currency", widget=GovTextInput(),
-                           description="ISO 4217 code, like USD",
-                           validators=[Optional(), currency_code])
+    amount = DecimalField(
+        f"{label}: amount",
+        places=2,
+        widget=GovTextInput(),
+        validators=[Optional(), NumberRange(min=0, message="Enter 0 or more")],
+    )
+    currency = StringField(
+        f"{label}: currency",
+        widget=GovTextInput(),
+        description="ISO 4217 code, like USD",
+        validators=[Optional(), currency_code],
+    )
     return amount, currency
 
 
@@ -203,69 +253,133 @@ class MarketplaceFactsForm(FlaskForm):
     """Every fact of a marketplace; saved as a draft until published."""
 
     version = HiddenField()
-    name = StringField("Name", widget=GovTextInput(),
-                       validators=[InputRequired("Enter the marketplace's name"), Length(max=200)])
-    website = StringField("Website", widget=GovTextInput(),
-                          validators=[Optional(), URL(message="Enter a web address like "
-                                                              "https://www.example.com"),
-                                      Length(max=500)])
+    name = StringField(
+        "Name",
+        widget=GovTextInput(),
+        validators=[InputRequired("Enter the marketplace's name"), Length(max=200)],
+    )
+    website = StringField(
+        "Website",
+        widget=GovTextInput(),
+        validators=[
+            Optional(),
+            URL(message="Enter a web address like https://www.example.com"),
+            Length(max=500),
+        ],
+    )
     worldwide = BooleanField("Sells worldwide (matches every country)", widget=GovCheckboxInput())
-    countries = StringField("Countries", widget=GovTextInput(),
-                            description="ISO 3166 two-letter codes separated by commas, "
-                                        "like FR, DE")
-    product_categories = ChoiceList("Product categories",
-                                             choices=_pairs(PRODUCT_CATEGORIES),
-                                             widget=GovCheckboxesInput(), validators=[Optional()])
-    positioning = ChoiceList("Market positioning", choices=_pairs(POSITIONING),
-                                      widget=GovCheckboxesInput(), validators=[Optional()])
-    commission_low = DecimalField("Commission, low end (%)", places=2, widget=GovTextInput(),
-                                  validators=[Optional(), NumberRange(min=0, max=100)])
-    commission_high = DecimalField("Commission, high end (%)", places=2, widget=GovTextInput(),
-                                   validators=[Optional(), NumberRange(min=0, max=100)])
-    commission_basis = RadioField("What the commission depends on",
-                                  choices=[("", "Not stated"), *COMMISSION_BASES.items()],
-                                  widget=GovRadioInput(), validators=[Optional()], default="")
+    countries = StringField(
+        "Countries",
+        widget=GovTextInput(),
+        description="ISO 3166 two-letter codes separated by commas, like FR, DE",
+    )
+    product_categories = ChoiceList(
+        "Product categories",
+        choices=_pairs(PRODUCT_CATEGORIES),
+        widget=GovCheckboxesInput(),
+        validators=[Optional()],
+    )
+    positioning = ChoiceList(
+        "Market positioning",
+        choices=_pairs(POSITIONING),
+        widget=GovCheckboxesInput(),
+        validators=[Optional()],
+    )
+    commission_low = DecimalField(
+        "Commission, low end (%)",
+        places=2,
+        widget=GovTextInput(),
+        validators=[Optional(), NumberRange(min=0, max=100)],
+    )
+    commission_high = DecimalField(
+        "Commission, high end (%)",
+        places=2,
+        widget=GovTextInput(),
+        validators=[Optional(), NumberRange(min=0, max=100)],
+    )
+    commission_basis = RadioField(
+        "What the commission depends on",
+        choices=[("", "Not stated"), *COMMISSION_BASES.items()],
+        widget=GovRadioInput(),
+        validators=[Optional()],
+        default="",
+    )
     registration_fee_amount, registration_fee_currency = _money_pair("One-off registration fee")
     membership_fee_amount, membership_fee_currency = _money_pair("Membership fee")
     membership_fee_frequency = SelectField(
         "Membership fee: how often",
         choices=[("", "Not charged"), *((k, k.capitalize()) for k in FEE_FREQUENCIES)],
-        widget=GovSelect(), validators=[Optional()],
+        widget=GovSelect(),
+        validators=[Optional()],
     )
     deposit_amount, deposit_currency = _money_pair("Deposit")
     fee_per_listing = BooleanField("Charges a fee per listing", widget=GovCheckboxInput())
     listing_fee_amount, listing_fee_currency = _money_pair("Fee per listing")
-    payment_days = IntegerField("Days until sellers are paid", widget=GovTextInput(),
-                                validators=[Optional(), NumberRange(min=0, max=365)])
-    payout_currencies = StringField("Payout currencies", widget=GovTextInput(),
-                                    description="ISO 4217 codes separated by commas, like EUR, GBP")
-    registered_users_millions = DecimalField("Registered users (millions)", places=2,
-                                             widget=GovTextInput(),
-                                             validators=[Optional(), NumberRange(min=0)])
-    seller_models = ChoiceList("Seller models", choices=_pairs(SELLER_MODELS),
-                                        widget=GovCheckboxesInput(), validators=[Optional()])
-    fulfilment = ChoiceList("Fulfilment", choices=_pairs(FULFILMENT),
-                                     widget=GovCheckboxesInput(), validators=[Optional()])
-    upload_methods = ChoiceList("Ways to upload products", choices=_pairs(UPLOAD_METHODS),
-                                         widget=GovCheckboxesInput(), validators=[Optional()])
+    payment_days = IntegerField(
+        "Days until sellers are paid",
+        widget=GovTextInput(),
+        validators=[Optional(), NumberRange(min=0, max=365)],
+    )
+    payout_currencies = StringField(
+        "Payout currencies",
+        widget=GovTextInput(),
+        description="ISO 4217 codes separated by commas, like EUR, GBP",
+    )
+    registered_users_millions = DecimalField(
+        "Registered users (millions)",
+        places=2,
+        widget=GovTextInput(),
+        validators=[Optional(), NumberRange(min=0)],
+    )
+    seller_models = ChoiceList(
+        "Seller models",
+        choices=_pairs(SELLER_MODELS),
+        widget=GovCheckboxesInput(),
+        validators=[Optional()],
+    )
+    fulfilment = ChoiceList(
+        "Fulfilment",
+        choices=_pairs(FULFILMENT),
+        widget=GovCheckboxesInput(),
+        validators=[Optional()],
+    )
+    upload_methods = ChoiceList(
+        "Ways to upload products",
+        choices=_pairs(UPLOAD_METHODS),
+        widget=GovCheckboxesInput(),
+        validators=[Optional()],
+    )
     customer_support_channels = ChoiceList(
-        "Customer support channels", choices=_pairs(SUPPORT_CHANNELS),
-        widget=GovCheckboxesInput(), validators=[Optional()])
+        "Customer support channels",
+        choices=_pairs(SUPPORT_CHANNELS),
+        widget=GovCheckboxesInput(),
+        validators=[Optional()],
+    )
     seller_support_channels = ChoiceList(
-        "Seller support channels", choices=_pairs(SUPPORT_CHANNELS),
-        widget=GovCheckboxesInput(), validators=[Optional()])
-    setup_requirements = ChoiceList("Set-up requirements",
-                                             choices=list(SETUP_REQUIREMENTS.items()),
-                                             widget=GovCheckboxesInput(), validators=[Optional()])
-    translation_required_for = ChoiceList("Translation needed for",
-                                                   choices=list(TRANSLATION_NEEDS.items()),
-                                                   widget=GovCheckboxesInput(),
-                                                   validators=[Optional()])
-    product_exclusivity_required = BooleanField("Sellers must sell exclusively here",
-                                                widget=GovCheckboxInput())
+        "Seller support channels",
+        choices=_pairs(SUPPORT_CHANNELS),
+        widget=GovCheckboxesInput(),
+        validators=[Optional()],
+    )
+    setup_requirements = ChoiceList(
+        "Set-up requirements",
+        choices=list(SETUP_REQUIREMENTS.items()),
+        widget=GovCheckboxesInput(),
+        validators=[Optional()],
+    )
+    translation_required_for = ChoiceList(
+        "Translation needed for",
+        choices=list(TRANSLATION_NEEDS.items()),
+        widget=GovCheckboxesInput(),
+        validators=[Optional()],
+    )
+    product_exclusivity_required = BooleanField(
+        "Sellers must sell exclusively here", widget=GovCheckboxInput()
+    )
     shipping_tracking_required = BooleanField("Shipping must be tracked", widget=GovCheckboxInput())
-    famous_brands = LinesField("Famous brands selling here", widget=GovTextArea(),
-                               description="One per line")
+    famous_brands = LinesField(
+        "Famous brands selling here", widget=GovTextArea(), description="One per line"
+    )
     submit = SubmitField("Save draft", widget=GovSubmitInput())
 
     def validate_commission_high(self, field) -> None:
@@ -286,14 +400,16 @@ class MarketplaceFactsForm(FlaskForm):
                 currency.errors = [*currency.errors, "Enter the currency of this amount"]
                 ok = False
         if self.membership_fee_amount.data is not None and not self.membership_fee_frequency.data:
-            self.membership_fee_frequency.errors = [*self.membership_fee_frequency.errors,
-                                                    "Choose how often the membership fee is "
-                                                    "charged"]
+            self.membership_fee_frequency.errors = [
+                *self.membership_fee_frequency.errors,
+                "Choose how often the membership fee is charged",
+            ]
             ok = False
         return ok
 
     def to_facts(self) -> dict:
         """The form's values in the data-file shape the services use."""
+
         def money(prefix: str, with_frequency: bool = False):
             amount = getattr(self, f"{prefix}_amount").data
             if amount is None:
@@ -313,8 +429,9 @@ class MarketplaceFactsForm(FlaskForm):
             "countries": "GLOBAL" if self.worldwide.data else codes(self.countries.data),
             "product_categories": self.product_categories.data or [],
             "positioning": self.positioning.data or [],
-            "commission": None if low is None else {"low_percent": float(low),
-                                                    "high_percent": float(high)},
+            "commission": None
+            if low is None
+            else {"low_percent": float(low), "high_percent": float(high)},
             "commission_basis": self.commission_basis.data or None,
             "one_off_registration_fee": money("registration_fee"),
             "membership_fee": money("membership_fee", with_frequency=True),
@@ -323,8 +440,11 @@ class MarketplaceFactsForm(FlaskForm):
             "listing_fee": money("listing_fee"),
             "payment_days": self.payment_days.data,
             "payout_currencies": codes(self.payout_currencies.data),
-            "registered_users_millions": (None if self.registered_users_millions.data is None
-                                          else float(self.registered_users_millions.data)),
+            "registered_users_millions": (
+                None
+                if self.registered_users_millions.data is None
+                else float(self.registered_users_millions.data)
+            ),
             "seller_models": self.seller_models.data or [],
             "fulfilment": self.fulfilment.data or [],
             "upload_methods": self.upload_methods.data or [],
@@ -339,9 +459,11 @@ class MarketplaceFactsForm(FlaskForm):
 
     def fill_from(self, facts: dict, version: int) -> None:
         """Show the given facts (data-file shape) in the form."""
+
         def put(prefix: str, fee: dict | None, with_frequency: bool = False):
-            getattr(self, f"{prefix}_amount").data = (None if not fee
-                                                      else Decimal(str(fee["amount"])))
+            getattr(self, f"{prefix}_amount").data = (
+                None if not fee else Decimal(str(fee["amount"]))
+            )
             getattr(self, f"{prefix}_currency").data = (fee or {}).get("currency")
             if with_frequency:
                 self.membership_fee_frequency.data = (fee or {}).get("frequency") or ""
@@ -351,15 +473,30 @@ class MarketplaceFactsForm(FlaskForm):
         self.website.data = facts["website"]
         self.worldwide.data = facts["countries"] == "GLOBAL"
         self.countries.data = "" if self.worldwide.data else ", ".join(facts["countries"])
-        for key in ("product_categories", "positioning", "seller_models", "fulfilment",
-                    "upload_methods", "customer_support_channels", "seller_support_channels",
-                    "setup_requirements", "translation_required_for", "famous_brands"):
+        for key in (
+            "product_categories",
+            "positioning",
+            "seller_models",
+            "fulfilment",
+            "upload_methods",
+            "customer_support_channels",
+            "seller_support_channels",
+            "setup_requirements",
+            "translation_required_for",
+            "famous_brands",
+        ):
             getattr(self, key).data = list(facts[key])
         commission = facts["commission"] or {}
-        self.commission_low.data = (None if commission.get("low_percent") is None
-                                    else Decimal(str(commission["low_percent"])))
-        self.commission_high.data = (None if commission.get("high_percent") is None
-                                     else Decimal(str(commission["high_percent"])))
+        self.commission_low.data = (
+            None
+            if commission.get("low_percent") is None
+            else Decimal(str(commission["low_percent"]))
+        )
+        self.commission_high.data = (
+            None
+            if commission.get("high_percent") is None
+            else Decimal(str(commission["high_percent"]))
+        )
         self.commission_basis.data = facts["commission_basis"] or ""
         put("registration_fee", facts["one_off_registration_fee"])
         put("membership_fee", facts["membership_fee"], with_frequency=True)
@@ -384,24 +521,44 @@ class OfferForm(FlaskForm):
     """A UK offer on one marketplace."""
 
     version = HiddenField()
-    kind = SelectField("Kind of offer", choices=list(OFFER_KINDS.items()), widget=GovSelect(),
-                       validators=[InputRequired("Choose the kind of offer")])
-    badge_text = StringField("Badge text", widget=GovTextInput(),
-                             description="A few words shown in a tag, "
-                                         "like “UK offer: 3 months free”",
-                             validators=[InputRequired("Enter the badge text"),
-                                         Length(max=60, message="Badge text must be 60 characters "
-                                                                "or fewer")])
-    summary = StringField("Summary", widget=GovTextInput(),
-                          validators=[InputRequired("Enter a summary of the offer"),
-                                      Length(max=500)])
+    kind = SelectField(
+        "Kind of offer",
+        choices=list(OFFER_KINDS.items()),
+        widget=GovSelect(),
+        validators=[InputRequired("Choose the kind of offer")],
+    )
+    badge_text = StringField(
+        "Badge text",
+        widget=GovTextInput(),
+        description="A few words shown in a tag, like “UK offer: 3 months free”",
+        validators=[
+            InputRequired("Enter the badge text"),
+            Length(max=60, message="Badge text must be 60 characters or fewer"),
+        ],
+    )
+    summary = StringField(
+        "Summary",
+        widget=GovTextInput(),
+        validators=[InputRequired("Enter a summary of the offer"), Length(max=500)],
+    )
     terms = TextAreaField("Terms", widget=GovTextArea(), validators=[Length(max=5000)])
-    eligibility = TextAreaField("Who is eligible", widget=GovTextArea(),
-                                validators=[Length(max=5000)])
-    valid_from = DateField("Valid from", widget=GovDateInput(), format="%d %m %Y",
-                           validators=[Optional()], description="For example, 27 3 2027")
-    valid_until = DateField("Valid until", widget=GovDateInput(), format="%d %m %Y",
-                            validators=[Optional()], description="For example, 31 12 2027")
+    eligibility = TextAreaField(
+        "Who is eligible", widget=GovTextArea(), validators=[Length(max=5000)]
+    )
+    valid_from = DateField(
+        "Valid from",
+        widget=GovDateInput(),
+        format="%d %m %Y",
+        validators=[Optional()],
+        description="For example, 27 3 2027",
+    )
+    valid_until = DateField(
+        "Valid until",
+        widget=GovDateInput(),
+        format="%d %m %Y",
+        validators=[Optional()],
+        description="For example, 31 12 2027",
+    )
     submit = SubmitField("Save offer", widget=GovSubmitInput())
 
     def validate_valid_until(self, field) -> None:
@@ -414,21 +571,30 @@ class ExchangeRateForm(FlaskForm):
     """One exchange rate: units of a currency per pound."""
 
     version = HiddenField()
-    currency = StringField("Currency", widget=GovTextInput(),
-                           description="ISO 4217 code, like USD",
-                           validators=[InputRequired("Enter a currency code"), Length(max=3),
-                                       currency_code])
-    units_per_gbp = DecimalField(
-        "Units of this currency per £1", places=6, widget=GovTextInput(),
-        validators=[InputRequired("Enter the rate as a number, like 1.25"),
-                    NumberRange(min=Decimal("0.000001"), message="Enter a rate greater than 0")],
+    currency = StringField(
+        "Currency",
+        widget=GovTextInput(),
+        description="ISO 4217 code, like USD",
+        validators=[InputRequired("Enter a currency code"), Length(max=3), currency_code],
     )
-    source = StringField("Source", widget=GovTextInput(),
-                         description="Where the rate comes from, like HMRC monthly rates",
-                         validators=[InputRequired("Enter where the rate comes from"),
-                                     Length(max=300)])
-    as_of = DateField("Rate date", widget=GovDateInput(), format="%d %m %Y",
-                      validators=[Optional()])
+    units_per_gbp = DecimalField(
+        "Units of this currency per £1",
+        places=6,
+        widget=GovTextInput(),
+        validators=[
+            InputRequired("Enter the rate as a number, like 1.25"),
+            NumberRange(min=Decimal("0.000001"), message="Enter a rate greater than 0"),
+        ],
+    )
+    source = StringField(
+        "Source",
+        widget=GovTextInput(),
+        description="Where the rate comes from, like HMRC monthly rates",
+        validators=[InputRequired("Enter where the rate comes from"), Length(max=300)],
+    )
+    as_of = DateField(
+        "Rate date", widget=GovDateInput(), format="%d %m %Y", validators=[Optional()]
+    )
     submit = SubmitField("Save rate", widget=GovSubmitInput())
 
     def validate_currency(self, field) -> None:

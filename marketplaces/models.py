@@ -33,8 +33,9 @@ from tradehub.extensions import db
 
 
 def _enum(enum_cls: type[enum.Enum], name: str) -> Enum:
-    return Enum(enum_cls, name=name, values_callable=lambda e: [m.value for m in e],
-                validate_strings=True)
+    return Enum(
+        enum_cls, name=name, values_callable=lambda e: [m.value for m in e], validate_strings=True
+    )
 
 
 class MarketplaceState(enum.StrEnum):
@@ -67,13 +68,28 @@ class OfferState(enum.StrEnum):
 GLOBAL_MARKER = "GLOBAL"  # the data file writes `"countries": "GLOBAL"` for worldwide marketplaces
 
 PRODUCT_CATEGORIES = (
-    "Arts, crafts and hobbies", "Baby and toddler", "Books, music and film",
-    "Business, industrial and science", "Cameras, lenses and photography",
-    "Celebration and ceremonial", "Clothing and accessories", "Computer software and games",
-    "DIY, tools and hardware", "Electronics, computing and communications", "Food and drink",
-    "Furniture", "Garden and outdoor", "Health and beauty", "Home and lifestyle",
-    "Luggage and bags", "Mature", "Pet care", "Sports and leisure",
-    "Stationery and office supplies", "Toys and games", "Vehicle parts and accessories",
+    "Arts, crafts and hobbies",
+    "Baby and toddler",
+    "Books, music and film",
+    "Business, industrial and science",
+    "Cameras, lenses and photography",
+    "Celebration and ceremonial",
+    "Clothing and accessories",
+    "Computer software and games",
+    "DIY, tools and hardware",
+    "Electronics, computing and communications",
+    "Food and drink",
+    "Furniture",
+    "Garden and outdoor",
+    "Health and beauty",
+    "Home and lifestyle",
+    "Luggage and bags",
+    "Mature",
+    "Pet care",
+    "Sports and leisure",
+    "Stationery and office supplies",
+    "Toys and games",
+    "Vehicle parts and accessories",
 )
 POSITIONING = ("Economy", "Mid-Range", "Premium", "Luxury")
 SELLER_MODELS = ("Seller", "Wholesale")
@@ -113,12 +129,30 @@ OFFER_KINDS = {
 # `facts_of(marketplace)` and `apply_facts` convert between this shape and the columns; drafts,
 # revisions and diffs all use it, so a diff names the same keys staff see in the data file.
 FACT_KEYS = (
-    "name", "website", "countries", "product_categories", "positioning", "commission",
-    "commission_basis", "one_off_registration_fee", "membership_fee", "deposit",
-    "fee_per_listing", "listing_fee", "payment_days", "payout_currencies",
-    "registered_users_millions", "seller_models", "fulfilment", "upload_methods",
-    "customer_support_channels", "seller_support_channels", "setup_requirements",
-    "product_exclusivity_required", "shipping_tracking_required", "translation_required_for",
+    "name",
+    "website",
+    "countries",
+    "product_categories",
+    "positioning",
+    "commission",
+    "commission_basis",
+    "one_off_registration_fee",
+    "membership_fee",
+    "deposit",
+    "fee_per_listing",
+    "listing_fee",
+    "payment_days",
+    "payout_currencies",
+    "registered_users_millions",
+    "seller_models",
+    "fulfilment",
+    "upload_methods",
+    "customer_support_channels",
+    "seller_support_channels",
+    "setup_requirements",
+    "product_exclusivity_required",
+    "shipping_tracking_required",
+    "translation_required_for",
     "famous_brands",
 )
 
@@ -196,7 +230,8 @@ class Marketplace(db.Model):
         back_populates="marketplace", cascade="all, delete-orphan"
     )
     revisions: Mapped[list[MarketplaceRevision]] = relationship(
-        back_populates="marketplace", cascade="all, delete-orphan",
+        back_populates="marketplace",
+        cascade="all, delete-orphan",
         order_by="MarketplaceRevision.id.desc()",
     )
 
@@ -244,8 +279,9 @@ class MarketplaceFacet(db.Model):
     marketplace: Mapped[Marketplace] = relationship(back_populates="facets")
 
     __table_args__ = (
-        UniqueConstraint("marketplace_id", "facet", "value",
-                         name="uq_marketplace_facets_marketplace_facet_value"),
+        UniqueConstraint(
+            "marketplace_id", "facet", "value", name="uq_marketplace_facets_marketplace_facet_value"
+        ),
         Index("ix_marketplace_facets_facet_value", "facet", "value"),
     )
 
@@ -356,4 +392,3 @@ class ExchangeRate(db.Model):
     updated_by: Mapped[User | None] = relationship()
 
     __mapper_args__ = {"version_id_col": version}
-

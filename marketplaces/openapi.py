@@ -24,37 +24,55 @@ from marketplaces.services import SORTS
 
 TAG = "Selling Online Overseas"
 _STRINGS = {"type": "array", "items": {"type": "string"}}
-_DECIMAL = {"type": "string", "pattern": r"^\d+(\.\d+)?$", "nullable": True,
-            "description": "A decimal number as a string, so no precision is lost."}
+_DECIMAL = {
+    "type": "string",
+    "pattern": r"^\d+(\.\d+)?$",
+    "nullable": True,
+    "description": "A decimal number as a string, so no precision is lost.",
+}
 
 
 def _error(description: str) -> dict:
-    return {"description": description,
-            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+    return {
+        "description": description,
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+    }
 
 
 def _repeatable(name: str, description: str, enum: list[str] | None = None) -> dict:
     items: dict[str, Any] = {"type": "string"}
     if enum:
         items["enum"] = enum
-    return {"name": name, "in": "query", "required": False, "description": description,
-            "style": "form", "explode": True, "schema": {"type": "array", "items": items}}
+    return {
+        "name": name,
+        "in": "query",
+        "required": False,
+        "description": description,
+        "style": "form",
+        "explode": True,
+        "schema": {"type": "array", "items": items},
+    }
 
 
 def _flag(name: str, description: str) -> dict:
-    return {"name": name, "in": "query", "required": False, "description": description,
-            "schema": {"type": "string", "enum": ["true", "false", "1", "0"],
-                       "default": "false"}}
+    return {
+        "name": name,
+        "in": "query",
+        "required": False,
+        "description": description,
+        "schema": {"type": "string", "enum": ["true", "false", "1", "0"], "default": "false"},
+    }
 
 
 def _money(with_frequency: bool = False) -> dict:
     schema: dict[str, Any] = {
-        "type": "object", "nullable": True, "additionalProperties": False,
+        "type": "object",
+        "nullable": True,
+        "additionalProperties": False,
         "required": ["amount", "currency"],
         "properties": {
             "amount": {"type": "string", "pattern": r"^\d+\.\d{2}$"},
-            "currency": {"type": "string", "pattern": "^[A-Z]{3}$",
-                         "description": "ISO 4217 code"},
+            "currency": {"type": "string", "pattern": "^[A-Z]{3}$", "description": "ISO 4217 code"},
         },
     }
     if with_frequency:
@@ -77,28 +95,52 @@ PATHS: dict[str, Any] = {
             ),
             "parameters": [
                 _repeatable("category", "Product category. Repeatable.", list(PRODUCT_CATEGORIES)),
-                _repeatable("country", "Country to sell to, ISO 3166-1 alpha-2, e.g. JP. "
-                                       "Repeatable."),
+                _repeatable(
+                    "country", "Country to sell to, ISO 3166-1 alpha-2, e.g. JP. Repeatable."
+                ),
                 _repeatable("positioning", "Market positioning. Repeatable.", list(POSITIONING)),
                 _repeatable("fulfilment", "Fulfilment model. Repeatable.", list(FULFILMENT)),
                 _repeatable("seller_model", "Seller model. Repeatable.", list(SELLER_MODELS)),
                 _flag("uk_offer", "true: only marketplaces with a live offer for UK businesses."),
                 _flag("no_local_company", "true: only marketplaces that need no local company."),
-                _flag("no_local_bank_account",
-                      "true: only marketplaces that need no local bank account."),
-                {"name": "sort", "in": "query", "required": False,
-                 "description": "; ".join(f"{k}: {v}" for k, v in SORTS.items()),
-                 "schema": {"type": "string", "enum": list(SORTS), "default": "relevance"}},
-                {"name": "page", "in": "query", "required": False,
-                 "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE, "default": 1}},
-                {"name": "per_page", "in": "query", "required": False,
-                 "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE,
-                            "default": DEFAULT_PER_PAGE}},
+                _flag(
+                    "no_local_bank_account",
+                    "true: only marketplaces that need no local bank account.",
+                ),
+                {
+                    "name": "sort",
+                    "in": "query",
+                    "required": False,
+                    "description": "; ".join(f"{k}: {v}" for k, v in SORTS.items()),
+                    "schema": {"type": "string", "enum": list(SORTS), "default": "relevance"},
+                },
+                {
+                    "name": "page",
+                    "in": "query",
+                    "required": False,
+                    "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE, "default": 1},
+                },
+                {
+                    "name": "per_page",
+                    "in": "query",
+                    "required": False,
+                    "schema": {
+                        "type": "integer",
+                        "minimum": 1,
+                        "maximum": MAX_PER_PAGE,
+                        "default": DEFAULT_PER_PAGE,
+                    },
+                },
             ],
             "responses": {
-                "200": {"description": "A page of marketplaces.",
-                        "content": {"application/json": {
-                            "schema": {"$ref": "#/components/schemas/MarketplaceList"}}}},
+                "200": {
+                    "description": "A page of marketplaces.",
+                    "content": {
+                        "application/json": {
+                            "schema": {"$ref": "#/components/schemas/MarketplaceList"}
+                        }
+                    },
+                },
                 "400": _error("A parameter is invalid or unknown; error.parameter names it."),
             },
         }
@@ -108,12 +150,16 @@ PATHS: dict[str, Any] = {
             "tags": [TAG],
             "operationId": "getMarketplace",
             "summary": "One published marketplace with every fact and its live UK offers",
-            "parameters": [{"name": "slug", "in": "path", "required": True,
-                            "schema": {"type": "string"}}],
+            "parameters": [
+                {"name": "slug", "in": "path", "required": True, "schema": {"type": "string"}}
+            ],
             "responses": {
-                "200": {"description": "The marketplace.",
-                        "content": {"application/json": {
-                            "schema": {"$ref": "#/components/schemas/Marketplace"}}}},
+                "200": {
+                    "description": "The marketplace.",
+                    "content": {
+                        "application/json": {"schema": {"$ref": "#/components/schemas/Marketplace"}}
+                    },
+                },
                 "404": _error("No published marketplace has this slug."),
             },
         }
@@ -124,8 +170,15 @@ SCHEMAS: dict[str, Any] = {
     "MarketplaceOffer": {
         "type": "object",
         "additionalProperties": False,
-        "required": ["kind", "badge_text", "summary", "terms", "eligibility", "valid_from",
-                     "valid_until"],
+        "required": [
+            "kind",
+            "badge_text",
+            "summary",
+            "terms",
+            "eligibility",
+            "valid_from",
+            "valid_until",
+        ],
         "properties": {
             "kind": {"type": "string", "enum": list(OFFER_KINDS)},
             "badge_text": {"type": "string"},
@@ -139,44 +192,70 @@ SCHEMAS: dict[str, Any] = {
     "Marketplace": {
         "type": "object",
         "additionalProperties": False,
-        "required": ["slug", "name", "url", "website", "worldwide", "countries",
-                     "product_categories", "positioning", "commission", "fees", "payment_days",
-                     "payout_currencies", "registered_users_millions", "seller_models",
-                     "fulfilment", "upload_methods", "customer_support_channels",
-                     "seller_support_channels", "setup_requirements",
-                     "translation_required_for", "product_exclusivity_required",
-                     "shipping_tracking_required", "famous_brands", "uk_offers",
-                     "facts_updated_at"],
+        "required": [
+            "slug",
+            "name",
+            "url",
+            "website",
+            "worldwide",
+            "countries",
+            "product_categories",
+            "positioning",
+            "commission",
+            "fees",
+            "payment_days",
+            "payout_currencies",
+            "registered_users_millions",
+            "seller_models",
+            "fulfilment",
+            "upload_methods",
+            "customer_support_channels",
+            "seller_support_channels",
+            "setup_requirements",
+            "translation_required_for",
+            "product_exclusivity_required",
+            "shipping_tracking_required",
+            "famous_brands",
+            "uk_offers",
+            "facts_updated_at",
+        ],
         "properties": {
             "slug": {"type": "string"},
             "name": {"type": "string"},
             "url": {"type": "string", "format": "uri", "description": "The public page."},
             "website": {"type": "string"},
-            "worldwide": {"type": "boolean",
-                          "description": "Sells to every country (countries is then empty)."},
-            "countries": {"type": "array",
-                          "items": {"type": "string", "pattern": "^[A-Z]{2}$"}},
+            "worldwide": {
+                "type": "boolean",
+                "description": "Sells to every country (countries is then empty).",
+            },
+            "countries": {"type": "array", "items": {"type": "string", "pattern": "^[A-Z]{2}$"}},
             "product_categories": _STRINGS,
             "positioning": _STRINGS,
             "commission": {
-                "type": "object", "additionalProperties": False,
+                "type": "object",
+                "additionalProperties": False,
                 "required": ["low_percent", "high_percent", "basis"],
                 "properties": {
                     "low_percent": _DECIMAL,
                     "high_percent": _DECIMAL,
-                    "basis": {"type": "string", "nullable": True,
-                              "enum": [*COMMISSION_BASES, None]},
+                    "basis": {
+                        "type": "string",
+                        "nullable": True,
+                        "enum": [*COMMISSION_BASES, None],
+                    },
                 },
             },
             "fees": {
-                "type": "object", "additionalProperties": False,
+                "type": "object",
+                "additionalProperties": False,
                 "required": ["one_off_registration", "membership", "deposit", "per_listing"],
                 "properties": {
                     "one_off_registration": _money(),
                     "membership": _money(with_frequency=True),
                     "deposit": _money(),
                     "per_listing": {
-                        "type": "object", "additionalProperties": False,
+                        "type": "object",
+                        "additionalProperties": False,
                         "required": ["charged", "amount"],
                         "properties": {"charged": {"type": "boolean"}, "amount": _money()},
                     },
@@ -190,16 +269,21 @@ SCHEMAS: dict[str, Any] = {
             "upload_methods": _STRINGS,
             "customer_support_channels": _STRINGS,
             "seller_support_channels": _STRINGS,
-            "setup_requirements": {"type": "array",
-                                   "items": {"type": "string", "enum": list(SETUP_REQUIREMENTS)}},
-            "translation_required_for": {"type": "array",
-                                         "items": {"type": "string",
-                                                   "enum": list(TRANSLATION_NEEDS)}},
+            "setup_requirements": {
+                "type": "array",
+                "items": {"type": "string", "enum": list(SETUP_REQUIREMENTS)},
+            },
+            "translation_required_for": {
+                "type": "array",
+                "items": {"type": "string", "enum": list(TRANSLATION_NEEDS)},
+            },
             "product_exclusivity_required": {"type": "boolean"},
             "shipping_tracking_required": {"type": "boolean"},
             "famous_brands": _STRINGS,
-            "uk_offers": {"type": "array",
-                          "items": {"$ref": "#/components/schemas/MarketplaceOffer"}},
+            "uk_offers": {
+                "type": "array",
+                "items": {"$ref": "#/components/schemas/MarketplaceOffer"},
+            },
             "facts_updated_at": {"type": "string", "format": "date-time"},
         },
     },
@@ -214,8 +298,10 @@ SCHEMAS: dict[str, Any] = {
             "pages": {"type": "integer", "minimum": 0},
             "next": {"type": "string", "format": "uri", "nullable": True},
             "previous": {"type": "string", "format": "uri", "nullable": True},
-            "marketplaces": {"type": "array",
-                             "items": {"$ref": "#/components/schemas/Marketplace"}},
+            "marketplaces": {
+                "type": "array",
+                "items": {"$ref": "#/components/schemas/Marketplace"},
+            },
         },
     },
 }

@@ -73,8 +73,12 @@ def _number(value: Decimal | None) -> float | int | None:
     return float(value)
 
 
-def _money_fact(amount: Decimal | None, currency: str | None, frequency: str | None = None,
-                with_frequency: bool = False) -> dict | None:
+def _money_fact(
+    amount: Decimal | None,
+    currency: str | None,
+    frequency: str | None = None,
+    with_frequency: bool = False,
+) -> dict | None:
     if amount is None:
         return None
     fact: dict[str, Any] = {"amount": _number(amount), "currency": currency}
@@ -88,8 +92,10 @@ def facts_of(marketplace: Marketplace) -> dict[str, Any]:
     m = marketplace
     commission = None
     if m.commission_low_percent is not None or m.commission_high_percent is not None:
-        commission = {"low_percent": _number(m.commission_low_percent),
-                      "high_percent": _number(m.commission_high_percent)}
+        commission = {
+            "low_percent": _number(m.commission_low_percent),
+            "high_percent": _number(m.commission_high_percent),
+        }
     return {
         "name": m.name,
         "website": m.website,
@@ -98,10 +104,15 @@ def facts_of(marketplace: Marketplace) -> dict[str, Any]:
         "positioning": list(m.positioning or []),
         "commission": commission,
         "commission_basis": m.commission_basis,
-        "one_off_registration_fee": _money_fact(m.registration_fee_amount,
-                                                m.registration_fee_currency),
-        "membership_fee": _money_fact(m.membership_fee_amount, m.membership_fee_currency,
-                                      m.membership_fee_frequency, with_frequency=True),
+        "one_off_registration_fee": _money_fact(
+            m.registration_fee_amount, m.registration_fee_currency
+        ),
+        "membership_fee": _money_fact(
+            m.membership_fee_amount,
+            m.membership_fee_currency,
+            m.membership_fee_frequency,
+            with_frequency=True,
+        ),
         "deposit": _money_fact(m.deposit_amount, m.deposit_currency),
         "fee_per_listing": bool(m.fee_per_listing),
         "listing_fee": _money_fact(m.listing_fee_amount, m.listing_fee_currency),
@@ -131,16 +142,18 @@ def current_facts(marketplace: Marketplace) -> dict[str, Any]:
 def _check_currency(code: Any, where: str) -> str:
     code = str(code or "").strip().upper()
     if pycountry.currencies.get(alpha_3=code) is None:
-        raise ValidationFailed(f"{where}: {code or 'nothing'} is not an ISO 4217 currency code",
-                               where)
+        raise ValidationFailed(
+            f"{where}: {code or 'nothing'} is not an ISO 4217 currency code", where
+        )
     return code
 
 
 def _check_country(code: Any, where: str) -> str:
     code = str(code or "").strip().upper()
     if pycountry.countries.get(alpha_2=code) is None:
-        raise ValidationFailed(f"{where}: {code or 'nothing'} is not an ISO 3166 country code",
-                               where)
+        raise ValidationFailed(
+            f"{where}: {code or 'nothing'} is not an ISO 3166 country code", where
+        )
     return code
 
 
@@ -171,9 +184,16 @@ def normalise_facts(raw: dict[str, Any]) -> dict[str, Any]:
         codes = [_check_country(c, "countries") for c in _string_list(countries, "countries")]
         facts["countries"] = sorted(set(codes))
 
-    for key in ("product_categories", "positioning", "seller_models", "fulfilment",
-                "upload_methods", "customer_support_channels", "seller_support_channels",
-                "famous_brands"):
+    for key in (
+        "product_categories",
+        "positioning",
+        "seller_models",
+        "fulfilment",
+        "upload_methods",
+        "customer_support_channels",
+        "seller_support_channels",
+        "famous_brands",
+    ):
         facts[key] = _string_list(raw.get(key), key)
 
     commission = raw.get("commission")
@@ -181,11 +201,14 @@ def normalise_facts(raw: dict[str, Any]) -> dict[str, Any]:
         low = _decimal(commission.get("low_percent"))
         high = _decimal(commission.get("high_percent"))
         if low is None or high is None:
-            raise ValidationFailed("commission needs both a low and a high percentage",
-                                   "commission")
+            raise ValidationFailed(
+                "commission needs both a low and a high percentage", "commission"
+            )
         if not (Decimal(0) <= low <= high <= Decimal(100)):
-            raise ValidationFailed("commission must be 0–100% with the low end no higher than "
-                                   "the high end", "commission")
+            raise ValidationFailed(
+                "commission must be 0–100% with the low end no higher than the high end",
+                "commission",
+            )
         facts["commission"] = {"low_percent": float(low), "high_percent": float(high)}
     else:
         facts["commission"] = None
@@ -195,8 +218,12 @@ def normalise_facts(raw: dict[str, Any]) -> dict[str, Any]:
         raise ValidationFailed(f"commission_basis: unknown value {basis!r}", "commission_basis")
     facts["commission_basis"] = basis
 
-    for key, with_frequency in (("one_off_registration_fee", False), ("membership_fee", True),
-                                ("deposit", False), ("listing_fee", False)):
+    for key, with_frequency in (
+        ("one_off_registration_fee", False),
+        ("membership_fee", True),
+        ("deposit", False),
+        ("listing_fee", False),
+    ):
         fee = raw.get(key)
         if not fee:
             facts[key] = None
@@ -208,8 +235,9 @@ def normalise_facts(raw: dict[str, Any]) -> dict[str, Any]:
         if with_frequency:
             frequency = fee.get("frequency")
             if frequency not in FEE_FREQUENCIES:
-                raise ValidationFailed(f"{key}: frequency must be one of "
-                                       f"{', '.join(FEE_FREQUENCIES)}", key)
+                raise ValidationFailed(
+                    f"{key}: frequency must be one of {', '.join(FEE_FREQUENCIES)}", key
+                )
             fact["frequency"] = frequency
         facts[key] = fact
 
@@ -218,26 +246,32 @@ def normalise_facts(raw: dict[str, Any]) -> dict[str, Any]:
     if days is not None and (not isinstance(days, int) or isinstance(days, bool) or days < 0):
         raise ValidationFailed("payment_days must be a whole number of days", "payment_days")
     facts["payment_days"] = days
-    facts["payout_currencies"] = sorted({_check_currency(c, "payout_currencies")
-                                         for c in _string_list(raw.get("payout_currencies"),
-                                                               "payout_currencies")})
+    facts["payout_currencies"] = sorted(
+        {
+            _check_currency(c, "payout_currencies")
+            for c in _string_list(raw.get("payout_currencies"), "payout_currencies")
+        }
+    )
     users = _decimal(raw.get("registered_users_millions"))
     if users is not None and users < 0:
-        raise ValidationFailed("registered_users_millions must be zero or more",
-                               "registered_users_millions")
+        raise ValidationFailed(
+            "registered_users_millions must be zero or more", "registered_users_millions"
+        )
     facts["registered_users_millions"] = None if users is None else float(users)
 
     setup = _string_list(raw.get("setup_requirements"), "setup_requirements")
     unknown = [s for s in setup if s not in SETUP_REQUIREMENTS]
     if unknown:
-        raise ValidationFailed(f"setup_requirements: unknown {', '.join(unknown)}",
-                               "setup_requirements")
+        raise ValidationFailed(
+            f"setup_requirements: unknown {', '.join(unknown)}", "setup_requirements"
+        )
     facts["setup_requirements"] = setup
     translation = _string_list(raw.get("translation_required_for"), "translation_required_for")
     unknown = [t for t in translation if t not in TRANSLATION_NEEDS]
     if unknown:
-        raise ValidationFailed(f"translation_required_for: unknown {', '.join(unknown)}",
-                               "translation_required_for")
+        raise ValidationFailed(
+            f"translation_required_for: unknown {', '.join(unknown)}", "translation_required_for"
+        )
     facts["translation_required_for"] = translation
     facts["product_exclusivity_required"] = bool(raw.get("product_exclusivity_required"))
     facts["shipping_tracking_required"] = bool(raw.get("shipping_tracking_required"))
@@ -266,7 +300,8 @@ def apply_facts(
     m.commission_high_percent = _decimal(commission.get("high_percent"))
     m.commission_basis = facts["commission_basis"]
     m.registration_fee_amount, m.registration_fee_currency = _fee_columns(
-        facts["one_off_registration_fee"])
+        facts["one_off_registration_fee"]
+    )
     m.membership_fee_amount, m.membership_fee_currency = _fee_columns(facts["membership_fee"])
     m.membership_fee_frequency = (facts["membership_fee"] or {}).get("frequency")
     m.deposit_amount, m.deposit_currency = _fee_columns(facts["deposit"])
@@ -275,17 +310,27 @@ def apply_facts(
     m.payment_days = facts["payment_days"]
     m.payout_currencies = list(facts["payout_currencies"])
     m.registered_users_millions = _decimal(facts["registered_users_millions"])
-    for key in ("seller_models", "fulfilment", "upload_methods", "customer_support_channels",
-                "seller_support_channels", "setup_requirements", "translation_required_for",
-                "famous_brands"):
+    for key in (
+        "seller_models",
+        "fulfilment",
+        "upload_methods",
+        "customer_support_channels",
+        "seller_support_channels",
+        "setup_requirements",
+        "translation_required_for",
+        "famous_brands",
+    ):
         setattr(m, key, list(facts[key]))
     m.product_exclusivity_required = facts["product_exclusivity_required"]
     m.shipping_tracking_required = facts["shipping_tracking_required"]
     # Loaded facts are as old as the file says, not as new as the load; staff edits are now.
     m.facts_updated_at = facts_as_of or utcnow()
 
-    wanted = {(facet, value) for facet, key in FACET_SOURCES.items()
-              for value in ([] if facts[key] == GLOBAL_MARKER else facts[key])}
+    wanted = {
+        (facet, value)
+        for facet, key in FACET_SOURCES.items()
+        for value in ([] if facts[key] == GLOBAL_MARKER else facts[key])
+    }
     for row in list(m.facets):
         if (row.facet, row.value) not in wanted:
             m.facets.remove(row)
@@ -318,8 +363,14 @@ def diff_facts(before: dict[str, Any] | None, after: dict[str, Any]) -> dict[str
 
 def _record(marketplace: Marketplace, action: RevisionAction, changes: dict, author=None) -> None:
     # Added through the session, not `marketplace.revisions`, so the history is never loaded.
-    db.session.add(MarketplaceRevision(marketplace=marketplace, action=action, changes=changes,
-                                       author_id=getattr(author, "id", None)))
+    db.session.add(
+        MarketplaceRevision(
+            marketplace=marketplace,
+            action=action,
+            changes=changes,
+            author_id=getattr(author, "id", None),
+        )
+    )
 
 
 # --- loading the data file ---------------------------------------------------------------------
@@ -417,11 +468,18 @@ def _load_offer(marketplace: Marketplace, raw: dict | None, result: LoadResult) 
         raise ValidationFailed(f"{marketplace.slug}: the UK offer has no summary", "uk_offer")
     badge = f"UK offer: {OFFER_KINDS[kind].lower()}"
     if offer is None:
-        marketplace.offers.append(Offer(
-            kind=kind, badge_text=badge, summary=summary, source=DATA_FILE_SOURCE,
-            terms=str(raw.get("terms") or ""), eligibility=str(raw.get("eligibility") or ""),
-            state=OfferState.PUBLISHED, published_at=utcnow(),
-        ))
+        marketplace.offers.append(
+            Offer(
+                kind=kind,
+                badge_text=badge,
+                summary=summary,
+                source=DATA_FILE_SOURCE,
+                terms=str(raw.get("terms") or ""),
+                eligibility=str(raw.get("eligibility") or ""),
+                state=OfferState.PUBLISHED,
+                published_at=utcnow(),
+            )
+        )
         result.offers_created += 1
         return
     # The file owns the offer's wording; staff own whether it is shown, so a rerun never
@@ -468,8 +526,10 @@ def exchange_rates() -> dict[str, ExchangeRate]:
 
 def _stale_guard(obj, expected_version: int | None, what: str) -> None:
     if expected_version is not None and obj.version != expected_version:
-        raise Conflict(f"Someone else changed this {what} while you were editing it. "
-                       "Reload the page to see their changes, then make yours again.")
+        raise Conflict(
+            f"Someone else changed this {what} while you were editing it. "
+            "Reload the page to see their changes, then make yours again."
+        )
 
 
 def flush_or_conflict(what: str) -> None:
@@ -478,8 +538,10 @@ def flush_or_conflict(what: str) -> None:
         db.session.flush()
     except StaleDataError as exc:
         db.session.rollback()
-        raise Conflict(f"Someone else changed this {what} at the same time. "
-                       "Reload the page to see their changes, then make yours again.") from exc
+        raise Conflict(
+            f"Someone else changed this {what} at the same time. "
+            "Reload the page to see their changes, then make yours again."
+        ) from exc
 
 
 def versioned_write(what: str):
@@ -503,8 +565,14 @@ def versioned_write(what: str):
 
 
 @versioned_write("exchange rate")
-def update_exchange_rate(currency: str, units_per_gbp: Decimal, source: str, as_of: date | None,
-                         actor, expected_version: int | None = None) -> ExchangeRate:
+def update_exchange_rate(
+    currency: str,
+    units_per_gbp: Decimal,
+    source: str,
+    as_of: date | None,
+    actor,
+    expected_version: int | None = None,
+) -> ExchangeRate:
     """Add a rate (no `expected_version`) or change one; positive, ISO 4217 code."""
     code = _check_currency(currency, "currency")
     if code == "GBP":
@@ -516,8 +584,9 @@ def update_exchange_rate(currency: str, units_per_gbp: Decimal, source: str, as_
         rate = ExchangeRate(currency=code)
         db.session.add(rate)
     elif expected_version is None:
-        raise ValidationFailed(f"There is already a rate for {code}: change that one instead",
-                               "currency")
+        raise ValidationFailed(
+            f"There is already a rate for {code}: change that one instead", "currency"
+        )
     else:
         _stale_guard(rate, expected_version, "exchange rate")
     rate.units_per_gbp = units_per_gbp
@@ -550,16 +619,18 @@ def live_offers(marketplace: Marketplace, today: date | None = None) -> list[Off
 def published_marketplaces() -> Sequence[Marketplace]:
     """Every published marketplace, by name."""
     return db.session.scalars(
-        select(Marketplace).where(Marketplace.state == MarketplaceState.PUBLISHED)
-        .options(selectinload(Marketplace.offers)).order_by(func.lower(Marketplace.name))
+        select(Marketplace)
+        .where(Marketplace.state == MarketplaceState.PUBLISHED)
+        .options(selectinload(Marketplace.offers))
+        .order_by(func.lower(Marketplace.name))
     ).all()
 
 
 def get_published(slug: str) -> Marketplace | None:
     """A published marketplace by slug, or None."""
     return db.session.scalar(
-        select(Marketplace).where(Marketplace.slug == slug,
-                                  Marketplace.state == MarketplaceState.PUBLISHED)
+        select(Marketplace)
+        .where(Marketplace.slug == slug, Marketplace.state == MarketplaceState.PUBLISHED)
         .options(selectinload(Marketplace.offers))
     )
 
@@ -567,21 +638,26 @@ def get_published(slug: str) -> Marketplace | None:
 def data_last_updated() -> datetime | None:
     """When the published marketplace facts last changed."""
     return db.session.scalar(
-        select(func.max(Marketplace.facts_updated_at))
-        .where(Marketplace.state == MarketplaceState.PUBLISHED)
+        select(func.max(Marketplace.facts_updated_at)).where(
+            Marketplace.state == MarketplaceState.PUBLISHED
+        )
     )
 
 
 def featured_marketplaces(limit: int = 3) -> Sequence[Marketplace]:
     """A few published marketplaces to show first: those with a live UK offer, most users first."""
-    has_offer = exists().where(Offer.marketplace_id == Marketplace.id,
-                               live_offer_clause(uk_today()))
+    has_offer = exists().where(
+        Offer.marketplace_id == Marketplace.id, live_offer_clause(uk_today())
+    )
     return db.session.scalars(
-        select(Marketplace).where(Marketplace.state == MarketplaceState.PUBLISHED)
+        select(Marketplace)
+        .where(Marketplace.state == MarketplaceState.PUBLISHED)
         .options(selectinload(Marketplace.offers))
-        .order_by(case((has_offer, 0), else_=1),
-                  Marketplace.registered_users_millions.desc().nulls_last(),
-                  func.lower(Marketplace.name))
+        .order_by(
+            case((has_offer, 0), else_=1),
+            Marketplace.registered_users_millions.desc().nulls_last(),
+            func.lower(Marketplace.name),
+        )
         .limit(limit)
     ).all()
 
@@ -612,8 +688,11 @@ class FinderQuery:
 
 
 def _facet_exists(facet: str, values: Iterable[str]):
-    return exists().where(MarketplaceFacet.marketplace_id == Marketplace.id,
-                          MarketplaceFacet.facet == facet, MarketplaceFacet.value.in_(list(values)))
+    return exists().where(
+        MarketplaceFacet.marketplace_id == Marketplace.id,
+        MarketplaceFacet.facet == facet,
+        MarketplaceFacet.value.in_(list(values)),
+    )
 
 
 def finder_select(query: FinderQuery, today: date | None = None):
@@ -623,8 +702,9 @@ def finder_select(query: FinderQuery, today: date | None = None):
     if query.categories:
         stmt = stmt.where(_facet_exists("category", query.categories))
     if query.countries:
-        stmt = stmt.where(or_(Marketplace.is_global.is_(True),
-                              _facet_exists("country", query.countries)))
+        stmt = stmt.where(
+            or_(Marketplace.is_global.is_(True), _facet_exists("country", query.countries))
+        )
     if query.positioning:
         stmt = stmt.where(_facet_exists("positioning", query.positioning))
     if query.fulfilment:
@@ -645,9 +725,11 @@ def finder_select(query: FinderQuery, today: date | None = None):
     elif query.sort == "users":
         order = [users, func.lower(Marketplace.name)]
     elif query.sort == "commission":
-        order = [Marketplace.commission_low_percent.asc().nulls_last(),
-                 Marketplace.commission_high_percent.asc().nulls_last(),
-                 func.lower(Marketplace.name)]
+        order = [
+            Marketplace.commission_low_percent.asc().nulls_last(),
+            Marketplace.commission_high_percent.asc().nulls_last(),
+            func.lower(Marketplace.name),
+        ]
     else:
         # Relevance: marketplaces matching more of the chosen categories and countries first
         # (a marketplace selling in the very country ranks above a global one), then those with
@@ -669,17 +751,22 @@ def finder_select(query: FinderQuery, today: date | None = None):
 
 def find_marketplaces(query: FinderQuery, page: int = 1, per_page: int = 10):
     """One page of matching published marketplaces (a Flask-SQLAlchemy Pagination)."""
-    return db.paginate(finder_select(query), page=page, per_page=per_page, error_out=False,
-                       max_per_page=100)
+    return db.paginate(
+        finder_select(query), page=page, per_page=per_page, error_out=False, max_per_page=100
+    )
 
 
 def facet_choices(facet: str) -> list[str]:
     """The values of one facet that published marketplaces use, for the finder's options."""
-    return list(db.session.scalars(
-        select(MarketplaceFacet.value).join(Marketplace)
-        .where(Marketplace.state == MarketplaceState.PUBLISHED, MarketplaceFacet.facet == facet)
-        .distinct().order_by(MarketplaceFacet.value)
-    ))
+    return list(
+        db.session.scalars(
+            select(MarketplaceFacet.value)
+            .join(Marketplace)
+            .where(Marketplace.state == MarketplaceState.PUBLISHED, MarketplaceFacet.facet == facet)
+            .distinct()
+            .order_by(MarketplaceFacet.value)
+        )
+    )
 
 
 def country_name(code: str) -> str:
@@ -699,20 +786,25 @@ def compare_marketplaces(slugs: list[str]) -> list[Marketplace]:
     """The published marketplaces named, in the order given; unknown or unpublished ones dropped."""
     slugs = list(dict.fromkeys(slugs))  # the same marketplace twice counts once
     if len(slugs) > MAX_COMPARE:
-        raise ValidationFailed(f"You can compare up to {MAX_COMPARE} marketplaces at a time. "
-                               f"You chose {len(slugs)}: remove "
-                               f"{len(slugs) - MAX_COMPARE} to continue.", "slug")
-    found = {m.slug: m for m in db.session.scalars(
-        select(Marketplace).where(Marketplace.slug.in_(slugs),
-                                  Marketplace.state == MarketplaceState.PUBLISHED)
-        .options(selectinload(Marketplace.offers))
-    )}
+        raise ValidationFailed(
+            f"You can compare up to {MAX_COMPARE} marketplaces at a time. "
+            f"You chose {len(slugs)}: remove "
+            f"{len(slugs) - MAX_COMPARE} to continue.",
+            "slug",
+        )
+    found = {
+        m.slug: m
+        for m in db.session.scalars(
+            select(Marketplace)
+            .where(Marketplace.slug.in_(slugs), Marketplace.state == MarketplaceState.PUBLISHED)
+            .options(selectinload(Marketplace.offers))
+        )
+    }
     ordered: list[Marketplace] = []
     for slug in slugs:
         if slug in found and found[slug] not in ordered:
             ordered.append(found[slug])
     return ordered
-
 
 
 # --- staff: drafts, publishing, offers ---------------------------------------------------------
@@ -750,8 +842,9 @@ class PublishBlocked(ValidationFailed):
     """Publishing was refused; `missing` lists the facts still needed."""
 
     def __init__(self, missing: list[str]):
-        super().__init__("The marketplace cannot be published until it has: "
-                         + "; ".join(missing) + ".")
+        super().__init__(
+            "The marketplace cannot be published until it has: " + "; ".join(missing) + "."
+        )
         self.missing = missing
 
 
@@ -762,14 +855,27 @@ def create_marketplace(name: str, slug: str, actor) -> Marketplace:
         raise ValidationFailed("A marketplace with this web address name already exists", "slug")
     marketplace = Marketplace(slug=slug, name=name.strip(), state=MarketplaceState.DRAFT)
     db.session.add(marketplace)
-    facts = facts_of(marketplace) | {"name": name.strip(), "website": "", "countries": [],
-                                     "fee_per_listing": False,
-                                     "product_exclusivity_required": False,
-                                     "shipping_tracking_required": False}
-    for key in ("product_categories", "positioning", "payout_currencies", "seller_models",
-                "fulfilment", "upload_methods", "customer_support_channels",
-                "seller_support_channels", "setup_requirements", "translation_required_for",
-                "famous_brands"):
+    facts = facts_of(marketplace) | {
+        "name": name.strip(),
+        "website": "",
+        "countries": [],
+        "fee_per_listing": False,
+        "product_exclusivity_required": False,
+        "shipping_tracking_required": False,
+    }
+    for key in (
+        "product_categories",
+        "positioning",
+        "payout_currencies",
+        "seller_models",
+        "fulfilment",
+        "upload_methods",
+        "customer_support_channels",
+        "seller_support_channels",
+        "setup_requirements",
+        "translation_required_for",
+        "famous_brands",
+    ):
         facts[key] = []
     marketplace.draft_facts = facts
     _record(marketplace, RevisionAction.CREATED, diff_facts(None, facts), actor)
@@ -778,8 +884,9 @@ def create_marketplace(name: str, slug: str, actor) -> Marketplace:
 
 
 @versioned_write("marketplace")
-def save_draft(marketplace: Marketplace, raw_facts: dict[str, Any], actor,
-               expected_version: int) -> Marketplace:
+def save_draft(
+    marketplace: Marketplace, raw_facts: dict[str, Any], actor, expected_version: int
+) -> Marketplace:
     """Keep staff edits as a draft (the public page is unchanged until published)."""
     _stale_guard(marketplace, expected_version, "marketplace")
     facts = normalise_facts(raw_facts)
@@ -853,10 +960,20 @@ def _check_offer_dates(valid_from: date | None, valid_until: date | None) -> Non
 
 
 @versioned_write("offer")
-def save_offer(marketplace: Marketplace, offer: Offer | None, actor, *, kind: str,
-               badge_text: str, summary: str, terms: str, eligibility: str,
-               valid_from: date | None, valid_until: date | None,
-               expected_version: int | None = None) -> Offer:
+def save_offer(
+    marketplace: Marketplace,
+    offer: Offer | None,
+    actor,
+    *,
+    kind: str,
+    badge_text: str,
+    summary: str,
+    terms: str,
+    eligibility: str,
+    valid_from: date | None,
+    valid_until: date | None,
+    expected_version: int | None = None,
+) -> Offer:
     """Create an offer as a draft, or change one (a published offer stays published)."""
     if kind not in OFFER_KINDS:
         raise ValidationFailed("Choose what kind of offer this is", "kind")
@@ -887,9 +1004,10 @@ def publish_offer(offer: Offer, actor, expected_version: int) -> Offer:
         raise NotAllowed("This offer is already published.")
     _check_offer_dates(offer.valid_from, offer.valid_until)
     if offer.valid_until is not None and offer.valid_until < uk_today():
-        raise ValidationFailed("This offer ended on "
-                               f"{offer.valid_until:%-d %B %Y}: change its end date to publish it",
-                               "valid_until")
+        raise ValidationFailed(
+            f"This offer ended on {offer.valid_until:%-d %B %Y}: change its end date to publish it",
+            "valid_until",
+        )
     offer.state = OfferState.PUBLISHED
     offer.published_at = utcnow()
     offer.updated_by_id = getattr(actor, "id", None)

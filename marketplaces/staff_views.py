@@ -24,8 +24,7 @@ from tradehub.errors import NotAllowed, ValidationFailed
 from tradehub.extensions import db
 from tradehub.permissions import guard_blueprint
 
-staff_marketplaces_bp = Blueprint("staff_marketplaces", __name__,
-                                  url_prefix="/staff/marketplaces")
+staff_marketplaces_bp = Blueprint("staff_marketplaces", __name__, url_prefix="/staff/marketplaces")
 guard_blueprint(staff_marketplaces_bp, Role.STAFF)
 bp = staff_marketplaces_bp
 
@@ -67,8 +66,9 @@ def list_marketplaces():
     marketplaces = db.session.scalars(
         select(Marketplace).order_by(func.lower(Marketplace.name))
     ).all()
-    return render_template("marketplaces/staff/list.html", marketplaces=marketplaces,
-                           today=services.uk_today())
+    return render_template(
+        "marketplaces/staff/list.html", marketplaces=marketplaces, today=services.uk_today()
+    )
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -77,14 +77,14 @@ def new_marketplace():
     form = NewMarketplaceForm()
     if form.validate_on_submit():
         try:
-            marketplace = services.create_marketplace(form.name.data, form.slug.data,
-                                                      current_user)
+            marketplace = services.create_marketplace(form.name.data, form.slug.data, current_user)
         except ValidationFailed as exc:
             form.slug.errors.append(str(exc))
         else:
             db.session.commit()
-            flash(f"Draft {marketplace.name} created. Fill in its facts, then publish it.",
-                  "success")
+            flash(
+                f"Draft {marketplace.name} created. Fill in its facts, then publish it.", "success"
+            )
             return redirect(url_for(".edit_marketplace", slug=marketplace.slug))
     return render_template("marketplaces/staff/new.html", form=form)
 
@@ -95,10 +95,14 @@ def show_marketplace(slug: str, publish_error: services.PublishBlocked | None = 
     marketplace = _marketplace(slug)
     facts = services.current_facts(marketplace)
     return render_template(
-        "marketplaces/staff/show.html", marketplace=marketplace, facts=facts,
+        "marketplaces/staff/show.html",
+        marketplace=marketplace,
+        facts=facts,
         changes=services.changes_since_publication(marketplace),
-        missing=services.missing_for_publication(facts), publish_error=publish_error,
-        action_form=_action_form(marketplace.version), today=services.uk_today(),
+        missing=services.missing_for_publication(facts),
+        publish_error=publish_error,
+        action_form=_action_form(marketplace.version),
+        today=services.uk_today(),
         offer_forms={o.id: _action_form(o.version) for o in marketplace.offers},
     ), (400 if publish_error else 200)
 
@@ -181,8 +185,9 @@ def discard_draft(slug: str):
 def marketplace_history(slug: str):
     """Every revision: who, when, what they did and exactly which facts changed."""
     marketplace = _marketplace(slug)
-    return render_template("marketplaces/staff/history.html", marketplace=marketplace,
-                           revisions=marketplace.revisions)
+    return render_template(
+        "marketplaces/staff/history.html", marketplace=marketplace, revisions=marketplace.revisions
+    )
 
 
 @bp.route("/<slug>/offers/new", methods=["GET", "POST"])
@@ -197,21 +202,30 @@ def edit_offer(slug: str, offer_id: int | None = None):
     if form.validate_on_submit():
         try:
             saved = services.save_offer(
-                marketplace, offer, current_user, kind=form.kind.data,
-                badge_text=form.badge_text.data, summary=form.summary.data,
-                terms=form.terms.data or "", eligibility=form.eligibility.data or "",
-                valid_from=form.valid_from.data, valid_until=form.valid_until.data,
+                marketplace,
+                offer,
+                current_user,
+                kind=form.kind.data,
+                badge_text=form.badge_text.data,
+                summary=form.summary.data,
+                terms=form.terms.data or "",
+                eligibility=form.eligibility.data or "",
+                valid_from=form.valid_from.data,
+                valid_until=form.valid_until.data,
                 expected_version=_version(form) if offer is not None else None,
             )
         except ValidationFailed as exc:
             getattr(form, exc.field or "summary", form.summary).errors.append(str(exc))
         else:
             db.session.commit()
-            flash("Offer saved." if offer else "Offer saved as a draft. Publish it to show it.",
-                  "success")
+            flash(
+                "Offer saved." if offer else "Offer saved as a draft. Publish it to show it.",
+                "success",
+            )
             return redirect(url_for(".show_marketplace", slug=slug, _anchor=f"offer-{saved.id}"))
-    return render_template("marketplaces/staff/offer_form.html", form=form,
-                           marketplace=marketplace, offer=offer)
+    return render_template(
+        "marketplaces/staff/offer_form.html", form=form, marketplace=marketplace, offer=offer
+    )
 
 
 def _offer_action(slug: str, offer_id: int, action, done: str):
@@ -270,8 +284,11 @@ def edit_exchange_rate(currency: str | None = None):
         else:
             try:
                 services.update_exchange_rate(
-                    form.currency.data, form.units_per_gbp.data, form.source.data,
-                    form.as_of.data, current_user,
+                    form.currency.data,
+                    form.units_per_gbp.data,
+                    form.source.data,
+                    form.as_of.data,
+                    current_user,
                     expected_version=_version(form) if rate is not None else None,
                 )
             except ValidationFailed as exc:

@@ -21,8 +21,9 @@ def apply_url(marketplace) -> str:
     """Where the Apply button goes: the application form, or sign-in if it is not installed."""
     if APPLY_ENDPOINT in current_app.view_functions:
         return url_for(APPLY_ENDPOINT, slug=marketplace.slug)
-    return url_for("accounts.sign_in",
-                   next=url_for("marketplaces.marketplace", slug=marketplace.slug))
+    return url_for(
+        "accounts.sign_in", next=url_for("marketplaces.marketplace", slug=marketplace.slug)
+    )
 
 
 def _page_number() -> int:
@@ -55,11 +56,15 @@ def finder():
     form = FinderForm(request.args)
     pagination = None
     if form.validate():
-        pagination = services.find_marketplaces(form.to_query(), page=_page_number(),
-                                                per_page=PER_PAGE)
+        pagination = services.find_marketplaces(
+            form.to_query(), page=_page_number(), per_page=PER_PAGE
+        )
     return render_template(
-        "marketplaces/finder.html", form=form, pagination=pagination,
-        today=services.uk_today(), page_url=_page_url,
+        "marketplaces/finder.html",
+        form=form,
+        pagination=pagination,
+        today=services.uk_today(),
+        page_url=_page_url,
     )
 
 
@@ -70,8 +75,10 @@ def marketplace(slug: str):
     if found is None:
         abort(404)
     return render_template(
-        "marketplaces/marketplace.html", marketplace=found,
-        offers=services.live_offers(found), apply_url=apply_url(found),
+        "marketplaces/marketplace.html",
+        marketplace=found,
+        offers=services.live_offers(found),
+        apply_url=apply_url(found),
     )
 
 
@@ -89,8 +96,12 @@ def compare():
     today = services.uk_today()
     offers = {m.id: services.live_offers(m, today) for m in chosen}
     return render_template(
-        "marketplaces/compare.html", marketplaces=chosen, offers=offers, error=error,
-        requested=slugs, max_compare=services.MAX_COMPARE,
+        "marketplaces/compare.html",
+        marketplaces=chosen,
+        offers=offers,
+        error=error,
+        requested=slugs,
+        max_compare=services.MAX_COMPARE,
     ), status
 
 
@@ -107,10 +118,13 @@ def cost_estimate():
         chosen = set(form.slug.data or [])
         estimates = costs.estimate_all(
             [m for m in published if not chosen or m.slug in chosen],
-            form.monthly_sales.data, form.listings.data,
+            form.monthly_sales.data,
+            form.listings.data,
             {code: rate.units_per_gbp for code, rate in rates.items()},
         )
     return render_template(
-        "marketplaces/cost_estimate.html", form=form, estimates=estimates,
+        "marketplaces/cost_estimate.html",
+        form=form,
+        estimates=estimates,
         rates=sorted(rates.values(), key=lambda r: r.currency),
     )

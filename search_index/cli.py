@@ -17,10 +17,17 @@ search_cli = AppGroup("search", help="Search index: sync the outbox, reindex, st
 
 
 @search_cli.command("sync")
-@click.option("--batch-size", default=DEFAULT_BATCH, show_default=True,
-              help="Outbox rows applied per transaction.")
-@click.option("--due-only", is_flag=True,
-              help="Skip rows still waiting for their retry back-off (for a frequent cron job).")
+@click.option(
+    "--batch-size",
+    default=DEFAULT_BATCH,
+    show_default=True,
+    help="Outbox rows applied per transaction.",
+)
+@click.option(
+    "--due-only",
+    is_flag=True,
+    help="Skip rows still waiting for their retry back-off (for a frequent cron job).",
+)
 def sync_command(batch_size: int, due_only: bool) -> None:
     """Apply every pending change from the outbox.
 
@@ -28,8 +35,9 @@ def sync_command(batch_size: int, due_only: bool) -> None:
     """
     applied, failed = sync_outbox(batch_size=batch_size, due_only=due_only)
     backlog = outbox_backlog()
-    click.echo(f"Applied {applied} change(s); {failed} failed; "
-               f"{backlog.pending} left in the outbox.")
+    click.echo(
+        f"Applied {applied} change(s); {failed} failed; {backlog.pending} left in the outbox."
+    )
     if failed:
         raise click.ClickException(
             f"{failed} change(s) could not be applied and stay queued: {backlog.last_error}"
@@ -37,8 +45,12 @@ def sync_command(batch_size: int, due_only: bool) -> None:
 
 
 @search_cli.command("reindex")
-@click.option("--batch-size", default=500, show_default=True,
-              help="Companies read from the database per query.")
+@click.option(
+    "--batch-size",
+    default=500,
+    show_default=True,
+    help="Companies read from the database per query.",
+)
 def reindex_command(batch_size: int) -> None:
     """Rebuild the index and swap it in atomically.
 
@@ -66,8 +78,9 @@ def status_command() -> None:
     health = backend.health()
     publishable = count_publishable_companies()
     backlog = outbox_backlog()
-    click.echo(f"Backend: {backend.name} ({'ok' if health['ok'] else 'UNAVAILABLE'}): "
-               f"{health['detail']}")
+    click.echo(
+        f"Backend: {backend.name} ({'ok' if health['ok'] else 'UNAVAILABLE'}): {health['detail']}"
+    )
     indexed: int | None = None
     if health["ok"]:
         try:
@@ -78,8 +91,10 @@ def status_command() -> None:
         click.echo(f"Documents indexed: {indexed}")
     click.echo(f"Publishable companies in the database: {publishable}")
     oldest = f"; oldest {uk_datetime(backlog.oldest)}" if backlog.oldest else ""
-    click.echo(f"Outbox backlog: {backlog.pending} pending ({backlog.due} due now, "
-               f"{backlog.failing} failed at least once{oldest})")
+    click.echo(
+        f"Outbox backlog: {backlog.pending} pending ({backlog.due} due now, "
+        f"{backlog.failing} failed at least once{oldest})"
+    )
     if backlog.last_error:
         click.echo(f"Last indexing error: {backlog.last_error}")
     if not health["ok"]:

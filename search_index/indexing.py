@@ -87,7 +87,7 @@ sa_event.listen(Session, "after_rollback", _forget_marked)
 
 
 def _infer_op(company_id: int) -> str:
-    """"upsert" when the company is publishable now (in this transaction), else "delete"."""
+    """ "upsert" when the company is publishable now (in this transaction), else "delete"."""
     from supplier_profiles.models import Company
 
     company = db.session.get(Company, company_id)
@@ -269,8 +269,9 @@ def _apply_batch(
         # The engine is down: every row stays for later; no point trying them one by one.
         _record_failure(rows, exc, now)
         result.failed = len(by_company)
-        log.warning("Search engine unavailable; %s change(s) kept in the outbox: %s",
-                    len(by_company), exc)
+        log.warning(
+            "Search engine unavailable; %s change(s) kept in the outbox: %s", len(by_company), exc
+        )
         db.session.commit()
         return result
     except SearchError:
@@ -295,8 +296,9 @@ def _apply_batch(
     return result
 
 
-def apply_outbox(limit: int = DEFAULT_BATCH, ids: Sequence[int] | None = None, *,
-                 due_only: bool = True) -> tuple[int, int]:
+def apply_outbox(
+    limit: int = DEFAULT_BATCH, ids: Sequence[int] | None = None, *, due_only: bool = True
+) -> tuple[int, int]:
     """Apply one batch of outbox rows (at most `limit`, or just `ids`); commits.
 
     Returns (companies applied, companies that failed and stay queued with back-off). Rows

@@ -20,9 +20,22 @@ if TYPE_CHECKING:
 
 # The company columns a document is made of (the bulk path reads only these).
 DOCUMENT_COLUMNS = (
-    "id", "slug", "name", "summary", "description", "keywords", "products_services",
-    "industries", "region", "export_countries", "languages", "employees", "published",
-    "verified_at", "deleted_at", "updated_at",
+    "id",
+    "slug",
+    "name",
+    "summary",
+    "description",
+    "keywords",
+    "products_services",
+    "industries",
+    "region",
+    "export_countries",
+    "languages",
+    "employees",
+    "published",
+    "verified_at",
+    "deleted_at",
+    "updated_at",
 )
 CASE_STUDY_COLUMNS = ("company_id", "title", "summary", "description", "keywords", "updated_at")
 

@@ -44,6 +44,5 @@ class SearchOutbox(db.Model):
 
     def __repr__(self) -> str:
         return (
-            f"<SearchOutbox {self.id} company={self.company_id} {self.op}"
-            f" attempts={self.attempts}>"
+            f"<SearchOutbox {self.id} company={self.company_id} {self.op} attempts={self.attempts}>"
         )

@@ -60,6 +60,9 @@ def health() -> dict:
     try:
         backend = get_backend()
     except Exception as exc:  # a backend that cannot even be built is reported, not raised
-        return {"ok": False, "backend": current_app.config.get("SEARCH_BACKEND", "?"),
-                "detail": f"{type(exc).__name__}: {exc}"}
+        return {
+            "ok": False,
+            "backend": current_app.config.get("SEARCH_BACKEND", "?"),
+            "detail": f"{type(exc).__name__}: {exc}",
+        }
     return backend.health()

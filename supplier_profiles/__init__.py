@@ -36,7 +36,9 @@ def init_app(app: Flask) -> None:
     api_docs.init_app(app)
     register_commands(app)
     register_staff_section(
-        app, "blocked_senders.list_blocked_senders", "Blocked senders",
+        app,
+        "blocked_senders.list_blocked_senders",
+        "Blocked senders",
         "Email addresses and domains whose messages to suppliers are refused.",
     )
     if exporter_views is not None and hasattr(exporter_views, "register_exporter"):

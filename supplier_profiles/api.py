@@ -22,8 +22,18 @@ from tradehub.handlers import MESSAGES
 api_bp = Blueprint("supplier_profiles_api", __name__, url_prefix="/api/v1")
 
 SEARCH_PARAMETERS = frozenset(
-    {"q", "industry", "region", "country", "language", "employees", "verified", "sort", "page",
-     "per_page"}
+    {
+        "q",
+        "industry",
+        "region",
+        "country",
+        "language",
+        "employees",
+        "verified",
+        "sort",
+        "page",
+        "per_page",
+    }
 )
 SUGGEST_LIMIT = 8
 
@@ -41,7 +51,8 @@ def search_unavailable():
     """503 when the search engine cannot answer."""
     current_app.logger.warning("API: search engine unavailable")
     response, status = api_error(
-        503, "Search is not available at the moment. Try again in a few minutes.")
+        503, "Search is not available at the moment. Try again in a few minutes."
+    )
     response.headers["Retry-After"] = "60"
     return response, status
 
@@ -59,8 +70,10 @@ def _unknown_parameter() -> str | None:
 
 
 def _single_valued() -> str | None:
-    return next((name for name in ("q", "sort", "page", "per_page")
-                 if len(request.args.getlist(name)) > 1), None)
+    return next(
+        (name for name in ("q", "sort", "page", "per_page") if len(request.args.getlist(name)) > 1),
+        None,
+    )
 
 
 def hit_json(hit) -> dict:
@@ -83,8 +96,11 @@ def search_suppliers():
     """Search published suppliers: text, repeatable filters, sort, pages and facet counts."""
     unknown = _unknown_parameter()
     if unknown is not None:
-        return api_error(400, f"Unknown parameter {unknown!r}. Use one of: "
-                              f"{', '.join(sorted(SEARCH_PARAMETERS))}.", unknown)
+        return api_error(
+            400,
+            f"Unknown parameter {unknown!r}. Use one of: {', '.join(sorted(SEARCH_PARAMETERS))}.",
+            unknown,
+        )
     repeated = _single_valued()
     if repeated is not None:
         return api_error(400, f"{repeated}: give this parameter once.", repeated)
@@ -96,18 +112,22 @@ def search_suppliers():
         result = run_search(form)
     except SearchUnavailable:
         return search_unavailable()
-    return jsonify({
-        "total": result.total,
-        "page": result.page,
-        "per_page": result.per_page,
-        "results": [hit_json(hit) for hit in result.hits],
-        "facets": {
-            group: [{"value": f.value, "label": filter_label(group, f.value), "count": f.count}
-                    for f in result.facets.get(group, [])]
-            for group in SearchForm.GROUPS
-        },
-        "suggestion": result.suggestion,
-    })
+    return jsonify(
+        {
+            "total": result.total,
+            "page": result.page,
+            "per_page": result.per_page,
+            "results": [hit_json(hit) for hit in result.hits],
+            "facets": {
+                group: [
+                    {"value": f.value, "label": filter_label(group, f.value), "count": f.count}
+                    for f in result.facets.get(group, [])
+                ]
+                for group in SearchForm.GROUPS
+            },
+            "suggestion": result.suggestion,
+        }
+    )
 
 
 def _media_url(helper: str, obj) -> str | None:
@@ -132,12 +152,17 @@ def case_study_json(company: Company, study: CaseStudy) -> dict:
         "testimonial": study.testimonial or None,
         "testimonial_source": study.testimonial_source or None,
         "images": [
-            {"url": _media_url("case_study_image_url", image),
-             "caption": image.caption, "width": image.width, "height": image.height}
+            {
+                "url": _media_url("case_study_image_url", image),
+                "caption": image.caption,
+                "width": image.width,
+                "height": image.height,
+            }
             for image in study.images
         ],
-        "url": url_for("supplier_profiles.case_study", slug=company.slug, case_slug=study.slug,
-                       _external=True),
+        "url": url_for(
+            "supplier_profiles.case_study", slug=company.slug, case_slug=study.slug, _external=True
+        ),
     }
 
 
@@ -159,16 +184,19 @@ def company_json(company: Company) -> dict:
         "languages": list(company.languages or []),
         "keywords": list(company.keywords or []),
         "products_services": list(company.products_services or []),
-        "social": {"twitter": company.twitter_url or None,
-                   "facebook": company.facebook_url or None,
-                   "linkedin": company.linkedin_url or None},
+        "social": {
+            "twitter": company.twitter_url or None,
+            "facebook": company.facebook_url or None,
+            "linkedin": company.linkedin_url or None,
+        },
         "locality": company.locality or None,
         "verified": company.is_verified,
         "logo_url": _media_url("company_logo_url", company) if company.has_logo else None,
         "updated_at": company.updated_at.isoformat().replace("+00:00", "Z"),
         "url": url_for("supplier_profiles.company_profile", slug=company.slug, _external=True),
-        "contact_url": url_for("supplier_profiles.contact_supplier", slug=company.slug,
-                               _external=True),
+        "contact_url": url_for(
+            "supplier_profiles.contact_supplier", slug=company.slug, _external=True
+        ),
         "case_studies": [case_study_json(company, s) for s in company.case_studies],
     }
 
@@ -177,7 +205,8 @@ def company_json(company: Company) -> dict:
 def get_supplier(slug: str):
     """One published supplier with its case studies; a non-canonical slug redirects."""
     company = db.session.scalar(
-        select(Company).where(Company.slug == slug)
+        select(Company)
+        .where(Company.slug == slug)
         .options(selectinload(Company.case_studies).selectinload(CaseStudy.images))
     )
     if company is None:

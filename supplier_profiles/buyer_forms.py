@@ -112,9 +112,10 @@ class SearchForm(FlaskForm):
 
     q = StringField(
         "Search for UK suppliers",
-        validators=[Optional(),
-                    Length(max=QUERY_MAX,
-                           message=f"Search words must be {QUERY_MAX} characters or fewer")],
+        validators=[
+            Optional(),
+            Length(max=QUERY_MAX, message=f"Search words must be {QUERY_MAX} characters or fewer"),
+        ],
     )
     industry = _filter_field("industry")
     region = _filter_field("region")
@@ -122,24 +123,36 @@ class SearchForm(FlaskForm):
     language = _filter_field("language")
     employees = _filter_field("employees")
     verified = _filter_field("verified")
-    sort = SelectField("Sort by", choices=SORT_CHOICES, default="relevance",
-                       validators=[Optional()],
-                       validate_choice=False)
+    sort = SelectField(
+        "Sort by",
+        choices=SORT_CHOICES,
+        default="relevance",
+        validators=[Optional()],
+        validate_choice=False,
+    )
 
     def validate_sort(self, field) -> None:
         """Only the three orders the search offers."""
         if field.raw_data and field.data not in dict(SORT_CHOICES):
             raise ValidationError("Sort must be one of relevance, name or updated")
+
     page = IntegerField(
-        "Page", default=1,
-        validators=[Optional(), NumberRange(min=1, max=MAX_PAGE,
-                                            message=f"Page must be between 1 and {MAX_PAGE}")],
+        "Page",
+        default=1,
+        validators=[
+            Optional(),
+            NumberRange(min=1, max=MAX_PAGE, message=f"Page must be between 1 and {MAX_PAGE}"),
+        ],
     )
     per_page = IntegerField(
-        "Results per page", default=20,
-        validators=[Optional(),
-                    NumberRange(min=1, max=MAX_PER_PAGE,
-                                message=f"per_page must be between 1 and {MAX_PER_PAGE}")],
+        "Results per page",
+        default=20,
+        validators=[
+            Optional(),
+            NumberRange(
+                min=1, max=MAX_PER_PAGE, message=f"per_page must be between 1 and {MAX_PER_PAGE}"
+            ),
+        ],
     )
 
     GROUPS = ("industry", "region", "country", "language", "employees", "verified")
@@ -203,17 +216,21 @@ class ContactSupplierForm(FlaskForm):
     full_name = StringField(
         "Your full name",
         widget=GovTextInput(),
-        validators=[InputRequired("Enter your full name"),
-                    Length(max=200, message="Your full name must be 200 characters or fewer"),
-                    no_links_or_addresses],
+        validators=[
+            InputRequired("Enter your full name"),
+            Length(max=200, message="Your full name must be 200 characters or fewer"),
+            no_links_or_addresses,
+        ],
         render_kw={"autocomplete": "name", "spellcheck": "false"},
     )
     organisation = StringField(
         "Organisation name",
         widget=GovTextInput(),
-        validators=[InputRequired("Enter your organisation name"),
-                    Length(max=200, message="Organisation name must be 200 characters or fewer"),
-                    no_links_or_addresses],
+        validators=[
+            InputRequired("Enter your organisation name"),
+            Length(max=200, message="Organisation name must be 200 characters or fewer"),
+            no_links_or_addresses,
+        ],
         render_kw={"autocomplete": "organization"},
     )
     country = SelectField(
@@ -227,10 +244,14 @@ class ContactSupplierForm(FlaskForm):
         "Email address",
         widget=GovTextInput(),
         description="The supplier will reply to this address",
-        validators=[InputRequired("Enter your email address"),
-                    Length(max=320, message="Email address must be 320 characters or fewer"),
-                    Email("Enter an email address in the correct format, like name@example.com",
-                          check_deliverability=False)],
+        validators=[
+            InputRequired("Enter your email address"),
+            Length(max=320, message="Email address must be 320 characters or fewer"),
+            Email(
+                "Enter an email address in the correct format, like name@example.com",
+                check_deliverability=False,
+            ),
+        ],
         render_kw={"autocomplete": "email", "spellcheck": "false"},
     )
     industry = SelectField(
@@ -242,19 +263,26 @@ class ContactSupplierForm(FlaskForm):
     subject = StringField(
         "Subject",
         widget=GovTextInput(),
-        validators=[InputRequired("Enter a subject"),
-                    Length(max=ENQUIRY_SUBJECT_MAX,
-                           message=f"Subject must be {ENQUIRY_SUBJECT_MAX} characters or fewer"),
-                    no_links_or_addresses],
+        validators=[
+            InputRequired("Enter a subject"),
+            Length(
+                max=ENQUIRY_SUBJECT_MAX,
+                message=f"Subject must be {ENQUIRY_SUBJECT_MAX} characters or fewer",
+            ),
+            no_links_or_addresses,
+        ],
     )
     message = StringField(
         "Your message",
         widget=GovCharacterCount(),
         description="Say what you want to buy, in what quantity, and by when",
-        validators=[InputRequired("Enter your message"),
-                    Length(max=ENQUIRY_MESSAGE_MAX,
-                           message=(f"Your message must be {ENQUIRY_MESSAGE_MAX:,} characters "
-                                    "or fewer"))],
+        validators=[
+            InputRequired("Enter your message"),
+            Length(
+                max=ENQUIRY_MESSAGE_MAX,
+                message=(f"Your message must be {ENQUIRY_MESSAGE_MAX:,} characters or fewer"),
+            ),
+        ],
     )
     # Honeypot: an innocuous name that form-filling bots complete; people never see it.
     reference = StringField("Leave this field blank", validators=[Optional()])
@@ -280,8 +308,10 @@ class BlockedSenderForm(FlaskForm):
         "Email address or domain",
         widget=GovTextInput(),
         description="For example, name@example.com or example.com",
-        validators=[InputRequired("Enter an email address or domain"),
-                    Length(max=320, message="Must be 320 characters or fewer")],
+        validators=[
+            InputRequired("Enter an email address or domain"),
+            Length(max=320, message="Must be 320 characters or fewer"),
+        ],
         render_kw={"spellcheck": "false"},
     )
     reason = StringField(
@@ -298,7 +328,8 @@ class BlockedSenderForm(FlaskForm):
         if self.kind.data == "email":
             if not re.fullmatch(r"[^\s@]+@[^\s@]+\.[^\s@]+", value):
                 raise ValidationError(
-                    "Enter an email address in the correct format, like name@example.com")
+                    "Enter an email address in the correct format, like name@example.com"
+                )
         elif self.kind.data == "domain":
             value = value.removeprefix("@")
             if not _DOMAIN_RE.match(value):

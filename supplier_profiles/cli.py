@@ -43,14 +43,45 @@ from tradehub.extensions import db
 BATCH_SIZE = 200
 
 REQUIRED_KEYS = ("name", "company_type")
-COMPANY_KEYS = frozenset({
-    "number", "name", "company_type", "summary", "description", "website", "email", "phone",
-    "employees", "industries", "region", "export_countries", "languages", "keywords",
-    "products_services", "case_studies", "verified", "published", "twitter_url", "facebook_url",
-    "linkedin_url", "locality", "postal_code",
-})
-CASE_STUDY_KEYS = frozenset({"title", "summary", "description", "industry", "keywords", "website",
-                             "testimonial", "testimonial_source"})
+COMPANY_KEYS = frozenset(
+    {
+        "number",
+        "name",
+        "company_type",
+        "summary",
+        "description",
+        "website",
+        "email",
+        "phone",
+        "employees",
+        "industries",
+        "region",
+        "export_countries",
+        "languages",
+        "keywords",
+        "products_services",
+        "case_studies",
+        "verified",
+        "published",
+        "twitter_url",
+        "facebook_url",
+        "linkedin_url",
+        "locality",
+        "postal_code",
+    }
+)
+CASE_STUDY_KEYS = frozenset(
+    {
+        "title",
+        "summary",
+        "description",
+        "industry",
+        "keywords",
+        "website",
+        "testimonial",
+        "testimonial_source",
+    }
+)
 _NUMBER_RE = re.compile(r"^[A-Z0-9]{1,8}$")
 _EMAIL_RE = re.compile(r"^[^\s@]+@[^\s@]+\.[^\s@]+$")
 _URL_RE = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
@@ -245,8 +276,9 @@ class CompanyMatcher:
         self.by_number: dict[str, int] = {}
         self.by_name_email: dict[tuple[str, str], int] = {}
         rows = db.session.execute(
-            select(Company.id, Company.number, Company.name, Company.email)
-            .where(Company.deleted_at.is_(None))
+            select(Company.id, Company.number, Company.name, Company.email).where(
+                Company.deleted_at.is_(None)
+            )
         )
         for company_id, number, name, email in rows:
             self.remember(company_id, number, name, email)
@@ -267,10 +299,27 @@ class CompanyMatcher:
         return None
 
 
-_PLAIN_FIELDS = ("name", "company_type", "summary", "description", "website", "email", "phone",
-                 "employees", "region", "industries", "export_countries", "languages", "keywords",
-                 "products_services", "twitter_url", "facebook_url", "linkedin_url", "locality",
-                 "postal_code")
+_PLAIN_FIELDS = (
+    "name",
+    "company_type",
+    "summary",
+    "description",
+    "website",
+    "email",
+    "phone",
+    "employees",
+    "region",
+    "industries",
+    "export_countries",
+    "languages",
+    "keywords",
+    "products_services",
+    "twitter_url",
+    "facebook_url",
+    "linkedin_url",
+    "locality",
+    "postal_code",
+)
 
 
 def _sync_case_studies(company: Company, studies: list[dict]) -> None:
@@ -281,8 +330,9 @@ def _sync_case_studies(company: Company, studies: list[dict]) -> None:
     for data in studies:
         study = existing.get(normalise_name(data["title"]))
         if study is None:
-            study = CaseStudy(slug=unique_slug(CaseStudy, f"{company.name} {data['title']}",
-                                               max_length=130))
+            study = CaseStudy(
+                slug=unique_slug(CaseStudy, f"{company.name} {data['title']}", max_length=130)
+            )
             company.case_studies.append(study)
         for key, value in data.items():
             if getattr(study, key) != value:
@@ -323,8 +373,9 @@ def upsert_company(record: dict, matcher: CompanyMatcher, source: str = "import"
     _sync_case_studies(company, record["case_studies"])
     db.session.flush()
     for action in audit:
-        db.session.add(CompanyAuditEntry(company_id=company.id, action=action,
-                                         reason=f"Set by {source}"))
+        db.session.add(
+            CompanyAuditEntry(company_id=company.id, action=action, reason=f"Set by {source}")
+        )
     mark_company_changed(company.id)
     matcher.remember(company.id, company.number, company.name, company.email)
     return created
@@ -367,8 +418,9 @@ def _write_batch(batch: list[tuple[int, dict]], report: ImportReport, source: st
     process_after_commit()  # apply this batch's search outbox now
 
 
-def import_records(lines: Iterable[tuple[int, Any]], source: str = "import",
-                   batch_size: int = BATCH_SIZE) -> ImportReport:
+def import_records(
+    lines: Iterable[tuple[int, Any]], source: str = "import", batch_size: int = BATCH_SIZE
+) -> ImportReport:
     """Import (line number, parsed JSON or BadLine) pairs; commits every `batch_size` lines.
 
     Lines are validated first; valid ones are written a batch per transaction (one search
@@ -411,16 +463,20 @@ suppliers_cli = AppGroup("suppliers", help="Supplier profiles: bulk import.")
 
 @suppliers_cli.command("import")
 @click.argument("path", type=click.File("r", encoding="utf-8"))
-@click.option("--batch-size", default=BATCH_SIZE, show_default=True,
-              help="Lines committed together.")
+@click.option(
+    "--batch-size", default=BATCH_SIZE, show_default=True, help="Lines committed together."
+)
 def import_command(path, batch_size: int) -> None:
     """Import companies from a JSON Lines file (one company per line; see docs/import-schema.md)."""
-    report = import_records(read_jsonl(path), source=f"import of {path.name}",
-                            batch_size=batch_size)
+    report = import_records(
+        read_jsonl(path), source=f"import of {path.name}", batch_size=batch_size
+    )
     for number, reason in report.errors:
         click.echo(f"line {number}: {reason}", err=True)
-    click.echo(f"Imported {report.imported} companies ({report.created} new, "
-               f"{report.updated} updated); {len(report.errors)} line(s) refused.")
+    click.echo(
+        f"Imported {report.imported} companies ({report.created} new, "
+        f"{report.updated} updated); {len(report.errors)} line(s) refused."
+    )
     if report.errors:
         raise SystemExit(1)
 
@@ -429,10 +485,19 @@ demo_cli = AppGroup("demo", help="Demo data for development and benchmarks.")
 
 
 @demo_cli.command("seed")
-@click.option("--suppliers", "count", default=300, show_default=True,
-              help="How many demo companies to create or refresh.")
-@click.option("--seed", default=2027, show_default=True,
-              help="Random seed: the same seed gives the same companies.")
+@click.option(
+    "--suppliers",
+    "count",
+    default=300,
+    show_default=True,
+    help="How many demo companies to create or refresh.",
+)
+@click.option(
+    "--seed",
+    default=2027,
+    show_default=True,
+    help="Random seed: the same seed gives the same companies.",
+)
 def seed_command(count: int, seed: int) -> None:
     """Create (or refresh) realistic published, verified demo suppliers."""
     from supplier_profiles.demo import generate_companies

@@ -36,16 +36,22 @@ DEFAULT_SENDER_LIMIT = "3 per hour;10 per day"
 
 _TOKEN_SALT = "supplier-contact-form"  # noqa: S105 (a salt that names the purpose, not a secret)
 
-TOO_FAST_MESSAGE = ("You sent the form very quickly, so we could not tell you are not an automated "
-                    "program. Check your message, then send it again.")
+TOO_FAST_MESSAGE = (
+    "You sent the form very quickly, so we could not tell you are not an automated "
+    "program. Check your message, then send it again."
+)
 EXPIRED_MESSAGE = "This form has expired. Check your message, then send it again."
 HONEYPOT_MESSAGE = "Leave the ‘Leave this field blank’ field empty"
-BLOCKED_MESSAGE = ("We cannot send messages from this email address. If you think this is wrong, "
-                   "contact the TradeHub team.")
-IP_LIMIT_MESSAGE = ("You have sent too many messages from this connection. Wait an hour, then "
-                    "try again.")
-SENDER_LIMIT_MESSAGE = ("You have sent too many messages from this email address. Wait an hour, "
-                        "then try again.")
+BLOCKED_MESSAGE = (
+    "We cannot send messages from this email address. If you think this is wrong, "
+    "contact the TradeHub team."
+)
+IP_LIMIT_MESSAGE = (
+    "You have sent too many messages from this connection. Wait an hour, then try again."
+)
+SENDER_LIMIT_MESSAGE = (
+    "You have sent too many messages from this email address. Wait an hour, then try again."
+)
 
 
 @dataclass(frozen=True)
@@ -111,10 +117,12 @@ def is_blocked(address: str) -> bool:
     labels = domain.split(".")
     domains = [".".join(labels[i:]) for i in range(len(labels) - 1)]
     found = db.session.scalar(
-        select(BlockedSender.id).where(
+        select(BlockedSender.id)
+        .where(
             ((BlockedSender.kind == BlockedSenderKind.EMAIL) & (BlockedSender.value == address))
             | ((BlockedSender.kind == BlockedSenderKind.DOMAIN) & BlockedSender.value.in_(domains))
-        ).limit(1)
+        )
+        .limit(1)
     )
     return found is not None
 
@@ -135,16 +143,28 @@ def _hit_limits(limit_text: str, scope: str, key: str) -> bool:
 def check_rate_limits(sender_ip: str, sender_email: str) -> None:
     """Refuse when this IP address or this sender has sent too many enquiries lately."""
     config = current_app.config
-    if not _hit_limits(config.get("CONTACT_RATE_LIMIT_IP", DEFAULT_IP_LIMIT),
-                       "supplier-contact-ip", sender_ip or "unknown"):
+    if not _hit_limits(
+        config.get("CONTACT_RATE_LIMIT_IP", DEFAULT_IP_LIMIT),
+        "supplier-contact-ip",
+        sender_ip or "unknown",
+    ):
         raise ValidationFailed(IP_LIMIT_MESSAGE, "email")
-    if not _hit_limits(config.get("CONTACT_RATE_LIMIT_SENDER", DEFAULT_SENDER_LIMIT),
-                       "supplier-contact-sender", normalise_email(sender_email)):
+    if not _hit_limits(
+        config.get("CONTACT_RATE_LIMIT_SENDER", DEFAULT_SENDER_LIMIT),
+        "supplier-contact-sender",
+        normalise_email(sender_email),
+    ):
         raise ValidationFailed(SENDER_LIMIT_MESSAGE, "email")
 
 
-def send_enquiry(company: Company, details: EnquiryDetails, *, form_token: str | None,
-                 honeypot: str | None, sender_ip: str) -> Enquiry:
+def send_enquiry(
+    company: Company,
+    details: EnquiryDetails,
+    *,
+    form_token: str | None,
+    honeypot: str | None,
+    sender_ip: str,
+) -> Enquiry:
     """Store a buyer's enquiry, mail it to the company (reply-to the buyer) and confirm it to
     the buyer. Raises ValidationFailed (with the field to show it beside) when a spam defence
     refuses it. Flushes, never commits."""
@@ -200,13 +220,15 @@ def block_sender(kind: str, value: str, reason: str, actor) -> BlockedSender:
     kind_enum = BlockedSenderKind(kind)
     value = value.strip().lower()
     exists = db.session.scalar(
-        select(BlockedSender.id)
-        .where(BlockedSender.kind == kind_enum, BlockedSender.value == value)
+        select(BlockedSender.id).where(
+            BlockedSender.kind == kind_enum, BlockedSender.value == value
+        )
     )
     if exists is not None:
         raise ValidationFailed(f"{value} is already blocked.", "value")
-    blocked = BlockedSender(kind=kind_enum, value=value, reason=reason.strip(),
-                            created_by_id=getattr(actor, "id", None))
+    blocked = BlockedSender(
+        kind=kind_enum, value=value, reason=reason.strip(), created_by_id=getattr(actor, "id", None)
+    )
     db.session.add(blocked)
     db.session.flush()
     return blocked

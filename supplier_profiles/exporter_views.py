@@ -112,14 +112,16 @@ def company_logo_url(company: Company) -> str | None:
     """URL of the company's logo, changing whenever the logo does (so it can be cached)."""
     if company is None or not company.has_logo:
         return None
-    return url_for("supplier_media.logo", company_id=company.id,
-                   v=int(company.logo_updated_at.timestamp()))
+    return url_for(
+        "supplier_media.logo", company_id=company.id, v=int(company.logo_updated_at.timestamp())
+    )
 
 
 def case_study_image_url(image: CaseStudyImage) -> str:
     """URL of one case-study image."""
-    return url_for("supplier_media.case_study_image", image_id=image.id,
-                   v=int(image.created_at.timestamp()))
+    return url_for(
+        "supplier_media.case_study_image", image_id=image.id, v=int(image.created_at.timestamp())
+    )
 
 
 # --- creating a company ----------------------------------------------------------------------
@@ -145,13 +147,15 @@ def create_company():
                 else:
                     return render_template(
                         "supplier_profiles/exporter/confirm_company.html",
-                        profile=profile, confirm_form=ConfirmCompanyForm(number=profile.number),
+                        profile=profile,
+                        confirm_form=ConfirmCompanyForm(number=profile.number),
                         industry_label=taxonomies.industry_label,
                     )
         else:
             try:
-                company = services.create_company(current_user, name=form.name.data,
-                                                  company_type=form.company_type.data)
+                company = services.create_company(
+                    current_user, name=form.name.data, company_type=form.company_type.data
+                )
             except ValidationFailed as exc:
                 _show_field_error(form, exc)
             except Conflict as exc:
@@ -171,8 +175,9 @@ def confirm_company():
     if services.membership_for_user(current_user) is not None:
         return redirect(url_for("supplier_exporter.overview"))
     confirm_form = ConfirmCompanyForm()
-    form = CreateCompanyForm(formdata=None, company_type="COMPANIES_HOUSE",
-                             number=confirm_form.number.data)
+    form = CreateCompanyForm(
+        formdata=None, company_type="COMPANIES_HOUSE", number=confirm_form.number.data
+    )
     if not confirm_form.validate_on_submit():
         form.number.errors = ["Enter the Companies House number again"]
         return render_template("supplier_profiles/exporter/create_company.html", form=form), 400
@@ -197,7 +202,8 @@ def overview(company: Company, member: CompanyMember):
     """The company's dashboard: state, checklist and links to every section."""
     return render_template(
         "supplier_profiles/exporter/overview.html",
-        company=company, member=member,
+        company=company,
+        member=member,
         checklist=services.publish_checklist(company),
         missing=services.missing_for_publishing(company),
         new_enquiries=services.count_new_enquiries(company),
@@ -223,8 +229,9 @@ def edit_profile(company: Company, member: CompanyMember):
             db.session.commit()
             flash("Your profile has been saved.", "success")
             return redirect(url_for("supplier_exporter.overview"))
-    return render_template("supplier_profiles/exporter/edit_profile.html", form=form,
-                           company=company)
+    return render_template(
+        "supplier_profiles/exporter/edit_profile.html", form=form, company=company
+    )
 
 
 @exporter_bp.route("/logo", methods=["GET", "POST"])
@@ -241,8 +248,13 @@ def edit_logo(company: Company, member: CompanyMember):
             db.session.commit()
             flash("Your logo has been uploaded.", "success")
             return redirect(url_for("supplier_exporter.overview"))
-    return render_template("supplier_profiles/exporter/logo.html", form=form, company=company,
-                           remove_form=ButtonForm(), logo_url=company_logo_url(company))
+    return render_template(
+        "supplier_profiles/exporter/logo.html",
+        form=form,
+        company=company,
+        remove_form=ButtonForm(),
+        logo_url=company_logo_url(company),
+    )
 
 
 @exporter_bp.route("/logo/remove", methods=["POST"])
@@ -264,13 +276,17 @@ def _image_changes(form: CaseStudyForm) -> list[services.ImageChange]:
     for position in range(1, CASE_STUDY_IMAGES_MAX + 1):
         upload = getattr(form, f"image_{position}").data
         has_file = upload is not None and getattr(upload, "filename", "")
-        changes.append(services.ImageChange(
-            position=position,
-            upload=upload if has_file else None,
-            caption=getattr(form, f"caption_{position}").data or "",
-            remove=bool(getattr(form, f"remove_image_{position}", None)
-                        and getattr(form, f"remove_image_{position}").data),
-        ))
+        changes.append(
+            services.ImageChange(
+                position=position,
+                upload=upload if has_file else None,
+                caption=getattr(form, f"caption_{position}").data or "",
+                remove=bool(
+                    getattr(form, f"remove_image_{position}", None)
+                    and getattr(form, f"remove_image_{position}").data
+                ),
+            )
+        )
     return changes
 
 
@@ -278,8 +294,9 @@ def _image_changes(form: CaseStudyForm) -> list[services.ImageChange]:
 @company_required
 def case_studies(company: Company, member: CompanyMember):
     """The company's case studies."""
-    return render_template("supplier_profiles/exporter/case_studies.html", company=company,
-                           labels=taxonomies)
+    return render_template(
+        "supplier_profiles/exporter/case_studies.html", company=company, labels=taxonomies
+    )
 
 
 @exporter_bp.route("/case-studies/new", methods=["GET", "POST"])
@@ -289,16 +306,18 @@ def add_case_study(company: Company, member: CompanyMember):
     form = CaseStudyForm()
     if form.validate_on_submit():
         try:
-            study = services.add_case_study(company, current_user, images=_image_changes(form),
-                                            **form.study_data())
+            study = services.add_case_study(
+                company, current_user, images=_image_changes(form), **form.study_data()
+            )
         except ValidationFailed as exc:
             _show_field_error(form, exc)
         else:
             db.session.commit()
             flash(f"Case study “{study.title}” has been added.", "success")
             return redirect(url_for("supplier_exporter.case_studies"))
-    return render_template("supplier_profiles/exporter/case_study_form.html", form=form,
-                           company=company, study=None)
+    return render_template(
+        "supplier_profiles/exporter/case_study_form.html", form=form, company=company, study=None
+    )
 
 
 @exporter_bp.route("/case-studies/<int:study_id>/edit", methods=["GET", "POST"])
@@ -313,8 +332,9 @@ def edit_case_study(company: Company, member: CompanyMember, study_id: int):
             getattr(form, f"caption_{image.position}").data = image.caption
     if form.validate_on_submit():
         try:
-            services.update_case_study(study, current_user, images=_image_changes(form),
-                                       **form.study_data())
+            services.update_case_study(
+                study, current_user, images=_image_changes(form), **form.study_data()
+            )
         except ValidationFailed as exc:
             _show_field_error(form, exc)
             study = _case_study_or_404(company, study_id)
@@ -322,10 +342,14 @@ def edit_case_study(company: Company, member: CompanyMember, study_id: int):
             db.session.commit()
             flash(f"Case study “{study.title}” has been saved.", "success")
             return redirect(url_for("supplier_exporter.case_studies"))
-    return render_template("supplier_profiles/exporter/case_study_form.html", form=form,
-                           company=company, study=study,
-                           images={image.position: image for image in study.images},
-                           image_url=case_study_image_url)
+    return render_template(
+        "supplier_profiles/exporter/case_study_form.html",
+        form=form,
+        company=company,
+        study=study,
+        images={image.position: image for image in study.images},
+        image_url=case_study_image_url,
+    )
 
 
 @exporter_bp.route("/case-studies/<int:study_id>/delete", methods=["GET", "POST"])
@@ -340,8 +364,9 @@ def delete_case_study(company: Company, member: CompanyMember, study_id: int):
         db.session.commit()
         flash(f"Case study “{title}” has been deleted.", "success")
         return redirect(url_for("supplier_exporter.case_studies"))
-    return render_template("supplier_profiles/exporter/delete_case_study.html", form=form,
-                           study=study, company=company)
+    return render_template(
+        "supplier_profiles/exporter/delete_case_study.html", form=form, study=study, company=company
+    )
 
 
 # --- members ---------------------------------------------------------------------------------
@@ -364,9 +389,14 @@ def members(company: Company, member: CompanyMember):
                 db.session.commit()
                 flash(f"We have sent an invitation to {invitation.email}.", "success")
                 return redirect(url_for("supplier_exporter.members"))
-    return render_template("supplier_profiles/exporter/members.html", form=form, company=company,
-                           member=member, invitations=services.open_invitations(company),
-                           button_form=ButtonForm())
+    return render_template(
+        "supplier_profiles/exporter/members.html",
+        form=form,
+        company=company,
+        member=member,
+        invitations=services.open_invitations(company),
+        button_form=ButtonForm(),
+    )
 
 
 @exporter_bp.route("/members/<int:member_id>/remove", methods=["POST"])
@@ -409,15 +439,17 @@ def accept_invitation(token: str):
     try:
         invitation = services.invitation_from_token(token)
     except InvalidToken as exc:
-        return render_template("supplier_profiles/exporter/invitation_problem.html",
-                               message=str(exc)), 400
+        return render_template(
+            "supplier_profiles/exporter/invitation_problem.html", message=str(exc)
+        ), 400
     form = ButtonForm()
     if form.validate_on_submit():
         try:
             services.accept_invitation(token, current_user)
         except InvalidToken as exc:
-            return render_template("supplier_profiles/exporter/invitation_problem.html",
-                               message=str(exc)), 400
+            return render_template(
+                "supplier_profiles/exporter/invitation_problem.html", message=str(exc)
+            ), 400
         except Conflict as exc:
             db.session.rollback()
             flash(str(exc), "error")
@@ -426,9 +458,13 @@ def accept_invitation(token: str):
         flash(f"You can now edit the profile of {invitation.company.name}.", "success")
         return redirect(url_for("supplier_exporter.overview"))
     wrong_address = invitation.email.lower() != current_user.email.lower()
-    return render_template("supplier_profiles/exporter/accept_invitation.html", form=form,
-                           invitation=invitation, wrong_address=wrong_address,
-                           already_member=services.membership_for_user(current_user) is not None)
+    return render_template(
+        "supplier_profiles/exporter/accept_invitation.html",
+        form=form,
+        invitation=invitation,
+        wrong_address=wrong_address,
+        already_member=services.membership_for_user(current_user) is not None,
+    )
 
 
 @exporter_bp.route("/delete", methods=["GET", "POST"])
@@ -444,8 +480,9 @@ def delete_company(company: Company, member: CompanyMember):
         db.session.commit()
         flash(f"The profile of {name} has been deleted.", "success")
         return redirect(url_for("accounts.dashboard"))
-    return render_template("supplier_profiles/exporter/delete_company.html", form=form,
-                           company=company)
+    return render_template(
+        "supplier_profiles/exporter/delete_company.html", form=form, company=company
+    )
 
 
 # --- verification and publishing -------------------------------------------------------------
@@ -463,8 +500,7 @@ def _verify_key() -> str:
 def verify(company: Company, member: CompanyMember):
     """Enter the code from the letter we posted."""
     if company.is_verified:
-        return render_template("supplier_profiles/exporter/verify.html", company=company,
-                               form=None)
+        return render_template("supplier_profiles/exporter/verify.html", company=company, form=None)
     form = VerifyCodeForm()
     if form.validate_on_submit():
         try:
@@ -481,8 +517,8 @@ def verify(company: Company, member: CompanyMember):
             form.code.errors.append(
                 "That code is not right. Check the letter and try again "
                 f"({left} attempt{'s' if left != 1 else ''} left)."
-                if left > 0 else
-                "That code is not right, and it can no longer be used. Contact us and we will "
+                if left > 0
+                else "That code is not right, and it can no longer be used. Contact us and we will "
                 "post you a new letter."
             )
     return render_template("supplier_profiles/exporter/verify.html", company=company, form=form)
@@ -503,9 +539,13 @@ def publish(company: Company, member: CompanyMember):
             db.session.commit()
             flash("Your profile is published. Buyers can now find it.", "success")
             return redirect(url_for("supplier_exporter.overview"))
-    return render_template("supplier_profiles/exporter/publish.html", company=company, form=form,
-                           checklist=services.publish_checklist(company),
-                           missing=services.missing_for_publishing(company))
+    return render_template(
+        "supplier_profiles/exporter/publish.html",
+        company=company,
+        form=form,
+        checklist=services.publish_checklist(company),
+        missing=services.missing_for_publishing(company),
+    )
 
 
 @exporter_bp.route("/unpublish", methods=["POST"])
@@ -530,18 +570,29 @@ def enquiries(company: Company, member: CompanyMember):
     if status_text not in {s.value for s in EnquiryStatus}:
         status_text = EnquiryStatus.NEW.value
     status = EnquiryStatus(status_text)
-    counts = dict(db.session.execute(
-        select(Enquiry.status, func.count()).where(Enquiry.company_id == company.id)
-        .group_by(Enquiry.status)
-    ).all())
-    page = db.paginate(
-        select(Enquiry).where(Enquiry.company_id == company.id, Enquiry.status == status)
-        .order_by(Enquiry.created_at.desc(), Enquiry.id.desc()),
-        per_page=ENQUIRIES_PER_PAGE, error_out=False,
+    counts = dict(
+        db.session.execute(
+            select(Enquiry.status, func.count())
+            .where(Enquiry.company_id == company.id)
+            .group_by(Enquiry.status)
+        ).all()
     )
-    return render_template("supplier_profiles/exporter/enquiries.html", company=company,
-                           page=page, status=status, counts=counts, statuses=list(EnquiryStatus),
-                           labels=taxonomies)
+    page = db.paginate(
+        select(Enquiry)
+        .where(Enquiry.company_id == company.id, Enquiry.status == status)
+        .order_by(Enquiry.created_at.desc(), Enquiry.id.desc()),
+        per_page=ENQUIRIES_PER_PAGE,
+        error_out=False,
+    )
+    return render_template(
+        "supplier_profiles/exporter/enquiries.html",
+        company=company,
+        page=page,
+        status=status,
+        counts=counts,
+        statuses=list(EnquiryStatus),
+        labels=taxonomies,
+    )
 
 
 @exporter_bp.route("/enquiries/<int:enquiry_id>", methods=["GET", "POST"])
@@ -560,9 +611,14 @@ def enquiry(company: Company, member: CompanyMember, enquiry_id: int):
             db.session.commit()
             flash(f"Your reply has been sent to {item.email}.", "success")
             return redirect(url_for("supplier_exporter.enquiry", enquiry_id=item.id))
-    return render_template("supplier_profiles/exporter/enquiry.html", company=company,
-                           enquiry=item, form=form, status_form=EnquiryStatusForm(),
-                           labels=taxonomies)
+    return render_template(
+        "supplier_profiles/exporter/enquiry.html",
+        company=company,
+        enquiry=item,
+        form=form,
+        status_form=EnquiryStatusForm(),
+        labels=taxonomies,
+    )
 
 
 @exporter_bp.route("/enquiries/<int:enquiry_id>/status", methods=["POST"])
@@ -601,8 +657,7 @@ def _image_response(data: bytes, content_type: str, public: bool):
 def logo(company_id: int):
     """A company's logo: public once the profile is, to members and staff before."""
     company = db.session.get(Company, company_id)
-    if company is None or not company.has_logo or not can_view_company_media(current_user,
-                                                                             company):
+    if company is None or not company.has_logo or not can_view_company_media(current_user, company):
         abort(404)
     return _image_response(company.logo_data, company.logo_content_type, company.is_publishable)
 
@@ -630,14 +685,17 @@ def account_links(user) -> list[tuple[str, str]]:
     if user.has_role(Role.EXPORTER):
         company = services.company_for_user(user)
         if company is None:
-            links.append((url_for("supplier_exporter.create_company"),
-                          "Create your company profile"))
+            links.append(
+                (url_for("supplier_exporter.create_company"), "Create your company profile")
+            )
         else:
-            links.append((url_for("supplier_exporter.overview"),
-                          f"Manage the profile of {company.name}"))
+            links.append(
+                (url_for("supplier_exporter.overview"), f"Manage the profile of {company.name}")
+            )
             new = services.count_new_enquiries(company)
-            links.append((url_for("supplier_exporter.enquiries"),
-                          f"Enquiries from buyers ({new} new)"))
+            links.append(
+                (url_for("supplier_exporter.enquiries"), f"Enquiries from buyers ({new} new)")
+            )
     if user.has_role(Role.STAFF):
         links.append((url_for("supplier_staff.index"), "Verify and moderate supplier profiles"))
     return links
@@ -653,9 +711,12 @@ def register_exporter(app: Flask) -> None:
     app.register_blueprint(exporter_bp)
     app.register_blueprint(media_bp)
     app.register_blueprint(supplier_staff_bp)
-    register_staff_section(app, "supplier_staff.index", "Supplier profiles",
-                           "Print verification letters, verify or revoke companies, and take "
-                           "profiles down.")
+    register_staff_section(
+        app,
+        "supplier_staff.index",
+        "Supplier profiles",
+        "Print verification letters, verify or revoke companies, and take profiles down.",
+    )
     register_account_links(app, account_links)
     app.add_template_global(company_logo_url, "company_logo_url")
     app.add_template_global(case_study_image_url, "case_study_image_url")

@@ -75,8 +75,10 @@ def _email(label: str, required: bool = True, message: str = "Enter an email add
         validators=[
             first,
             Length(max=320, message="Email address must be 320 characters or fewer"),
-            Email("Enter an email address in the correct format, like name@example.com",
-                  check_deliverability=False),
+            Email(
+                "Enter an email address in the correct format, like name@example.com",
+                check_deliverability=False,
+            ),
         ],
         render_kw={"spellcheck": "false", "autocomplete": "email"},
     )
@@ -96,9 +98,12 @@ def _url_field(label: str, description: str = "") -> StringField:
         widget=GovTextInput(),
         description=description,
         filters=[_web_address],
-        validators=[Optional(), Length(max=255, message="Web address must be 255 characters or "
-                                                        "fewer"),
-                    URL(require_tld=True, message=URL_MESSAGE), _http_only],
+        validators=[
+            Optional(),
+            Length(max=255, message="Web address must be 255 characters or fewer"),
+            URL(require_tld=True, message=URL_MESSAGE),
+            _http_only,
+        ],
         render_kw={"spellcheck": "false", "inputmode": "url"},
     )
 
@@ -115,6 +120,7 @@ def _social(hosts: tuple[str, ...], name: str):
         host = (urlsplit(field.data).hostname or "").lower()
         if not any(host == h or host.endswith("." + h) for h in hosts):
             raise ValidationError(f"Enter a {name} address, like https://{hosts[0]}/yourcompany")
+
     return check
 
 
@@ -131,8 +137,8 @@ def keywords_field(description: str = "") -> StringField:
     return StringField(
         "Keywords",
         widget=GovTextInput(),
-        description=description or f"Up to {KEYWORDS_MAX} words or phrases buyers might search "
-                                   "for, separated by commas",
+        description=description
+        or f"Up to {KEYWORDS_MAX} words or phrases buyers might search for, separated by commas",
         filters=[_strip],
         validators=[Optional(), Length(max=KEYWORDS_MAX * (KEYWORD_MAX + 2)), _keywords_rule],
     )
@@ -160,10 +166,11 @@ class CreateCompanyForm(FlaskForm):
         "Companies House number",
         widget=GovTextInput(),
         description="Only if it is registered with Companies House. For example, 01234567 or "
-                    "SC123456",
+        "SC123456",
         filters=[_strip],
-        validators=[Length(max=12, message="Companies House numbers are 8 characters, like "
-                                           "01234567")],
+        validators=[
+            Length(max=12, message="Companies House numbers are 8 characters, like 01234567")
+        ],
         render_kw={"spellcheck": "false", "autocomplete": "off"},
     )
     name = StringField(
@@ -171,8 +178,9 @@ class CreateCompanyForm(FlaskForm):
         widget=GovTextInput(),
         description="If it is not registered with Companies House",
         filters=[_strip],
-        validators=[Length(max=NAME_MAX,
-                           message=f"Business name must be {NAME_MAX} characters or fewer")],
+        validators=[
+            Length(max=NAME_MAX, message=f"Business name must be {NAME_MAX} characters or fewer")
+        ],
         render_kw={"autocomplete": "organization"},
     )
     submit = SubmitField("Continue", widget=GovSubmitInput())
@@ -194,8 +202,9 @@ class CreateCompanyForm(FlaskForm):
             raise ValidationError("Enter the Companies House number")
         field.data = normalise_number(field.data)
         if not is_valid_number(field.data):
-            raise ValidationError("Enter a Companies House number in the correct format, like "
-                                  "01234567 or SC123456")
+            raise ValidationError(
+                "Enter a Companies House number in the correct format, like 01234567 or SC123456"
+            )
 
     def validate_name(self, field) -> None:
         """Required when there is no Companies House record to take it from."""
@@ -214,50 +223,85 @@ class ProfileForm(FlaskForm):
     """Everything on the public profile except the logo and case studies."""
 
     name = StringField(
-        "Business name", widget=GovTextInput(), filters=[_strip],
-        validators=[InputRequired("Enter the business name"),
-                    Length(max=NAME_MAX, message=f"Business name must be {NAME_MAX} characters "
-                                                 "or fewer")],
+        "Business name",
+        widget=GovTextInput(),
+        filters=[_strip],
+        validators=[
+            InputRequired("Enter the business name"),
+            Length(max=NAME_MAX, message=f"Business name must be {NAME_MAX} characters or fewer"),
+        ],
     )
     summary = TextAreaField(
-        "Summary", widget=GovCharacterCount(), filters=[_strip],
+        "Summary",
+        widget=GovCharacterCount(),
+        filters=[_strip],
         description="A sentence or two buyers see in search results",
-        validators=[Optional(), Length(max=SUMMARY_MAX,
-                                       message=f"Summary must be {SUMMARY_MAX} characters or "
-                                               "fewer")],
+        validators=[
+            Optional(),
+            Length(max=SUMMARY_MAX, message=f"Summary must be {SUMMARY_MAX} characters or fewer"),
+        ],
     )
     description = TextAreaField(
-        "Description", widget=GovCharacterCount(), filters=[_strip],
+        "Description",
+        widget=GovCharacterCount(),
+        filters=[_strip],
         description="What the business does, who for, and what makes it good at it",
-        validators=[Optional(), Length(max=DESCRIPTION_MAX,
-                                       message=f"Description must be {DESCRIPTION_MAX:,} "
-                                               "characters or fewer")],
+        validators=[
+            Optional(),
+            Length(
+                max=DESCRIPTION_MAX,
+                message=f"Description must be {DESCRIPTION_MAX:,} characters or fewer",
+            ),
+        ],
     )
     website = _url_field("Website")
     email = _email("Contact email address", required=False)
     phone = StringField(
-        "Contact phone number", widget=GovTextInput(), filters=[_strip],
-        validators=[Optional(), Length(max=40, message="Phone number must be 40 characters or "
-                                                       "fewer"),
-                    Regexp(r"^\+?[0-9 ()\-]{6,}$",
-                           message="Enter a phone number, like 01632 960 001 or +44 808 157 0192")],
+        "Contact phone number",
+        widget=GovTextInput(),
+        filters=[_strip],
+        validators=[
+            Optional(),
+            Length(max=40, message="Phone number must be 40 characters or fewer"),
+            Regexp(
+                r"^\+?[0-9 ()\-]{6,}$",
+                message="Enter a phone number, like 01632 960 001 or +44 808 157 0192",
+            ),
+        ],
         render_kw={"autocomplete": "tel", "type": "tel"},
     )
-    employees = SelectField("Number of employees", widget=GovSelect(), choices=[],
-                            validators=[Optional()])
+    employees = SelectField(
+        "Number of employees", widget=GovSelect(), choices=[], validators=[Optional()]
+    )
     region = SelectField("UK region", widget=GovSelect(), choices=[], validators=[Optional()])
-    industries = SelectMultipleField("Industries", widget=GovCheckboxesInput(), choices=[],
-                                     validators=[Optional()],
-                                     description="Select all that apply")
+    industries = SelectMultipleField(
+        "Industries",
+        widget=GovCheckboxesInput(),
+        choices=[],
+        validators=[Optional()],
+        description="Select all that apply",
+    )
     export_countries = SelectMultipleField(
-        "Countries you export to", widget=GovCheckboxesInput(), choices=[],
-        validators=[Optional()], description="Select all that apply")
-    languages = SelectMultipleField("Languages you can do business in",
-                                    widget=GovCheckboxesInput(), choices=[],
-                                    validators=[Optional()], description="Select all that apply")
+        "Countries you export to",
+        widget=GovCheckboxesInput(),
+        choices=[],
+        validators=[Optional()],
+        description="Select all that apply",
+    )
+    languages = SelectMultipleField(
+        "Languages you can do business in",
+        widget=GovCheckboxesInput(),
+        choices=[],
+        validators=[Optional()],
+        description="Select all that apply",
+    )
     products_services = SelectMultipleField(
-        "Products and services", widget=GovCheckboxesInput(), choices=[],
-        validators=[Optional()], description="Select all that apply")
+        "Products and services",
+        widget=GovCheckboxesInput(),
+        choices=[],
+        validators=[Optional()],
+        description="Select all that apply",
+    )
     keywords = keywords_field()
     twitter_url = _url_field("X (Twitter)")
     facebook_url = _url_field("Facebook")
@@ -274,20 +318,30 @@ class ProfileForm(FlaskForm):
         self.products_services.choices = [
             (label, label) for _, labels in taxonomies.products_and_services() for label in labels
         ]
-        self.twitter_url.validators = [*self.twitter_url.validators,
-                                       _social(("x.com", "twitter.com"), "X (Twitter)")]
-        self.facebook_url.validators = [*self.facebook_url.validators,
-                                        _social(("facebook.com",), "Facebook")]
-        self.linkedin_url.validators = [*self.linkedin_url.validators,
-                                        _social(("linkedin.com",), "LinkedIn")]
+        self.twitter_url.validators = [
+            *self.twitter_url.validators,
+            _social(("x.com", "twitter.com"), "X (Twitter)"),
+        ]
+        self.facebook_url.validators = [
+            *self.facebook_url.validators,
+            _social(("facebook.com",), "Facebook"),
+        ]
+        self.linkedin_url.validators = [
+            *self.linkedin_url.validators,
+            _social(("linkedin.com",), "LinkedIn"),
+        ]
 
     def profile_data(self) -> dict:
         """The values to hand to services.update_profile."""
         return {
-            "name": self.name.data, "summary": self.summary.data or "",
-            "description": self.description.data or "", "website": self.website.data or "",
-            "email": (self.email.data or "").lower(), "phone": self.phone.data or "",
-            "employees": self.employees.data or "", "region": self.region.data or "",
+            "name": self.name.data,
+            "summary": self.summary.data or "",
+            "description": self.description.data or "",
+            "website": self.website.data or "",
+            "email": (self.email.data or "").lower(),
+            "phone": self.phone.data or "",
+            "employees": self.employees.data or "",
+            "region": self.region.data or "",
             "industries": self.industries.data or [],
             "export_countries": self.export_countries.data or [],
             "languages": self.languages.data or [],
@@ -302,9 +356,12 @@ class ProfileForm(FlaskForm):
 class LogoForm(FlaskForm):
     """Upload a logo; the service checks what the file really is."""
 
-    logo = FileField("Logo", widget=GovFileInput(),
-                     description="A PNG, JPEG or WebP image, smaller than 2MB",
-                     validators=[InputRequired("Select an image to upload")])
+    logo = FileField(
+        "Logo",
+        widget=GovFileInput(),
+        description="A PNG, JPEG or WebP image, smaller than 2MB",
+        validators=[InputRequired("Select an image to upload")],
+    )
     submit = SubmitField("Upload logo", widget=GovSubmitInput())
 
 
@@ -318,54 +375,100 @@ class CaseStudyForm(FlaskForm):
     """A case study with up to three captioned images."""
 
     title = StringField(
-        "Title", widget=GovTextInput(), filters=[_strip],
-        validators=[InputRequired("Enter a title"),
-                    Length(max=CASE_STUDY_TITLE_MAX,
-                           message=f"Title must be {CASE_STUDY_TITLE_MAX} characters or fewer")],
+        "Title",
+        widget=GovTextInput(),
+        filters=[_strip],
+        validators=[
+            InputRequired("Enter a title"),
+            Length(
+                max=CASE_STUDY_TITLE_MAX,
+                message=f"Title must be {CASE_STUDY_TITLE_MAX} characters or fewer",
+            ),
+        ],
     )
     summary = TextAreaField(
-        "Summary", widget=GovCharacterCount(), filters=[_strip],
-        validators=[InputRequired("Enter a summary"),
-                    Length(max=CASE_STUDY_SUMMARY_MAX,
-                           message=f"Summary must be {CASE_STUDY_SUMMARY_MAX} characters or "
-                                   "fewer")],
+        "Summary",
+        widget=GovCharacterCount(),
+        filters=[_strip],
+        validators=[
+            InputRequired("Enter a summary"),
+            Length(
+                max=CASE_STUDY_SUMMARY_MAX,
+                message=f"Summary must be {CASE_STUDY_SUMMARY_MAX} characters or fewer",
+            ),
+        ],
     )
     description = TextAreaField(
-        "Description", widget=GovCharacterCount(), filters=[_strip],
+        "Description",
+        widget=GovCharacterCount(),
+        filters=[_strip],
         description="The challenge, what you did and the result",
-        validators=[InputRequired("Enter a description"),
-                    Length(max=CASE_STUDY_DESCRIPTION_MAX,
-                           message=f"Description must be {CASE_STUDY_DESCRIPTION_MAX:,} "
-                                   "characters or fewer")],
+        validators=[
+            InputRequired("Enter a description"),
+            Length(
+                max=CASE_STUDY_DESCRIPTION_MAX,
+                message=f"Description must be {CASE_STUDY_DESCRIPTION_MAX:,} characters or fewer",
+            ),
+        ],
     )
-    industry = SelectField("Industry", widget=GovSelect(), choices=[],
-                           validators=[InputRequired("Select an industry")])
+    industry = SelectField(
+        "Industry", widget=GovSelect(), choices=[], validators=[InputRequired("Select an industry")]
+    )
     website = _url_field("Web address of the work", "Optional")
     keywords = keywords_field()
-    image_1 = FileField("Image 1", widget=GovFileInput(),
-                        description="Optional. A PNG, JPEG or WebP image, smaller than 2MB")
-    caption_1 = StringField("Caption for image 1", widget=GovTextInput(), filters=[_strip],
-                            validators=[Optional(), Length(max=CAPTION_MAX)])
+    image_1 = FileField(
+        "Image 1",
+        widget=GovFileInput(),
+        description="Optional. A PNG, JPEG or WebP image, smaller than 2MB",
+    )
+    caption_1 = StringField(
+        "Caption for image 1",
+        widget=GovTextInput(),
+        filters=[_strip],
+        validators=[Optional(), Length(max=CAPTION_MAX)],
+    )
     remove_image_1 = BooleanField("Remove image 1", widget=GovCheckboxInput())
-    image_2 = FileField("Image 2", widget=GovFileInput(),
-                        description="Optional. A PNG, JPEG or WebP image, smaller than 2MB")
-    caption_2 = StringField("Caption for image 2", widget=GovTextInput(), filters=[_strip],
-                            validators=[Optional(), Length(max=CAPTION_MAX)])
+    image_2 = FileField(
+        "Image 2",
+        widget=GovFileInput(),
+        description="Optional. A PNG, JPEG or WebP image, smaller than 2MB",
+    )
+    caption_2 = StringField(
+        "Caption for image 2",
+        widget=GovTextInput(),
+        filters=[_strip],
+        validators=[Optional(), Length(max=CAPTION_MAX)],
+    )
     remove_image_2 = BooleanField("Remove image 2", widget=GovCheckboxInput())
-    image_3 = FileField("Image 3", widget=GovFileInput(),
-                        description="Optional. A PNG, JPEG or WebP image, smaller than 2MB")
-    caption_3 = StringField("Caption for image 3", widget=GovTextInput(), filters=[_strip],
-                            validators=[Optional(), Length(max=CAPTION_MAX)])
+    image_3 = FileField(
+        "Image 3",
+        widget=GovFileInput(),
+        description="Optional. A PNG, JPEG or WebP image, smaller than 2MB",
+    )
+    caption_3 = StringField(
+        "Caption for image 3",
+        widget=GovTextInput(),
+        filters=[_strip],
+        validators=[Optional(), Length(max=CAPTION_MAX)],
+    )
     remove_image_3 = BooleanField("Remove image 3", widget=GovCheckboxInput())
     testimonial = TextAreaField(
-        "Testimonial", widget=GovCharacterCount(), filters=[_strip],
+        "Testimonial",
+        widget=GovCharacterCount(),
+        filters=[_strip],
         description="Optional. What the client said about the work",
-        validators=[Optional(), Length(max=TESTIMONIAL_MAX,
-                                       message=f"Testimonial must be {TESTIMONIAL_MAX:,} "
-                                               "characters or fewer")],
+        validators=[
+            Optional(),
+            Length(
+                max=TESTIMONIAL_MAX,
+                message=f"Testimonial must be {TESTIMONIAL_MAX:,} characters or fewer",
+            ),
+        ],
     )
     testimonial_source = StringField(
-        "Who said it", widget=GovTextInput(), filters=[_strip],
+        "Who said it",
+        widget=GovTextInput(),
+        filters=[_strip],
         description="Name, job title and organisation",
         validators=[Length(max=255, message="This must be 255 characters or fewer")],
     )
@@ -383,9 +486,12 @@ class CaseStudyForm(FlaskForm):
     def study_data(self) -> dict:
         """The text values to hand to the case study services."""
         return {
-            "title": self.title.data, "summary": self.summary.data or "",
-            "description": self.description.data or "", "industry": self.industry.data or "",
-            "website": self.website.data or "", "keywords": split_keywords(self.keywords.data),
+            "title": self.title.data,
+            "summary": self.summary.data or "",
+            "description": self.description.data or "",
+            "industry": self.industry.data or "",
+            "website": self.website.data or "",
+            "keywords": split_keywords(self.keywords.data),
             "testimonial": self.testimonial.data or "",
             "testimonial_source": self.testimonial_source.data or "",
         }
@@ -402,12 +508,15 @@ class VerifyCodeForm(FlaskForm):
     """The code from the posted letter."""
 
     code = StringField(
-        "Verification code", widget=GovTextInput(), filters=[_strip],
+        "Verification code",
+        widget=GovTextInput(),
+        filters=[_strip],
         description="12 letters, for example ABCD-EFGH-JKLM",
-        validators=[InputRequired("Enter the code from the letter"),
-                    Length(max=20, message="Enter the 12-letter code from the letter")],
-        render_kw={"spellcheck": "false", "autocomplete": "off",
-                   "autocapitalize": "characters"},
+        validators=[
+            InputRequired("Enter the code from the letter"),
+            Length(max=20, message="Enter the 12-letter code from the letter"),
+        ],
+        render_kw={"spellcheck": "false", "autocomplete": "off", "autocapitalize": "characters"},
     )
     submit = SubmitField("Verify", widget=GovSubmitInput())
 
@@ -435,10 +544,13 @@ class EnquiryReplyForm(FlaskForm):
     """Answer a buyer by email."""
 
     message = TextAreaField(
-        "Your reply", widget=GovCharacterCount(), filters=[_strip],
-        validators=[InputRequired("Enter your reply"),
-                    Length(max=REPLY_MAX, message=f"Your reply must be {REPLY_MAX:,} characters "
-                                                  "or fewer")],
+        "Your reply",
+        widget=GovCharacterCount(),
+        filters=[_strip],
+        validators=[
+            InputRequired("Enter your reply"),
+            Length(max=REPLY_MAX, message=f"Your reply must be {REPLY_MAX:,} characters or fewer"),
+        ],
     )
     submit = SubmitField("Send reply", widget=GovSubmitInput())
 
@@ -459,11 +571,14 @@ class StaffReasonForm(FlaskForm):
     """Staff verify, revoke or unpublish with a reason that is kept."""
 
     reason = TextAreaField(
-        "Reason", widget=GovCharacterCount(), filters=[_strip],
+        "Reason",
+        widget=GovCharacterCount(),
+        filters=[_strip],
         description="This is kept in the company's history",
-        validators=[InputRequired("Enter the reason"),
-                    Length(max=REASON_MAX, message=f"Reason must be {REASON_MAX:,} characters or "
-                                                   "fewer")],
+        validators=[
+            InputRequired("Enter the reason"),
+            Length(max=REASON_MAX, message=f"Reason must be {REASON_MAX:,} characters or fewer"),
+        ],
     )
     submit = SubmitField("Confirm", widget=GovSubmitInput())
 
@@ -474,10 +589,21 @@ class StaffSearchForm(FlaskForm):
     class Meta:
         csrf = False
 
-    q = StringField("Name or Companies House number", widget=GovTextInput(), filters=[_strip],
-                    validators=[Optional(), Length(max=100)])
-    state = SelectField("Show", widget=GovSelect(), validators=[Optional()], choices=[
-        ("", "All companies"), ("unverified", "Waiting for verification"),
-        ("verified", "Verified"), ("published", "Published"),
-    ])
+    q = StringField(
+        "Name or Companies House number",
+        widget=GovTextInput(),
+        filters=[_strip],
+        validators=[Optional(), Length(max=100)],
+    )
+    state = SelectField(
+        "Show",
+        widget=GovSelect(),
+        validators=[Optional()],
+        choices=[
+            ("", "All companies"),
+            ("unverified", "Waiting for verification"),
+            ("verified", "Verified"),
+            ("published", "Published"),
+        ],
+    )
     submit = SubmitField("Filter", widget=GovSubmitInput())

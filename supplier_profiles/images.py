@@ -85,8 +85,14 @@ def process_image(upload, field: str, box: tuple[int, int]) -> ProcessedImage:
                 width, height = image.size
     except ValidationFailed:
         raise
-    except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning,
-            OSError, SyntaxError, ValueError) as exc:
+    except (
+        UnidentifiedImageError,
+        Image.DecompressionBombError,
+        Image.DecompressionBombWarning,
+        OSError,
+        SyntaxError,
+        ValueError,
+    ) as exc:
         # Not an image, a truncated or corrupt one, or one built to exhaust memory.
         raise ValidationFailed(not_image, field) from exc
     return ProcessedImage(out.getvalue(), content_type, width, height)

@@ -46,8 +46,9 @@ VERIFICATION_CODE_LENGTH = 12
 
 
 def _enum(enum_cls: type[enum.Enum], name: str) -> Enum:
-    return Enum(enum_cls, name=name, values_callable=lambda e: [m.value for m in e],
-                validate_strings=True)
+    return Enum(
+        enum_cls, name=name, values_callable=lambda e: [m.value for m in e], validate_strings=True
+    )
 
 
 class MemberRole(enum.StrEnum):
@@ -178,13 +179,19 @@ class CompanyMember(db.Model):
 
     __tablename__ = "company_members"
     __table_args__ = (
-        Index("uq_company_members_one_owner", "company_id", unique=True,
-              sqlite_where=text("role = 'owner'"), postgresql_where=text("role = 'owner'")),
+        Index(
+            "uq_company_members_one_owner",
+            "company_id",
+            unique=True,
+            sqlite_where=text("role = 'owner'"),
+            postgresql_where=text("role = 'owner'"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    company_id: Mapped[int] = mapped_column(ForeignKey("companies.id", ondelete="CASCADE"),
-                                            index=True)
+    company_id: Mapped[int] = mapped_column(
+        ForeignKey("companies.id", ondelete="CASCADE"), index=True
+    )
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), unique=True)
     role: Mapped[MemberRole] = mapped_column(_enum(MemberRole, "company_member_role"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -207,8 +214,9 @@ class CompanyInvitation(db.Model):
     __tablename__ = "company_invitations"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    company_id: Mapped[int] = mapped_column(ForeignKey("companies.id", ondelete="CASCADE"),
-                                            index=True)
+    company_id: Mapped[int] = mapped_column(
+        ForeignKey("companies.id", ondelete="CASCADE"), index=True
+    )
     email: Mapped[str] = mapped_column(String(320))
     invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -230,8 +238,9 @@ class CaseStudy(db.Model):
     __tablename__ = "case_studies"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    company_id: Mapped[int] = mapped_column(ForeignKey("companies.id", ondelete="CASCADE"),
-                                            index=True)
+    company_id: Mapped[int] = mapped_column(
+        ForeignKey("companies.id", ondelete="CASCADE"), index=True
+    )
     slug: Mapped[str] = mapped_column(String(140), unique=True)
     title: Mapped[str] = mapped_column(String(CASE_STUDY_TITLE_MAX))
     summary: Mapped[str] = mapped_column(String(CASE_STUDY_SUMMARY_MAX), default="")
@@ -246,7 +255,8 @@ class CaseStudy(db.Model):
 
     company: Mapped[Company] = relationship(back_populates="case_studies")
     images: Mapped[list[CaseStudyImage]] = relationship(
-        back_populates="case_study", cascade="all, delete-orphan",
+        back_populates="case_study",
+        cascade="all, delete-orphan",
         order_by="CaseStudyImage.position",
     )
 
@@ -329,8 +339,9 @@ class CompanyAuditEntry(db.Model):
     __tablename__ = "company_audit"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    company_id: Mapped[int] = mapped_column(ForeignKey("companies.id", ondelete="CASCADE"),
-                                            index=True)
+    company_id: Mapped[int] = mapped_column(
+        ForeignKey("companies.id", ondelete="CASCADE"), index=True
+    )
     action: Mapped[AuditAction] = mapped_column(_enum(AuditAction, "company_audit_action"))
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     reason: Mapped[str] = mapped_column(Text, default="")

@@ -50,12 +50,31 @@ MAX_VERIFICATION_FAILURES = 5
 
 # Profile fields an editor may change through `update_profile`.
 PROFILE_FIELDS = (
-    "name", "summary", "description", "website", "email", "phone", "employees", "region",
-    "industries", "export_countries", "languages", "products_services", "keywords",
-    "twitter_url", "facebook_url", "linkedin_url",
+    "name",
+    "summary",
+    "description",
+    "website",
+    "email",
+    "phone",
+    "employees",
+    "region",
+    "industries",
+    "export_countries",
+    "languages",
+    "products_services",
+    "keywords",
+    "twitter_url",
+    "facebook_url",
+    "linkedin_url",
 )
 CASE_STUDY_FIELDS = (
-    "title", "summary", "description", "industry", "website", "keywords", "testimonial",
+    "title",
+    "summary",
+    "description",
+    "industry",
+    "website",
+    "keywords",
+    "testimonial",
     "testimonial_source",
 )
 
@@ -72,8 +91,14 @@ def _mark_changed(company: Company) -> None:
 
 
 def _audit(company: Company, action: AuditAction, actor: User | None, reason: str = "") -> None:
-    db.session.add(CompanyAuditEntry(company_id=company.id, action=action,
-                                     actor_id=actor.id if actor else None, reason=reason))
+    db.session.add(
+        CompanyAuditEntry(
+            company_id=company.id,
+            action=action,
+            actor_id=actor.id if actor else None,
+            reason=reason,
+        )
+    )
 
 
 def _require_editor(user: User, company: Company) -> None:
@@ -112,7 +137,8 @@ def clean_keywords(raw: Iterable[str] | str) -> list[str]:
             continue
         if len(word) > KEYWORD_MAX:
             raise ValidationFailed(
-                f"Each keyword must be {KEYWORD_MAX} characters or fewer", "keywords")
+                f"Each keyword must be {KEYWORD_MAX} characters or fewer", "keywords"
+            )
         seen.add(word.lower())
         keywords.append(word)
     if len(keywords) > KEYWORDS_MAX:
@@ -153,8 +179,9 @@ def lookup_company(number: str) -> CompanyProfile:
     return CompaniesHouseClient.from_config(current_app.config).get_company(number)
 
 
-def create_company(owner: User, *, name: str, company_type: str, number: str | None = None,
-                   **fields) -> Company:
+def create_company(
+    owner: User, *, name: str, company_type: str, number: str | None = None, **fields
+) -> Company:
     """Create a company with `owner` as its owner and issue its verification code.
 
     Flushes, never commits. Raises Conflict when the user already belongs to a company or the
@@ -168,11 +195,13 @@ def create_company(owner: User, *, name: str, company_type: str, number: str | N
     if not name:
         raise ValidationFailed("Enter the business name", "name")
     number = (number or "").strip().upper() or None
-    if number is not None and db.session.scalar(
-        select(Company.id).where(Company.number == number)
-    ) is not None:
-        raise Conflict(f"Company {number} already has a profile on TradeHub. Ask its owner to "
-                       "invite you.")
+    if (
+        number is not None
+        and db.session.scalar(select(Company.id).where(Company.number == number)) is not None
+    ):
+        raise Conflict(
+            f"Company {number} already has a profile on TradeHub. Ask its owner to invite you."
+        )
     company = Company(
         name=name,
         company_type=company_type,
@@ -218,8 +247,12 @@ def update_profile(company: Company, user: User, **changes) -> Company:
             raise ValidationFailed("Enter the business name", "name")
     if "keywords" in changes:
         changes["keywords"] = clean_keywords(changes["keywords"])
-    for field, group in (("industries", "industry"), ("export_countries", "country"),
-                         ("languages", "language"), ("products_services", "products_services")):
+    for field, group in (
+        ("industries", "industry"),
+        ("export_countries", "country"),
+        ("languages", "language"),
+        ("products_services", "products_services"),
+    ):
         if field in changes:
             changes[field] = _check_codes(group, changes[field] or [], field)
     if changes.get("region") and not taxonomies.is_valid("region", changes["region"]):
@@ -270,9 +303,11 @@ def delete_company(company: Company, user: User) -> None:
     for member in list(company.members):
         db.session.delete(member)
     for invitation in db.session.scalars(
-        select(CompanyInvitation).where(CompanyInvitation.company_id == company.id,
-                                        CompanyInvitation.accepted_at.is_(None),
-                                        CompanyInvitation.cancelled_at.is_(None))
+        select(CompanyInvitation).where(
+            CompanyInvitation.company_id == company.id,
+            CompanyInvitation.accepted_at.is_(None),
+            CompanyInvitation.cancelled_at.is_(None),
+        )
     ):
         invitation.cancelled_at = utcnow()
     _audit(company, AuditAction.DELETED, user)
@@ -294,11 +329,15 @@ class ChecklistItem:
 def publish_checklist(company: Company) -> list[ChecklistItem]:
     """Everything publishing needs, done or not."""
     return [
-        ChecklistItem("verified", "Verify your company with the code we post to you",
-                      company.is_verified),
+        ChecklistItem(
+            "verified", "Verify your company with the code we post to you", company.is_verified
+        ),
         ChecklistItem("email", "Add a contact email address", bool(company.email)),
-        ChecklistItem("summary", "Add a summary or a description of what the business does",
-                      bool(company.summary or company.description)),
+        ChecklistItem(
+            "summary",
+            "Add a summary or a description of what the business does",
+            bool(company.summary or company.description),
+        ),
     ]
 
 
@@ -312,8 +351,11 @@ def publish_company(company: Company, user: User) -> Company:
     _require_editor(user, company)
     missing = missing_for_publishing(company)
     if missing:
-        raise NotAllowed("Your profile is not ready to publish: "
-                         + "; ".join(item.text.lower() for item in missing) + ".")
+        raise NotAllowed(
+            "Your profile is not ready to publish: "
+            + "; ".join(item.text.lower() for item in missing)
+            + "."
+        )
     if not company.published:
         company.published = True
         company.published_at = utcnow()
@@ -362,8 +404,10 @@ def verify_with_code(company: Company, user: User, code: str) -> bool:
     if company.is_verified:
         return True
     if company.verification_failures >= MAX_VERIFICATION_FAILURES or not company.verification_code:
-        raise NotAllowed("This code can no longer be used because it was entered wrongly too "
-                         "many times. Contact us and we will post you a new letter.")
+        raise NotAllowed(
+            "This code can no longer be used because it was entered wrongly too "
+            "many times. Contact us and we will post you a new letter."
+        )
     if not verification.code_matches(company.verification_code, code):
         company.verification_failures += 1
         db.session.flush()
@@ -419,9 +463,14 @@ def staff_unpublish(company: Company, staff: User, reason: str) -> Company:
     _audit(company, AuditAction.UNPUBLISHED_BY_STAFF, staff, reason.strip())
     owner = company.owner
     if owner is not None:
-        queue_email(owner.user.email, "Your TradeHub profile has been unpublished",
-                    "supplier_unpublished", company=company, reason=reason.strip(),
-                    profile_url=url_for("supplier_exporter.overview", _external=True))
+        queue_email(
+            owner.user.email,
+            "Your TradeHub profile has been unpublished",
+            "supplier_unpublished",
+            company=company,
+            reason=reason.strip(),
+            profile_url=url_for("supplier_exporter.overview", _external=True),
+        )
     _mark_changed(company)
     return company
 
@@ -479,13 +528,15 @@ def _case_study_values(fields: dict) -> dict:
     return values
 
 
-def add_case_study(company: Company, user: User, images: Sequence[ImageChange] = (),
-                   **fields) -> CaseStudy:
+def add_case_study(
+    company: Company, user: User, images: Sequence[ImageChange] = (), **fields
+) -> CaseStudy:
     """Add a case study with up to three captioned images."""
     _require_editor(user, company)
     values = _case_study_values(fields)
-    study = CaseStudy(company=company, slug=unique_slug(CaseStudy, values.get("title", "")),
-                      **values)
+    study = CaseStudy(
+        company=company, slug=unique_slug(CaseStudy, values.get("title", "")), **values
+    )
     db.session.add(study)
     _apply_images(study, images)
     company.updated_at = utcnow()
@@ -493,8 +544,9 @@ def add_case_study(company: Company, user: User, images: Sequence[ImageChange] =
     return study
 
 
-def update_case_study(study: CaseStudy, user: User, images: Sequence[ImageChange] = (),
-                      **fields) -> CaseStudy:
+def update_case_study(
+    study: CaseStudy, user: User, images: Sequence[ImageChange] = (), **fields
+) -> CaseStudy:
     """Change a case study's text and images (the slug stays, so links keep working)."""
     _require_editor(user, study.company)
     for key, value in _case_study_values(fields).items():
@@ -529,8 +581,9 @@ def invite_editor(company: Company, inviter: User, email: str) -> CompanyInvitat
     if existing_user is not None and membership_for_user(existing_user) is not None:
         raise ValidationFailed("That person already belongs to another company profile", "email")
     if existing_user is not None and existing_user.role is not Role.EXPORTER:
-        raise ValidationFailed("That address belongs to an account that is not a UK business "
-                               "account", "email")
+        raise ValidationFailed(
+            "That address belongs to an account that is not a UK business account", "email"
+        )
     for old in db.session.scalars(
         select(CompanyInvitation).where(
             CompanyInvitation.company_id == company.id,
@@ -562,8 +615,9 @@ def invitation_from_token(token: str) -> CompanyInvitation:
     payload = read_token(INVITATION_PURPOSE, token, current_app.config["EMAIL_TOKEN_MAX_AGE"])
     invitation = db.session.get(CompanyInvitation, payload.get("invitation"))
     if invitation is None or not invitation.is_open or invitation.company.is_deleted:
-        raise InvalidToken("This invitation has been used or cancelled. Ask the owner for a "
-                           "new one.")
+        raise InvalidToken(
+            "This invitation has been used or cancelled. Ask the owner for a new one."
+        )
     return invitation
 
 
@@ -571,13 +625,16 @@ def accept_invitation(token: str, user: User) -> CompanyMember:
     """The signed-in invitee joins the company as an editor."""
     invitation = invitation_from_token(token)
     if invitation.email.lower() != user.email.lower():
-        raise PermissionDenied(f"This invitation was sent to {invitation.email}. Sign in with "
-                               "that address to accept it.")
+        raise PermissionDenied(
+            f"This invitation was sent to {invitation.email}. Sign in with "
+            "that address to accept it."
+        )
     if membership_for_user(user) is not None:
         raise Conflict("You already belong to a company profile.")
     invitation.accepted_at = utcnow()
-    member = CompanyMember(company_id=invitation.company_id, user_id=user.id,
-                           role=MemberRole.EDITOR)
+    member = CompanyMember(
+        company_id=invitation.company_id, user_id=user.id, role=MemberRole.EDITOR
+    )
     db.session.add(member)
     db.session.flush()
     return member
@@ -606,13 +663,17 @@ def remove_member(company: Company, owner: User, member: CompanyMember) -> None:
 
 def open_invitations(company: Company) -> list[CompanyInvitation]:
     """Invitations not yet accepted or cancelled, newest first."""
-    return list(db.session.scalars(
-        select(CompanyInvitation)
-        .where(CompanyInvitation.company_id == company.id,
-               CompanyInvitation.accepted_at.is_(None),
-               CompanyInvitation.cancelled_at.is_(None))
-        .order_by(CompanyInvitation.created_at.desc())
-    ))
+    return list(
+        db.session.scalars(
+            select(CompanyInvitation)
+            .where(
+                CompanyInvitation.company_id == company.id,
+                CompanyInvitation.accepted_at.is_(None),
+                CompanyInvitation.cancelled_at.is_(None),
+            )
+            .order_by(CompanyInvitation.created_at.desc())
+        )
+    )
 
 
 # --- enquiries -------------------------------------------------------------------------------
@@ -652,7 +713,11 @@ def reply_to_enquiry(enquiry: Enquiry, user: User, message: str) -> Enquiry:
 
 def count_new_enquiries(company: Company) -> int:
     """How many enquiries nobody has dealt with yet."""
-    return db.session.scalar(
-        select(func.count()).select_from(Enquiry)
-        .where(Enquiry.company_id == company.id, Enquiry.status == EnquiryStatus.NEW)
-    ) or 0
+    return (
+        db.session.scalar(
+            select(func.count())
+            .select_from(Enquiry)
+            .where(Enquiry.company_id == company.id, Enquiry.status == EnquiryStatus.NEW)
+        )
+        or 0
+    )

@@ -46,28 +46,37 @@ def index():
     if form.validate():
         if form.q.data:
             term = f"%{form.q.data.lower()}%"
-            stmt = stmt.where(or_(db.func.lower(Company.name).like(term),
-                                  db.func.lower(Company.number).like(term)))
+            stmt = stmt.where(
+                or_(
+                    db.func.lower(Company.name).like(term), db.func.lower(Company.number).like(term)
+                )
+            )
         if form.state.data == "unverified":
             stmt = stmt.where(Company.verified_at.is_(None))
         elif form.state.data == "verified":
             stmt = stmt.where(Company.verified_at.is_not(None))
         elif form.state.data == "published":
             stmt = stmt.where(Company.published.is_(True), Company.verified_at.is_not(None))
-    page = db.paginate(stmt.order_by(Company.created_at.desc(), Company.id.desc()),
-                       per_page=PER_PAGE, error_out=False)
+    page = db.paginate(
+        stmt.order_by(Company.created_at.desc(), Company.id.desc()),
+        per_page=PER_PAGE,
+        error_out=False,
+    )
     return render_template("supplier_profiles/staff/index.html", form=form, page=page)
 
 
 def _render_company(company: Company, forms: dict | None = None, status: int = 200):
     forms = forms or {}
     history = db.session.scalars(
-        select(CompanyAuditEntry).where(CompanyAuditEntry.company_id == company.id)
+        select(CompanyAuditEntry)
+        .where(CompanyAuditEntry.company_id == company.id)
         .order_by(CompanyAuditEntry.created_at.desc(), CompanyAuditEntry.id.desc())
     ).all()
     return render_template(
         "supplier_profiles/staff/company.html",
-        company=company, history=history, labels=taxonomies,
+        company=company,
+        history=history,
+        labels=taxonomies,
         verify_form=forms.get("verify") or StaffReasonForm(prefix="verify"),
         revoke_form=forms.get("revoke") or StaffReasonForm(prefix="revoke"),
         unpublish_form=forms.get("unpublish") or StaffReasonForm(prefix="unpublish"),
@@ -94,7 +103,8 @@ def letter(company_id: int):
     response = make_response(pdf)
     response.headers["Content-Type"] = "application/pdf"
     response.headers["Content-Disposition"] = (
-        f'attachment; filename="verification-letter-{item.slug}.pdf"')
+        f'attachment; filename="verification-letter-{item.slug}.pdf"'
+    )
     response.headers["Cache-Control"] = "private, no-store"
     return response
 
@@ -136,19 +146,26 @@ def _reason_action(company_id: int, prefix: str, action, done: str):
 @supplier_staff_bp.route("/<int:company_id>/verify", methods=["POST"])
 def verify(company_id: int):
     """Verify the company without the letter, recording why."""
-    return _reason_action(company_id, "verify", services.staff_verify,
-                          "The company is verified.")
+    return _reason_action(company_id, "verify", services.staff_verify, "The company is verified.")
 
 
 @supplier_staff_bp.route("/<int:company_id>/revoke", methods=["POST"])
 def revoke(company_id: int):
     """Withdraw verification (the profile is unpublished), recording why."""
-    return _reason_action(company_id, "revoke", services.staff_revoke,
-                          "Verification has been revoked and the profile unpublished.")
+    return _reason_action(
+        company_id,
+        "revoke",
+        services.staff_revoke,
+        "Verification has been revoked and the profile unpublished.",
+    )
 
 
 @supplier_staff_bp.route("/<int:company_id>/unpublish", methods=["POST"])
 def unpublish(company_id: int):
     """Take a profile down, recording why; the owner is told by email."""
-    return _reason_action(company_id, "unpublish", services.staff_unpublish,
-                          "The profile has been unpublished and the owner told why.")
+    return _reason_action(
+        company_id,
+        "unpublish",
+        services.staff_unpublish,
+        "The profile has been unpublished and the owner told why.",
+    )

@@ -67,8 +67,11 @@ def product_service_labels() -> frozenset[str]:
 @cache
 def countries() -> tuple[Choice, ...]:
     """Export markets: every ISO 3166-1 country except the UK, sorted by name."""
-    items = [(c.alpha_2, getattr(c, "common_name", c.name)) for c in pycountry.countries
-             if c.alpha_2 != "GB"]
+    items = [
+        (c.alpha_2, getattr(c, "common_name", c.name))
+        for c in pycountry.countries
+        if c.alpha_2 != "GB"
+    ]
     return tuple(sorted(items, key=lambda pair: pair[1]))
 
 

@@ -69,8 +69,13 @@ def letter_pdf(company: Company, verify_url: str, today: date | None = None) -> 
     pdf.cell(0, 10, "TradeHub", new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("Helvetica", size=11)
     pdf.ln(8)
-    address = [company.name, company.address_line_1, company.address_line_2, company.locality,
-               company.postal_code]
+    address = [
+        company.name,
+        company.address_line_1,
+        company.address_line_2,
+        company.locality,
+        company.postal_code,
+    ]
     for line in address:
         if line:
             pdf.cell(0, 6, _latin1(line), new_x="LMARGIN", new_y="NEXT")
@@ -81,28 +86,33 @@ def letter_pdf(company: Company, verify_url: str, today: date | None = None) -> 
     pdf.cell(0, 8, "Verify your company profile", new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("Helvetica", size=11)
     pdf.multi_cell(
-        0, 6,
+        0,
+        6,
         _latin1(
             f"Someone at {company.name} has created a supplier profile on TradeHub. To show "
             "overseas buyers that the profile really belongs to your business, sign in and "
             "enter the code below at:"
         ),
-        new_x="LMARGIN", new_y="NEXT",
+        new_x="LMARGIN",
+        new_y="NEXT",
     )
     pdf.ln(2)
     pdf.set_font("Courier", size=11)
     pdf.multi_cell(0, 6, _latin1(verify_url), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(6)
     pdf.set_font("Courier", "B", 22)
-    pdf.cell(0, 14, format_code(company.verification_code), align="C",
-             new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(
+        0, 14, format_code(company.verification_code), align="C", new_x="LMARGIN", new_y="NEXT"
+    )
     pdf.ln(6)
     pdf.set_font("Helvetica", size=11)
     pdf.multi_cell(
-        0, 6,
+        0,
+        6,
         "If you did not expect this letter, nobody can publish a verified profile for your "
         "business without this code. You can ignore it, or tell us by replying to the address "
         "on our website.",
-        new_x="LMARGIN", new_y="NEXT",
+        new_x="LMARGIN",
+        new_y="NEXT",
     )
     return bytes(pdf.output())

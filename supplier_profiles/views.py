@@ -80,8 +80,9 @@ def args_with(**changes) -> dict[str, list[str]]:
 
 def page_url(number: int) -> str:
     """This search with another page number: filters stay in the shareable URL."""
-    return url_for(request.endpoint, **args_with(page=None if number == 1 else number),
-                   **request.view_args)
+    return url_for(
+        request.endpoint, **args_with(page=None if number == 1 else number), **request.view_args
+    )
 
 
 @dataclass
@@ -110,12 +111,15 @@ def facet_groups(form: SearchForm, result) -> list[FacetGroup]:
         items = []
         for value in values:
             count = counts.get(value, 0)
-            items.append({
-                "value": value,
-                "html": Markup('{} <span class="th-facet-count">({:,})</span>').format(
-                    filter_label(name, value), count),
-                "checked": value in selected,
-            })
+            items.append(
+                {
+                    "value": value,
+                    "html": Markup('{} <span class="th-facet-count">({:,})</span>').format(
+                        filter_label(name, value), count
+                    ),
+                    "checked": value in selected,
+                }
+            )
         if items:
             groups.append(FacetGroup(name, FILTER_LABELS[name], items, len(selected)))
     return groups
@@ -128,10 +132,13 @@ def selected_filters(form: SearchForm) -> list[dict]:
         values = list(getattr(form, name).data or [])
         for value in values:
             rest = [v for v in values if v != value]
-            href = url_for("supplier_profiles.find_a_supplier",
-                           **args_with(**{name: rest or None, "page": None}))
-            chips.append({"group": FILTER_LABELS[name], "label": filter_label(name, value),
-                          "href": href})
+            href = url_for(
+                "supplier_profiles.find_a_supplier",
+                **args_with(**{name: rest or None, "page": None}),
+            )
+            chips.append(
+                {"group": FILTER_LABELS[name], "label": filter_label(name, value), "href": href}
+            )
     return chips
 
 
@@ -151,10 +158,16 @@ def canonical_slug(slug: str) -> str | None:
     """
     candidates = {slugify(slug)}
     number = slug.strip().upper()
-    stmt = select(Company.slug).where(
-        Company.deleted_at.is_(None), Company.published.is_(True), Company.verified_at.is_not(None),
-        (Company.slug.in_(candidates)) | (Company.number == number),
-    ).limit(1)
+    stmt = (
+        select(Company.slug)
+        .where(
+            Company.deleted_at.is_(None),
+            Company.published.is_(True),
+            Company.verified_at.is_not(None),
+            (Company.slug.in_(candidates)) | (Company.number == number),
+        )
+        .limit(1)
+    )
     found = db.session.scalar(stmt)
     return found if found and found != slug else None
 
@@ -188,15 +201,24 @@ def find_a_supplier():
     """Search UK suppliers by words and filters; browse them all with no words."""
     form = SearchForm(formdata=request.args)
     if not form.validate():
-        return render_template("supplier_profiles/find_a_supplier.html", form=form,
-                               search_form=form, result=None, groups=[], chips=[],
-                               sort_choices=SORT_CHOICES), 400
+        return render_template(
+            "supplier_profiles/find_a_supplier.html",
+            form=form,
+            search_form=form,
+            result=None,
+            groups=[],
+            chips=[],
+            sort_choices=SORT_CHOICES,
+        ), 400
     try:
         result = run_search(form, per_page=20)
     except SearchUnavailable:
         current_app.logger.warning("Find a Supplier: search engine unavailable")
-        return (render_template("supplier_profiles/search_unavailable.html", query=form.text),
-                503, {"Retry-After": "60"})
+        return (
+            render_template("supplier_profiles/search_unavailable.html", query=form.text),
+            503,
+            {"Retry-After": "60"},
+        )
     if result.total and form.page_value > result.pages:
         return redirect(page_url(result.pages))
     return render_template(
@@ -208,11 +230,16 @@ def find_a_supplier():
         chips=selected_filters(form),
         sort_choices=SORT_CHOICES,
         page_url=page_url,
-        suggestion_url=(url_for("supplier_profiles.find_a_supplier",
-                                **args_with(q=result.suggestion, page=None))
-                        if result.suggestion else None),
-        clear_url=url_for("supplier_profiles.find_a_supplier",
-                          **({"q": form.text} if form.text else {})),
+        suggestion_url=(
+            url_for(
+                "supplier_profiles.find_a_supplier", **args_with(q=result.suggestion, page=None)
+            )
+            if result.suggestion
+            else None
+        ),
+        clear_url=url_for(
+            "supplier_profiles.find_a_supplier", **({"q": form.text} if form.text else {})
+        ),
     )
 
 
@@ -231,8 +258,9 @@ def company_profile(slug: str):
 @bp.route("/suppliers/<slug>/case-studies/<case_slug>")
 def case_study(slug: str, case_slug: str):
     """One case study of a supplier, at its canonical URL."""
-    company, redirect_response = company_or_redirect(slug, "supplier_profiles.case_study",
-                                                     case_slug=case_slug)
+    company, redirect_response = company_or_redirect(
+        slug, "supplier_profiles.case_study", case_slug=case_slug
+    )
     if redirect_response is not None:
         return redirect_response
     study = next((s for s in company.case_studies if s.slug == case_slug), None)
@@ -241,8 +269,10 @@ def case_study(slug: str, case_slug: str):
         study = next((s for s in company.case_studies if s.slug == canonical), None)
         if study is None:
             abort(404)
-        return redirect(url_for("supplier_profiles.case_study", slug=company.slug,
-                                case_slug=study.slug), code=301)
+        return redirect(
+            url_for("supplier_profiles.case_study", slug=company.slug, case_slug=study.slug),
+            code=301,
+        )
     return render_template("supplier_profiles/case_study.html", company=company, study=study)
 
 
@@ -263,13 +293,22 @@ def contact_supplier(slug: str):
             form.email.data = current_user.email
     elif form.validate_on_submit():
         details = contact.EnquiryDetails(
-            full_name=form.full_name.data, organisation=form.organisation.data,
-            country=form.country.data, email=form.email.data, industry=form.industry.data,
-            subject=form.subject.data, message=form.message.data,
+            full_name=form.full_name.data,
+            organisation=form.organisation.data,
+            country=form.country.data,
+            email=form.email.data,
+            industry=form.industry.data,
+            subject=form.subject.data,
+            message=form.message.data,
         )
         try:
-            contact.send_enquiry(company, details, form_token=form.form_token.data,
-                                 honeypot=form.reference.data, sender_ip=request.remote_addr or "")
+            contact.send_enquiry(
+                company,
+                details,
+                form_token=form.form_token.data,
+                honeypot=form.reference.data,
+                sender_ip=request.remote_addr or "",
+            )
         except ValidationFailed as refusal:
             db.session.rollback()
             field = getattr(form, refusal.field or "message")
@@ -302,8 +341,9 @@ def list_blocked_senders():
     form = BlockedSenderForm()
     if form.validate_on_submit():
         try:
-            blocked = contact.block_sender(form.kind.data, form.value.data, form.reason.data or "",
-                                           current_user)
+            blocked = contact.block_sender(
+                form.kind.data, form.value.data, form.reason.data or "", current_user
+            )
         except ValidationFailed as refusal:
             db.session.rollback()
             form.value.errors = [*form.value.errors, str(refusal)]
@@ -312,16 +352,22 @@ def list_blocked_senders():
             flash(f"Enquiries from {blocked.value} will be refused.", "success")
             return redirect(url_for("blocked_senders.list_blocked_senders"))
     page = db.paginate(
-        select(BlockedSender).options(selectinload(BlockedSender.created_by))
+        select(BlockedSender)
+        .options(selectinload(BlockedSender.created_by))
         .order_by(BlockedSender.created_at.desc(), BlockedSender.id.desc()),
-        per_page=50, error_out=False,
+        per_page=50,
+        error_out=False,
     )
     total = db.session.scalar(select(func.count()).select_from(BlockedSender))
     status = 400 if form.errors else 200
-    return render_template("supplier_profiles/staff_blocked_senders.html", form=form, page=page,
-                           total=total, remove_form=RemoveBlockedSenderForm(),
-                           page_url=lambda n: url_for("blocked_senders.list_blocked_senders",
-                                                      page=n)), status
+    return render_template(
+        "supplier_profiles/staff_blocked_senders.html",
+        form=form,
+        page=page,
+        total=total,
+        remove_form=RemoveBlockedSenderForm(),
+        page_url=lambda n: url_for("blocked_senders.list_blocked_senders", page=n),
+    ), status
 
 
 @staff_blocked_bp.route("/<int:blocked_id>/remove", methods=["POST"])

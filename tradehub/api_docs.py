@@ -23,13 +23,22 @@ _STRING_LIST = {"type": "array", "items": {"type": "string"}}
 
 
 def _error_response(description: str) -> dict:
-    return {"description": description,
-            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+    return {
+        "description": description,
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+    }
 
 
 def _repeatable(name: str, description: str) -> dict:
-    return {"name": name, "in": "query", "required": False, "description": description,
-            "style": "form", "explode": True, "schema": _STRING_LIST}
+    return {
+        "name": name,
+        "in": "query",
+        "required": False,
+        "description": description,
+        "style": "form",
+        "explode": True,
+        "schema": _STRING_LIST,
+    }
 
 
 SUPPLIER_PATHS: dict[str, Any] = {
@@ -45,33 +54,69 @@ SUPPLIER_PATHS: dict[str, Any] = {
                 "are ever returned. Unknown parameters are refused."
             ),
             "parameters": [
-                {"name": "q", "in": "query", "required": False,
-                 "description": "Search words (up to 200 characters). Empty lists every supplier.",
-                 "schema": {"type": "string", "maxLength": 200}},
+                {
+                    "name": "q",
+                    "in": "query",
+                    "required": False,
+                    "description": (
+                        "Search words (up to 200 characters). Empty lists every supplier."
+                    ),
+                    "schema": {"type": "string", "maxLength": 200},
+                },
                 _repeatable("industry", "Industry code, e.g. FOOD_AND_DRINK. Repeatable."),
                 _repeatable("region", "UK region code, e.g. LONDON. Repeatable."),
                 _repeatable("country", "Export market, ISO 3166-1 alpha-2, e.g. FR. Repeatable."),
                 _repeatable("language", "Language spoken, ISO 639-1, e.g. fr. Repeatable."),
                 _repeatable("employees", "Employee band, e.g. 11-50. Repeatable."),
-                {"name": "verified", "in": "query", "required": False,
-                 "description": "true for verified suppliers (every listed supplier is verified).",
-                 "style": "form", "explode": True,
-                 "schema": {"type": "array",
-                            "items": {"type": "string", "enum": ["true", "false"]}}},
-                {"name": "sort", "in": "query", "required": False,
-                 "schema": {"type": "string", "enum": ["relevance", "name", "updated"],
-                            "default": "relevance"}},
-                {"name": "page", "in": "query", "required": False,
-                 "schema": {"type": "integer", "minimum": 1, "maximum": 500, "default": 1}},
-                {"name": "per_page", "in": "query", "required": False,
-                 "schema": {"type": "integer", "minimum": 1, "maximum": 100, "default": 20}},
+                {
+                    "name": "verified",
+                    "in": "query",
+                    "required": False,
+                    "description": (
+                        "true for verified suppliers (every listed supplier is verified)."
+                    ),
+                    "style": "form",
+                    "explode": True,
+                    "schema": {
+                        "type": "array",
+                        "items": {"type": "string", "enum": ["true", "false"]},
+                    },
+                },
+                {
+                    "name": "sort",
+                    "in": "query",
+                    "required": False,
+                    "schema": {
+                        "type": "string",
+                        "enum": ["relevance", "name", "updated"],
+                        "default": "relevance",
+                    },
+                },
+                {
+                    "name": "page",
+                    "in": "query",
+                    "required": False,
+                    "schema": {"type": "integer", "minimum": 1, "maximum": 500, "default": 1},
+                },
+                {
+                    "name": "per_page",
+                    "in": "query",
+                    "required": False,
+                    "schema": {"type": "integer", "minimum": 1, "maximum": 100, "default": 20},
+                },
             ],
             "responses": {
-                "200": {"description": "A page of suppliers, facet counts and a suggestion.",
-                        "content": {"application/json": {
-                            "schema": {"$ref": "#/components/schemas/SupplierSearchResult"}}}},
+                "200": {
+                    "description": "A page of suppliers, facet counts and a suggestion.",
+                    "content": {
+                        "application/json": {
+                            "schema": {"$ref": "#/components/schemas/SupplierSearchResult"}
+                        }
+                    },
+                },
                 "400": _error_response(
-                    "A parameter is invalid or unknown; error.parameter names it."),
+                    "A parameter is invalid or unknown; error.parameter names it."
+                ),
                 "503": _error_response("The search engine is unavailable; try again later."),
             },
         }
@@ -81,14 +126,21 @@ SUPPLIER_PATHS: dict[str, Any] = {
             "tags": ["Find a Supplier"],
             "operationId": "getSupplier",
             "summary": "A published supplier's public profile with its case studies",
-            "parameters": [{"name": "slug", "in": "path", "required": True,
-                            "schema": {"type": "string"}}],
+            "parameters": [
+                {"name": "slug", "in": "path", "required": True, "schema": {"type": "string"}}
+            ],
             "responses": {
-                "200": {"description": "The public profile.",
-                        "content": {"application/json": {
-                            "schema": {"$ref": "#/components/schemas/SupplierProfile"}}}},
-                "301": {"description":
-                        "The slug is not canonical; Location has the canonical URL."},
+                "200": {
+                    "description": "The public profile.",
+                    "content": {
+                        "application/json": {
+                            "schema": {"$ref": "#/components/schemas/SupplierProfile"}
+                        }
+                    },
+                },
+                "301": {
+                    "description": "The slug is not canonical; Location has the canonical URL."
+                },
                 "404": _error_response("No published supplier has this slug."),
             },
         }
@@ -98,13 +150,22 @@ SUPPLIER_PATHS: dict[str, Any] = {
             "tags": ["Find a Supplier"],
             "operationId": "suggestSuppliers",
             "summary": "Company-name completions for a search box",
-            "parameters": [{"name": "q", "in": "query", "required": False,
-                            "description": "The start of a company name.",
-                            "schema": {"type": "string", "maxLength": 200}}],
+            "parameters": [
+                {
+                    "name": "q",
+                    "in": "query",
+                    "required": False,
+                    "description": "The start of a company name.",
+                    "schema": {"type": "string", "maxLength": 200},
+                }
+            ],
             "responses": {
-                "200": {"description": "Up to 8 completions, alphabetical.",
-                        "content": {"application/json": {
-                            "schema": {"$ref": "#/components/schemas/Suggestions"}}}},
+                "200": {
+                    "description": "Up to 8 completions, alphabetical.",
+                    "content": {
+                        "application/json": {"schema": {"$ref": "#/components/schemas/Suggestions"}}
+                    },
+                },
                 "400": _error_response("A parameter is invalid or unknown."),
                 "503": _error_response("The search engine is unavailable; try again later."),
             },
@@ -129,8 +190,10 @@ SUPPLIER_SCHEMAS: dict[str, Any] = {
                     "status": {"type": "integer"},
                     "title": {"type": "string"},
                     "detail": {"type": "string"},
-                    "parameter": {"type": "string",
-                                  "description": "The query parameter at fault (400 only)."},
+                    "parameter": {
+                        "type": "string",
+                        "description": "The query parameter at fault (400 only).",
+                    },
                 },
             }
         },
@@ -139,20 +202,34 @@ SUPPLIER_SCHEMAS: dict[str, Any] = {
         "type": "object",
         "required": ["value", "label", "count"],
         "additionalProperties": False,
-        "properties": {"value": {"type": "string"}, "label": {"type": "string"},
-                       "count": {"type": "integer", "minimum": 1}},
+        "properties": {
+            "value": {"type": "string"},
+            "label": {"type": "string"},
+            "count": {"type": "integer", "minimum": 1},
+        },
     },
     "SupplierSearchHit": {
         "type": "object",
-        "required": ["slug", "name", "summary", "highlight", "industries", "region", "countries",
-                     "verified", "url"],
+        "required": [
+            "slug",
+            "name",
+            "summary",
+            "highlight",
+            "industries",
+            "region",
+            "countries",
+            "verified",
+            "url",
+        ],
         "additionalProperties": False,
         "properties": {
             "slug": {"type": "string"},
             "name": {"type": "string"},
             "summary": {"type": "string"},
-            "highlight": {"type": "string",
-                          "description": "HTML: escaped text with matches in <mark> elements."},
+            "highlight": {
+                "type": "string",
+                "description": "HTML: escaped text with matches in <mark> elements.",
+            },
             "industries": _STRING_LIST,
             "region": _NULLABLE_STRING,
             "countries": _STRING_LIST,
@@ -168,29 +245,49 @@ SUPPLIER_SCHEMAS: dict[str, Any] = {
             "total": {"type": "integer", "minimum": 0},
             "page": {"type": "integer", "minimum": 1},
             "per_page": {"type": "integer", "minimum": 1, "maximum": 100},
-            "results": {"type": "array",
-                        "items": {"$ref": "#/components/schemas/SupplierSearchHit"}},
+            "results": {
+                "type": "array",
+                "items": {"$ref": "#/components/schemas/SupplierSearchHit"},
+            },
             "facets": {
                 "type": "object",
                 "required": list(_FACET_GROUPS),
                 "additionalProperties": False,
                 "properties": dict.fromkeys(_FACET_GROUPS, _FACET_LIST),
             },
-            "suggestion": {"type": "string", "nullable": True,
-                           "description": "Corrected search words (did you mean), or null."},
+            "suggestion": {
+                "type": "string",
+                "nullable": True,
+                "description": "Corrected search words (did you mean), or null.",
+            },
         },
     },
     "CaseStudyImage": {
         "type": "object",
         "required": ["url", "caption", "width", "height"],
         "additionalProperties": False,
-        "properties": {"url": _NULLABLE_STRING, "caption": {"type": "string"},
-                       "width": {"type": "integer"}, "height": {"type": "integer"}},
+        "properties": {
+            "url": _NULLABLE_STRING,
+            "caption": {"type": "string"},
+            "width": {"type": "integer"},
+            "height": {"type": "integer"},
+        },
     },
     "CaseStudy": {
         "type": "object",
-        "required": ["slug", "title", "summary", "description", "industry", "website", "keywords",
-                     "testimonial", "testimonial_source", "images", "url"],
+        "required": [
+            "slug",
+            "title",
+            "summary",
+            "description",
+            "industry",
+            "website",
+            "keywords",
+            "testimonial",
+            "testimonial_source",
+            "images",
+            "url",
+        ],
         "additionalProperties": False,
         "properties": {
             "slug": {"type": "string"},
@@ -208,17 +305,40 @@ SUPPLIER_SCHEMAS: dict[str, Any] = {
     },
     "SupplierProfile": {
         "type": "object",
-        "required": ["slug", "name", "number", "company_type", "company_type_label", "summary",
-                     "description", "website", "employees", "region", "industries",
-                     "export_countries", "languages", "keywords", "products_services", "social",
-                     "locality", "verified", "logo_url", "updated_at", "url", "contact_url",
-                     "case_studies"],
+        "required": [
+            "slug",
+            "name",
+            "number",
+            "company_type",
+            "company_type_label",
+            "summary",
+            "description",
+            "website",
+            "employees",
+            "region",
+            "industries",
+            "export_countries",
+            "languages",
+            "keywords",
+            "products_services",
+            "social",
+            "locality",
+            "verified",
+            "logo_url",
+            "updated_at",
+            "url",
+            "contact_url",
+            "case_studies",
+        ],
         "additionalProperties": False,
         "properties": {
             "slug": {"type": "string"},
             "name": {"type": "string"},
-            "number": {"type": "string", "nullable": True,
-                       "description": "Companies House number, if registered there."},
+            "number": {
+                "type": "string",
+                "nullable": True,
+                "description": "Companies House number, if registered there.",
+            },
             "company_type": {"type": "string"},
             "company_type_label": {"type": "string"},
             "summary": {"type": "string"},
@@ -235,8 +355,11 @@ SUPPLIER_SCHEMAS: dict[str, Any] = {
                 "type": "object",
                 "required": ["twitter", "facebook", "linkedin"],
                 "additionalProperties": False,
-                "properties": {"twitter": _NULLABLE_STRING, "facebook": _NULLABLE_STRING,
-                               "linkedin": _NULLABLE_STRING},
+                "properties": {
+                    "twitter": _NULLABLE_STRING,
+                    "facebook": _NULLABLE_STRING,
+                    "linkedin": _NULLABLE_STRING,
+                },
             },
             "locality": _NULLABLE_STRING,
             "verified": {"type": "boolean"},
@@ -294,7 +417,7 @@ def build_document(server_url: str | None = None) -> dict:
             "title": "TradeHub API",
             "version": "1.0.0",
             "description": "Read-only public API of TradeHub: find UK suppliers"
-                           " and compare partner e-marketplaces. No authentication.",
+            " and compare partner e-marketplaces. No authentication.",
         },
         "servers": [{"url": server_url or "/"}],
         "tags": [{"name": "Find a Supplier", "description": "Published UK supplier profiles."}],

@@ -15,8 +15,12 @@ from tradehub.accounts.models import Role
 
 def _account_links(user) -> list[tuple[str, str]]:
     if user.is_authenticated and user.role == Role.EXPORTER:
-        return [(url_for("marketplace_applications.dashboard"),
-                 "Your applications to sell on online marketplaces")]
+        return [
+            (
+                url_for("marketplace_applications.dashboard"),
+                "Your applications to sell on online marketplaces",
+            )
+        ]
     return []
 
 
@@ -35,16 +39,22 @@ def register_applications(app: Flask) -> None:
     app.register_blueprint(partner_bp)
     app.cli.add_command(applications_cli)
     register_staff_section(
-        app, "marketplace_applications_staff.queue", "Marketplace applications",
+        app,
+        "marketplace_applications_staff.queue",
+        "Marketplace applications",
         "Review applications to the partner marketplaces: assign, ask questions, refer or "
         "decline, and export the queue.",
     )
     register_staff_section(
-        app, "marketplace_applications_staff.partners", "Marketplace partner accounts",
+        app,
+        "marketplace_applications_staff.partners",
+        "Marketplace partner accounts",
         "Link each partner user to the marketplace whose referred applications they decide.",
     )
     register_partner_section(
-        app, "marketplace_applications_partner.queue", "Referred applications",
+        app,
+        "marketplace_applications_partner.queue",
+        "Referred applications",
         "Applications the TradeHub team referred to your marketplace: accept or decline them.",
     )
     register_account_links(app, _account_links)

@@ -46,6 +46,8 @@ def overdue() -> None:
         .order_by(Application.response_due_at)
     ).all()
     for application in rows:
-        click.echo(f"{application.reference}\t{application.marketplace.name}\t"
-                   f"{application.business_name}\tdue {application.response_due_at:%Y-%m-%d}")
+        click.echo(
+            f"{application.reference}\t{application.marketplace.name}\t"
+            f"{application.business_name}\tdue {application.response_due_at:%Y-%m-%d}"
+        )
     click.echo(f"{len(rows)} overdue application(s).")

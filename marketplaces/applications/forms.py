@@ -111,34 +111,49 @@ class DetailsForm(_OneTimeForm):
     """Step 1: the person applying."""
 
     contact_name = StringField(
-        "Full name", widget=GovTextInput(),
-        validators=[InputRequired("Enter your full name"),
-                    Length(max=200, message="Full name must be 200 characters or fewer")],
+        "Full name",
+        widget=GovTextInput(),
+        validators=[
+            InputRequired("Enter your full name"),
+            Length(max=200, message="Full name must be 200 characters or fewer"),
+        ],
         render_kw={"autocomplete": "name"},
     )
     contact_job_title = StringField(
-        "Job title (optional)", widget=GovTextInput(),
-        validators=[Optional(),
-                    Length(max=100, message="Job title must be 100 characters or fewer")],
+        "Job title (optional)",
+        widget=GovTextInput(),
+        validators=[
+            Optional(),
+            Length(max=100, message="Job title must be 100 characters or fewer"),
+        ],
         render_kw={"autocomplete": "organization-title"},
     )
     contact_email = EmailField(
-        "Email address", widget=GovTextInput(),
+        "Email address",
+        widget=GovTextInput(),
         description="The marketplace will use this to contact you about your application",
-        validators=[InputRequired("Enter your email address"),
-                    Length(max=320, message="Email address must be 320 characters or fewer"),
-                    Email("Enter an email address in the correct format, like name@example.com",
-                          check_deliverability=False)],
+        validators=[
+            InputRequired("Enter your email address"),
+            Length(max=320, message="Email address must be 320 characters or fewer"),
+            Email(
+                "Enter an email address in the correct format, like name@example.com",
+                check_deliverability=False,
+            ),
+        ],
         render_kw={"autocomplete": "email", "spellcheck": "false"},
     )
     contact_phone = StringField(
-        "Telephone number", widget=GovTextInput(),
+        "Telephone number",
+        widget=GovTextInput(),
         description="For international numbers include the country code",
-        validators=[InputRequired("Enter a telephone number"),
-                    Length(max=40, message="Telephone number must be 40 characters or fewer"),
-                    Regexp(r"^\+?[0-9 ()-]{7,}$",
-                           message="Enter a telephone number, like 01632 960 001 "
-                                   "or +44 808 157 0192")],
+        validators=[
+            InputRequired("Enter a telephone number"),
+            Length(max=40, message="Telephone number must be 40 characters or fewer"),
+            Regexp(
+                r"^\+?[0-9 ()-]{7,}$",
+                message="Enter a telephone number, like 01632 960 001 or +44 808 157 0192",
+            ),
+        ],
         render_kw={"autocomplete": "tel", "type": "tel"},
     )
     submit = SubmitField("Save and continue", widget=GovSubmitInput())
@@ -148,43 +163,63 @@ class BusinessForm(_OneTimeForm):
     """Step 2: the business (prefilled from the company profile)."""
 
     business_name = StringField(
-        "Business name", widget=GovTextInput(),
-        validators=[InputRequired("Enter your business name"),
-                    Length(max=255, message="Business name must be 255 characters or fewer")],
+        "Business name",
+        widget=GovTextInput(),
+        validators=[
+            InputRequired("Enter your business name"),
+            Length(max=255, message="Business name must be 255 characters or fewer"),
+        ],
         render_kw={"autocomplete": "organization"},
     )
     company_type = RadioField(
-        "What kind of business is it?", widget=GovRadioInput(),
+        "What kind of business is it?",
+        widget=GovRadioInput(),
         validators=[InputRequired("Select what kind of business it is")],
     )
     company_number = StringField(
-        "Companies House number (if registered)", widget=GovTextInput(),
+        "Companies House number (if registered)",
+        widget=GovTextInput(),
         description="8 characters, like 01234567 or SC123456",
-        validators=[Optional(),
-                    Regexp(r"^[A-Za-z0-9]{8}$",
-                           message="Enter a Companies House number of 8 letters and numbers")],
+        validators=[
+            Optional(),
+            Regexp(
+                r"^[A-Za-z0-9]{8}$",
+                message="Enter a Companies House number of 8 letters and numbers",
+            ),
+        ],
         filters=[lambda v: (v or "").strip().upper()],
     )
     website = StringField(
-        "Website (optional)", widget=GovTextInput(),
-        validators=[Optional(), Length(max=255, message="Website must be 255 characters or fewer"),
-                    URL(message="Enter a website address, like https://www.example.co.uk")],
+        "Website (optional)",
+        widget=GovTextInput(),
+        validators=[
+            Optional(),
+            Length(max=255, message="Website must be 255 characters or fewer"),
+            URL(message="Enter a website address, like https://www.example.co.uk"),
+        ],
         render_kw={"autocomplete": "url", "spellcheck": "false"},
     )
     employees = SelectField(
-        "Number of employees", widget=GovSelect(),
+        "Number of employees",
+        widget=GovSelect(),
         validators=[InputRequired("Select the number of employees")],
     )
     turnover = SelectField(
-        "Annual turnover", widget=GovSelect(),
+        "Annual turnover",
+        widget=GovSelect(),
         choices=_with_placeholder(TURNOVER_BANDS),
         validators=[InputRequired("Select your annual turnover")],
     )
     postcode = StringField(
-        "Postcode", widget=GovTextInput(),
-        validators=[InputRequired("Enter your business postcode"),
-                    Regexp(r"^[A-Za-z]{1,2}[0-9][A-Za-z0-9]? ?[0-9][A-Za-z]{2}$",
-                           message="Enter a real UK postcode, like SW1A 2AA")],
+        "Postcode",
+        widget=GovTextInput(),
+        validators=[
+            InputRequired("Enter your business postcode"),
+            Regexp(
+                r"^[A-Za-z]{1,2}[0-9][A-Za-z0-9]? ?[0-9][A-Za-z]{2}$",
+                message="Enter a real UK postcode, like SW1A 2AA",
+            ),
+        ],
         filters=[lambda v: " ".join((v or "").upper().split())],
         render_kw={"autocomplete": "postal-code"},
     )
@@ -205,31 +240,45 @@ class ProductsForm(_OneTimeForm):
     """Step 3: the products to sell on the marketplace."""
 
     product_categories = SelectMultipleField(
-        "Which kinds of products would you sell?", widget=GovCheckboxesInput(),
+        "Which kinds of products would you sell?",
+        widget=GovCheckboxesInput(),
         description="Select all that apply",
         validators=[InputRequired("Select at least one kind of product")],
     )
     product_description = TextAreaField(
-        "Describe the products", widget=GovCharacterCount(),
-        validators=[InputRequired("Describe the products you want to sell"),
-                    Length(max=DESCRIPTION_MAX,
-                           message=f"Description must be {DESCRIPTION_MAX} characters or fewer")],
+        "Describe the products",
+        widget=GovCharacterCount(),
+        validators=[
+            InputRequired("Describe the products you want to sell"),
+            Length(
+                max=DESCRIPTION_MAX,
+                message=f"Description must be {DESCRIPTION_MAX} characters or fewer",
+            ),
+        ],
     )
     sku_count = StringField(
-        "How many products (SKUs) would you list?", widget=GovTextInput(),
+        "How many products (SKUs) would you list?",
+        widget=GovTextInput(),
         description="Count each size or colour you sell separately",
         validators=[InputRequired("Enter how many products you would list")],
         filters=[lambda v: None if v is None else str(v).strip().replace(",", "")],
         render_kw={"inputmode": "numeric", "spellcheck": "false"},
     )
     has_trademarks = RadioField(
-        "Do you own trademarks for these products?", widget=GovRadioInput(), choices=YES_NO,
+        "Do you own trademarks for these products?",
+        widget=GovRadioInput(),
+        choices=YES_NO,
         validators=[InputRequired("Select yes if you own trademarks for these products")],
     )
     trademarks = TextAreaField(
-        "If yes, list the trademarks and where they are registered", widget=GovTextArea(),
-        validators=[Length(max=DESCRIPTION_MAX,
-                           message=f"Trademarks must be {DESCRIPTION_MAX} characters or fewer")],
+        "If yes, list the trademarks and where they are registered",
+        widget=GovTextArea(),
+        validators=[
+            Length(
+                max=DESCRIPTION_MAX,
+                message=f"Trademarks must be {DESCRIPTION_MAX} characters or fewer",
+            )
+        ],
     )
     submit = SubmitField("Save and continue", widget=GovSubmitInput())
 
@@ -252,20 +301,25 @@ class ExperienceForm(_OneTimeForm):
     """Step 4: export experience and the pitch to the marketplace."""
 
     export_experience = RadioField(
-        "Have you sold overseas before?", widget=GovRadioInput(), choices=EXPORT_EXPERIENCE,
+        "Have you sold overseas before?",
+        widget=GovRadioInput(),
+        choices=EXPORT_EXPERIENCE,
         validators=[InputRequired("Select whether you have sold overseas before")],
     )
     marketplaces_used = StringField(
-        "Which online marketplaces do you sell on now? (optional)", widget=GovTextInput(),
+        "Which online marketplaces do you sell on now? (optional)",
+        widget=GovTextInput(),
         validators=[Optional(), Length(max=500, message="This must be 500 characters or fewer")],
     )
     pitch = TextAreaField(
-        "Why should the marketplace accept you?", widget=GovCharacterCount(),
+        "Why should the marketplace accept you?",
+        widget=GovCharacterCount(),
         description="What makes your products sell, who buys them, and how you will handle "
-                    "orders, delivery and returns",
-        validators=[InputRequired("Tell the marketplace why it should accept you"),
-                    Length(max=PITCH_MAX,
-                           message=f"Your pitch must be {PITCH_MAX} characters or fewer")],
+        "orders, delivery and returns",
+        validators=[
+            InputRequired("Tell the marketplace why it should accept you"),
+            Length(max=PITCH_MAX, message=f"Your pitch must be {PITCH_MAX} characters or fewer"),
+        ],
     )
     submit = SubmitField("Save and continue", widget=GovSubmitInput())
 
@@ -275,14 +329,22 @@ STEP_FORMS = {1: DetailsForm, 2: BusinessForm, 3: ProductsForm, 4: ExperienceFor
 
 def form_data_for_service(form: FlaskForm) -> dict:
     """The answers of a step form, in the shape the services store."""
-    data = {name: field.data for name, field in form._fields.items()
-            if name not in {"csrf_token", "token", "submit"}}
+    data = {
+        name: field.data
+        for name, field in form._fields.items()
+        if name not in {"csrf_token", "token", "submit"}
+    }
     if data.get("sku_count") is not None:
         data["sku_count"] = int(data["sku_count"])
     if "has_trademarks" in data:
         data["has_trademarks"] = data["has_trademarks"] == "yes"
-    for name in ("contact_job_title", "website", "marketplaces_used", "trademarks",
-                 "company_number"):
+    for name in (
+        "contact_job_title",
+        "website",
+        "marketplaces_used",
+        "trademarks",
+        "company_number",
+    ):
         if name in data and data[name] is None:
             data[name] = ""
     return data
@@ -320,9 +382,11 @@ class MessageMoveForm(MoveForm):
     """A move with a reason, question or answer; services say whether it is required."""
 
     message = TextAreaField(
-        "Message", widget=GovCharacterCount(),
-        validators=[Length(max=MESSAGE_MAX,
-                           message=f"This must be {MESSAGE_MAX} characters or fewer")],
+        "Message",
+        widget=GovCharacterCount(),
+        validators=[
+            Length(max=MESSAGE_MAX, message=f"This must be {MESSAGE_MAX} characters or fewer")
+        ],
     )
 
 
@@ -340,11 +404,13 @@ class NoteForm(FlaskForm):
     """An internal note for staff only."""
 
     body = TextAreaField(
-        "Add an internal note", widget=GovCharacterCount(),
+        "Add an internal note",
+        widget=GovCharacterCount(),
         description="Only staff see notes. Exporters and marketplaces never do.",
-        validators=[InputRequired("Enter the note"),
-                    Length(max=MESSAGE_MAX,
-                           message=f"The note must be {MESSAGE_MAX} characters or fewer")],
+        validators=[
+            InputRequired("Enter the note"),
+            Length(max=MESSAGE_MAX, message=f"The note must be {MESSAGE_MAX} characters or fewer"),
+        ],
     )
     submit = SubmitField("Add note", widget=GovSubmitInput())
 
@@ -352,10 +418,12 @@ class NoteForm(FlaskForm):
 class PartnerLinkForm(FlaskForm):
     """Link a partner user to the marketplace whose referrals they handle."""
 
-    user = SelectField("Partner user", widget=GovSelect(),
-                       validators=[InputRequired("Select a partner user")])
-    marketplace = SelectField("Marketplace", widget=GovSelect(),
-                              validators=[InputRequired("Select a marketplace")])
+    user = SelectField(
+        "Partner user", widget=GovSelect(), validators=[InputRequired("Select a partner user")]
+    )
+    marketplace = SelectField(
+        "Marketplace", widget=GovSelect(), validators=[InputRequired("Select a marketplace")]
+    )
     submit = SubmitField("Link", widget=GovSubmitInput())
 
     def __init__(self, *args, users=(), marketplaces=(), **kwargs):
@@ -373,7 +441,9 @@ class QueueFilterForm(FlaskForm):
     status = SelectField("Status", widget=GovSelect(), validators=[Optional()])
     marketplace = SelectField("Marketplace", widget=GovSelect(), validators=[Optional()])
     assigned = SelectField(
-        "Assigned", widget=GovSelect(), validators=[Optional()],
+        "Assigned",
+        widget=GovSelect(),
+        validators=[Optional()],
         choices=[("", "Anyone"), ("me", "Assigned to me"), ("unassigned", "Nobody")],
     )
     overdue = BooleanField("Only overdue", widget=GovCheckboxInput())

@@ -232,8 +232,10 @@ class Application(db.Model):
         return [e for e in self.events if e.kind == EventKind.STATUS]
 
     def __repr__(self) -> str:
-        return (f"<Application {self.id} {self.status.value} "
-                f"m={self.marketplace_id} c={self.company_id}>")
+        return (
+            f"<Application {self.id} {self.status.value} "
+            f"m={self.marketplace_id} c={self.company_id}>"
+        )
 
 
 # States in which staff owe the exporter a response.
@@ -250,8 +252,15 @@ class ApplicationEvent(db.Model):
         ForeignKey("marketplace_applications.id", ondelete="CASCADE"), index=True
     )
     kind: Mapped[EventKind] = mapped_column(
-        Enum(EventKind, name="application_event_kind", native_enum=False, create_constraint=True,
-             length=20, values_callable=lambda e: [m.value for m in e], validate_strings=True),
+        Enum(
+            EventKind,
+            name="application_event_kind",
+            native_enum=False,
+            create_constraint=True,
+            length=20,
+            values_callable=lambda e: [m.value for m in e],
+            validate_strings=True,
+        ),
         default=EventKind.STATUS,
     )
     move: Mapped[str] = mapped_column(String(40))  # the workflow move's name, e.g. "refer"

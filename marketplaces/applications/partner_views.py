@@ -35,10 +35,10 @@ def queue():
     if marketplace_id is None:
         return render_template("marketplaces/applications/partner/not_linked.html")
     marketplace = db.session.get(Marketplace, marketplace_id)
-    page = db.paginate(services.partner_queue(marketplace_id), per_page=PER_PAGE,
-                       error_out=False)
-    return render_template("marketplaces/applications/partner/queue.html",
-                           marketplace=marketplace, page=page)
+    page = db.paginate(services.partner_queue(marketplace_id), per_page=PER_PAGE, error_out=False)
+    return render_template(
+        "marketplaces/applications/partner/queue.html", marketplace=marketplace, page=page
+    )
 
 
 def _application(application_id: int) -> Application:
@@ -49,18 +49,24 @@ def _application(application_id: int) -> Application:
     return application
 
 
-def _render(application: Application, *, move_forms=None, conflict: str = "",
-            status: int = 200):
-    moves = [m for m in workflow.available_moves(application, current_user)
-             if m.actor is Actor.PARTNER]
-    forms = {m.name: MessageMoveForm(prefix=m.name, data={"version": application.version},
-                                     formdata=None)
-             for m in moves}
+def _render(application: Application, *, move_forms=None, conflict: str = "", status: int = 200):
+    moves = [
+        m for m in workflow.available_moves(application, current_user) if m.actor is Actor.PARTNER
+    ]
+    forms = {
+        m.name: MessageMoveForm(prefix=m.name, data={"version": application.version}, formdata=None)
+        for m in moves
+    }
     forms.update(move_forms or {})
     failed = next((f for f in forms.values() if f.errors), None)
     return render_template(
-        "marketplaces/applications/partner/application.html", application=application,
-        moves=moves, move_forms=forms, conflict=conflict, labels=_labels(), form=failed,
+        "marketplaces/applications/partner/application.html",
+        application=application,
+        moves=moves,
+        move_forms=forms,
+        conflict=conflict,
+        labels=_labels(),
+        form=failed,
     ), status
 
 
@@ -78,21 +84,30 @@ def move(application_id: int, move_name: str):
     application = _application(application_id)
     form = MessageMoveForm(prefix=move_name)
     if form.validate_on_submit():
-        outcome = attempt_move(lambda: workflow.MOVE_FUNCTIONS[move_name](
-            application, current_user, form.message.data, token=form.token.data,
-            expected_version=form.expected_version,
-        ))
+        outcome = attempt_move(
+            lambda: workflow.MOVE_FUNCTIONS[move_name](
+                application,
+                current_user,
+                form.message.data,
+                token=form.token.data,
+                expected_version=form.expected_version,
+            )
+        )
         if outcome.invalid:
             form.message.errors.append(outcome.invalid)
         elif outcome.not_allowed:
             flash(outcome.not_allowed, "error")
             return redirect(url_for(".view_application", application_id=application_id))
         elif outcome.conflict:
-            return _render(db.session.get(Application, application_id),
-                           conflict=outcome.conflict, status=409)
+            return _render(
+                db.session.get(Application, application_id), conflict=outcome.conflict, status=409
+            )
         else:
             if outcome.event is not None:
-                flash(f"{application.reference}: {outcome.event.to_status.label}. "
-                      "The applicant and the TradeHub team have been told.", "success")
+                flash(
+                    f"{application.reference}: {outcome.event.to_status.label}. "
+                    "The applicant and the TradeHub team have been told.",
+                    "success",
+                )
             return redirect(url_for(".view_application", application_id=application_id))
     return _render(application, move_forms={move_name: form}, status=400)

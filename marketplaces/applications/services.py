@@ -39,8 +39,15 @@ STEPS = {
 }
 STEP_FIELDS: dict[int, tuple[str, ...]] = {
     1: ("contact_name", "contact_job_title", "contact_email", "contact_phone"),
-    2: ("business_name", "company_number", "company_type", "website", "employees", "turnover",
-        "postcode"),
+    2: (
+        "business_name",
+        "company_number",
+        "company_type",
+        "website",
+        "employees",
+        "turnover",
+        "postcode",
+    ),
     3: ("sku_count", "has_trademarks", "trademarks", "product_description", "product_categories"),
     4: ("export_experience", "marketplaces_used", "pitch"),
 }
@@ -68,9 +75,13 @@ class OpenApplicationExists(NotAllowed):
 # --- the wizard -----------------------------------------------------------------------------
 
 
-def find_open_application(marketplace_id: int, *, company_id: int | None,
-                          applicant_id: int | None = None,
-                          exclude_id: int | None = None) -> Application | None:
+def find_open_application(
+    marketplace_id: int,
+    *,
+    company_id: int | None,
+    applicant_id: int | None = None,
+    exclude_id: int | None = None,
+) -> Application | None:
     """The open application of this company (or company-less draft of this applicant)."""
     stmt = select(Application).where(
         Application.marketplace_id == marketplace_id, Application.status.in_(OPEN_STATUSES)
@@ -78,8 +89,9 @@ def find_open_application(marketplace_id: int, *, company_id: int | None,
     if company_id is not None:
         stmt = stmt.where(Application.company_id == company_id)
     else:
-        stmt = stmt.where(Application.company_id.is_(None),
-                          Application.applicant_id == applicant_id)
+        stmt = stmt.where(
+            Application.company_id.is_(None), Application.applicant_id == applicant_id
+        )
     if exclude_id is not None:
         stmt = stmt.where(Application.id != exclude_id)
     return db.session.scalar(stmt)
@@ -104,8 +116,9 @@ def check_can_apply(user: User, marketplace: Marketplace) -> None:
         raise NotAllowed(f"{marketplace.name} is not taking applications now.")
 
 
-def start_application(user: User, marketplace: Marketplace, details: dict, *,
-                      token: str | None = None) -> Application:
+def start_application(
+    user: User, marketplace: Marketplace, details: dict, *, token: str | None = None
+) -> Application:
     """Create a draft from step 1's answers; a resent step 1 returns the draft it made.
 
     Raises OpenApplicationExists when another open application is in the way.
@@ -118,8 +131,12 @@ def start_application(user: User, marketplace: Marketplace, details: dict, *,
         raise OpenApplicationExists(existing)
     company = company_for_user(user)
     application = Application(
-        marketplace=marketplace, company=company, applicant_id=user.id,
-        status=ApplicationStatus.DRAFT, last_action_token=token, steps_completed=1,
+        marketplace=marketplace,
+        company=company,
+        applicant_id=user.id,
+        status=ApplicationStatus.DRAFT,
+        last_action_token=token,
+        steps_completed=1,
     )
     _set_fields(application, 1, details)
     if company is not None:
@@ -136,10 +153,17 @@ def start_application(user: User, marketplace: Marketplace, details: dict, *,
         if token and existing.last_action_token == token:
             return existing
         raise OpenApplicationExists(existing) from None
-    db.session.add(ApplicationEvent(
-        application=application, kind=EventKind.STATUS, move="start", actor_id=user.id,
-        actor_role="exporter", from_status=None, to_status=ApplicationStatus.DRAFT,
-    ))
+    db.session.add(
+        ApplicationEvent(
+            application=application,
+            kind=EventKind.STATUS,
+            move="start",
+            actor_id=user.id,
+            actor_role="exporter",
+            from_status=None,
+            to_status=ApplicationStatus.DRAFT,
+        )
+    )
     db.session.flush()
     return application
 
@@ -159,12 +183,20 @@ def initial_answers(application: Application | None, user: User, step: int) -> d
         return {name: getattr(application, name) for name in STEP_FIELDS[step]}
     company = (application.company if application is not None else None) or company_for_user(user)
     if step == 1:
-        return {"contact_name": user.full_name, "contact_email": user.email,
-                "contact_phone": company.phone if company else ""}
+        return {
+            "contact_name": user.full_name,
+            "contact_email": user.email,
+            "contact_phone": company.phone if company else "",
+        }
     if step == 2 and company is not None:
-        return {"business_name": company.name, "company_number": company.number or "",
-                "company_type": company.company_type, "website": company.website,
-                "employees": company.employees, "postcode": company.postal_code[:10]}
+        return {
+            "business_name": company.name,
+            "company_number": company.number or "",
+            "company_type": company.company_type,
+            "website": company.website,
+            "employees": company.employees,
+            "postcode": company.postal_code[:10],
+        }
     return {}
 
 
@@ -190,8 +222,7 @@ def save_step(application: Application, user: User, step: int, data: dict) -> Ap
     if step not in STEP_FIELDS:
         raise ValueError(f"no step {step}")
     if step == 3 and data.get("has_trademarks") and not (data.get("trademarks") or "").strip():
-        raise ValidationFailed("List your trademarks and where they are registered",
-                               "trademarks")
+        raise ValidationFailed("List your trademarks and where they are registered", "trademarks")
     _set_fields(application, step, data)
     if step == 2:
         _attach_company(application, user)
@@ -207,8 +238,12 @@ def _attach_company(application: Application, user: User) -> None:
         number = application.company_number or None
         try:
             company = create_company(
-                user, name=application.business_name, company_type=application.company_type,
-                number=number, website=application.website, employees=application.employees,
+                user,
+                name=application.business_name,
+                company_type=application.company_type,
+                number=number,
+                website=application.website,
+                employees=application.employees,
                 postal_code=application.postcode,
             )
         except Conflict as exc:
@@ -218,8 +253,9 @@ def _attach_company(application: Application, user: User) -> None:
             ) from exc
     if application.company_id == company.id:
         return
-    other = find_open_application(application.marketplace_id, company_id=company.id,
-                                  exclude_id=application.id)
+    other = find_open_application(
+        application.marketplace_id, company_id=company.id, exclude_id=application.id
+    )
     if other is not None:
         raise OpenApplicationExists(other)
     application.company = company
@@ -227,8 +263,9 @@ def _attach_company(application: Application, user: User) -> None:
         with db.session.begin_nested():
             db.session.flush()
     except IntegrityError:
-        other = find_open_application(application.marketplace_id, company_id=company.id,
-                                      exclude_id=application.id)
+        other = find_open_application(
+            application.marketplace_id, company_id=company.id, exclude_id=application.id
+        )
         if other is None:
             raise
         raise OpenApplicationExists(other) from None
@@ -254,8 +291,9 @@ def check_complete(application: Application) -> None:
     """Raise ValidationFailed naming the first step still to answer."""
     step = first_incomplete_step(application)
     if step is not None:
-        raise ValidationFailed(f"Answer the questions in “{STEPS[step][1]}” before you submit.",
-                               STEPS[step][0])
+        raise ValidationFailed(
+            f"Answer the questions in “{STEPS[step][1]}” before you submit.", STEPS[step][0]
+        )
 
 
 # --- reading --------------------------------------------------------------------------------
@@ -267,11 +305,14 @@ def applications_for_user(user: User) -> list[Application]:
     condition = (Application.company_id.is_(None)) & (Application.applicant_id == user.id)
     if company is not None:
         condition = or_(condition, Application.company_id == company.id)
-    return list(db.session.scalars(
-        select(Application).where(condition)
-        .options(selectinload(Application.marketplace), selectinload(Application.events))
-        .order_by(Application.updated_at.desc(), Application.id.desc())
-    ))
+    return list(
+        db.session.scalars(
+            select(Application)
+            .where(condition)
+            .options(selectinload(Application.marketplace), selectinload(Application.events))
+            .order_by(Application.updated_at.desc(), Application.id.desc())
+        )
+    )
 
 
 @dataclass(frozen=True)
@@ -293,8 +334,7 @@ def staff_queue(filters: QueueFilters, user: User, now: datetime | None = None) 
     if filters.marketplace_id:
         stmt = stmt.where(Application.marketplace_id == filters.marketplace_id)
     if filters.overdue:
-        stmt = stmt.where(Application.response_due_at < now,
-                          Application.status.in_(AWAITING_STAFF))
+        stmt = stmt.where(Application.response_due_at < now, Application.status.in_(AWAITING_STAFF))
     if filters.assigned == "me":
         stmt = stmt.where(Application.assigned_to_id == user.id)
     elif filters.assigned == "unassigned":
@@ -302,8 +342,10 @@ def staff_queue(filters: QueueFilters, user: User, now: datetime | None = None) 
     return stmt.options(
         selectinload(Application.marketplace), selectinload(Application.assigned_to)
     ).order_by(
-        Application.response_due_at.is_(None), Application.response_due_at,
-        Application.last_submitted_at.desc(), Application.id.desc(),
+        Application.response_due_at.is_(None),
+        Application.response_due_at,
+        Application.last_submitted_at.desc(),
+        Application.id.desc(),
     )
 
 
@@ -312,24 +354,31 @@ def partner_queue(marketplace_id: int) -> Select:
     return (
         select(Application)
         .where(Application.marketplace_id == marketplace_id, Application.referred_at.is_not(None))
-        .order_by(Application.status != ApplicationStatus.REFERRED,
-                  Application.referred_at.desc(), Application.id.desc())
+        .order_by(
+            Application.status != ApplicationStatus.REFERRED,
+            Application.referred_at.desc(),
+            Application.id.desc(),
+        )
     )
 
 
 def staff_users() -> list[User]:
     """Active staff who can be assigned applications."""
-    return list(db.session.scalars(
-        select(User).where(User.role.in_([Role.STAFF, Role.ADMIN]), User.active.is_(True))
-        .order_by(User.full_name, User.email)
-    ))
+    return list(
+        db.session.scalars(
+            select(User)
+            .where(User.role.in_([Role.STAFF, Role.ADMIN]), User.active.is_(True))
+            .order_by(User.full_name, User.email)
+        )
+    )
 
 
 # --- staff tools ----------------------------------------------------------------------------
 
 
-def assign_application(application: Application, actor: User,
-                       assignee: User | None) -> ApplicationEvent | None:
+def assign_application(
+    application: Application, actor: User, assignee: User | None
+) -> ApplicationEvent | None:
     """Staff give the application to a reviewer (or nobody); recorded in the audit trail."""
     from marketplaces.applications.workflow import lock_application
 
@@ -342,11 +391,19 @@ def assign_application(application: Application, actor: User,
     if application.assigned_to_id == new_id:
         return None
     application.assigned_to = assignee
-    message = (f"Assigned to {assignee.full_name or assignee.email}" if assignee is not None
-               else "Unassigned")
+    message = (
+        f"Assigned to {assignee.full_name or assignee.email}"
+        if assignee is not None
+        else "Unassigned"
+    )
     event = ApplicationEvent(
-        application=application, kind=EventKind.ASSIGNMENT, move="assign", actor_id=actor.id,
-        actor_role="staff", from_status=application.status, to_status=application.status,
+        application=application,
+        kind=EventKind.ASSIGNMENT,
+        move="assign",
+        actor_id=actor.id,
+        actor_role="staff",
+        from_status=application.status,
+        to_status=application.status,
         message=message,
     )
     db.session.add(event)

@@ -54,12 +54,17 @@ def _filters() -> tuple[QueueFilterForm, services.QueueFilters]:
 def queue():
     """Submitted applications, most urgent first, with filters that stay in the URL."""
     form, filters = _filters()
-    page = db.paginate(services.staff_queue(filters, current_user), per_page=PER_PAGE,
-                       error_out=False)
+    page = db.paginate(
+        services.staff_queue(filters, current_user), per_page=PER_PAGE, error_out=False
+    )
     args = {k: v for k, v in request.args.items() if k != "page"}
     return render_template(
-        "marketplaces/applications/staff/queue.html", filter_form=form, page=page, args=args,
-        now=utcnow(), export_url=url_for(".export_csv", **args),
+        "marketplaces/applications/staff/queue.html",
+        filter_form=form,
+        page=page,
+        args=args,
+        now=utcnow(),
+        export_url=url_for(".export_csv", **args),
     )
 
 
@@ -70,8 +75,11 @@ def export_csv():
     applications = db.session.scalars(services.staff_queue(filters, current_user)).all()
     body = services.export_csv(applications)
     filename = f"marketplace-applications-{utcnow():%Y-%m-%d}.csv"
-    return Response(body, mimetype="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    return Response(
+        body,
+        mimetype="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
 
 
 def _application(application_id: int) -> Application:
@@ -82,30 +90,45 @@ def _application(application_id: int) -> Application:
 
 
 def _assign_form(application: Application, formdata=None) -> AssignForm:
-    form = AssignForm(formdata=formdata,
-                      data={"assignee": str(application.assigned_to_id or "")})
+    form = AssignForm(formdata=formdata, data={"assignee": str(application.assigned_to_id or "")})
     form.assignee.choices = [("", "Nobody")] + [
         (str(u.id), u.full_name or u.email) for u in services.staff_users()
     ]
     return form
 
 
-def _render(application: Application, *, move_forms=None, note_form=None, assign_form=None,
-            conflict: str = "", status: int = 200):
-    moves = [m for m in workflow.available_moves(application, current_user)
-             if m.actor is Actor.STAFF]
-    forms = {m.name: MessageMoveForm(prefix=m.name, data={"version": application.version},
-                                     formdata=None)
-             for m in moves}
+def _render(
+    application: Application,
+    *,
+    move_forms=None,
+    note_form=None,
+    assign_form=None,
+    conflict: str = "",
+    status: int = 200,
+):
+    moves = [
+        m for m in workflow.available_moves(application, current_user) if m.actor is Actor.STAFF
+    ]
+    forms = {
+        m.name: MessageMoveForm(prefix=m.name, data={"version": application.version}, formdata=None)
+        for m in moves
+    }
     forms.update(move_forms or {})
     note_form = note_form or NoteForm(formdata=None)
     assign_form = assign_form or _assign_form(application)
     # The layout's error summary shows the errors of the form named `form`.
     failed = next((f for f in (*forms.values(), note_form, assign_form) if f.errors), None)
     return render_template(
-        "marketplaces/applications/staff/application.html", application=application,
-        moves=moves, move_forms=forms, note_form=note_form, assign_form=assign_form,
-        conflict=conflict, labels=_labels(), now=utcnow(), form=failed,
+        "marketplaces/applications/staff/application.html",
+        application=application,
+        moves=moves,
+        move_forms=forms,
+        note_form=note_form,
+        assign_form=assign_form,
+        conflict=conflict,
+        labels=_labels(),
+        now=utcnow(),
+        form=failed,
     ), status
 
 
@@ -126,9 +149,15 @@ def move(application_id: int, move_name: str):
     if form.validate_on_submit():
         function = workflow.MOVE_FUNCTIONS[move_name]
         args = (form.message.data,) if rule.message is not MessageRule.NONE else ()
-        outcome = attempt_move(lambda: function(
-            application, current_user, *args, token=form.token.data,
-            expected_version=form.expected_version))
+        outcome = attempt_move(
+            lambda: function(
+                application,
+                current_user,
+                *args,
+                token=form.token.data,
+                expected_version=form.expected_version,
+            )
+        )
         if outcome.invalid:
             form.message.errors.append(outcome.invalid)
         elif outcome.not_allowed:
@@ -188,8 +217,7 @@ def add_note(application_id: int):
         else:
             db.session.commit()
             flash("Note added.", "success")
-            return redirect(url_for(".view_application", application_id=application_id)
-                            + "#notes")
+            return redirect(url_for(".view_application", application_id=application_id) + "#notes")
     return _render(application, note_form=form, status=400)
 
 
@@ -211,5 +239,6 @@ def partners():
             db.session.commit()
             flash(f"{user.email} now handles referrals to {marketplace.name}.", "success")
             return redirect(url_for(".partners"))
-    return render_template("marketplaces/applications/staff/partners.html", form=form,
-                           rows=services.partner_users())
+    return render_template(
+        "marketplaces/applications/staff/partners.html", form=form, rows=services.partner_users()
+    )

@@ -45,8 +45,9 @@ def _helpers():
 
 def _published_marketplace(slug: str) -> Marketplace:
     marketplace = db.session.scalar(
-        db.select(Marketplace).where(Marketplace.slug == slug,
-                                     Marketplace.state == MarketplaceState.PUBLISHED)
+        db.select(Marketplace).where(
+            Marketplace.slug == slug, Marketplace.state == MarketplaceState.PUBLISHED
+        )
     )
     if marketplace is None:
         abort(404)
@@ -62,13 +63,16 @@ def _own_application(application_id: int) -> Application:
 
 
 def _step_url(application: Application, step: int, **kwargs) -> str:
-    return url_for("marketplace_applications.edit_step", application_id=application.id,
-                   step_slug=STEPS[step][0], **kwargs)
+    return url_for(
+        "marketplace_applications.edit_step",
+        application_id=application.id,
+        step_slug=STEPS[step][0],
+        **kwargs,
+    )
 
 
 def _already_open(existing: Application, status: int = 200):
-    return render_template("marketplaces/applications/already_open.html",
-                           existing=existing), status
+    return render_template("marketplaces/applications/already_open.html", existing=existing), status
 
 
 @bp.route("/selling-online-overseas/<slug>/apply", methods=["GET", "POST"])
@@ -79,8 +83,9 @@ def start(slug: str):
     try:
         services.check_can_apply(current_user, marketplace)
     except NotAllowed as exc:
-        return render_template("marketplaces/applications/cannot_apply.html",
-                               marketplace=marketplace, reason=str(exc)), 403
+        return render_template(
+            "marketplaces/applications/cannot_apply.html", marketplace=marketplace, reason=str(exc)
+        ), 403
     existing = services.open_application_for(current_user, marketplace)
     form_cls = STEP_FORMS[1]
     form = form_cls(data=form_initial(1, services.initial_answers(None, current_user, 1)))
@@ -97,8 +102,12 @@ def start(slug: str):
         db.session.commit()
         return redirect(_step_url(application, 2))
     return render_template(
-        "marketplaces/applications/step.html", form=form, step=1, marketplace=marketplace,
-        application=None, back_url=marketplace_url(marketplace),
+        "marketplaces/applications/step.html",
+        form=form,
+        step=1,
+        marketplace=marketplace,
+        application=None,
+        back_url=marketplace_url(marketplace),
         action=url_for("marketplace_applications.start", slug=slug),
     )
 
@@ -113,8 +122,9 @@ def edit_step(application_id: int, step_slug: str):
     application = _own_application(application_id)
     if application.status != ApplicationStatus.DRAFT:
         flash("This application has been sent, so its answers can no longer change.", "info")
-        return redirect(url_for("marketplace_applications.view_application",
-                                application_id=application.id))
+        return redirect(
+            url_for("marketplace_applications.view_application", application_id=application.id)
+        )
     if step > application.steps_completed + 1:
         return redirect(_step_url(application, application.steps_completed + 1))
     changing = request.args.get("change") == "1"
@@ -135,8 +145,9 @@ def edit_step(application_id: int, step_slug: str):
         else:
             db.session.commit()
             if changing or step == 4:
-                return redirect(url_for("marketplace_applications.check_answers",
-                                        application_id=application.id))
+                return redirect(
+                    url_for("marketplace_applications.check_answers", application_id=application.id)
+                )
             return redirect(_step_url(application, step + 1))
     if changing:
         back_url = url_for("marketplace_applications.check_answers", application_id=application.id)
@@ -145,8 +156,12 @@ def edit_step(application_id: int, step_slug: str):
     else:
         back_url = _step_url(application, step - 1)
     return render_template(
-        "marketplaces/applications/step.html", form=form, step=step,
-        marketplace=application.marketplace, application=application, back_url=back_url,
+        "marketplaces/applications/step.html",
+        form=form,
+        step=step,
+        marketplace=application.marketplace,
+        application=application,
+        back_url=back_url,
         action=_step_url(application, step, **({"change": "1"} if changing else {})),
         has_company=application.company is not None,
     )
@@ -172,14 +187,19 @@ def check_answers(application_id: int):
     """Every answer with a change link, and the button that submits."""
     application = _own_application(application_id)
     if application.status != ApplicationStatus.DRAFT:
-        return redirect(url_for("marketplace_applications.view_application",
-                                application_id=application.id))
+        return redirect(
+            url_for("marketplace_applications.view_application", application_id=application.id)
+        )
     missing = services.first_incomplete_step(application)
     if missing is not None:
         return redirect(_step_url(application, missing))
     form = MoveForm(data={"version": application.version})
-    return render_template("marketplaces/applications/check_answers.html",
-                           application=application, form=form, labels=_labels())
+    return render_template(
+        "marketplaces/applications/check_answers.html",
+        application=application,
+        form=form,
+        labels=_labels(),
+    )
 
 
 @bp.route("/account/applications/<int:application_id>/submit", methods=["POST"])
@@ -190,19 +210,24 @@ def submit(application_id: int):
     form = MoveForm()
     if not form.validate_on_submit():
         abort(400)
-    outcome = attempt_move(lambda: workflow.submit_application(
-        application, current_user, token=form.token.data, expected_version=form.expected_version))
+    outcome = attempt_move(
+        lambda: workflow.submit_application(
+            application, current_user, token=form.token.data, expected_version=form.expected_version
+        )
+    )
     if outcome.invalid:
         flash(outcome.invalid, "error")
         missing = services.first_incomplete_step(application) or 1
         return redirect(_step_url(application, missing))
     if outcome.not_allowed:
         flash(outcome.not_allowed, "error")
-        return redirect(url_for("marketplace_applications.view_application",
-                                application_id=application.id))
+        return redirect(
+            url_for("marketplace_applications.view_application", application_id=application.id)
+        )
     if outcome.conflict:
-        return _render_application(db.session.get(Application, application_id),
-                                   conflict=outcome.conflict)
+        return _render_application(
+            db.session.get(Application, application_id), conflict=outcome.conflict
+        )
     return redirect(url_for("marketplace_applications.submitted", application_id=application.id))
 
 
@@ -212,8 +237,9 @@ def submitted(application_id: int):
     """Confirmation with the reference and when to expect a response."""
     application = _own_application(application_id)
     if application.submitted_at is None:
-        return redirect(url_for("marketplace_applications.check_answers",
-                                application_id=application.id))
+        return redirect(
+            url_for("marketplace_applications.check_answers", application_id=application.id)
+        )
     return render_template("marketplaces/applications/submitted.html", application=application)
 
 
@@ -222,8 +248,7 @@ def submitted(application_id: int):
 def dashboard():
     """The exporter's applications: status, what happens next, and a way back into drafts."""
     applications = services.applications_for_user(current_user)
-    return render_template("marketplaces/applications/dashboard.html",
-                           applications=applications)
+    return render_template("marketplaces/applications/dashboard.html", applications=applications)
 
 
 def _render_application(application: Application, *, answer_form=None, conflict: str = ""):
@@ -231,8 +256,14 @@ def _render_application(application: Application, *, answer_form=None, conflict:
         answer_form = MessageMoveForm(data={"version": application.version})
     question = None
     if application.status == ApplicationStatus.INFO_REQUESTED:
-        question = next((e for e in reversed(application.status_events)
-                         if e.to_status == ApplicationStatus.INFO_REQUESTED), None)
+        question = next(
+            (
+                e
+                for e in reversed(application.status_events)
+                if e.to_status == ApplicationStatus.INFO_REQUESTED
+            ),
+            None,
+        )
     next_step = None
     if application.status == ApplicationStatus.DRAFT:
         next_step = services.first_incomplete_step(application)
@@ -243,8 +274,12 @@ def _render_application(application: Application, *, answer_form=None, conflict:
     else:
         status = 200
     return render_template(
-        "marketplaces/applications/application.html", application=application,
-        answer_form=answer_form, question=question, conflict=conflict, labels=_labels(),
+        "marketplaces/applications/application.html",
+        application=application,
+        answer_form=answer_form,
+        question=question,
+        conflict=conflict,
+        labels=_labels(),
         next_step=next_step,
     ), status
 
@@ -264,8 +299,9 @@ def _refusal_response(application_id: int, form, outcome):
     if outcome.not_allowed:
         flash(outcome.not_allowed, "error")
         return redirect(url_for(".view_application", application_id=application_id))
-    return _render_application(db.session.get(Application, application_id),
-                               conflict=outcome.conflict)
+    return _render_application(
+        db.session.get(Application, application_id), conflict=outcome.conflict
+    )
 
 
 @bp.route("/account/applications/<int:application_id>/answer", methods=["POST"])
@@ -275,9 +311,15 @@ def answer(application_id: int):
     application = _own_application(application_id)
     form = MessageMoveForm()
     if form.validate_on_submit():
-        outcome = attempt_move(lambda: workflow.answer_information_request(
-            application, current_user, form.message.data, token=form.token.data,
-            expected_version=form.expected_version))
+        outcome = attempt_move(
+            lambda: workflow.answer_information_request(
+                application,
+                current_user,
+                form.message.data,
+                token=form.token.data,
+                expected_version=form.expected_version,
+            )
+        )
         if outcome.done:
             flash("Your answer has been sent to the TradeHub team.", "success")
             return redirect(url_for(".view_application", application_id=application.id))
@@ -296,15 +338,23 @@ def withdraw(application_id: int):
         return redirect(url_for(".view_application", application_id=application.id))
     form = MessageMoveForm(data={"version": application.version})
     if form.validate_on_submit():
-        outcome = attempt_move(lambda: workflow.withdraw_application(
-            application, current_user, form.message.data, token=form.token.data,
-            expected_version=form.expected_version))
+        outcome = attempt_move(
+            lambda: workflow.withdraw_application(
+                application,
+                current_user,
+                form.message.data,
+                token=form.token.data,
+                expected_version=form.expected_version,
+            )
+        )
         if outcome.done:
-            flash(f"Your application to {application.marketplace.name} has been withdrawn.",
-                  "success")
+            flash(
+                f"Your application to {application.marketplace.name} has been withdrawn.", "success"
+            )
             return redirect(url_for(".dashboard"))
         refusal = _refusal_response(application_id, form, outcome)
         if refusal is not None:
             return refusal
-    return render_template("marketplaces/applications/withdraw.html", application=application,
-                           form=form)
+    return render_template(
+        "marketplaces/applications/withdraw.html", application=application, form=form
+    )

@@ -79,22 +79,70 @@ MOVES: dict[str, Move] = {
     move.name: move
     for move in (
         Move("submit", "Submit application", Actor.EXPORTER, frozenset({S.DRAFT}), S.SUBMITTED),
-        Move("answer", "Send your answer", Actor.EXPORTER, frozenset({S.INFO_REQUESTED}),
-             S.SUBMITTED, MessageRule.REQUIRED, "answer"),
-        Move("withdraw", "Withdraw application", Actor.EXPORTER, OPEN_STATUSES, S.WITHDRAWN,
-             MessageRule.OPTIONAL, "reason"),
-        Move("start_review", "Start review", Actor.STAFF, frozenset({S.SUBMITTED}),
-             S.UNDER_REVIEW),
-        Move("request_information", "Request information", Actor.STAFF,
-             frozenset({S.UNDER_REVIEW}), S.INFO_REQUESTED, MessageRule.REQUIRED, "question"),
-        Move("refer", "Refer to the marketplace", Actor.STAFF, frozenset({S.UNDER_REVIEW}),
-             S.REFERRED, MessageRule.OPTIONAL, "note for the marketplace"),
-        Move("decline", "Decline application", Actor.STAFF, frozenset({S.UNDER_REVIEW}),
-             S.DECLINED, MessageRule.REQUIRED, "reason"),
-        Move("partner_accept", "Accept", Actor.PARTNER, frozenset({S.REFERRED}), S.ACCEPTED,
-             MessageRule.OPTIONAL, "next steps for the applicant"),
-        Move("partner_decline", "Decline", Actor.PARTNER, frozenset({S.REFERRED}), S.DECLINED,
-             MessageRule.REQUIRED, "reason"),
+        Move(
+            "answer",
+            "Send your answer",
+            Actor.EXPORTER,
+            frozenset({S.INFO_REQUESTED}),
+            S.SUBMITTED,
+            MessageRule.REQUIRED,
+            "answer",
+        ),
+        Move(
+            "withdraw",
+            "Withdraw application",
+            Actor.EXPORTER,
+            OPEN_STATUSES,
+            S.WITHDRAWN,
+            MessageRule.OPTIONAL,
+            "reason",
+        ),
+        Move("start_review", "Start review", Actor.STAFF, frozenset({S.SUBMITTED}), S.UNDER_REVIEW),
+        Move(
+            "request_information",
+            "Request information",
+            Actor.STAFF,
+            frozenset({S.UNDER_REVIEW}),
+            S.INFO_REQUESTED,
+            MessageRule.REQUIRED,
+            "question",
+        ),
+        Move(
+            "refer",
+            "Refer to the marketplace",
+            Actor.STAFF,
+            frozenset({S.UNDER_REVIEW}),
+            S.REFERRED,
+            MessageRule.OPTIONAL,
+            "note for the marketplace",
+        ),
+        Move(
+            "decline",
+            "Decline application",
+            Actor.STAFF,
+            frozenset({S.UNDER_REVIEW}),
+            S.DECLINED,
+            MessageRule.REQUIRED,
+            "reason",
+        ),
+        Move(
+            "partner_accept",
+            "Accept",
+            Actor.PARTNER,
+            frozenset({S.REFERRED}),
+            S.ACCEPTED,
+            MessageRule.OPTIONAL,
+            "next steps for the applicant",
+        ),
+        Move(
+            "partner_decline",
+            "Decline",
+            Actor.PARTNER,
+            frozenset({S.REFERRED}),
+            S.DECLINED,
+            MessageRule.REQUIRED,
+            "reason",
+        ),
     )
 }
 
@@ -232,8 +280,13 @@ def _apply(
 # --- the moves ------------------------------------------------------------------------------
 
 
-def submit_application(application: Application, user: User, *, token: str | None = None,
-                       expected_version: int | None = None) -> ApplicationEvent | None:
+def submit_application(
+    application: Application,
+    user: User,
+    *,
+    token: str | None = None,
+    expected_version: int | None = None,
+) -> ApplicationEvent | None:
     """Exporter sends a complete draft to the department (draft -> submitted)."""
     from marketplaces.applications.services import check_complete
 
@@ -244,36 +297,61 @@ def submit_application(application: Application, user: User, *, token: str | Non
         raise NotAllowed(f"{application.marketplace.name} is not taking applications now.")
     event = _apply(application, "submit", user, token=token, expected_version=expected_version)
     if event is not None:
-        _notify_exporter(application, "application_submitted",
-                         f"We have received your application to {application.marketplace.name}")
-        _notify_staff(application, "application_new_staff",
-                      f"New marketplace application {application.reference}")
+        _notify_exporter(
+            application,
+            "application_submitted",
+            f"We have received your application to {application.marketplace.name}",
+        )
+        _notify_staff(
+            application,
+            "application_new_staff",
+            f"New marketplace application {application.reference}",
+        )
     return event
 
 
-def answer_information_request(application: Application, user: User, answer: str, *,
-                               token: str | None = None,
-                               expected_version: int | None = None) -> ApplicationEvent | None:
+def answer_information_request(
+    application: Application,
+    user: User,
+    answer: str,
+    *,
+    token: str | None = None,
+    expected_version: int | None = None,
+) -> ApplicationEvent | None:
     """Exporter answers the department's question (info_requested -> submitted)."""
-    event = _apply(application, "answer", user, answer, token=token,
-                   expected_version=expected_version)
+    event = _apply(
+        application, "answer", user, answer, token=token, expected_version=expected_version
+    )
     if event is not None:
-        _notify_staff(application, "application_answered_staff",
-                      f"Applicant answered your question on {application.reference}", event=event)
+        _notify_staff(
+            application,
+            "application_answered_staff",
+            f"Applicant answered your question on {application.reference}",
+            event=event,
+        )
     return event
 
 
-def withdraw_application(application: Application, user: User, reason: str = "", *,
-                         token: str | None = None,
-                         expected_version: int | None = None) -> ApplicationEvent | None:
+def withdraw_application(
+    application: Application,
+    user: User,
+    reason: str = "",
+    *,
+    token: str | None = None,
+    expected_version: int | None = None,
+) -> ApplicationEvent | None:
     """Exporter withdraws an open application (any open state -> withdrawn)."""
-    event = _apply(application, "withdraw", user, reason, token=token,
-                   expected_version=expected_version)
+    event = _apply(
+        application, "withdraw", user, reason, token=token, expected_version=expected_version
+    )
     if event is None or event.from_status == S.DRAFT:
         return event  # a draft nobody else has seen: nobody else needs telling
-    _notify_exporter(application, "application_withdrawn",
-                     f"You withdrew your application to {application.marketplace.name}",
-                     event=event)
+    _notify_exporter(
+        application,
+        "application_withdrawn",
+        f"You withdrew your application to {application.marketplace.name}",
+        event=event,
+    )
     subject = f"Application {application.reference} was withdrawn"
     _notify_staff(application, "application_withdrawn_notice", subject, event=event)
     if event.from_status == S.REFERRED:
@@ -281,87 +359,157 @@ def withdraw_application(application: Application, user: User, reason: str = "",
     return event
 
 
-def start_review(application: Application, user: User, *, token: str | None = None,
-                 expected_version: int | None = None) -> ApplicationEvent | None:
+def start_review(
+    application: Application,
+    user: User,
+    *,
+    token: str | None = None,
+    expected_version: int | None = None,
+) -> ApplicationEvent | None:
     """Staff start reviewing a submitted application (submitted -> under_review)."""
-    event = _apply(application, "start_review", user, token=token,
-                   expected_version=expected_version)
+    event = _apply(
+        application, "start_review", user, token=token, expected_version=expected_version
+    )
     if event is not None:
         if application.assigned_to_id is None:
             application.assigned_to_id = user.id  # whoever starts the review owns it
-        _notify_exporter(application, "application_review_started",
-                         f"We are reviewing your application to {application.marketplace.name}")
+        _notify_exporter(
+            application,
+            "application_review_started",
+            f"We are reviewing your application to {application.marketplace.name}",
+        )
     return event
 
 
-def request_information(application: Application, user: User, question: str, *,
-                        token: str | None = None,
-                        expected_version: int | None = None) -> ApplicationEvent | None:
+def request_information(
+    application: Application,
+    user: User,
+    question: str,
+    *,
+    token: str | None = None,
+    expected_version: int | None = None,
+) -> ApplicationEvent | None:
     """Staff ask the exporter a question (under_review -> info_requested)."""
-    event = _apply(application, "request_information", user, question, token=token,
-                   expected_version=expected_version)
+    event = _apply(
+        application,
+        "request_information",
+        user,
+        question,
+        token=token,
+        expected_version=expected_version,
+    )
     if event is not None:
-        _notify_exporter(application, "application_info_requested",
-                         f"We need more information about your application to "
-                         f"{application.marketplace.name}", event=event)
+        _notify_exporter(
+            application,
+            "application_info_requested",
+            f"We need more information about your application to {application.marketplace.name}",
+            event=event,
+        )
     return event
 
 
-def refer_to_marketplace(application: Application, user: User, note: str = "", *,
-                         token: str | None = None,
-                         expected_version: int | None = None) -> ApplicationEvent | None:
+def refer_to_marketplace(
+    application: Application,
+    user: User,
+    note: str = "",
+    *,
+    token: str | None = None,
+    expected_version: int | None = None,
+) -> ApplicationEvent | None:
     """Staff refer a reviewed application to the marketplace (under_review -> referred)."""
-    event = _apply(application, "refer", user, note, token=token,
-                   expected_version=expected_version)
+    event = _apply(application, "refer", user, note, token=token, expected_version=expected_version)
     if event is not None:
-        _notify_exporter(application, "application_referred",
-                         f"Your application has been passed to {application.marketplace.name}")
-        _notify_partners(application, "application_referred_partner",
-                         f"New referral from TradeHub: {application.business_name}", event=event)
+        _notify_exporter(
+            application,
+            "application_referred",
+            f"Your application has been passed to {application.marketplace.name}",
+        )
+        _notify_partners(
+            application,
+            "application_referred_partner",
+            f"New referral from TradeHub: {application.business_name}",
+            event=event,
+        )
     return event
 
 
-def decline_application(application: Application, user: User, reason: str, *,
-                        token: str | None = None,
-                        expected_version: int | None = None) -> ApplicationEvent | None:
+def decline_application(
+    application: Application,
+    user: User,
+    reason: str,
+    *,
+    token: str | None = None,
+    expected_version: int | None = None,
+) -> ApplicationEvent | None:
     """Staff decline after review, with a reason the exporter sees (under_review -> declined)."""
-    event = _apply(application, "decline", user, reason, token=token,
-                   expected_version=expected_version)
+    event = _apply(
+        application, "decline", user, reason, token=token, expected_version=expected_version
+    )
     if event is not None:
-        _notify_exporter(application, "application_declined",
-                         f"Your application to {application.marketplace.name} was not successful",
-                         event=event, decided_by="the TradeHub team")
+        _notify_exporter(
+            application,
+            "application_declined",
+            f"Your application to {application.marketplace.name} was not successful",
+            event=event,
+            decided_by="the TradeHub team",
+        )
     return event
 
 
-def accept_referral(application: Application, user: User, message: str = "", *,
-                    token: str | None = None,
-                    expected_version: int | None = None) -> ApplicationEvent | None:
+def accept_referral(
+    application: Application,
+    user: User,
+    message: str = "",
+    *,
+    token: str | None = None,
+    expected_version: int | None = None,
+) -> ApplicationEvent | None:
     """The marketplace's partner accepts a referred application (referred -> accepted)."""
-    event = _apply(application, "partner_accept", user, message, token=token,
-                   expected_version=expected_version)
+    event = _apply(
+        application, "partner_accept", user, message, token=token, expected_version=expected_version
+    )
     if event is not None:
-        _notify_exporter(application, "application_accepted",
-                         f"{application.marketplace.name} accepted your application", event=event)
-        _notify_staff(application, "application_outcome_staff",
-                      f"{application.marketplace.name} accepted {application.reference}",
-                      event=event)
+        _notify_exporter(
+            application,
+            "application_accepted",
+            f"{application.marketplace.name} accepted your application",
+            event=event,
+        )
+        _notify_staff(
+            application,
+            "application_outcome_staff",
+            f"{application.marketplace.name} accepted {application.reference}",
+            event=event,
+        )
     return event
 
 
-def decline_referral(application: Application, user: User, reason: str, *,
-                     token: str | None = None,
-                     expected_version: int | None = None) -> ApplicationEvent | None:
+def decline_referral(
+    application: Application,
+    user: User,
+    reason: str,
+    *,
+    token: str | None = None,
+    expected_version: int | None = None,
+) -> ApplicationEvent | None:
     """The marketplace's partner declines a referred application (referred -> declined)."""
-    event = _apply(application, "partner_decline", user, reason, token=token,
-                   expected_version=expected_version)
+    event = _apply(
+        application, "partner_decline", user, reason, token=token, expected_version=expected_version
+    )
     if event is not None:
-        _notify_exporter(application, "application_declined",
-                         f"Your application to {application.marketplace.name} was not successful",
-                         event=event, decided_by=application.marketplace.name)
-        _notify_staff(application, "application_outcome_staff",
-                      f"{application.marketplace.name} declined {application.reference}",
-                      event=event)
+        _notify_exporter(
+            application,
+            "application_declined",
+            f"Your application to {application.marketplace.name} was not successful",
+            event=event,
+            decided_by=application.marketplace.name,
+        )
+        _notify_staff(
+            application,
+            "application_outcome_staff",
+            f"{application.marketplace.name} declined {application.reference}",
+            event=event,
+        )
     return event
 
 
@@ -383,10 +531,17 @@ MOVE_FUNCTIONS = {
 
 
 def _notify_exporter(application: Application, template: str, subject: str, **context) -> None:
-    link = url_for("marketplace_applications.view_application",
-                   application_id=application.id, _external=True)
-    queue_email(application.applicant.email, subject, template, application=application,
-                link=link, **context)
+    link = url_for(
+        "marketplace_applications.view_application", application_id=application.id, _external=True
+    )
+    queue_email(
+        application.applicant.email,
+        subject,
+        template,
+        application=application,
+        link=link,
+        **context,
+    )
 
 
 def staff_recipients(application: Application) -> list[str]:
@@ -403,8 +558,11 @@ def staff_recipients(application: Application) -> list[str]:
 
 
 def _notify_staff(application: Application, template: str, subject: str, **context) -> None:
-    link = url_for("marketplace_applications_staff.view_application",
-                   application_id=application.id, _external=True)
+    link = url_for(
+        "marketplace_applications_staff.view_application",
+        application_id=application.id,
+        _external=True,
+    )
     for address in staff_recipients(application):
         queue_email(address, subject, template, application=application, link=link, **context)
 
@@ -417,15 +575,21 @@ def partner_recipients(application: Application) -> list[str]:
         db.session.scalars(
             select(User.email)
             .join(PartnerAccount, PartnerAccount.user_id == User.id)
-            .where(PartnerAccount.marketplace_id == application.marketplace_id,
-                   User.role == Role.PARTNER, User.active.is_(True))
+            .where(
+                PartnerAccount.marketplace_id == application.marketplace_id,
+                User.role == Role.PARTNER,
+                User.active.is_(True),
+            )
             .order_by(User.id)
         )
     )
 
 
 def _notify_partners(application: Application, template: str, subject: str, **context) -> None:
-    link = url_for("marketplace_applications_partner.view_application",
-                   application_id=application.id, _external=True)
+    link = url_for(
+        "marketplace_applications_partner.view_application",
+        application_id=application.id,
+        _external=True,
+    )
     for address in partner_recipients(application):
         queue_email(address, subject, template, application=application, link=link, **context)

@@ -28,15 +28,24 @@ def test_filters_and_sorts_match_the_finder(client, loaded):
     body = client.get(f"{API}?country=jp&sort=name").get_json()
     assert [m["slug"] for m in body["marketplaces"]] == ["amazon-japan", "ebay", "etsy", "rakuten"]
 
-    body = client.get(f"{API}?country=CN&uk_offer=true&no_local_bank_account=1"
-                      "&sort=commission").get_json()
+    body = client.get(
+        f"{API}?country=CN&uk_offer=true&no_local_bank_account=1&sort=commission"
+    ).get_json()
     assert {m["slug"] for m in body["marketplaces"]} == {
-        "ctrip", "ebay", "etsy", "jd-worldwide", "kaola", "royal-mail-tmall-store"}
+        "ctrip",
+        "ebay",
+        "etsy",
+        "jd-worldwide",
+        "kaola",
+        "royal-mail-tmall-store",
+    }
     lows = [Decimal(m["commission"]["low_percent"]) for m in body["marketplaces"]]
     assert lows == sorted(lows)
 
-    body = client.get(f"{API}?category=Food+and+drink&category=Luggage+and+bags"
-                      "&fulfilment=Fulfilled+by+seller&sort=name").get_json()
+    body = client.get(
+        f"{API}?category=Food+and+drink&category=Luggage+and+bags"
+        "&fulfilment=Fulfilled+by+seller&sort=name"
+    ).get_json()
     assert body["total"] == len(body["marketplaces"])
     for m in body["marketplaces"]:
         assert {"Food and drink", "Luggage and bags"} & set(m["product_categories"])
@@ -47,7 +56,10 @@ def test_sort_by_registered_users(client, loaded):
     body = client.get(f"{API}?sort=users&per_page=3").get_json()
 
     assert [(m["slug"], m["registered_users_millions"]) for m in body["marketplaces"]] == [
-        ("kaola", "840"), ("spartoo", "450"), ("royal-mail-tmall-store", "400")]
+        ("kaola", "840"),
+        ("spartoo", "450"),
+        ("royal-mail-tmall-store", "400"),
+    ]
 
 
 def test_one_marketplace_has_every_fact(client, loaded):
@@ -58,10 +70,16 @@ def test_one_marketplace_has_every_fact(client, loaded):
     assert body["name"] == "Rakuten"
     assert body["url"].endswith("/selling-online-overseas/rakuten")
     assert body["countries"] == ["JP"] and body["worldwide"] is False
-    assert body["commission"] == {"low_percent": "8", "high_percent": "12",
-                                  "basis": "category_dependent"}
-    assert body["fees"]["membership"] == {"amount": "19500.00", "currency": "JPY",
-                                          "frequency": "monthly"}
+    assert body["commission"] == {
+        "low_percent": "8",
+        "high_percent": "12",
+        "basis": "category_dependent",
+    }
+    assert body["fees"]["membership"] == {
+        "amount": "19500.00",
+        "currency": "JPY",
+        "frequency": "monthly",
+    }
     assert body["fees"]["one_off_registration"] == {"amount": "60000.00", "currency": "JPY"}
     assert body["fees"]["deposit"] is None
     assert body["fees"]["per_listing"] == {"charged": False, "amount": None}
@@ -77,10 +95,17 @@ def test_global_marketplace_and_its_offer(client, loaded):
     body = client.get(f"{API}/etsy").get_json()
 
     assert body["worldwide"] is True and body["countries"] == []
-    assert body["uk_offers"] == [{
-        "kind": "free_listings", "badge_text": "UK offer: free listings",
-        "summary": "20 free listings for approved UK sellers new to Etsy", "terms": "",
-        "eligibility": "", "valid_from": None, "valid_until": None}]
+    assert body["uk_offers"] == [
+        {
+            "kind": "free_listings",
+            "badge_text": "UK offer: free listings",
+            "summary": "20 free listings for approved UK sellers new to Etsy",
+            "terms": "",
+            "eligibility": "",
+            "valid_from": None,
+            "valid_until": None,
+        }
+    ]
 
 
 def test_unknown_slug_is_404_json(client, loaded):
@@ -129,9 +154,19 @@ def test_openapi_fragment_describes_both_endpoints():
     assert set(fragment["paths"]) == {"/api/v1/marketplaces", "/api/v1/marketplaces/{slug}"}
     listed = fragment["paths"]["/api/v1/marketplaces"]["get"]
     names = {p["name"] for p in listed["parameters"]}
-    assert names == {"category", "country", "positioning", "fulfilment", "seller_model",
-                     "uk_offer", "no_local_company", "no_local_bank_account", "sort", "page",
-                     "per_page"}
+    assert names == {
+        "category",
+        "country",
+        "positioning",
+        "fulfilment",
+        "seller_model",
+        "uk_offer",
+        "no_local_company",
+        "no_local_bank_account",
+        "sort",
+        "page",
+        "per_page",
+    }
     schemas = fragment["components"]["schemas"]
     assert {"Marketplace", "MarketplaceList", "MarketplaceOffer"} <= set(schemas)
 
@@ -146,14 +181,17 @@ def test_responses_have_exactly_the_documented_fields(client, loaded):
     assert set(marketplace["uk_offers"][0]) == set(schemas["MarketplaceOffer"]["properties"])
 
 
-@pytest.mark.parametrize("url", [
-    f"{API}?country=JP&uk_offer=true",
-    f"{API}?per_page=100&sort=commission",
-    f"{API}/etsy",
-    f"{API}/rakuten",
-    f"{API}/nope",
-    f"{API}?per_page=500",
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        f"{API}?country=JP&uk_offer=true",
+        f"{API}?per_page=100&sort=commission",
+        f"{API}/etsy",
+        f"{API}/rakuten",
+        f"{API}/nope",
+        f"{API}?per_page=500",
+    ],
+)
 def test_real_responses_validate_against_the_site_openapi_document(app, client, loaded, url):
     from flask import request
     from openapi_core import OpenAPI

@@ -47,11 +47,13 @@ def continue_(page) -> None:
     page.get_by_role("button", name="Save and continue").click()
 
 
-def test_exporter_applies_staff_ask_partner_accepts(db, browser_page, new_browser_page,
-                                                    axe_violations, mailbox):
+def test_exporter_applies_staff_ask_partner_accepts(
+    db, browser_page, new_browser_page, axe_violations, mailbox
+):
     market = MarketplaceFactory(name="Fjord Market", slug="fjord-market")
-    exporter = UserFactory(role=Role.EXPORTER, full_name="Morwenna Trevithick",
-                           email="morwenna@knitwear.example")
+    exporter = UserFactory(
+        role=Role.EXPORTER, full_name="Morwenna Trevithick", email="morwenna@knitwear.example"
+    )
     staff = UserFactory(role=Role.STAFF, full_name="Sam Staff", email="sam.staff@example.com")
     partner = PartnerAccountFactory(marketplace=market, user__email="team@fjord.example").user
     db.session.commit()
@@ -95,7 +97,8 @@ def test_exporter_applies_staff_ask_partner_accepts(db, browser_page, new_browse
     assert axe_violations(page) == [], "step 4"
     page.get_by_label("We sell overseas, but not through online marketplaces").check()
     page.get_by_label("Why should the marketplace accept you?").fill(
-        "Visitors from Norway buy our jumpers every summer.")
+        "Visitors from Norway buy our jumpers every summer."
+    )
     continue_(page)
 
     page.wait_for_url("**/check-your-answers")
@@ -124,7 +127,8 @@ def test_exporter_applies_staff_ask_partner_accepts(db, browser_page, new_browse
 
     # --- the exporter answers -------------------------------------------------------------
     question_email = wait_for_subject(
-        mailbox, exporter.email, "We need more information about your application to Fjord Market")
+        mailbox, exporter.email, "We need more information about your application to Fjord Market"
+    )
     assert "Do you ship to Norway within a week?" in mailbox.body(question_email)
     page.goto(application_url)
     expect(page.locator("#question")).to_contain_text("Do you ship to Norway within a week?")
@@ -148,7 +152,8 @@ def test_exporter_applies_staff_ask_partner_accepts(db, browser_page, new_browse
     partner_page.get_by_role("link", name=reference).click()
     assert axe_violations(partner_page) == [], "partner application page"
     partner_page.get_by_label("Next steps for the applicant (optional)").fill(
-        "Our UK team will call you to set up your shop.")
+        "Our UK team will call you to set up your shop."
+    )
     partner_page.get_by_role("button", name="Accept application").click()
     expect(partner_page.locator("#application-status")).to_have_text("Accepted")
 
@@ -177,8 +182,10 @@ def test_wizard_works_without_javascript(db, _browser, live_server):
         page.wait_for_url("**/your-products")
         page.get_by_label("How many products (SKUs) would you list?").fill("many")
         continue_(page)
-        assert "Enter a whole number between 1 and 1,000,000, like 120" in page.locator(
-            ".govuk-error-summary").inner_text()
+        assert (
+            "Enter a whole number between 1 and 1,000,000, like 120"
+            in page.locator(".govuk-error-summary").inner_text()
+        )
         assert page.get_by_label("How many products (SKUs) would you list?").input_value() == "many"
     finally:
         context.close()

@@ -41,8 +41,9 @@ def _setup(db, n: int = 1):
     marketplace = MarketplaceFactory()
     first = UserFactory(role=Role.STAFF, full_name="First Staff")
     second = UserFactory(role=Role.STAFF, full_name="Second Staff")
-    applications = [ApplicationFactory(marketplace=marketplace, status=S.UNDER_REVIEW)
-                    for _ in range(n)]
+    applications = [
+        ApplicationFactory(marketplace=marketplace, status=S.UNDER_REVIEW) for _ in range(n)
+    ]
     db.session.commit()
     return [a.id for a in applications], first.id, second.id
 
@@ -50,7 +51,8 @@ def _setup(db, n: int = 1):
 def _status_events(db, application_id: int) -> list[ApplicationEvent]:
     db.session.expire_all()
     return db.session.scalars(
-        select(ApplicationEvent).where(ApplicationEvent.application_id == application_id)
+        select(ApplicationEvent)
+        .where(ApplicationEvent.application_id == application_id)
         .order_by(ApplicationEvent.id)
     ).all()
 
@@ -77,8 +79,7 @@ def test_second_staff_waits_for_the_row_lock_then_gets_a_conflict(app, db):
         user = db.session.get(User, second_id)
         started = time.monotonic()
         try:
-            workflow.request_information(application, user, "Which countries?",
-                                         expected_version=1)
+            workflow.request_information(application, user, "Which countries?", expected_version=1)
             db.session.commit()
             results["second"] = "moved"
         except Conflict as exc:
@@ -86,8 +87,7 @@ def test_second_staff_waits_for_the_row_lock_then_gets_a_conflict(app, db):
             results["second"] = exc
         results["waited"] = time.monotonic() - started
 
-    threads = [threading.Thread(target=_in_own_session, args=(app, fn))
-               for fn in (first, second)]
+    threads = [threading.Thread(target=_in_own_session, args=(app, fn)) for fn in (first, second)]
     for t in threads:
         t.start()
     for t in threads:
@@ -101,7 +101,8 @@ def test_second_staff_waits_for_the_row_lock_then_gets_a_conflict(app, db):
     assert "Referred to the marketplace" in message and "First Staff" in message
     events = _status_events(db, application_id)
     assert [(e.move, e.from_status, e.to_status, e.actor_id) for e in events] == [
-        ("refer", S.UNDER_REVIEW, S.REFERRED, first_id)]
+        ("refer", S.UNDER_REVIEW, S.REFERRED, first_id)
+    ]
     application = db.session.get(Application, application_id)
     assert (application.status, application.version) == (S.REFERRED, 2)
 
@@ -114,21 +115,30 @@ def test_simultaneous_moves_by_two_staff_exactly_one_wins(app, db):
         barrier = threading.Barrier(2, timeout=10)
         outcomes: dict = {}
 
-        def attempt(name, user_id, move, message, application_id=application_id,
-                    barrier=barrier, outcomes=outcomes):
+        def attempt(
+            name,
+            user_id,
+            move,
+            message,
+            application_id=application_id,
+            barrier=barrier,
+            outcomes=outcomes,
+        ):
             def run(db):
                 application = db.session.get(Application, application_id)
                 user = db.session.get(User, user_id)
                 version = application.version
                 barrier.wait()  # both have read version 1; now both move at once
                 try:
-                    workflow.MOVE_FUNCTIONS[move](application, user, message,
-                                                  expected_version=version)
+                    workflow.MOVE_FUNCTIONS[move](
+                        application, user, message, expected_version=version
+                    )
                     db.session.commit()
                     outcomes[name] = "moved"
                 except Conflict as exc:
                     db.session.rollback()
                     outcomes[name] = exc
+
             return lambda: _in_own_session(app, run)
 
         threads = [
@@ -150,10 +160,14 @@ def test_simultaneous_moves_by_two_staff_exactly_one_wins(app, db):
         assert db.session.get(Application, application_id).status == events[0].to_status
 
 
-@pytest.mark.skipif(ON_POSTGRES, reason="on PostgreSQL the row lock serialises the moves "
-                                        "(tests above); this is SQLite's optimistic path")
+@pytest.mark.skipif(
+    ON_POSTGRES,
+    reason="on PostgreSQL the row lock serialises the moves "
+    "(tests above); this is SQLite's optimistic path",
+)
 def test_without_row_locks_the_version_column_turns_a_lost_race_into_a_conflict(
-        app, db, monkeypatch):
+    app, db, monkeypatch
+):
     (application_id,), first_id, second_id = _setup(db)
     second_has_read = threading.Event()
     first_committed = threading.Event()
@@ -171,23 +185,29 @@ def test_without_row_locks_the_version_column_turns_a_lost_race_into_a_conflict(
 
     def first(db):
         assert second_has_read.wait(10)
-        workflow.refer_to_marketplace(db.session.get(Application, application_id),
-                                      db.session.get(User, first_id), "Good fit.")
+        workflow.refer_to_marketplace(
+            db.session.get(Application, application_id), db.session.get(User, first_id), "Good fit."
+        )
         db.session.commit()
         first_committed.set()
 
     def second(db):
         try:
-            workflow.decline_application(db.session.get(Application, application_id),
-                                         db.session.get(User, second_id), "Not a fit.")
+            workflow.decline_application(
+                db.session.get(Application, application_id),
+                db.session.get(User, second_id),
+                "Not a fit.",
+            )
             db.session.commit()
             results["second"] = "moved"
         except Conflict as exc:
             db.session.rollback()
             results["second"] = exc
 
-    threads = [threading.Thread(target=_in_own_session, args=(app, fn), name=name)
-               for name, fn in (("first", first), ("second", second))]
+    threads = [
+        threading.Thread(target=_in_own_session, args=(app, fn), name=name)
+        for name, fn in (("first", first), ("second", second))
+    ]
     for t in threads:
         t.start()
     for t in threads:

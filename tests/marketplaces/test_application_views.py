@@ -32,16 +32,33 @@ from tradehub.db_types import utcnow
 
 S = ApplicationStatus
 
-STEP_1 = {"contact_name": "Morwenna Trevithick", "contact_job_title": "Director",
-          "contact_email": "morwenna@knitwear.example", "contact_phone": "01632 960 001"}
-STEP_2 = {"business_name": "Harbour Knitwear Ltd", "company_type": "COMPANIES_HOUSE",
-          "company_number": "09876543", "website": "https://knitwear.example",
-          "employees": "11-50", "turnover": "500k_1m", "postcode": "tr18 4aa"}
-STEP_3 = {"product_categories": ["Clothing and accessories"],
-          "product_description": "Hand-finished wool jumpers.", "sku_count": "120",
-          "has_trademarks": "yes", "trademarks": "HARBOUR (UK00003123456)"}
-STEP_4 = {"export_experience": "offline", "marketplaces_used": "",
-          "pitch": "Our jumpers sell well to visitors from France and Germany."}
+STEP_1 = {
+    "contact_name": "Morwenna Trevithick",
+    "contact_job_title": "Director",
+    "contact_email": "morwenna@knitwear.example",
+    "contact_phone": "01632 960 001",
+}
+STEP_2 = {
+    "business_name": "Harbour Knitwear Ltd",
+    "company_type": "COMPANIES_HOUSE",
+    "company_number": "09876543",
+    "website": "https://knitwear.example",
+    "employees": "11-50",
+    "turnover": "500k_1m",
+    "postcode": "tr18 4aa",
+}
+STEP_3 = {
+    "product_categories": ["Clothing and accessories"],
+    "product_description": "Hand-finished wool jumpers.",
+    "sku_count": "120",
+    "has_trademarks": "yes",
+    "trademarks": "HARBOUR (UK00003123456)",
+}
+STEP_4 = {
+    "export_experience": "offline",
+    "marketplaces_used": "",
+    "pitch": "Our jumpers sell well to visitors from France and Germany.",
+}
 
 
 def hidden(page: str, name: str) -> str:
@@ -81,8 +98,11 @@ def apply_through_wizard(client, market) -> Application:
     assert response.status_code == 302, response.get_data(as_text=True)[:3000]
     assert response.headers["Location"].endswith("/your-business")
     base = response.headers["Location"].rsplit("/", 1)[0]
-    for slug, data in (("your-business", STEP_2), ("your-products", STEP_3),
-                       ("your-experience", STEP_4)):
+    for slug, data in (
+        ("your-business", STEP_2),
+        ("your-products", STEP_3),
+        ("your-experience", STEP_4),
+    ):
         response = post_page_form(client, f"{base}/{slug}", f"{base}/{slug}", data)
         assert response.status_code == 302, response.get_data(as_text=True)[:3000]
     assert response.headers["Location"].endswith("/check-your-answers")
@@ -93,7 +113,8 @@ def apply_through_wizard(client, market) -> Application:
 
 
 def test_exporter_without_a_company_applies_and_everyone_is_emailed(
-        client, signed_in, market, staff, mailbox, db):
+    client, signed_in, market, staff, mailbox, db
+):
     exporter = signed_in("exporter", full_name="Morwenna Trevithick")
     page = client.get(f"/selling-online-overseas/{market.slug}/apply").get_data(as_text=True)
     assert "Your details" in page and 'value="Morwenna Trevithick"' in page
@@ -108,8 +129,12 @@ def test_exporter_without_a_company_applies_and_everyone_is_emailed(
 
     check = f"/account/applications/{application.id}/check-your-answers"
     page = client.get(check).get_data(as_text=True)
-    for answer in ("Harbour Knitwear Ltd", "£500,000 to £999,999", "HARBOUR (UK00003123456)",
-                   "Our jumpers sell well"):
+    for answer in (
+        "Harbour Knitwear Ltd",
+        "£500,000 to £999,999",
+        "HARBOUR (UK00003123456)",
+        "Our jumpers sell well",
+    ):
         assert answer in page
     response = post_page_form(client, check, f"/account/applications/{application.id}/submit", {})
     assert response.status_code == 302
@@ -121,8 +146,9 @@ def test_exporter_without_a_company_applies_and_everyone_is_emailed(
     assert application.status == S.SUBMITTED
     confirmation = mailbox.wait_for(exporter.email)[0]
     assert application.reference in mailbox.body(confirmation)
-    assert any(f"/account/applications/{application.id}" in link
-               for link in mailbox.links(confirmation))
+    assert any(
+        f"/account/applications/{application.id}" in link for link in mailbox.links(confirmation)
+    )
     assert "waiting for review" in mailbox.body(mailbox.wait_for(staff.email)[0])
 
     dashboard = client.get("/account/applications").get_data(as_text=True)
@@ -142,16 +168,19 @@ def test_each_step_validates_and_keeps_what_was_typed(client, signed_in, market)
     response = post_page_form(client, start, start, STEP_1)
     base = response.headers["Location"].rsplit("/", 1)[0]
     post_page_form(client, f"{base}/your-business", f"{base}/your-business", STEP_2)
-    response = post_page_form(client, f"{base}/your-products", f"{base}/your-products",
-                              {**STEP_3, "trademarks": "", "sku_count": "0"})
+    response = post_page_form(
+        client,
+        f"{base}/your-products",
+        f"{base}/your-products",
+        {**STEP_3, "trademarks": "", "sku_count": "0"},
+    )
     page = response.get_data(as_text=True)
     assert "List your trademarks and where they are registered" in page
     assert "Enter a whole number between 1 and 1,000,000, like 120" in page
     assert "Hand-finished wool jumpers." in page  # kept
 
 
-def test_a_companies_house_number_already_on_tradehub_is_explained(client, signed_in, market,
-                                                                   db):
+def test_a_companies_house_number_already_on_tradehub_is_explained(client, signed_in, market, db):
     ApplicantCompanyFactory(number="09876543")
     db.session.commit()
     signed_in("exporter")
@@ -183,7 +212,8 @@ def test_drafts_resume_from_the_dashboard_and_back_links_work(client, signed_in,
     assert f'href="{base}/your-business"' in step3
     # Step 2 shows what was saved.
     assert 'value="Harbour Knitwear Ltd"' in client.get(f"{base}/your-business").get_data(
-        as_text=True)
+        as_text=True
+    )
     # Starting again resumes the draft instead of making a second one.
     page = client.get(start).get_data(as_text=True)
     assert "You already have an application to Fjord Market" in page
@@ -212,8 +242,11 @@ def test_submitting_twice_makes_one_submission(client, market, staff, mailbox, d
     second = client.post_form(f"/account/applications/{application.id}/submit", form)
     assert first.status_code == second.status_code == 302
     assert second.headers["Location"].endswith("/submitted")
-    submits = db.session.scalar(select(func.count()).select_from(ApplicationEvent).where(
-        ApplicationEvent.application_id == application.id, ApplicationEvent.move == "submit"))
+    submits = db.session.scalar(
+        select(func.count())
+        .select_from(ApplicationEvent)
+        .where(ApplicationEvent.application_id == application.id, ApplicationEvent.move == "submit")
+    )
     assert submits == 1
     mailbox.wait_for(application.applicant.email)
     assert len(mailbox.to(application.applicant.email)) == 1
@@ -279,15 +312,22 @@ def test_an_exporter_cannot_see_another_companys_application(client, market, db,
     signed_in("exporter")
     for application in (theirs, draft):
         base = f"/account/applications/{application.id}"
-        for url in (base, f"{base}/your-details", f"{base}/check-your-answers",
-                    f"{base}/withdraw", f"{base}/submitted"):
+        for url in (
+            base,
+            f"{base}/your-details",
+            f"{base}/check-your-answers",
+            f"{base}/withdraw",
+            f"{base}/submitted",
+        ):
             assert client.get(url).status_code == 404, url
-        assert client.post_form(f"{base}/answer", {"message": "x", "token": "t",
-                                                   "version": "1"}).status_code == 404
-        assert client.post_form(f"{base}/submit", {"token": "t",
-                                                   "version": "1"}).status_code == 404
-    assert theirs.business_name not in client.get("/account/applications").get_data(
-        as_text=True)
+        assert (
+            client.post_form(
+                f"{base}/answer", {"message": "x", "token": "t", "version": "1"}
+            ).status_code
+            == 404
+        )
+        assert client.post_form(f"{base}/submit", {"token": "t", "version": "1"}).status_code == 404
+    assert theirs.business_name not in client.get("/account/applications").get_data(as_text=True)
 
 
 def test_a_colleague_in_the_same_company_sees_the_application(client, market, db):
@@ -295,8 +335,11 @@ def test_a_colleague_in_the_same_company_sees_the_application(client, market, db
 
     application = ApplicationFactory(marketplace=market, status=S.SUBMITTED)
     colleague = UserFactory(role=Role.EXPORTER)
-    db.session.add(CompanyMember(company_id=application.company_id, user_id=colleague.id,
-                                 role=MemberRole.EDITOR))
+    db.session.add(
+        CompanyMember(
+            company_id=application.company_id, user_id=colleague.id, role=MemberRole.EDITOR
+        )
+    )
     db.session.commit()
     sign_in(client, colleague)
     assert client.get(f"/account/applications/{application.id}").status_code == 200
@@ -307,8 +350,9 @@ def test_partner_sees_only_referrals_to_their_own_marketplace(app, client, marke
     partner = PartnerAccountFactory(marketplace=market).user
     ours = ApplicationFactory(marketplace=market, status=S.REFERRED, business_name="Ours Ltd")
     not_referred = ApplicationFactory(marketplace=market, status=S.UNDER_REVIEW)
-    theirs = ApplicationFactory(marketplace=other_market, status=S.REFERRED,
-                                business_name="Theirs Ltd")
+    theirs = ApplicationFactory(
+        marketplace=other_market, status=S.REFERRED, business_name="Theirs Ltd"
+    )
     db.session.commit()
     sign_in(client, partner)
 
@@ -316,20 +360,31 @@ def test_partner_sees_only_referrals_to_their_own_marketplace(app, client, marke
     assert "Ours Ltd" in queue and "Theirs Ltd" not in queue
     assert client.get(f"/partner/applications/{theirs.id}").status_code == 404
     assert client.get(f"/partner/applications/{not_referred.id}").status_code == 404
-    refused = client.post_form(f"/partner/applications/{theirs.id}/move/partner_accept",
-                               {"partner_accept-token": "t", "partner_accept-version": "1"})
+    refused = client.post_form(
+        f"/partner/applications/{theirs.id}/move/partner_accept",
+        {"partner_accept-token": "t", "partner_accept-version": "1"},
+    )
     assert refused.status_code == 404
     db.session.refresh(theirs)
     assert theirs.status == S.REFERRED
 
     url = f"/partner/applications/{ours.id}"
-    response = post_page_form(client, url, f"{url}/move/partner_decline",
-                              {"partner_decline-message": ""}, prefix="partner_decline-")
+    response = post_page_form(
+        client,
+        url,
+        f"{url}/move/partner_decline",
+        {"partner_decline-message": ""},
+        prefix="partner_decline-",
+    )
     assert response.status_code == 400
     assert "Enter the reason" in response.get_data(as_text=True)
-    response = post_page_form(client, url, f"{url}/move/partner_accept",
-                              {"partner_accept-message": "We will call you this week."},
-                              prefix="partner_accept-")
+    response = post_page_form(
+        client,
+        url,
+        f"{url}/move/partner_accept",
+        {"partner_accept-message": "We will call you this week."},
+        prefix="partner_accept-",
+    )
     assert response.status_code == 302
     db.session.refresh(ours)
     assert ours.status == S.ACCEPTED
@@ -356,10 +411,18 @@ def test_staff_area_is_guarded(client, signed_in):
 def test_staff_queue_filters_and_flags_overdue(client, signed_in, market, db):
     me = signed_in("staff")
     other_market = MarketplaceFactory(name="Elsewhere Bazaar")
-    late = ApplicationFactory(marketplace=market, status=S.SUBMITTED, business_name="Late Ltd",
-                              response_due_at=utcnow() - timedelta(hours=1))
-    mine = ApplicationFactory(marketplace=other_market, status=S.UNDER_REVIEW,
-                              business_name="Mine Ltd", assigned_to_id=me.id)
+    late = ApplicationFactory(
+        marketplace=market,
+        status=S.SUBMITTED,
+        business_name="Late Ltd",
+        response_due_at=utcnow() - timedelta(hours=1),
+    )
+    mine = ApplicationFactory(
+        marketplace=other_market,
+        status=S.UNDER_REVIEW,
+        business_name="Mine Ltd",
+        assigned_to_id=me.id,
+    )
     ApplicationFactory(marketplace=market, business_name="Draft Ltd")  # never shown to staff
     db.session.commit()
 
@@ -413,10 +476,14 @@ def test_staff_assign_and_notes_stay_internal(app, client, signed_in, market, db
 
 def test_csv_export_neutralises_formulas(client, signed_in, market, db):
     signed_in("staff")
-    ApplicationFactory(marketplace=market, status=S.SUBMITTED,
-                       business_name='=HYPERLINK("http://evil.example","x")',
-                       contact_name="+cmd|' /C calc'!A0", contact_phone="-1+1",
-                       contact_email="@SUM(1+1)@example.com")
+    ApplicationFactory(
+        marketplace=market,
+        status=S.SUBMITTED,
+        business_name='=HYPERLINK("http://evil.example","x")',
+        contact_name="+cmd|' /C calc'!A0",
+        contact_phone="-1+1",
+        contact_email="@SUM(1+1)@example.com",
+    )
     db.session.commit()
     response = client.get("/staff/applications/export.csv")
     assert response.status_code == 200
@@ -433,8 +500,10 @@ def test_csv_export_neutralises_formulas(client, signed_in, market, db):
 
 
 def test_two_staff_moving_at_once_the_second_gets_a_clear_conflict(app, market, db, make_user):
-    first, second = make_user(role=Role.STAFF, full_name="First Staff"), make_user(
-        role=Role.STAFF, full_name="Second Staff")
+    first, second = (
+        make_user(role=Role.STAFF, full_name="First Staff"),
+        make_user(role=Role.STAFF, full_name="Second Staff"),
+    )
     application = ApplicationFactory(marketplace=market, status=S.UNDER_REVIEW)
     db.session.commit()
     url = f"/staff/applications/{application.id}"
@@ -445,38 +514,55 @@ def test_two_staff_moving_at_once_the_second_gets_a_clear_conflict(app, market, 
         clients.append((c, c.get(url).get_data(as_text=True)))  # both see version 1
 
     (a, page_a), (b, page_b) = clients
-    refer = a.post_form(f"{url}/move/refer", {"refer-token": hidden(page_a, "refer-token"),
-                                              "refer-version": hidden(page_a, "refer-version")})
+    refer = a.post_form(
+        f"{url}/move/refer",
+        {
+            "refer-token": hidden(page_a, "refer-token"),
+            "refer-version": hidden(page_a, "refer-version"),
+        },
+    )
     assert refer.status_code == 302
-    late = b.post_form(f"{url}/move/request_information", {
-        "request_information-token": hidden(page_b, "request_information-token"),
-        "request_information-version": hidden(page_b, "request_information-version"),
-        "request_information-message": "Which countries do you ship to?"})
+    late = b.post_form(
+        f"{url}/move/request_information",
+        {
+            "request_information-token": hidden(page_b, "request_information-token"),
+            "request_information-version": hidden(page_b, "request_information-version"),
+            "request_information-message": "Which countries do you ship to?",
+        },
+    )
     assert late.status_code == 409
     page = late.get_data(as_text=True)
     assert "Someone else changed this application first" in page
     assert "Referred to the marketplace" in page and "First Staff" in page
 
     db.session.expire_all()
-    events = db.session.scalars(select(ApplicationEvent).where(
-        ApplicationEvent.application_id == application.id)).all()
+    events = db.session.scalars(
+        select(ApplicationEvent).where(ApplicationEvent.application_id == application.id)
+    ).all()
     assert [(e.move, e.from_status, e.to_status, e.actor_id) for e in events] == [
-        ("refer", S.UNDER_REVIEW, S.REFERRED, first.id)]
+        ("refer", S.UNDER_REVIEW, S.REFERRED, first.id)
+    ]
     assert db.session.get(Application, application.id).status == S.REFERRED
 
 
-def test_exporter_answers_a_question_from_the_email_link(app, client, market, db, mailbox,
-                                                          make_user):
+def test_exporter_answers_a_question_from_the_email_link(
+    app, client, market, db, mailbox, make_user
+):
     staff = make_user(role=Role.STAFF)
-    application = ApplicationFactory(marketplace=market, status=S.UNDER_REVIEW,
-                                     assigned_to_id=staff.id)
+    application = ApplicationFactory(
+        marketplace=market, status=S.UNDER_REVIEW, assigned_to_id=staff.id
+    )
     db.session.commit()
     staff_client = app.test_client()
     sign_in(staff_client, staff)
     url = f"/staff/applications/{application.id}"
-    response = post_page_form(staff_client, url, f"{url}/move/request_information",
-                              {"request_information-message": "Do you ship to Norway?"},
-                              prefix="request_information-")
+    response = post_page_form(
+        staff_client,
+        url,
+        f"{url}/move/request_information",
+        {"request_information-message": "Do you ship to Norway?"},
+        prefix="request_information-",
+    )
     assert response.status_code == 302
     email = mailbox.wait_for(application.applicant.email)[0]
     assert "Do you ship to Norway?" in mailbox.body(email)
@@ -486,8 +572,9 @@ def test_exporter_answers_a_question_from_the_email_link(app, client, market, db
     sign_in(client, application.applicant)
     page = client.get(path).get_data(as_text=True)
     assert "Do you ship to Norway?" in page and "Information requested" in page
-    response = post_page_form(client, path, f"{path}/answer",
-                              {"message": "Yes, with Posten in 3 days."})
+    response = post_page_form(
+        client, path, f"{path}/answer", {"message": "Yes, with Posten in 3 days."}
+    )
     assert response.status_code == 302
     db.session.refresh(application)
     assert application.status == S.SUBMITTED and application.response_due_at is not None
@@ -547,13 +634,18 @@ def test_cli_links_a_partner_and_lists_overdue(runner, market, db, make_user):
     assert "now handles referrals to Fjord Market" in result.output
     from marketplaces.applications.models import PartnerAccount
 
-    assert db.session.scalar(select(PartnerAccount.marketplace_id).where(
-        PartnerAccount.user_id == partner.id)) == market.id
+    assert (
+        db.session.scalar(
+            select(PartnerAccount.marketplace_id).where(PartnerAccount.user_id == partner.id)
+        )
+        == market.id
+    )
     result = runner.invoke(args=["applications", "link-partner", "nobody@x.example", market.slug])
     assert result.exit_code != 0 and "No user" in result.output
 
-    late = ApplicationFactory(marketplace=market, status=S.SUBMITTED,
-                              response_due_at=utcnow() - timedelta(days=1))
+    late = ApplicationFactory(
+        marketplace=market, status=S.SUBMITTED, response_due_at=utcnow() - timedelta(days=1)
+    )
     db.session.commit()
     result = runner.invoke(args=["applications", "overdue"])
     assert late.reference in result.output and "1 overdue" in result.output
@@ -566,11 +658,13 @@ def test_staff_link_a_partner_user_to_a_marketplace(client, signed_in, market, d
     page = client.get("/staff/applications/partners").get_data(as_text=True)
     assert "team@fjord.example" in page and "Not linked" in page
     assert exporter.email not in page  # only partner users can be linked
-    response = client.post_form("/staff/applications/partners",
-                                {"user": str(partner.id), "marketplace": str(market.id)})
+    response = client.post_form(
+        "/staff/applications/partners", {"user": str(partner.id), "marketplace": str(market.id)}
+    )
     assert response.status_code == 302
     page = client.get("/staff/applications/partners").get_data(as_text=True)
     assert "Fjord Market" in page and "Not linked" not in page
-    response = client.post_form("/staff/applications/partners",
-                                {"user": str(exporter.id), "marketplace": str(market.id)})
+    response = client.post_form(
+        "/staff/applications/partners", {"user": str(exporter.id), "marketplace": str(market.id)}
+    )
     assert response.status_code == 200 and "Not a valid choice" in response.get_data(as_text=True)

@@ -32,8 +32,17 @@ from tradehub.mail import OutboxEmail
 
 S = ApplicationStatus
 ROLES = ("exporter", "other_exporter", "staff", "admin", "partner", "other_partner", "buyer")
-MOVES = ("submit", "answer", "withdraw", "start_review", "request_information", "refer",
-         "decline", "partner_accept", "partner_decline")
+MOVES = (
+    "submit",
+    "answer",
+    "withdraw",
+    "start_review",
+    "request_information",
+    "refer",
+    "decline",
+    "partner_accept",
+    "partner_decline",
+)
 
 # (role, state) -> the moves that role may make in that state. Everything else is refused.
 ALLOWED = {
@@ -65,9 +74,17 @@ TRANSITIONS = [
     ("partner_accept", S.REFERRED, S.ACCEPTED, {"exporter", "staff"}),
     ("partner_decline", S.REFERRED, S.DECLINED, {"exporter", "staff"}),
 ]
-ACTOR_OF_MOVE = {"submit": "exporter", "answer": "exporter", "withdraw": "exporter",
-                 "start_review": "staff", "request_information": "staff", "refer": "staff",
-                 "decline": "staff", "partner_accept": "partner", "partner_decline": "partner"}
+ACTOR_OF_MOVE = {
+    "submit": "exporter",
+    "answer": "exporter",
+    "withdraw": "exporter",
+    "start_review": "staff",
+    "request_information": "staff",
+    "refer": "staff",
+    "decline": "staff",
+    "partner_accept": "partner",
+    "partner_decline": "partner",
+}
 
 
 @dataclass
@@ -100,8 +117,9 @@ def world(app, db):
 
 
 def make_application(world: World, status: ApplicationStatus, **kwargs) -> Application:
-    application = ApplicationFactory(marketplace=world.marketplace, company=world.company,
-                                      status=status, **kwargs)
+    application = ApplicationFactory(
+        marketplace=world.marketplace, company=world.company, status=status, **kwargs
+    )
     from tradehub.extensions import db
 
     db.session.commit()
@@ -118,15 +136,20 @@ def call_move(move: str, application: Application, user, **kwargs):
 
 def event_count(db, application) -> int:
     return db.session.scalar(
-        select(func.count()).select_from(ApplicationEvent)
+        select(func.count())
+        .select_from(ApplicationEvent)
         .where(ApplicationEvent.application_id == application.id)
     )
 
 
-@pytest.mark.parametrize(("move", "source", "target", "told"), TRANSITIONS,
-                         ids=[f"{m}-from-{s.value}" for m, s, _t, _w in TRANSITIONS])
-def test_allowed_move_changes_state_writes_audit_row_and_emails(world, db, mailbox, move,
-                                                                 source, target, told):
+@pytest.mark.parametrize(
+    ("move", "source", "target", "told"),
+    TRANSITIONS,
+    ids=[f"{m}-from-{s.value}" for m, s, _t, _w in TRANSITIONS],
+)
+def test_allowed_move_changes_state_writes_audit_row_and_emails(
+    world, db, mailbox, move, source, target, told
+):
     application = make_application(world, source)
     actor = world.users[ACTOR_OF_MOVE[move]]
     before = event_count(db, application)
@@ -165,8 +188,7 @@ def test_every_other_role_state_and_move_is_refused(world, db, role):
     for state in S:
         # Declined and withdrawn applications that once reached the marketplace are included:
         # the partner sees them, but can no longer move them.
-        application = make_application(world, state,
-                                       referred=state in {S.DECLINED, S.WITHDRAWN})
+        application = make_application(world, state, referred=state in {S.DECLINED, S.WITHDRAWN})
         version = application.version
         allowed = ALLOWED.get((role, state), set())
         for move in MOVES:
@@ -202,12 +224,15 @@ def test_staff_cannot_decline_straight_from_submitted(world, db):
         workflow.decline_application(application, world.users["staff"], "Not a fit")
 
 
-@pytest.mark.parametrize(("move", "state", "role", "field_label"), [
-    ("answer", S.INFO_REQUESTED, "exporter", "answer"),
-    ("request_information", S.UNDER_REVIEW, "staff", "question"),
-    ("decline", S.UNDER_REVIEW, "staff", "reason"),
-    ("partner_decline", S.REFERRED, "partner", "reason"),
-])
+@pytest.mark.parametrize(
+    ("move", "state", "role", "field_label"),
+    [
+        ("answer", S.INFO_REQUESTED, "exporter", "answer"),
+        ("request_information", S.UNDER_REVIEW, "staff", "question"),
+        ("decline", S.UNDER_REVIEW, "staff", "reason"),
+        ("partner_decline", S.REFERRED, "partner", "reason"),
+    ],
+)
 def test_moves_that_need_a_message_refuse_a_blank_one(world, db, move, state, role, field_label):
     application = make_application(world, state)
     with pytest.raises(ValidationFailed, match=field_label):
@@ -220,11 +245,11 @@ def test_moves_that_need_a_message_refuse_a_blank_one(world, db, move, state, ro
 def test_the_same_form_sent_twice_moves_once(world, db, mailbox):
     application = make_application(world, S.DRAFT)
     exporter = world.users["exporter"]
-    first = workflow.submit_application(application, exporter, token="tok-1",
-                                        expected_version=application.version)
+    first = workflow.submit_application(
+        application, exporter, token="tok-1", expected_version=application.version
+    )
     db.session.commit()
-    again = workflow.submit_application(application, exporter, token="tok-1",
-                                        expected_version=1)
+    again = workflow.submit_application(application, exporter, token="tok-1", expected_version=1)
     db.session.commit()
     process_after_commit()
     assert first is not None and again is None

@@ -21,12 +21,12 @@ from marketplaces.applications.working_days import (
 
 def test_england_and_wales_bank_holidays_2027():
     assert bank_holidays(2027) >= {
-        date(2027, 1, 1),    # New Year's Day
-        date(2027, 3, 26),   # Good Friday
-        date(2027, 3, 29),   # Easter Monday
-        date(2027, 5, 3),    # Early May
-        date(2027, 5, 31),   # Spring
-        date(2027, 8, 30),   # Summer (not Scotland's first Monday in August)
+        date(2027, 1, 1),  # New Year's Day
+        date(2027, 3, 26),  # Good Friday
+        date(2027, 3, 29),  # Easter Monday
+        date(2027, 5, 3),  # Early May
+        date(2027, 5, 31),  # Spring
+        date(2027, 8, 30),  # Summer (not Scotland's first Monday in August)
         date(2027, 12, 27),  # Christmas Day (substitute)
         date(2027, 12, 28),  # Boxing Day (substitute)
     }
@@ -34,32 +34,38 @@ def test_england_and_wales_bank_holidays_2027():
     assert date(2027, 3, 17) not in bank_holidays(2027)  # St Patrick's Day (Northern Ireland)
 
 
-@pytest.mark.parametrize(("day", "working"), [
-    (date(2027, 3, 25), True),    # Thursday
-    (date(2027, 3, 26), False),   # Good Friday
-    (date(2027, 3, 27), False),   # Saturday
-    (date(2027, 3, 28), False),   # Sunday
-    (date(2027, 3, 29), False),   # Easter Monday
-    (date(2027, 3, 30), True),    # Tuesday
-])
+@pytest.mark.parametrize(
+    ("day", "working"),
+    [
+        (date(2027, 3, 25), True),  # Thursday
+        (date(2027, 3, 26), False),  # Good Friday
+        (date(2027, 3, 27), False),  # Saturday
+        (date(2027, 3, 28), False),  # Sunday
+        (date(2027, 3, 29), False),  # Easter Monday
+        (date(2027, 3, 30), True),  # Tuesday
+    ],
+)
 def test_is_working_day(day, working):
     assert is_working_day(day) is working
 
 
-@pytest.mark.parametrize(("start", "days", "expected"), [
-    # Monday + 5 working days = next Monday.
-    (date(2027, 3, 1), 5, date(2027, 3, 8)),
-    # Wednesday before Easter: Thu 25 (1), [Fri 26, Sat, Sun, Mon 29 off], Tue 30 (2),
-    # Wed 31 (3), Thu 1 Apr (4), Fri 2 Apr (5).
-    (date(2027, 3, 24), 5, date(2027, 4, 2)),
-    # Christmas 2027: Thu 23 Dec: Fri 24 (1), [Sat 25, Sun 26, Mon 27 and Tue 28 are the
-    # substitute days], Wed 29 (2), Thu 30 (3), Fri 31 (4), [New Year's Day 2028 is a
-    # Saturday, so Mon 3 Jan is its substitute], Tue 4 Jan (5).
-    (date(2027, 12, 23), 5, date(2028, 1, 4)),
-    # Saturday counts from Monday: Mon-Fri.
-    (date(2027, 3, 6), 5, date(2027, 3, 12)),
-    (date(2027, 3, 6), 0, date(2027, 3, 6)),
-])
+@pytest.mark.parametrize(
+    ("start", "days", "expected"),
+    [
+        # Monday + 5 working days = next Monday.
+        (date(2027, 3, 1), 5, date(2027, 3, 8)),
+        # Wednesday before Easter: Thu 25 (1), [Fri 26, Sat, Sun, Mon 29 off], Tue 30 (2),
+        # Wed 31 (3), Thu 1 Apr (4), Fri 2 Apr (5).
+        (date(2027, 3, 24), 5, date(2027, 4, 2)),
+        # Christmas 2027: Thu 23 Dec: Fri 24 (1), [Sat 25, Sun 26, Mon 27 and Tue 28 are the
+        # substitute days], Wed 29 (2), Thu 30 (3), Fri 31 (4), [New Year's Day 2028 is a
+        # Saturday, so Mon 3 Jan is its substitute], Tue 4 Jan (5).
+        (date(2027, 12, 23), 5, date(2028, 1, 4)),
+        # Saturday counts from Monday: Mon-Fri.
+        (date(2027, 3, 6), 5, date(2027, 3, 12)),
+        (date(2027, 3, 6), 0, date(2027, 3, 6)),
+    ],
+)
 def test_add_working_days(start, days, expected):
     assert add_working_days(start, days) == expected
     assert working_days_between(start, expected) == days

@@ -12,8 +12,9 @@ from tradehub.accounts.models import Role
 pytestmark = pytest.mark.browser
 
 
-def test_find_compare_and_estimate_without_javascript(loaded, new_browser_page, browser_page,
-                                                     axe_violations):
+def test_find_compare_and_estimate_without_javascript(
+    loaded, new_browser_page, browser_page, axe_violations
+):
     page = new_browser_page(java_script_enabled=False)
 
     def check(name: str) -> None:
@@ -46,8 +47,9 @@ def test_find_compare_and_estimate_without_javascript(loaded, new_browser_page, 
     assert "Rakuten" in table and "Amazon Japan" in table and "£217.52" in table
     check("cost estimate")
 
-    page.goto("/selling-online-overseas/compare?slug=rakuten&slug=ebay&slug=etsy&slug=otto"
-              "&slug=xiu")
+    page.goto(
+        "/selling-online-overseas/compare?slug=rakuten&slug=ebay&slug=etsy&slug=otto&slug=xiu"
+    )
     summary = page.locator(".govuk-error-summary").inner_text()
     assert "You can compare up to 4 marketplaces" in summary
     check("compare error")
@@ -67,10 +69,15 @@ def test_staff_screens_are_accessible(db, loaded, browser_page, axe_violations):
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url("**/account/**")
 
-    for path in ("/staff/marketplaces/", "/staff/marketplaces/rakuten",
-                 "/staff/marketplaces/rakuten/edit", "/staff/marketplaces/rakuten/history",
-                 "/staff/marketplaces/rakuten/offers/new", "/staff/marketplaces/exchange-rates",
-                 "/staff/marketplaces/exchange-rates/USD/edit"):
+    for path in (
+        "/staff/marketplaces/",
+        "/staff/marketplaces/rakuten",
+        "/staff/marketplaces/rakuten/edit",
+        "/staff/marketplaces/rakuten/history",
+        "/staff/marketplaces/rakuten/offers/new",
+        "/staff/marketplaces/exchange-rates",
+        "/staff/marketplaces/exchange-rates/USD/edit",
+    ):
         page.goto(path)
         assert axe_violations(page) == [], path
 

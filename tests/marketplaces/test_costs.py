@@ -42,8 +42,12 @@ def test_format_money(amount, currency, frequency, expected):
 
 @pytest.mark.parametrize(
     ("low", "high", "expected"),
-    [(Decimal("8"), Decimal("15"), "8% to 15%"), (Decimal("9.85"), Decimal("9.85"), "9.85%"),
-     (Decimal("3.50"), Decimal("15.00"), "3.5% to 15%"), (None, None, "")],
+    [
+        (Decimal("8"), Decimal("15"), "8% to 15%"),
+        (Decimal("9.85"), Decimal("9.85"), "9.85%"),
+        (Decimal("3.50"), Decimal("15.00"), "3.5% to 15%"),
+        (None, None, ""),
+    ],
 )
 def test_format_commission(low, high, expected):
     assert format_commission(low, high) == expected
@@ -101,20 +105,24 @@ def test_worked_example_listing_fees_in_euros():
     # 120 listings × EUR 0.35 = EUR 42.00; at 1.20 EUR per GBP = £35.00.
     # £400 sales at 10% = £40.00; total £75.00.
     marketplace = _marketplace(
-        commission={"low_percent": 10, "high_percent": 10}, fee_per_listing=True,
+        commission={"low_percent": 10, "high_percent": 10},
+        fee_per_listing=True,
         listing_fee={"amount": 0.35, "currency": "EUR"},
     )
 
     estimate = estimate_monthly_cost(marketplace, Decimal("400"), 120, RATES)
 
     assert [(line.label, line.low) for line in estimate.lines] == [
-        ("Commission", Decimal("40.00")), ("Listing fees", Decimal("35.00"))]
+        ("Commission", Decimal("40.00")),
+        ("Listing fees", Decimal("35.00")),
+    ]
     assert estimate.total_high == Decimal("75.00")
 
 
 def test_wholesale_marketplaces_charge_no_commission():
-    marketplace = _marketplace(commission={"low_percent": 0, "high_percent": 0},
-                               commission_basis="wholesale_price")
+    marketplace = _marketplace(
+        commission={"low_percent": 0, "high_percent": 0}, commission_basis="wholesale_price"
+    )
 
     estimate = estimate_monthly_cost(marketplace, Decimal("1000"), 10, RATES)
 

@@ -50,9 +50,14 @@ def test_load_maps_every_fact_of_rakuten(runner, db):
     assert rakuten.commission_high_percent == Decimal("12.00")
     assert rakuten.commission_basis == "category_dependent"
     assert (rakuten.registration_fee_amount, rakuten.registration_fee_currency) == (
-        Decimal("60000.00"), "JPY")
-    assert (rakuten.membership_fee_amount, rakuten.membership_fee_currency,
-            rakuten.membership_fee_frequency) == (Decimal("19500.00"), "JPY", "monthly")
+        Decimal("60000.00"),
+        "JPY",
+    )
+    assert (
+        rakuten.membership_fee_amount,
+        rakuten.membership_fee_currency,
+        rakuten.membership_fee_frequency,
+    ) == (Decimal("19500.00"), "JPY", "monthly")
     assert rakuten.payment_days == 15
     assert rakuten.payout_currencies == ["GBP", "JPY"]
     assert rakuten.registered_users_millions == Decimal("105.00")
@@ -90,7 +95,8 @@ def test_rerun_updates_without_duplicating(runner, db, tmp_path):
     rakuten = db.session.scalar(select(Marketplace).where(Marketplace.slug == "rakuten"))
     assert rakuten.payment_days == 20
     revision = db.session.scalar(
-        select(MarketplaceRevision).where(MarketplaceRevision.marketplace_id == rakuten.id)
+        select(MarketplaceRevision)
+        .where(MarketplaceRevision.marketplace_id == rakuten.id)
         .order_by(MarketplaceRevision.id.desc())
     )
     assert revision.action == RevisionAction.LOADED

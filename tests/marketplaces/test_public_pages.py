@@ -16,15 +16,20 @@ BASE = "/selling-online-overseas"
 def page_text(response) -> str:
     """The visible text of the page's main content, whitespace collapsed."""
     html = response.get_data(as_text=True)
-    main = html[html.index("<main"):html.index("</main>")]
+    main = html[html.index("<main") : html.index("</main>")]
     return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", main)))
 
 
 def result_names(response) -> list[str]:
     html = response.get_data(as_text=True)
-    return [unescape(n) for n in re.findall(
-        r'<h2 class="govuk-heading-m govuk-!-margin-bottom-2"><a class="govuk-link" '
-        r'href="[^"]+">([^<]+)</a>', html)]
+    return [
+        unescape(n)
+        for n in re.findall(
+            r'<h2 class="govuk-heading-m govuk-!-margin-bottom-2"><a class="govuk-link" '
+            r'href="[^"]+">([^<]+)</a>',
+            html,
+        )
+    ]
 
 
 def test_landing_page_counts_marketplaces_and_features_offers(client, loaded):
@@ -132,16 +137,28 @@ def test_unknown_marketplace_is_404(client, loaded):
         ("country=JP&sort=name", ["Amazon Japan", "eBay", "Etsy", "Rakuten"]),
         ("category=Pet+care", ["Amazon Mexico"]),
         # OR within a group: food and drink, or luggage and bags.
-        ("category=Food+and+drink&category=Luggage+and+bags&sort=name",
-         ["Amazon Mexico", "British Pavilion on 1688.com", "Cdiscount", "eBay", "SF Best",
-          "Westwing"]),
+        (
+            "category=Food+and+drink&category=Luggage+and+bags&sort=name",
+            [
+                "Amazon Mexico",
+                "British Pavilion on 1688.com",
+                "Cdiscount",
+                "eBay",
+                "SF Best",
+                "Westwing",
+            ],
+        ),
         ("country=NZ&seller_model=Wholesale&sort=name", ["THE ICONIC", "Zalora"]),
         ("country=IN&no_local_company=y&sort=name", ["eBay", "Etsy", "FlipKart", "Newegg"]),
-        ("country=CN&uk_offer=y&sort=name",
-         ["Ctrip", "eBay", "Etsy", "JD Worldwide", "Kaola", "Royal Mail Tmall Store"]),
+        (
+            "country=CN&uk_offer=y&sort=name",
+            ["Ctrip", "eBay", "Etsy", "JD Worldwide", "Kaola", "Royal Mail Tmall Store"],
+        ),
         ("country=RU&no_local_bank_account=y&sort=name", ["eBay", "Etsy", "Westwing"]),
-        ("country=FR&positioning=Economy&fulfilment=Fulfilled+by+marketplace&sort=name",
-         ["Amazon France", "Amazon Germany", "Amazon Italy", "Amazon Spain", "Cdiscount"]),
+        (
+            "country=FR&positioning=Economy&fulfilment=Fulfilled+by+marketplace&sort=name",
+            ["Amazon France", "Amazon Germany", "Amazon Italy", "Amazon Spain", "Cdiscount"],
+        ),
     ],
 )
 def test_finder_filters(client, loaded, query, expected):
@@ -172,9 +189,17 @@ def test_finder_pagination_keeps_the_filters(client, loaded):
 
     html = response.get_data(as_text=True)
     assert "9 marketplaces match" in page_text(response)
-    assert result_names(response) == ["Amazon Canada", "Amazon France", "Amazon Germany",
-                                      "Amazon Italy", "Amazon Spain", "eBay", "Etsy", "Newegg",
-                                      "Spartoo"]
+    assert result_names(response) == [
+        "Amazon Canada",
+        "Amazon France",
+        "Amazon Germany",
+        "Amazon Italy",
+        "Amazon Spain",
+        "eBay",
+        "Etsy",
+        "Newegg",
+        "Spartoo",
+    ]
     all_pages = client.get(f"{BASE}/find?sort=name&page=2")
     assert "showing 11 to 20" in page_text(all_pages)
     assert "/selling-online-overseas/find?sort=name&amp;page=3" in all_pages.get_data(as_text=True)
@@ -186,8 +211,10 @@ def test_finder_rejects_an_unknown_category_with_an_error_summary(client, loaded
 
     html = response.get_data(as_text=True)
     assert "govuk-error-summary" in html
-    assert "Product category: choose from the list (“Spaceships” is not one of the options)" \
+    assert (
+        "Product category: choose from the list (“Spaceships” is not one of the options)"
         in page_text(response)
+    )
     assert "Correct the filters to see marketplaces." in page_text(response)
 
 
@@ -213,8 +240,9 @@ def test_compare_refuses_more_than_four_with_a_clear_message(client, loaded):
     text = page_text(response)
     assert response.status_code == 400
     assert "govuk-error-summary" in response.get_data(as_text=True)
-    assert "You can compare up to 4 marketplaces at a time. You chose 5: remove 1 to continue." \
-        in text
+    assert (
+        "You can compare up to 4 marketplaces at a time. You chose 5: remove 1 to continue." in text
+    )
 
 
 def test_compare_with_nothing_chosen_explains_how(client, loaded):
@@ -230,8 +258,7 @@ def test_draft_marketplace_from_factory_is_not_public(client, db):
 
 
 def test_compare_counts_a_repeated_marketplace_once(client, loaded):
-    response = client.get(f"{BASE}/compare?slug=rakuten&slug=rakuten&slug=ebay&slug=etsy"
-                          "&slug=otto")
+    response = client.get(f"{BASE}/compare?slug=rakuten&slug=rakuten&slug=ebay&slug=etsy&slug=otto")
 
     assert response.status_code == 200
     assert "Rakuten, eBay, Etsy, Otto" in page_text(response)

@@ -85,8 +85,9 @@ def test_staff_home_lists_the_marketplace_sections(client, staff):
 def test_editing_a_published_marketplace_keeps_a_draft_until_publish(client, staff, db):
     market = MarketplaceFactory(name="Shopmart", slug="shopmart")
     db.session.commit()
-    edited = marketplace_facts(name="Shopmart", payment_days=30,
-                               commission={"low_percent": 5, "high_percent": 15})
+    edited = marketplace_facts(
+        name="Shopmart", payment_days=30, commission={"low_percent": 5, "high_percent": 15}
+    )
 
     response = client.post_form(f"{STAFF}/shopmart/edit", facts_form(edited, market.version))
 
@@ -115,9 +116,10 @@ def test_editing_a_published_marketplace_keeps_a_draft_until_publish(client, sta
 def test_revision_history_shows_who_when_and_the_diff(client, staff, db):
     market = MarketplaceFactory(name="Shopmart", slug="shopmart")
     db.session.commit()
-    client.post_form(f"{STAFF}/shopmart/edit",
-                     facts_form(marketplace_facts(name="Shopmart", payment_days=21),
-                                market.version))
+    client.post_form(
+        f"{STAFF}/shopmart/edit",
+        facts_form(marketplace_facts(name="Shopmart", payment_days=21), market.version),
+    )
     db.session.expire_all()
     market = db.session.get(Marketplace, market.id)
     client.post_form(f"{STAFF}/shopmart/publish", {"version": market.version})
@@ -144,10 +146,14 @@ def test_publish_lists_every_missing_fact(client, staff, db):
     page = response.get_data(as_text=True)
     assert response.status_code == 400
     assert "Newmart cannot be published yet" in page
-    for missing in ("Add a website address", "Add at least one country (or worldwide)",
-                    "Add at least one product category", "Add a commission range",
-                    "Add how many days until sellers are paid",
-                    "Add at least one seller support channel"):
+    for missing in (
+        "Add a website address",
+        "Add at least one country (or worldwide)",
+        "Add at least one product category",
+        "Add a commission range",
+        "Add how many days until sellers are paid",
+        "Add at least one seller support channel",
+    ):
         assert missing in page
     db.session.expire_all()
     assert db.session.get(Marketplace, market.id).state == MarketplaceState.DRAFT
@@ -157,9 +163,11 @@ def test_publish_lists_every_missing_fact(client, staff, db):
 def test_a_complete_new_marketplace_can_be_published(client, staff, db):
     client.post_form(f"{STAFF}/new", {"name": "Newmart", "slug": "newmart"})
     market = db.session.scalar(select(Marketplace).where(Marketplace.slug == "newmart"))
-    facts = marketplace_facts(name="Newmart", countries="GLOBAL",
-                              membership_fee={"amount": 25, "currency": "EUR",
-                                              "frequency": "monthly"})
+    facts = marketplace_facts(
+        name="Newmart",
+        countries="GLOBAL",
+        membership_fee={"amount": 25, "currency": "EUR", "frequency": "monthly"},
+    )
     client.post_form(f"{STAFF}/newmart/edit", facts_form(facts, market.version))
     db.session.expire_all()
     market = db.session.get(Marketplace, market.id)
@@ -176,8 +184,13 @@ def test_edit_form_reports_errors_next_to_the_fields(client, staff, db):
     market = MarketplaceFactory(slug="shopmart")
     db.session.commit()
     data = facts_form(marketplace_facts(name="Shopmart"), market.version)
-    data.update(commission_low="20", commission_high="10", membership_fee_amount="30",
-                membership_fee_currency="ZZZ", countries="FR, XX")
+    data.update(
+        commission_low="20",
+        commission_high="10",
+        membership_fee_amount="30",
+        membership_fee_currency="ZZZ",
+        countries="FR, XX",
+    )
 
     response = client.post_form(f"{STAFF}/shopmart/edit", data)
 
@@ -215,17 +228,20 @@ def test_two_staff_editing_at_once_get_a_conflict_not_a_lost_update(client, staf
     market = MarketplaceFactory(name="Shopmart", slug="shopmart")
     db.session.commit()
     opened_version = market.version  # both people opened the edit page at this version
-    client.post_form(f"{STAFF}/shopmart/edit",
-                     facts_form(marketplace_facts(name="Shopmart", payment_days=20),
-                                opened_version))
+    client.post_form(
+        f"{STAFF}/shopmart/edit",
+        facts_form(marketplace_facts(name="Shopmart", payment_days=20), opened_version),
+    )
 
-    response = client.post_form(f"{STAFF}/shopmart/edit",
-                                facts_form(marketplace_facts(name="Shopmart", payment_days=40),
-                                           opened_version))
+    response = client.post_form(
+        f"{STAFF}/shopmart/edit",
+        facts_form(marketplace_facts(name="Shopmart", payment_days=40), opened_version),
+    )
 
     assert response.status_code == 409
-    assert "Someone else changed this marketplace while you were editing it" in \
-        response.get_data(as_text=True)
+    assert "Someone else changed this marketplace while you were editing it" in response.get_data(
+        as_text=True
+    )
     db.session.expire_all()
     assert db.session.get(Marketplace, market.id).draft_facts["payment_days"] == 20
 
@@ -237,12 +253,16 @@ def test_a_write_committed_by_another_process_turns_into_a_conflict(app, db):
     db.session.commit()
     mine = db.session.get(Marketplace, market.id)
     with db.engine.begin() as conn:  # someone else's transaction, committed first
-        conn.execute(update(Marketplace.__table__).where(Marketplace.id == market.id)
-                     .values(version=mine.version + 1, payment_days=7))
+        conn.execute(
+            update(Marketplace.__table__)
+            .where(Marketplace.id == market.id)
+            .values(version=mine.version + 1, payment_days=7)
+        )
 
     with pytest.raises(Conflict, match="Someone else changed this marketplace at the same time"):
-        services.save_draft(mine, marketplace_facts(name=mine.name, payment_days=99), None,
-                            mine.version)
+        services.save_draft(
+            mine, marketplace_facts(name=mine.name, payment_days=99), None, mine.version
+        )
 
     db.session.rollback()
     fresh = db.session.get(Marketplace, market.id)
@@ -255,9 +275,14 @@ def test_a_write_committed_by_another_process_turns_into_a_conflict(app, db):
 
 def offer_form(**overrides) -> dict:
     data = {
-        "kind": "free_period", "badge_text": "UK offer: 3 months free",
-        "summary": "No fees for 3 months", "terms": "New sellers", "eligibility": "UK companies",
-        "valid_from": ["", "", ""], "valid_until": ["", "", ""], "version": "",
+        "kind": "free_period",
+        "badge_text": "UK offer: 3 months free",
+        "summary": "No fees for 3 months",
+        "terms": "New sellers",
+        "eligibility": "UK companies",
+        "valid_from": ["", "", ""],
+        "valid_until": ["", "", ""],
+        "version": "",
     }
     data.update(overrides)
     return data
@@ -272,14 +297,19 @@ def test_offer_is_created_as_draft_then_published(client, staff, db):
     db.session.commit()
     today = services.uk_today()
 
-    response = client.post_form(f"{STAFF}/shopmart/offers/new", offer_form(
-        valid_from=_date_parts(today), valid_until=_date_parts(today + timedelta(days=90))))
+    response = client.post_form(
+        f"{STAFF}/shopmart/offers/new",
+        offer_form(
+            valid_from=_date_parts(today), valid_until=_date_parts(today + timedelta(days=90))
+        ),
+    )
 
     assert response.status_code == 302
     offer = db.session.scalar(select(Offer).where(Offer.marketplace_id == market.id))
     assert offer.state == OfferState.DRAFT
     assert "No fees for 3 months" not in client.get("/selling-online-overseas/shopmart").get_data(
-        as_text=True)
+        as_text=True
+    )
 
     client.post_form(f"{STAFF}/shopmart/offers/{offer.id}/publish", {"version": offer.version})
 
@@ -292,7 +322,8 @@ def test_offer_is_created_as_draft_then_published(client, staff, db):
     offer = db.session.get(Offer, offer.id)
     client.post_form(f"{STAFF}/shopmart/offers/{offer.id}/unpublish", {"version": offer.version})
     assert "No fees for 3 months" not in client.get("/selling-online-overseas/shopmart").get_data(
-        as_text=True)
+        as_text=True
+    )
 
 
 def test_offer_end_date_must_be_after_start_date(client, staff, db):
@@ -300,8 +331,10 @@ def test_offer_end_date_must_be_after_start_date(client, staff, db):
     db.session.commit()
     today = services.uk_today()
 
-    response = client.post_form(f"{STAFF}/shopmart/offers/new", offer_form(
-        valid_from=_date_parts(today), valid_until=_date_parts(today)))
+    response = client.post_form(
+        f"{STAFF}/shopmart/offers/new",
+        offer_form(valid_from=_date_parts(today), valid_until=_date_parts(today)),
+    )
 
     assert response.status_code == 200
     assert "The end date must be after the start date" in response.get_data(as_text=True)
@@ -311,12 +344,19 @@ def test_offer_end_date_must_be_after_start_date(client, staff, db):
 def test_expired_offer_cannot_be_published(client, staff, db):
     market = MarketplaceFactory(slug="shopmart")
     yesterday = services.uk_today() - timedelta(days=1)
-    offer = OfferFactory(marketplace=market, state=OfferState.DRAFT,
-                         valid_from=yesterday - timedelta(days=10), valid_until=yesterday)
+    offer = OfferFactory(
+        marketplace=market,
+        state=OfferState.DRAFT,
+        valid_from=yesterday - timedelta(days=10),
+        valid_until=yesterday,
+    )
     db.session.commit()
 
-    response = client.post_form(f"{STAFF}/shopmart/offers/{offer.id}/publish",
-                                {"version": offer.version}, follow_redirects=True)
+    response = client.post_form(
+        f"{STAFF}/shopmart/offers/{offer.id}/publish",
+        {"version": offer.version},
+        follow_redirects=True,
+    )
 
     assert "change its end date to publish it" in response.get_data(as_text=True)
     db.session.expire_all()
@@ -328,11 +368,14 @@ def test_two_staff_editing_one_offer_get_a_conflict(client, staff, db):
     offer = OfferFactory(marketplace=market)
     db.session.commit()
     opened = offer.version
-    client.post_form(f"{STAFF}/shopmart/offers/{offer.id}/edit",
-                     offer_form(summary="First edit", version=opened))
+    client.post_form(
+        f"{STAFF}/shopmart/offers/{offer.id}/edit", offer_form(summary="First edit", version=opened)
+    )
 
-    response = client.post_form(f"{STAFF}/shopmart/offers/{offer.id}/edit",
-                                offer_form(summary="Second edit", version=opened))
+    response = client.post_form(
+        f"{STAFF}/shopmart/offers/{offer.id}/edit",
+        offer_form(summary="Second edit", version=opened),
+    )
 
     assert response.status_code == 409
     assert "Someone else changed this offer" in response.get_data(as_text=True)
@@ -354,9 +397,16 @@ def test_offer_of_another_marketplace_is_404(client, staff, db):
 def test_staff_change_an_exchange_rate_and_the_estimate_uses_it(client, staff, loaded, db):
     usd = db.session.scalar(select(ExchangeRate).where(ExchangeRate.currency == "USD"))
 
-    response = client.post_form(f"{STAFF}/exchange-rates/USD/edit", {
-        "version": usd.version, "currency": "USD", "units_per_gbp": "1.25",
-        "source": "HMRC monthly rates", "as_of": ["1", "1", "2027"]})
+    response = client.post_form(
+        f"{STAFF}/exchange-rates/USD/edit",
+        {
+            "version": usd.version,
+            "currency": "USD",
+            "units_per_gbp": "1.25",
+            "source": "HMRC monthly rates",
+            "as_of": ["1", "1", "2027"],
+        },
+    )
 
     assert response.status_code == 302
     db.session.expire_all()
@@ -364,8 +414,9 @@ def test_staff_change_an_exchange_rate_and_the_estimate_uses_it(client, staff, l
     assert usd.units_per_gbp == Decimal("1.25")
     assert usd.updated_by_id == staff.id
     # Amazon USA: USD 39.00 a month / 1.25 = £31.20.
-    page = client.get("/selling-online-overseas/cost-estimate?monthly_sales=100&listings=1"
-                      "&slug=amazon-usa").get_data(as_text=True)
+    page = client.get(
+        "/selling-online-overseas/cost-estimate?monthly_sales=100&listings=1&slug=amazon-usa"
+    ).get_data(as_text=True)
     assert "USD 39.00 a month at 1.25 USD to £1" in page
     assert "£31.20" in page
 
@@ -394,9 +445,16 @@ def test_exchange_rate_validation(client, staff, db, data, message):
 
 
 def test_new_exchange_rate_is_added(client, staff, db):
-    client.post_form(f"{STAFF}/exchange-rates/new", {
-        "currency": "chf", "units_per_gbp": "1.1234", "source": "HMRC",
-        "as_of": ["31", "1", "2027"], "version": ""})
+    client.post_form(
+        f"{STAFF}/exchange-rates/new",
+        {
+            "currency": "chf",
+            "units_per_gbp": "1.1234",
+            "source": "HMRC",
+            "as_of": ["31", "1", "2027"],
+            "version": "",
+        },
+    )
 
     rate = db.session.scalar(select(ExchangeRate).where(ExchangeRate.currency == "CHF"))
     assert rate.units_per_gbp == Decimal("1.1234")

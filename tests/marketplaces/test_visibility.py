@@ -20,22 +20,36 @@ def catalogue(db):
     today = uk_today()
     live = MarketplaceFactory(name="Livemart", slug="livemart")
     OfferFactory(marketplace=live, summary="LIVE-OFFER 10% off", valid_until=today)
-    OfferFactory(marketplace=live, summary="EXPIRED-OFFER", valid_from=today - timedelta(days=30),
-                 valid_until=today - timedelta(days=1))
+    OfferFactory(
+        marketplace=live,
+        summary="EXPIRED-OFFER",
+        valid_from=today - timedelta(days=30),
+        valid_until=today - timedelta(days=1),
+    )
     OfferFactory(marketplace=live, summary="DRAFT-OFFER", state=OfferState.DRAFT)
     OfferFactory(marketplace=live, summary="UNPUBLISHED-OFFER", state=OfferState.UNPUBLISHED)
     OfferFactory(marketplace=live, summary="FUTURE-OFFER", valid_from=today + timedelta(days=1))
-    hidden = MarketplaceFactory(name="Hiddenmart", slug="hiddenmart",
-                                state=MarketplaceState.UNPUBLISHED)
+    hidden = MarketplaceFactory(
+        name="Hiddenmart", slug="hiddenmart", state=MarketplaceState.UNPUBLISHED
+    )
     OfferFactory(marketplace=hidden, summary="HIDDEN-MARKET-OFFER")
-    draft = MarketplaceFactory(name="Draftmart", slug="draftmart", state=MarketplaceState.DRAFT,
-                               published_at=None)
+    draft = MarketplaceFactory(
+        name="Draftmart", slug="draftmart", state=MarketplaceState.DRAFT, published_at=None
+    )
     OfferFactory(marketplace=draft, summary="DRAFT-MARKET-OFFER")
     db.session.commit()
 
 
-HIDDEN = ["EXPIRED-OFFER", "DRAFT-OFFER", "UNPUBLISHED-OFFER", "FUTURE-OFFER",
-          "HIDDEN-MARKET-OFFER", "DRAFT-MARKET-OFFER", "Hiddenmart", "Draftmart"]
+HIDDEN = [
+    "EXPIRED-OFFER",
+    "DRAFT-OFFER",
+    "UNPUBLISHED-OFFER",
+    "FUTURE-OFFER",
+    "HIDDEN-MARKET-OFFER",
+    "DRAFT-MARKET-OFFER",
+    "Hiddenmart",
+    "Draftmart",
+]
 
 
 def _assert_hidden(body: str) -> None:
@@ -43,18 +57,21 @@ def _assert_hidden(body: str) -> None:
         assert marker not in body, marker
 
 
-@pytest.mark.parametrize("path", [
-    f"{BASE}/",
-    f"{BASE}/find",
-    f"{BASE}/find?uk_offer=y",
-    f"{BASE}/livemart",
-    f"{BASE}/compare?slug=livemart&slug=hiddenmart&slug=draftmart",
-    f"{BASE}/cost-estimate?monthly_sales=1000&listings=10",
-    f"{BASE}/cost-estimate?monthly_sales=1000&listings=10&slug=livemart",
-    "/api/v1/marketplaces",
-    "/api/v1/marketplaces?uk_offer=true",
-    "/api/v1/marketplaces/livemart",
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        f"{BASE}/",
+        f"{BASE}/find",
+        f"{BASE}/find?uk_offer=y",
+        f"{BASE}/livemart",
+        f"{BASE}/compare?slug=livemart&slug=hiddenmart&slug=draftmart",
+        f"{BASE}/cost-estimate?monthly_sales=1000&listings=10",
+        f"{BASE}/cost-estimate?monthly_sales=1000&listings=10&slug=livemart",
+        "/api/v1/marketplaces",
+        "/api/v1/marketplaces?uk_offer=true",
+        "/api/v1/marketplaces/livemart",
+    ],
+)
 def test_only_live_offers_of_published_marketplaces_show(client, catalogue, path):
     response = client.get(path)
 

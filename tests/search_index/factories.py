@@ -50,12 +50,42 @@ class CaseStudyFactory(BaseFactory):
 
 
 # Words for generated profiles: every company gets one of each list, chosen deterministically.
-_ADJECTIVES = ("Northern", "Coastal", "Highland", "Valley", "Harbour", "Meadow", "Granite",
-               "Riverside", "Summit", "Copper", "Oakwood", "Silver")
-_TRADES = ("Engineering", "Foods", "Textiles", "Robotics", "Ceramics", "Logistics", "Brewing",
-           "Optics", "Furniture", "Marine", "Software", "Packaging")
-_INDUSTRIES = ("AEROSPACE", "FOOD_AND_DRINK", "CLOTHING_FOOTWEAR_AND_FASHION", "CREATIVE_AND_MEDIA",
-               "SOFTWARE_AND_COMPUTER_SERVICES", "MARINE")
+_ADJECTIVES = (
+    "Northern",
+    "Coastal",
+    "Highland",
+    "Valley",
+    "Harbour",
+    "Meadow",
+    "Granite",
+    "Riverside",
+    "Summit",
+    "Copper",
+    "Oakwood",
+    "Silver",
+)
+_TRADES = (
+    "Engineering",
+    "Foods",
+    "Textiles",
+    "Robotics",
+    "Ceramics",
+    "Logistics",
+    "Brewing",
+    "Optics",
+    "Furniture",
+    "Marine",
+    "Software",
+    "Packaging",
+)
+_INDUSTRIES = (
+    "AEROSPACE",
+    "FOOD_AND_DRINK",
+    "CLOTHING_FOOTWEAR_AND_FASHION",
+    "CREATIVE_AND_MEDIA",
+    "SOFTWARE_AND_COMPUTER_SERVICES",
+    "MARINE",
+)
 _REGIONS = ("LONDON", "SCOTLAND", "WALES", "NORTH_WEST", "SOUTH_WEST", "NORTHERN_IRELAND")
 _COUNTRIES = ("FR", "DE", "US", "JP", "AE", "IN", "BR", "CN")
 _BANDS = ("1-10", "11-50", "51-200", "201-500")
@@ -68,28 +98,31 @@ def company_rows(count: int, start: int = 1, seed: int = 7) -> list[dict]:
     rows = []
     for number in range(start, start + count):
         trade = _TRADES[number % len(_TRADES)]
-        rows.append({
-            "id": number,
-            "slug": f"bulk-company-{number}",
-            "name": f"{_ADJECTIVES[number % len(_ADJECTIVES)]} {trade} {number}",
-            "company_type": "COMPANIES_HOUSE",
-            "summary": f"{trade} exporters serving {rng.choice(_COUNTRIES)} and beyond.",
-            "description": f"Established {1950 + number % 70}; specialists in {trade.lower()}.",
-            "employees": _BANDS[number % len(_BANDS)],
-            "region": _REGIONS[number % len(_REGIONS)],
-            "industries": [_INDUSTRIES[number % len(_INDUSTRIES)]],
-            "export_countries": sorted({_COUNTRIES[number % len(_COUNTRIES)],
-                                        rng.choice(_COUNTRIES)}),
-            "languages": ["en"],
-            "keywords": [trade.lower(), "export"],
-            "products_services": [],
-            "sic_codes": [],
-            "published": True,
-            "published_at": now,
-            "verified_at": now,
-            "created_at": now,
-            "updated_at": now - timedelta(minutes=number),
-        })
+        rows.append(
+            {
+                "id": number,
+                "slug": f"bulk-company-{number}",
+                "name": f"{_ADJECTIVES[number % len(_ADJECTIVES)]} {trade} {number}",
+                "company_type": "COMPANIES_HOUSE",
+                "summary": f"{trade} exporters serving {rng.choice(_COUNTRIES)} and beyond.",
+                "description": f"Established {1950 + number % 70}; specialists in {trade.lower()}.",
+                "employees": _BANDS[number % len(_BANDS)],
+                "region": _REGIONS[number % len(_REGIONS)],
+                "industries": [_INDUSTRIES[number % len(_INDUSTRIES)]],
+                "export_countries": sorted(
+                    {_COUNTRIES[number % len(_COUNTRIES)], rng.choice(_COUNTRIES)}
+                ),
+                "languages": ["en"],
+                "keywords": [trade.lower(), "export"],
+                "products_services": [],
+                "sic_codes": [],
+                "published": True,
+                "published_at": now,
+                "verified_at": now,
+                "created_at": now,
+                "updated_at": now - timedelta(minutes=number),
+            }
+        )
     return rows
 
 
@@ -101,9 +134,11 @@ def bulk_insert_companies(count: int, start: int = 1) -> list[dict]:
     db.session.commit()
     if db.engine.dialect.name == "postgresql":
         # Explicit ids leave the sequence behind; move it so later inserts do not collide.
-        db.session.execute(text(
-            "SELECT setval(pg_get_serial_sequence('companies', 'id'),"
-            " (SELECT max(id) FROM companies))"
-        ))
+        db.session.execute(
+            text(
+                "SELECT setval(pg_get_serial_sequence('companies', 'id'),"
+                " (SELECT max(id) FROM companies))"
+            )
+        )
         db.session.commit()
     return rows

@@ -15,9 +15,11 @@ from tradehub.after_commit import process_after_commit
 def test_every_command_has_one_line_help(runner):
     result = runner.invoke(args=["search", "--help"])
     assert result.exit_code == 0
-    for command, words in (("sync", "Apply every pending change from the outbox."),
-                           ("reindex", "Rebuild the index and swap it in atomically."),
-                           ("status", "Index vs database, and the outbox backlog.")):
+    for command, words in (
+        ("sync", "Apply every pending change from the outbox."),
+        ("reindex", "Rebuild the index and swap it in atomically."),
+        ("status", "Index vs database, and the outbox backlog."),
+    ):
         listed = [line.split(None, 1) for line in result.output.splitlines()]
         assert [command, words] in listed  # the whole line, not cut short
         assert words in runner.invoke(args=["search", command, "--help"]).output

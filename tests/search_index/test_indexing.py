@@ -158,10 +158,16 @@ def test_case_study_text_is_searchable_and_leaves_with_the_case_study(db):
 
 def test_document_carries_what_buyers_see(db):
     study = CaseStudyFactory(
-        title="Harbour cranes", keywords=["cranes"],
-        company=CompanyFactory(name="Ironbridge Hoists", keywords=["lifting"],
-                               products_services=["Marketing"], region="WALES",
-                               export_countries=["DE", "FR"], languages=["en", "cy"]),
+        title="Harbour cranes",
+        keywords=["cranes"],
+        company=CompanyFactory(
+            name="Ironbridge Hoists",
+            keywords=["lifting"],
+            products_services=["Marketing"],
+            region="WALES",
+            export_countries=["DE", "FR"],
+            languages=["en", "cy"],
+        ),
     )
     db.session.flush()
     doc = build_document(study.company)
@@ -176,8 +182,12 @@ def test_document_carries_what_buyers_see(db):
     assert doc["verified"] is True and doc["published"] is True
     assert doc["case_study_count"] == 1
     assert doc["case_studies"] == [
-        {"title": "Harbour cranes", "summary": "What we did.", "description": "How we did it.",
-         "keywords": ["cranes"]}
+        {
+            "title": "Harbour cranes",
+            "summary": "What we did.",
+            "description": "How we did it.",
+            "keywords": ["cranes"],
+        }
     ]
     assert doc["updated_at"].endswith("Z")
     assert "email" not in doc and "phone" not in doc

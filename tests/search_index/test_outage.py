@@ -75,7 +75,10 @@ def test_no_change_is_lost_while_the_engine_is_down(app, db, client, runner, eng
     db.session.commit()
     process_after_commit()
     assert set(indexed().values()) == {
-        "Amberline Foods", "Bellhaven Brewing", "Corrigan Cutlery", "Dunmore Kilns",
+        "Amberline Foods",
+        "Bellhaven Brewing",
+        "Corrigan Cutlery",
+        "Dunmore Kilns",
         "Elmstead Glass",
     }
 
@@ -115,8 +118,11 @@ def test_no_change_is_lost_while_the_engine_is_down(app, db, client, runner, eng
     api = client.get("/api/search-probe?q=amb")
     assert api.status_code == 503
     assert api.get_json() == {
-        "error": {"status": 503, "title": "Sorry, the service is unavailable",
-                  "detail": UNAVAILABLE_MESSAGE}
+        "error": {
+            "status": 503,
+            "title": "Sorry, the service is unavailable",
+            "detail": UNAVAILABLE_MESSAGE,
+        }
     }
     health = client.get("/healthz")
     assert health.status_code == 503
@@ -143,7 +149,10 @@ def test_no_change_is_lost_while_the_engine_is_down(app, db, client, runner, eng
 
     assert indexed() == expected_from_database(db)
     assert set(indexed().values()) == {
-        "Amberline Preserves", "Dunmore Kilns", "Elmstead Glass", "Foxglove Fabrics",
+        "Amberline Preserves",
+        "Dunmore Kilns",
+        "Elmstead Glass",
+        "Foxglove Fabrics",
     }
     assert [h.name for h in service.search(SearchQuery(text="terracotta")).hits] == [
         "Dunmore Kilns"
@@ -177,17 +186,26 @@ def test_profile_saved_through_the_exporter_pages_while_down_reaches_the_index(
     app, db, client, runner, engine, signed_in
 ):
     owner = signed_in("exporter")
-    company = create_company(owner, name="Gorseway Orchards", company_type="COMPANIES_HOUSE",
-                             summary="Cider apples.", region="SOUTH_WEST")
+    company = create_company(
+        owner,
+        name="Gorseway Orchards",
+        company_type="COMPANIES_HOUSE",
+        summary="Cider apples.",
+        region="SOUTH_WEST",
+    )
     company.published, company.verified_at = True, utcnow()
     save(db, company)
     assert indexed() == {company.id: "Gorseway Orchards"}
 
     engine.down()
-    saved = client.post_form("/profile/edit", {
-        "name": "Gorseway Cider Orchards", "summary": "Cider apples and perry pears.",
-        "region": "SOUTH_WEST",
-    })
+    saved = client.post_form(
+        "/profile/edit",
+        {
+            "name": "Gorseway Cider Orchards",
+            "summary": "Cider apples and perry pears.",
+            "region": "SOUTH_WEST",
+        },
+    )
     assert saved.status_code == 302, saved.get_data(as_text=True)[:3000]
     db.session.expire_all()
     assert db.session.get(Company, company.id).name == "Gorseway Cider Orchards"

@@ -17,8 +17,9 @@ from tradehub.extensions import db
 _counter = itertools.count(1)
 
 
-def make_company(*, case_studies: list[dict] | None = None, index: bool = True,
-                 **fields) -> Company:
+def make_company(
+    *, case_studies: list[dict] | None = None, index: bool = True, **fields
+) -> Company:
     """A published, verified company (override any field), committed and indexed."""
     n = next(_counter)
     values = {
@@ -43,8 +44,12 @@ def make_company(*, case_studies: list[dict] | None = None, index: bool = True,
     values.update(fields)
     company = Company(**values)
     for i, study in enumerate(case_studies or [], start=1):
-        data = {"slug": f"{values['slug']}-study-{i}", "summary": "", "description": "",
-                "keywords": []}
+        data = {
+            "slug": f"{values['slug']}-study-{i}",
+            "summary": "",
+            "description": "",
+            "keywords": [],
+        }
         data.update(study)
         company.case_studies.append(CaseStudy(**data))
     db.session.add(company)

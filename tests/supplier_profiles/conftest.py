@@ -40,8 +40,8 @@ class FakeCompaniesHouse:
 
     def __init__(self):
         self.companies: dict[str, dict] = {}
-        self.sleep: dict[str, float] = {}        # number -> seconds before answering
-        self.fail: dict[str, list[int]] = {}     # number -> statuses to answer first, in order
+        self.sleep: dict[str, float] = {}  # number -> seconds before answering
+        self.fail: dict[str, list[int]] = {}  # number -> statuses to answer first, in order
         self.requests: list[dict] = []
         self.lock = threading.Lock()
         self.url = ""
@@ -108,8 +108,9 @@ def _handler(state: FakeCompaniesHouse):
                 return
             company = state.companies.get(number)
             if company is None:
-                self._send(404, {"errors": [{"error": "company-profile-not-found",
-                                             "type": "ch:service"}]})
+                self._send(
+                    404, {"errors": [{"error": "company-profile-not-found", "type": "ch:service"}]}
+                )
                 return
             self._send(200, company)
 
@@ -139,12 +140,14 @@ def companies_house(_companies_house_server) -> FakeCompaniesHouse:
 @pytest.fixture
 def app_config(app_config, _companies_house_server) -> dict:
     """Point the Companies House client at the fake server, with a short timeout."""
-    app_config.update({
-        "COMPANIES_HOUSE_API_URL": _companies_house_server.url,
-        "COMPANIES_HOUSE_API_KEY": API_KEY,
-        "COMPANIES_HOUSE_TIMEOUT": 2.0,  # generous: a loaded CI machine is slow, not down
-        "COMPANIES_HOUSE_BACKOFF": 0.01,
-    })
+    app_config.update(
+        {
+            "COMPANIES_HOUSE_API_URL": _companies_house_server.url,
+            "COMPANIES_HOUSE_API_KEY": API_KEY,
+            "COMPANIES_HOUSE_TIMEOUT": 2.0,  # generous: a loaded CI machine is slow, not down
+            "COMPANIES_HOUSE_BACKOFF": 0.01,
+        }
+    )
     return app_config
 
 

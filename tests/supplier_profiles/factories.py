@@ -89,5 +89,11 @@ class EnquiryFactory(BaseFactory):
     sender_ip = "203.0.113.7"
 
 
-__all__ = ["CaseStudyFactory", "CompanyFactory", "EnquiryFactory", "PublishedCompanyFactory",
-           "UserFactory", "VerifiedCompanyFactory"]
+__all__ = [
+    "CaseStudyFactory",
+    "CompanyFactory",
+    "EnquiryFactory",
+    "PublishedCompanyFactory",
+    "UserFactory",
+    "VerifiedCompanyFactory",
+]

@@ -27,8 +27,9 @@ def api(client, openapi):
     def get(url: str, status: int = 200):
         response = client.get(url)
         assert response.status_code == status, response.get_data(as_text=True)
-        openapi.validate_response(WerkzeugOpenAPIRequest(response.request),
-                                  WerkzeugOpenAPIResponse(response))
+        openapi.validate_response(
+            WerkzeugOpenAPIRequest(response.request), WerkzeugOpenAPIResponse(response)
+        )
         return response
 
     return get
@@ -38,23 +39,47 @@ def api(client, openapi):
 def suppliers(db):
     return [
         make_company(
-            name="Lomond Smokehouse", slug="lomond-smokehouse", number="SC000111",
-            summary="Oak-smoked salmon for hotels.", industries=["FOOD_AND_DRINK"],
-            region="SCOTLAND", export_countries=["FR", "US"], languages=["en", "fr"],
-            employees="11-50", keywords=["salmon", "smoked"], website="https://lomond.example",
-            case_studies=[{"slug": "paris-hotels", "title": "Salmon for Paris hotels",
-                           "summary": "Weekly deliveries.", "description": "Chilled by air.",
-                           "industry": "FOOD_AND_DRINK", "keywords": ["hospitality"]}],
+            name="Lomond Smokehouse",
+            slug="lomond-smokehouse",
+            number="SC000111",
+            summary="Oak-smoked salmon for hotels.",
+            industries=["FOOD_AND_DRINK"],
+            region="SCOTLAND",
+            export_countries=["FR", "US"],
+            languages=["en", "fr"],
+            employees="11-50",
+            keywords=["salmon", "smoked"],
+            website="https://lomond.example",
+            case_studies=[
+                {
+                    "slug": "paris-hotels",
+                    "title": "Salmon for Paris hotels",
+                    "summary": "Weekly deliveries.",
+                    "description": "Chilled by air.",
+                    "industry": "FOOD_AND_DRINK",
+                    "keywords": ["hospitality"],
+                }
+            ],
         ),
         make_company(
-            name="Tamar Valley Cider", slug="tamar-valley-cider", summary="Cider and perry.",
-            industries=["FOOD_AND_DRINK"], region="SOUTH_WEST", export_countries=["US"],
-            languages=["en"], employees="1-10",
+            name="Tamar Valley Cider",
+            slug="tamar-valley-cider",
+            summary="Cider and perry.",
+            industries=["FOOD_AND_DRINK"],
+            region="SOUTH_WEST",
+            export_countries=["US"],
+            languages=["en"],
+            employees="1-10",
         ),
         make_company(
-            name="Derwent Drones", slug="derwent-drones", summary="Survey drones.",
-            industries=["AEROSPACE"], region="NORTH_WEST", export_countries=["DE"],
-            languages=["en", "de"], employees="51-200",
+            name="Derwent Drones",
+            slug="derwent-drones",
+            summary="Survey drones.",
+            industries=["AEROSPACE"],
+            region="NORTH_WEST",
+            export_countries=["DE"],
+            languages=["en", "de"],
+            employees="51-200",
         ),
     ]
 
@@ -76,19 +101,24 @@ def test_search_returns_the_documented_shape(api, suppliers):
         "url": "http://localhost/suppliers/lomond-smokehouse",
     }
     assert "<mark>salmon</mark>" in hit["highlight"]
-    assert set(body["facets"]) == {"industry", "region", "country", "language", "employees",
-                                   "verified"}
+    assert set(body["facets"]) == {
+        "industry",
+        "region",
+        "country",
+        "language",
+        "employees",
+        "verified",
+    }
     assert body["facets"]["industry"] == [
-        {"value": "FOOD_AND_DRINK", "label": "Food and drink", "count": 1}]
+        {"value": "FOOD_AND_DRINK", "label": "Food and drink", "count": 1}
+    ]
 
 
 def test_search_filters_are_repeatable_and_facets_disjunctive(api, suppliers):
     body = api("/api/v1/suppliers?industry=FOOD_AND_DRINK&country=US&sort=name").get_json()
     assert [r["slug"] for r in body["results"]] == ["lomond-smokehouse", "tamar-valley-cider"]
-    assert {f["value"]: f["count"] for f in body["facets"]["industry"]} == {
-        "FOOD_AND_DRINK": 2}
-    assert {f["value"]: f["count"] for f in body["facets"]["country"]} == {
-        "US": 2, "FR": 1}
+    assert {f["value"]: f["count"] for f in body["facets"]["industry"]} == {"FOOD_AND_DRINK": 2}
+    assert {f["value"]: f["count"] for f in body["facets"]["country"]} == {"US": 2, "FR": 1}
     body = api("/api/v1/suppliers?industry=FOOD_AND_DRINK&industry=AEROSPACE&sort=name").get_json()
     assert body["total"] == 3
     body = api("/api/v1/suppliers?region=SCOTLAND&region=NORTH_WEST&language=de").get_json()
@@ -103,7 +133,10 @@ def test_search_pages_and_sorts(api, suppliers):
     second = api("/api/v1/suppliers?sort=name&per_page=2&page=2").get_json()
     assert first["total"] == second["total"] == 3
     assert [r["name"] for r in first["results"] + second["results"]] == [
-        "Derwent Drones", "Lomond Smokehouse", "Tamar Valley Cider"]
+        "Derwent Drones",
+        "Lomond Smokehouse",
+        "Tamar Valley Cider",
+    ]
     assert second["page"] == 2 and second["per_page"] == 2
     assert api("/api/v1/suppliers?page=5").get_json()["results"] == []
 
@@ -113,24 +146,28 @@ def test_search_offers_a_suggestion_for_a_misspelling(api, suppliers):
     assert body["suggestion"] == "salmon"
 
 
-@pytest.mark.parametrize("query, parameter", [
-    ("industry=NOPE", "industry"),
-    ("region=ATLANTIS", "region"),
-    ("country=ZZ", "country"),
-    ("language=xx", "language"),
-    ("employees=lots", "employees"),
-    ("verified=maybe", "verified"),
-    ("sort=price", "sort"),
-    ("page=0", "page"),
-    ("page=abc", "page"),
-    ("per_page=101", "per_page"),
-    ("per_page=0", "per_page"),
-    ("q=" + "x" * 201, "q"),
-    ("colour=red", "colour"),
-    ("sort=name&sort=updated", "sort"),
-])
-def test_bad_parameters_get_a_400_naming_the_parameter(client, openapi, suppliers, query,
-                                                       parameter):
+@pytest.mark.parametrize(
+    "query, parameter",
+    [
+        ("industry=NOPE", "industry"),
+        ("region=ATLANTIS", "region"),
+        ("country=ZZ", "country"),
+        ("language=xx", "language"),
+        ("employees=lots", "employees"),
+        ("verified=maybe", "verified"),
+        ("sort=price", "sort"),
+        ("page=0", "page"),
+        ("page=abc", "page"),
+        ("per_page=101", "per_page"),
+        ("per_page=0", "per_page"),
+        ("q=" + "x" * 201, "q"),
+        ("colour=red", "colour"),
+        ("sort=name&sort=updated", "sort"),
+    ],
+)
+def test_bad_parameters_get_a_400_naming_the_parameter(
+    client, openapi, suppliers, query, parameter
+):
     response = client.get(f"/api/v1/suppliers?{query}")
     assert response.status_code == 400
     error = response.get_json()["error"]
@@ -206,8 +243,17 @@ def test_openapi_document_describes_exactly_these_endpoints(client):
     assert supplier_paths == {"/api/v1/suppliers", "/api/v1/suppliers/{slug}", "/api/v1/suggest"}
     search = document["paths"]["/api/v1/suppliers"]["get"]
     assert {p["name"] for p in search["parameters"]} == {
-        "q", "industry", "region", "country", "language", "employees", "verified", "sort",
-        "page", "per_page"}
+        "q",
+        "industry",
+        "region",
+        "country",
+        "language",
+        "employees",
+        "verified",
+        "sort",
+        "page",
+        "per_page",
+    }
     assert set(search["responses"]) == {"200", "400", "503"}
     # The marketplaces endpoints are merged in when that package provides its fragment.
     try:
@@ -228,5 +274,6 @@ def test_the_validation_really_checks_the_shape(client, openapi, suppliers):
     del body["results"][0]["url"]
     fake = Response(json.dumps(body), status=200, mimetype="application/json")
     with pytest.raises(OpenAPIError):
-        openapi.validate_response(WerkzeugOpenAPIRequest(real.request),
-                                  WerkzeugOpenAPIResponse(fake))
+        openapi.validate_response(
+            WerkzeugOpenAPIRequest(real.request), WerkzeugOpenAPIResponse(fake)
+        )

@@ -44,9 +44,11 @@ def exporter_publishes_a_profile(page, db) -> Company:
     assert page.url.endswith("/profile/edit"), page.url
 
     page.get_by_label("Summary", exact=True).fill(
-        "Small-batch jams and marmalades from Shropshire.")
+        "Small-batch jams and marmalades from Shropshire."
+    )
     page.get_by_label("Description", exact=True).fill(
-        "Fruit from local orchards, cooked in copper pans.")
+        "Fruit from local orchards, cooked in copper pans."
+    )
     page.get_by_label("Contact email address").fill("orders@wenlock-preserves.example")
     page.get_by_label("Food and drink").check()
     page.get_by_label("UK region").select_option("WEST_MIDLANDS")
@@ -56,9 +58,11 @@ def exporter_publishes_a_profile(page, db) -> Company:
     page.goto("/profile/case-studies/new")
     page.get_by_label("Title", exact=True).fill("Hotel breakfast preserves")
     page.get_by_label("Summary", exact=True).fill(
-        f"A {CASE_STUDY_WORD} conserve for a Tokyo hotel group.")
+        f"A {CASE_STUDY_WORD} conserve for a Tokyo hotel group."
+    )
     page.get_by_label("Description", exact=True).fill(
-        "We developed a new recipe and shipped 2,000 jars in eight weeks.")
+        "We developed a new recipe and shipped 2,000 jars in eight weeks."
+    )
     page.get_by_label("Industry", exact=True).select_option("FOOD_AND_DRINK")
     page.get_by_role("button", name="Save case study").click()
     page.wait_for_load_state()
@@ -81,8 +85,9 @@ def exporter_publishes_a_profile(page, db) -> Company:
     return company
 
 
-def test_exporter_publishes_and_buyer_finds_and_contacts(make_user, new_browser_page, db,
-                                                        mailbox, axe_violations):
+def test_exporter_publishes_and_buyer_finds_and_contacts(
+    make_user, new_browser_page, db, mailbox, axe_violations
+):
     from tradehub.accounts.models import Role
 
     exporter = make_user(role=Role.EXPORTER)
@@ -127,7 +132,8 @@ def test_exporter_publishes_and_buyer_finds_and_contacts(make_user, new_browser_
     page.get_by_label("Your industry").select_option("LEISURE_AND_TOURISM")
     page.get_by_label("Subject").fill("Preserves for 40 hotels")
     page.get_by_label("Your message").fill(
-        f"We liked the {CASE_STUDY_WORD} conserve. Could you supply 40 hotels from April?")
+        f"We liked the {CASE_STUDY_WORD} conserve. Could you supply 40 hotels from April?"
+    )
     page.wait_for_timeout(1100)  # people take longer than the minimum fill time
     page.get_by_role("button", name="Send message").click()
     page.wait_for_load_state()
@@ -161,8 +167,12 @@ def test_contact_refusal_keeps_input_in_a_real_browser(new_browser_page, db, axe
 def test_search_works_without_javascript(_browser, live_server, db):
     from tests.supplier_profiles.buyer_fixtures import make_company
 
-    make_company(name="No Script Looms", slug="no-script-looms", summary="Tweed looms.",
-                 industries=["TEXTILES_INTERIOR_TEXTILES_AND_CARPETS"])
+    make_company(
+        name="No Script Looms",
+        slug="no-script-looms",
+        summary="Tweed looms.",
+        industries=["TEXTILES_INTERIOR_TEXTILES_AND_CARPETS"],
+    )
     make_company(name="Another Loom Co", slug="another-loom", summary="Loom repairs.")
     context = _browser.new_context(base_url=live_server.url, java_script_enabled=False)
     try:
@@ -192,4 +202,6 @@ def test_autocomplete_suggests_company_names_while_typing(browser_page, db):
     options = page.locator("#q-suggestions option")
     options.nth(1).wait_for(state="attached")
     assert [options.nth(i).get_attribute("value") for i in range(options.count())] == [
-        "Kestrel Kiteworks", "Kestrel Knitwear"]
+        "Kestrel Kiteworks",
+        "Kestrel Knitwear",
+    ]

@@ -12,15 +12,28 @@ from tradehub.db_types import utcnow
 @pytest.fixture
 def company(db):
     return make_company(
-        name="Harbour Ropes Ltd", slug="harbour-ropes", number="SC123456",
-        summary="Marine ropes and rigging.", description="Spliced by hand in Aberdeen.",
-        industries=["MARINE"], region="SCOTLAND", export_countries=["NO", "IS"],
-        languages=["en", "no"], keywords=["rigging", "mooring"], website="https://ropes.example",
+        name="Harbour Ropes Ltd",
+        slug="harbour-ropes",
+        number="SC123456",
+        summary="Marine ropes and rigging.",
+        description="Spliced by hand in Aberdeen.",
+        industries=["MARINE"],
+        region="SCOTLAND",
+        export_countries=["NO", "IS"],
+        languages=["en", "no"],
+        keywords=["rigging", "mooring"],
+        website="https://ropes.example",
         case_studies=[
-            {"slug": "north-sea-moorings", "title": "Moorings for a North Sea platform",
-             "summary": "Twelve kilometres of rope.", "description": "Delivered in six weeks.",
-             "industry": "MARINE", "keywords": ["offshore"],
-             "testimonial": "On time and on spec.", "testimonial_source": "Platform manager"},
+            {
+                "slug": "north-sea-moorings",
+                "title": "Moorings for a North Sea platform",
+                "summary": "Twelve kilometres of rope.",
+                "description": "Delivered in six weeks.",
+                "industry": "MARINE",
+                "keywords": ["offshore"],
+                "testimonial": "On time and on spec.",
+                "testimonial_source": "Platform manager",
+            },
         ],
     )
 
@@ -36,8 +49,10 @@ def test_company_page_shows_the_public_profile(client, company):
     assert 'href="/suppliers/harbour-ropes/contact"' in html
     assert 'href="/suppliers/harbour-ropes/case-studies/north-sea-moorings"' in html
     assert '<link rel="canonical" href="http://localhost/suppliers/harbour-ropes">' in html
-    assert ('<a class="govuk-link" rel="nofollow noopener" href="https://ropes.example">'
-            'https://ropes.example</a>') in html
+    assert (
+        '<a class="govuk-link" rel="nofollow noopener" href="https://ropes.example">'
+        "https://ropes.example</a>"
+    ) in html
     # The contact address is not published: buyers use the form.
     assert company.email not in html
 
@@ -51,35 +66,48 @@ def test_case_study_page(client, company):
     assert "On time and on spec." in html and "Platform manager" in html
 
 
-@pytest.mark.parametrize("path, target", [
-    ("/suppliers/Harbour-Ropes", "/suppliers/harbour-ropes"),
-    ("/suppliers/harbour_ropes", "/suppliers/harbour-ropes"),
-    ("/suppliers/SC123456", "/suppliers/harbour-ropes"),
-    ("/suppliers/sc123456", "/suppliers/harbour-ropes"),
-    ("/suppliers/HARBOUR-ROPES/case-studies/north-sea-moorings",
-     "/suppliers/harbour-ropes/case-studies/north-sea-moorings"),
-    ("/suppliers/harbour-ropes/case-studies/North-Sea-Moorings",
-     "/suppliers/harbour-ropes/case-studies/north-sea-moorings"),
-    ("/suppliers/Harbour-Ropes/contact", "/suppliers/harbour-ropes/contact"),
-])
+@pytest.mark.parametrize(
+    "path, target",
+    [
+        ("/suppliers/Harbour-Ropes", "/suppliers/harbour-ropes"),
+        ("/suppliers/harbour_ropes", "/suppliers/harbour-ropes"),
+        ("/suppliers/SC123456", "/suppliers/harbour-ropes"),
+        ("/suppliers/sc123456", "/suppliers/harbour-ropes"),
+        (
+            "/suppliers/HARBOUR-ROPES/case-studies/north-sea-moorings",
+            "/suppliers/harbour-ropes/case-studies/north-sea-moorings",
+        ),
+        (
+            "/suppliers/harbour-ropes/case-studies/North-Sea-Moorings",
+            "/suppliers/harbour-ropes/case-studies/north-sea-moorings",
+        ),
+        ("/suppliers/Harbour-Ropes/contact", "/suppliers/harbour-ropes/contact"),
+    ],
+)
 def test_non_canonical_urls_redirect_permanently(client, company, path, target):
     response = client.get(path)
     assert response.status_code == 301
     assert response.location == target
 
 
-@pytest.mark.parametrize("change", [
-    {"published": False},
-    {"verified_at": None},
-    {"deleted_at": "now"},
-])
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"published": False},
+        {"verified_at": None},
+        {"deleted_at": "now"},
+    ],
+)
 def test_pages_of_companies_that_are_not_publishable_are_404(client, db, company, change):
     for key, value in change.items():
         setattr(company, key, utcnow() if value == "now" else value)
     db.session.commit()
-    for path in ("/suppliers/harbour-ropes",
-                 "/suppliers/harbour-ropes/case-studies/north-sea-moorings",
-                 "/suppliers/harbour-ropes/contact", "/suppliers/SC123456"):
+    for path in (
+        "/suppliers/harbour-ropes",
+        "/suppliers/harbour-ropes/case-studies/north-sea-moorings",
+        "/suppliers/harbour-ropes/contact",
+        "/suppliers/SC123456",
+    ):
         assert client.get(path).status_code == 404, path
 
 
@@ -94,8 +122,9 @@ def test_unknown_company_and_case_study_are_404(client, company):
 
 def test_company_page_makes_no_query_per_case_study(client, db):
     few = make_company(slug="few-studies", case_studies=[{"title": "One"}])
-    many = make_company(slug="many-studies",
-                        case_studies=[{"title": f"Study {i}"} for i in range(12)])
+    many = make_company(
+        slug="many-studies", case_studies=[{"title": f"Study {i}"} for i in range(12)]
+    )
     few_url, many_url = f"/suppliers/{few.slug}", f"/suppliers/{many.slug}"
     client.get(few_url)  # warm up (templates compiled)
     with count_queries() as one:

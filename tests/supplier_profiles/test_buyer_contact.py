@@ -31,8 +31,11 @@ def app_config(app_config):
 
 @pytest.fixture
 def supplier(db):
-    return make_company(name="Pennine Textiles Ltd", slug="pennine-textiles",
-                        email="orders@pennine-textiles.example")
+    return make_company(
+        name="Pennine Textiles Ltd",
+        slug="pennine-textiles",
+        email="orders@pennine-textiles.example",
+    )
 
 
 def form_token(client, slug: str = "pennine-textiles", **kwargs) -> str:
@@ -56,12 +59,18 @@ def enquiry_data(**overrides) -> dict:
     return data
 
 
-def send(client, token: str | None = None, slug: str = "pennine-textiles", ip: str = "203.0.113.5",
-         **overrides):
+def send(
+    client,
+    token: str | None = None,
+    slug: str = "pennine-textiles",
+    ip: str = "203.0.113.5",
+    **overrides,
+):
     data = enquiry_data(**overrides)
     environ = {"REMOTE_ADDR": ip}
-    data["form_token"] = token if token is not None else form_token(client, slug,
-                                                                   environ_base=environ)
+    data["form_token"] = (
+        token if token is not None else form_token(client, slug, environ_base=environ)
+    )
     return client.post_form(f"/suppliers/{slug}/contact", data, environ_base=environ)
 
 
@@ -71,9 +80,12 @@ def enquiry_count(db) -> int:
 
 def error_beside(html: str, field: str) -> str:
     """The error message shown next to a field (GOV.UK puts it in <p id="<field>-error">)."""
-    match = re.search(rf'<p id="{field}-error" class="govuk-error-message">\s*'
-                      r'<span class="govuk-visually-hidden">Error:</span>\s*(.+?)\s*</p>',
-                      html, re.S)
+    match = re.search(
+        rf'<p id="{field}-error" class="govuk-error-message">\s*'
+        r'<span class="govuk-visually-hidden">Error:</span>\s*(.+?)\s*</p>',
+        html,
+        re.S,
+    )
     assert match, f"no error beside {field}"
     return html_lib.unescape(match.group(1))
 
@@ -128,28 +140,40 @@ def test_contact_form_prefills_a_signed_in_buyer(client, signed_in, supplier):
 # --- refusals --------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("overrides, field, message", [
-    ({"full_name": ""}, "full_name", "Enter your full name"),
-    ({"organisation": ""}, "organisation", "Enter your organisation name"),
-    ({"country": ""}, "country", "Select your country"),
-    ({"country": "XX"}, "country", "Not a valid choice"),
-    ({"email": ""}, "email", "Enter your email address"),
-    ({"email": "not-an-email"}, "email", "Enter an email address in the correct format"),
-    ({"industry": ""}, "industry", "Select your industry"),
-    ({"subject": ""}, "subject", "Enter a subject"),
-    ({"subject": "s" * 201}, "subject", "Subject must be 200 characters or fewer"),
-    ({"message": ""}, "message", "Enter your message"),
-    ({"message": "m" * 1001}, "message", "Your message must be 1,000 characters or fewer"),
-    ({"full_name": "Visit https://cheap.example"}, "full_name", "must not contain a web address"),
-    ({"full_name": "Bob www.spam.example"}, "full_name", "must not contain a web address"),
-    ({"full_name": "Bob bob@spam.example"}, "full_name", "must not contain an email address"),
-    ({"organisation": "Deals at bargains.com"}, "organisation", "must not contain a web address"),
-    ({"organisation": "sales@bargains.example"}, "organisation", "must not contain an email"),
-    ({"subject": "See http://x.example/offer"}, "subject", "must not contain a web address"),
-    ({"subject": "Write to me@there.example"}, "subject", "must not contain an email address"),
-])
-def test_invalid_input_is_refused_beside_the_field_and_kept(client, db, supplier, mailbox,
-                                                            overrides, field, message):
+@pytest.mark.parametrize(
+    "overrides, field, message",
+    [
+        ({"full_name": ""}, "full_name", "Enter your full name"),
+        ({"organisation": ""}, "organisation", "Enter your organisation name"),
+        ({"country": ""}, "country", "Select your country"),
+        ({"country": "XX"}, "country", "Not a valid choice"),
+        ({"email": ""}, "email", "Enter your email address"),
+        ({"email": "not-an-email"}, "email", "Enter an email address in the correct format"),
+        ({"industry": ""}, "industry", "Select your industry"),
+        ({"subject": ""}, "subject", "Enter a subject"),
+        ({"subject": "s" * 201}, "subject", "Subject must be 200 characters or fewer"),
+        ({"message": ""}, "message", "Enter your message"),
+        ({"message": "m" * 1001}, "message", "Your message must be 1,000 characters or fewer"),
+        (
+            {"full_name": "Visit https://cheap.example"},
+            "full_name",
+            "must not contain a web address",
+        ),
+        ({"full_name": "Bob www.spam.example"}, "full_name", "must not contain a web address"),
+        ({"full_name": "Bob bob@spam.example"}, "full_name", "must not contain an email address"),
+        (
+            {"organisation": "Deals at bargains.com"},
+            "organisation",
+            "must not contain a web address",
+        ),
+        ({"organisation": "sales@bargains.example"}, "organisation", "must not contain an email"),
+        ({"subject": "See http://x.example/offer"}, "subject", "must not contain a web address"),
+        ({"subject": "Write to me@there.example"}, "subject", "must not contain an email address"),
+    ],
+)
+def test_invalid_input_is_refused_beside_the_field_and_kept(
+    client, db, supplier, mailbox, overrides, field, message
+):
     response = send(client, **overrides)
     assert response.status_code == 400
     html = response.get_data(as_text=True)
@@ -170,8 +194,9 @@ def test_honeypot_filled_in_is_refused(client, db, supplier, mailbox):
     assert enquiry_count(db) == 0 and mailbox.messages == []
 
 
-def test_form_sent_too_fast_is_refused_then_accepted_after_a_while(app, client, db, supplier,
-                                                                   mailbox):
+def test_form_sent_too_fast_is_refused_then_accepted_after_a_while(
+    app, client, db, supplier, mailbox
+):
     app.config["CONTACT_MIN_FILL_SECONDS"] = 30
     token = form_token(client)
     response = send(client, token)
@@ -242,12 +267,14 @@ def test_rate_limit_per_sender_email(app, client, db, supplier):
 
 
 def block(client, kind: str, value: str, reason: str = "Spam"):
-    return client.post_form("/staff/blocked-senders/", {"kind": kind, "value": value,
-                                                        "reason": reason})
+    return client.post_form(
+        "/staff/blocked-senders/", {"kind": kind, "value": value, "reason": reason}
+    )
 
 
-def test_staff_block_an_address_and_enquiries_from_it_are_refused(client, db, signed_in,
-                                                                 supplier, mailbox):
+def test_staff_block_an_address_and_enquiries_from_it_are_refused(
+    client, db, signed_in, supplier, mailbox
+):
     staff = signed_in("staff")
     response = block(client, "email", " Spammer@Junk.example ", "Sent 40 copies")
     assert response.status_code == 302
@@ -264,8 +291,7 @@ def test_staff_block_an_address_and_enquiries_from_it_are_refused(client, db, si
     assert enquiry_count(db) == 1
 
 
-def test_blocking_a_domain_covers_its_subdomains_and_can_be_lifted(client, db, signed_in,
-                                                                  supplier):
+def test_blocking_a_domain_covers_its_subdomains_and_can_be_lifted(client, db, signed_in, supplier):
     signed_in("staff")
     assert block(client, "domain", "@spam-farm.example").status_code == 302
     for address in ("x@spam-farm.example", "y@mail.spam-farm.example", "Z@SPAM-FARM.EXAMPLE"):
@@ -281,12 +307,15 @@ def test_blocking_a_domain_covers_its_subdomains_and_can_be_lifted(client, db, s
     assert send(client, email="x@spam-farm.example").status_code == 302
 
 
-@pytest.mark.parametrize("kind, value, message", [
-    ("email", "not an address", "Enter an email address in the correct format"),
-    ("domain", "no_domain", "Enter a domain in the correct format"),
-    ("", "a@b.example", "Select whether to block an email address or a domain"),
-    ("email", "", "Enter an email address or domain"),
-])
+@pytest.mark.parametrize(
+    "kind, value, message",
+    [
+        ("email", "not an address", "Enter an email address in the correct format"),
+        ("domain", "no_domain", "Enter a domain in the correct format"),
+        ("", "a@b.example", "Select whether to block an email address or a domain"),
+        ("email", "", "Enter an email address or domain"),
+    ],
+)
 def test_blocked_sender_form_validates(client, db, signed_in, kind, value, message):
     signed_in("staff")
     response = block(client, kind, value)

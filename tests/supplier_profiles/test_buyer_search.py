@@ -26,14 +26,19 @@ def page(client, query: str = "", status: int = 200) -> str:
 
 
 def result_names(html: str) -> list[str]:
-    return re.findall(r'<h3 class="govuk-heading-m govuk-!-margin-bottom-1">\s*'
-                      r'<a class="govuk-link" href="/suppliers/[^"]+">([^<]+)</a>', html)
+    return re.findall(
+        r'<h3 class="govuk-heading-m govuk-!-margin-bottom-1">\s*'
+        r'<a class="govuk-link" href="/suppliers/[^"]+">([^<]+)</a>',
+        html,
+    )
 
 
 def facet_count(html: str, group: str, value: str) -> int | None:
     match = re.search(
         rf'name="{group}" type="checkbox" value="{re.escape(value)}"[^>]*>\s*<label[^>]*>\s*'
-        rf'[^<]*<span class="th-facet-count">\(([\d,]+)\)</span>', html)
+        rf'[^<]*<span class="th-facet-count">\(([\d,]+)\)</span>',
+        html,
+    )
     return int(match.group(1).replace(",", "")) if match else None
 
 
@@ -42,22 +47,34 @@ def catalogue(db):
     """Three suppliers in different industries, regions and markets."""
     return {
         "cheese": make_company(
-            name="Cheddar Gorge Creamery", slug="cheddar-gorge-creamery",
+            name="Cheddar Gorge Creamery",
+            slug="cheddar-gorge-creamery",
             summary="Award-winning farmhouse cheese for delicatessens.",
-            industries=["FOOD_AND_DRINK"], region="SOUTH_WEST", export_countries=["FR", "DE"],
-            languages=["en", "fr"], employees="11-50",
+            industries=["FOOD_AND_DRINK"],
+            region="SOUTH_WEST",
+            export_countries=["FR", "DE"],
+            languages=["en", "fr"],
+            employees="11-50",
         ),
         "gin": make_company(
-            name="Orkney Botanical Distillers", slug="orkney-botanical-distillers",
+            name="Orkney Botanical Distillers",
+            slug="orkney-botanical-distillers",
             summary="Small-batch gin distilled with island botanicals.",
-            industries=["FOOD_AND_DRINK"], region="SCOTLAND", export_countries=["US", "JP"],
-            languages=["en"], employees="1-10",
+            industries=["FOOD_AND_DRINK"],
+            region="SCOTLAND",
+            export_countries=["US", "JP"],
+            languages=["en"],
+            employees="1-10",
         ),
         "aero": make_company(
-            name="Filton Composite Structures", slug="filton-composite-structures",
+            name="Filton Composite Structures",
+            slug="filton-composite-structures",
             summary="Carbon fibre wing panels for airframe makers.",
-            industries=["AEROSPACE"], region="SOUTH_WEST", export_countries=["FR", "US"],
-            languages=["en", "de"], employees="201-500",
+            industries=["AEROSPACE"],
+            region="SOUTH_WEST",
+            export_countries=["FR", "US"],
+            languages=["en", "de"],
+            employees="201-500",
         ),
     }
 
@@ -86,8 +103,11 @@ def test_text_search_finds_by_words_and_highlights_them(client, catalogue):
 
 
 def test_highlight_is_the_only_html_company_text_can_carry(client, db):
-    make_company(name="Tag Makers <b>Bold</b>", slug="tag-makers",
-                 summary='Labels <script>alert("x")</script> printed with care.')
+    make_company(
+        name="Tag Makers <b>Bold</b>",
+        slug="tag-makers",
+        summary='Labels <script>alert("x")</script> printed with care.',
+    )
     html = page(client, "?q=labels")
     assert "<script>alert" not in html
     assert "&lt;script&gt;" in html
@@ -107,8 +127,10 @@ def test_filters_combine_and_facets_are_disjunctive(client, catalogue):
     assert "Remove filter </span>Industry: Food and drink" in html
 
     html = page(client, "?industry=FOOD_AND_DRINK&industry=AEROSPACE&country=US")
-    assert sorted(result_names(html)) == ["Filton Composite Structures",
-                                          "Orkney Botanical Distillers"]
+    assert sorted(result_names(html)) == [
+        "Filton Composite Structures",
+        "Orkney Botanical Distillers",
+    ]
     html = page(client, "?language=de")
     assert result_names(html) == ["Filton Composite Structures"]
     html = page(client, "?employees=1-10&verified=true")
@@ -117,8 +139,11 @@ def test_filters_combine_and_facets_are_disjunctive(client, catalogue):
 
 def test_sort_by_name_and_by_recently_updated(client, catalogue, db):
     html = page(client, "?sort=name")
-    assert result_names(html) == ["Cheddar Gorge Creamery", "Filton Composite Structures",
-                                  "Orkney Botanical Distillers"]
+    assert result_names(html) == [
+        "Cheddar Gorge Creamery",
+        "Filton Composite Structures",
+        "Orkney Botanical Distillers",
+    ]
     gin = catalogue["gin"]
     gin.summary = "Small-batch gin, now also vodka."
     reindex(gin)
@@ -129,18 +154,29 @@ def test_sort_by_name_and_by_recently_updated(client, catalogue, db):
 
 def test_pagination_keeps_filters_in_shareable_urls(client, db):
     for i in range(45):
-        make_company(name=f"Paged Foods {i:02d}", slug=f"paged-foods-{i:02d}",
-                     industries=["FOOD_AND_DRINK"], region="WALES")
+        make_company(
+            name=f"Paged Foods {i:02d}",
+            slug=f"paged-foods-{i:02d}",
+            industries=["FOOD_AND_DRINK"],
+            region="WALES",
+        )
     make_company(name="Elsewhere Aero", slug="elsewhere-aero", industries=["AEROSPACE"])
     html = page(client, "?industry=FOOD_AND_DRINK&region=WALES&sort=name")
     assert "45 suppliers" in html
     assert len(result_names(html)) == 20
     assert 'class="govuk-pagination' in html
-    next_href = re.search(r'<a class="govuk-link govuk-pagination__link" href="([^"]+)" rel="next"',
-                          html).group(1).replace("&amp;", "&")
+    next_href = (
+        re.search(r'<a class="govuk-link govuk-pagination__link" href="([^"]+)" rel="next"', html)
+        .group(1)
+        .replace("&amp;", "&")
+    )
     params = parse_qs(urlsplit(next_href).query)
-    assert params == {"industry": ["FOOD_AND_DRINK"], "region": ["WALES"], "sort": ["name"],
-                      "page": ["2"]}
+    assert params == {
+        "industry": ["FOOD_AND_DRINK"],
+        "region": ["WALES"],
+        "sort": ["name"],
+        "page": ["2"],
+    }
     second = page(client, "?" + urlsplit(next_href).query)
     names = result_names(second)
     assert names[0] == "Paged Foods 20" and len(names) == 20
@@ -180,12 +216,15 @@ def test_unpublished_and_unverified_companies_never_appear(client, catalogue, db
     assert result_names(page(client, "?q=cheese")) == []
 
 
-@pytest.mark.parametrize("query, message", [
-    ("?industry=NOT_AN_INDUSTRY", "&#39;NOT_AN_INDUSTRY&#39; is not a valid industry code"),
-    ("?page=0", "Page must be between 1 and 500"),
-    ("?sort=price", "Sort must be one of relevance, name or updated"),
-    ("?q=" + "x" * 201, "Search words must be 200 characters or fewer"),
-])
+@pytest.mark.parametrize(
+    "query, message",
+    [
+        ("?industry=NOT_AN_INDUSTRY", "&#39;NOT_AN_INDUSTRY&#39; is not a valid industry code"),
+        ("?page=0", "Page must be between 1 and 500"),
+        ("?sort=price", "Sort must be one of relevance, name or updated"),
+        ("?q=" + "x" * 201, "Search words must be 200 characters or fewer"),
+    ],
+)
 def test_invalid_parameters_are_explained(client, catalogue, query, message):
     html = page(client, query, status=400)
     assert "There is a problem" in html

@@ -20,15 +20,21 @@ from tradehub.companies_house import (
 @pytest.fixture
 def client_for(companies_house):
     def make(**kwargs):
-        options = {"base_url": companies_house.url, "api_key": API_KEY, "timeout": 2.0,
-                   "backoff": 0.01}
+        options = {
+            "base_url": companies_house.url,
+            "api_key": API_KEY,
+            "timeout": 2.0,
+            "backoff": 0.01,
+        }
         options.update(kwargs)
         return CompaniesHouseClient(**options)
+
     return make
 
 
 def test_found_company_is_mapped_with_address_dates_and_suggested_industries(
-        companies_house, client_for):
+    companies_house, client_for
+):
     companies_house.add("01234567", "SHEFFIELD STEEL WORKS LIMITED", sic_codes=["24100", "62012"])
     profile = client_for().get_company("1234567")  # short numbers are zero-padded
     assert profile.number == "01234567"
@@ -37,8 +43,10 @@ def test_found_company_is_mapped_with_address_dates_and_suggested_industries(
     assert profile.date_of_creation == date(2009, 3, 17)
     assert profile.address["address_line_1"] == "Unit 4 Riverside Works"
     assert profile.address["postal_code"] == "S3 8EN"
-    assert profile.suggested_industries == ["METALS_MINERALS_AND_MATERIALS",
-                                            "SOFTWARE_AND_COMPUTER_SERVICES"]
+    assert profile.suggested_industries == [
+        "METALS_MINERALS_AND_MATERIALS",
+        "SOFTWARE_AND_COMPUTER_SERVICES",
+    ]
     # The API key travels as the basic-auth user name with an empty password.
     assert companies_house.requests[-1]["auth"].startswith("Basic ")
 
@@ -98,13 +106,16 @@ def test_refused_connection_is_retried_then_explained():
         client.get_company("01234567")
 
 
-@pytest.mark.parametrize(("sic", "industry"), [
-    (["30300"], "AEROSPACE"),          # 4-digit class beats its division
-    (["30110"], "MARINE"),
-    (["30990"], "ADVANCED_MANUFACTURING"),
-    (["69101"], "LEGAL_SERVICES"),
-    (["10710"], "FOOD_AND_DRINK"),
-])
+@pytest.mark.parametrize(
+    ("sic", "industry"),
+    [
+        (["30300"], "AEROSPACE"),  # 4-digit class beats its division
+        (["30110"], "MARINE"),
+        (["30990"], "ADVANCED_MANUFACTURING"),
+        (["69101"], "LEGAL_SERVICES"),
+        (["10710"], "FOOD_AND_DRINK"),
+    ],
+)
 def test_sic_codes_suggest_industries(sic, industry):
     assert industries_for_sic(sic) == [industry]
 

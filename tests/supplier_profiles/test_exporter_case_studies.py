@@ -41,10 +41,13 @@ def test_add_edit_and_delete_a_case_study(client, exporter, db):
     assert study.keywords == ["titanium", "brackets"]
     assert study.testimonial_source == "Jane Roe, Buyer, Example Aero"
     assert "Landing gear brackets for Airbus" in client.get("/profile/case-studies").get_data(
-        as_text=True)
+        as_text=True
+    )
 
-    edit = client.post_form(f"/profile/case-studies/{study.id}/edit",
-                            _study(title="Brackets, revised", keywords="titanium"))
+    edit = client.post_form(
+        f"/profile/case-studies/{study.id}/edit",
+        _study(title="Brackets, revised", keywords="titanium"),
+    )
     assert edit.status_code == 302
     db.session.refresh(study)
     assert study.title == "Brackets, revised" and study.keywords == ["titanium"]
@@ -63,39 +66,49 @@ def test_the_longest_industry_code_is_stored(client, exporter, db):
 
 
 def test_images_can_be_added_recaptioned_and_removed(client, exporter, db):
-    client.post_form("/profile/case-studies/new",
-                     _study(image_1=_jpeg(), caption_1="Before", image_3=_jpeg(),
-                            caption_3="After"),
-                     content_type="multipart/form-data")
+    client.post_form(
+        "/profile/case-studies/new",
+        _study(image_1=_jpeg(), caption_1="Before", image_3=_jpeg(), caption_3="After"),
+        content_type="multipart/form-data",
+    )
     study = db.session.query(CaseStudy).one()
     assert [(i.position, i.caption) for i in study.images] == [(1, "Before"), (3, "After")]
-    client.post_form(f"/profile/case-studies/{study.id}/edit",
-                     _study(caption_1="Before machining", remove_image_3="y", caption_3=""),
-                     content_type="multipart/form-data")
+    client.post_form(
+        f"/profile/case-studies/{study.id}/edit",
+        _study(caption_1="Before machining", remove_image_3="y", caption_3=""),
+        content_type="multipart/form-data",
+    )
     db.session.expire_all()
     images = db.session.query(CaseStudyImage).all()
     assert [(i.position, i.caption) for i in images] == [(1, "Before machining")]
 
 
 def test_caption_without_image_is_refused(client, exporter, db):
-    html = client.post_form("/profile/case-studies/new", _study(caption_2="Orphan caption"),
-                            content_type="multipart/form-data").get_data(as_text=True)
+    html = client.post_form(
+        "/profile/case-studies/new",
+        _study(caption_2="Orphan caption"),
+        content_type="multipart/form-data",
+    ).get_data(as_text=True)
     assert 'id="image_2-error"' in html and "Choose an image for this caption" in html
     assert db.session.query(CaseStudy).count() == 0
 
 
-@pytest.mark.parametrize(("changes", "field", "message"), [
-    ({"title": ""}, "title", "Enter a title"),
-    ({"title": "x" * 101}, "title", "Title must be 100 characters or fewer"),
-    ({"summary": "x" * 251}, "summary", "Summary must be 250 characters or fewer"),
-    ({"description": ""}, "description", "Enter a description"),
-    ({"industry": ""}, "industry", "Select an industry"),
-    ({"keywords": ",".join(str(i) for i in range(11))}, "keywords", "no more than 10 keywords"),
-    ({"website": "ftp://example.com"}, "website", "Enter a web address in the correct format"),
-    ({"testimonial_source": ""}, "testimonial_source", "Enter who gave the testimonial"),
-])
-def test_invalid_case_studies_are_refused_next_to_the_field(client, exporter, db, changes, field,
-                                                            message):
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        ({"title": ""}, "title", "Enter a title"),
+        ({"title": "x" * 101}, "title", "Title must be 100 characters or fewer"),
+        ({"summary": "x" * 251}, "summary", "Summary must be 250 characters or fewer"),
+        ({"description": ""}, "description", "Enter a description"),
+        ({"industry": ""}, "industry", "Select an industry"),
+        ({"keywords": ",".join(str(i) for i in range(11))}, "keywords", "no more than 10 keywords"),
+        ({"website": "ftp://example.com"}, "website", "Enter a web address in the correct format"),
+        ({"testimonial_source": ""}, "testimonial_source", "Enter who gave the testimonial"),
+    ],
+)
+def test_invalid_case_studies_are_refused_next_to_the_field(
+    client, exporter, db, changes, field, message
+):
     html = client.post_form("/profile/case-studies/new", _study(**changes)).get_data(as_text=True)
     assert f'id="{field}-error"' in html and message in html
     assert db.session.query(CaseStudy).count() == 0

@@ -11,12 +11,14 @@ def _count(db, model) -> int:
     return db.session.scalar(select(func.count()).select_from(model))
 
 
-def test_registered_company_is_looked_up_confirmed_and_created(client, signed_in, db,
-                                                               companies_house):
+def test_registered_company_is_looked_up_confirmed_and_created(
+    client, signed_in, db, companies_house
+):
     user = signed_in("exporter")
     companies_house.add("01234567", "SHEFFIELD STEEL WORKS LIMITED", sic_codes=["24100"])
-    page = client.post_form("/profile/create", {"company_type": "COMPANIES_HOUSE",
-                                                "number": "1234567"})
+    page = client.post_form(
+        "/profile/create", {"company_type": "COMPANIES_HOUSE", "number": "1234567"}
+    )
     html = page.get_data(as_text=True)
     assert page.status_code == 200
     assert "Is this your business?" in html
@@ -40,11 +42,13 @@ def test_registered_company_is_looked_up_confirmed_and_created(client, signed_in
     assert not company.is_verified and not company.published
 
 
-def test_unknown_number_is_shown_next_to_the_field_and_nothing_is_stored(client, signed_in, db,
-                                                                          companies_house):
+def test_unknown_number_is_shown_next_to_the_field_and_nothing_is_stored(
+    client, signed_in, db, companies_house
+):
     signed_in("exporter")
-    page = client.post_form("/profile/create", {"company_type": "COMPANIES_HOUSE",
-                                                "number": "09999999"})
+    page = client.post_form(
+        "/profile/create", {"company_type": "COMPANIES_HOUSE", "number": "09999999"}
+    )
     html = page.get_data(as_text=True)
     assert "Companies House has no company with number 09999999" in html
     assert 'id="number-error"' in html
@@ -55,8 +59,9 @@ def test_unknown_number_is_shown_next_to_the_field_and_nothing_is_stored(client,
 def test_dissolved_company_is_refused_with_the_reason(client, signed_in, db, companies_house):
     signed_in("exporter")
     companies_house.add("01234567", "OLD MILL LIMITED", status="dissolved")
-    page = client.post_form("/profile/create", {"company_type": "COMPANIES_HOUSE",
-                                                "number": "01234567"})
+    page = client.post_form(
+        "/profile/create", {"company_type": "COMPANIES_HOUSE", "number": "01234567"}
+    )
     html = page.get_data(as_text=True)
     assert "OLD MILL LIMITED (01234567) as dissolved" in html
     assert "Is this your business?" not in html
@@ -66,29 +71,34 @@ def test_dissolved_company_is_refused_with_the_reason(client, signed_in, db, com
     assert _count(db, Company) == 0 and _count(db, CompanyMember) == 0
 
 
-def test_timeout_tells_the_user_stores_nothing_and_a_retry_works(client, signed_in, db,
-                                                                 companies_house):
+def test_timeout_tells_the_user_stores_nothing_and_a_retry_works(
+    client, signed_in, db, companies_house
+):
     signed_in("exporter")
     companies_house.add("01234567", "SLOW LIMITED")
     companies_house.sleep["01234567"] = 3.0  # longer than COMPANIES_HOUSE_TIMEOUT (2s)
-    page = client.post_form("/profile/create", {"company_type": "COMPANIES_HOUSE",
-                                                "number": "01234567"})
+    page = client.post_form(
+        "/profile/create", {"company_type": "COMPANIES_HOUSE", "number": "01234567"}
+    )
     assert "Companies House did not answer in time" in page.get_data(as_text=True)
     assert _count(db, Company) == 0
 
     companies_house.sleep.clear()
-    retry = client.post_form("/profile/create", {"company_type": "COMPANIES_HOUSE",
-                                                 "number": "01234567"})
+    retry = client.post_form(
+        "/profile/create", {"company_type": "COMPANIES_HOUSE", "number": "01234567"}
+    )
     assert "Is this your business?" in retry.get_data(as_text=True)
 
 
-def test_server_errors_are_retried_then_explained_and_nothing_is_stored(client, signed_in, db,
-                                                                        companies_house):
+def test_server_errors_are_retried_then_explained_and_nothing_is_stored(
+    client, signed_in, db, companies_house
+):
     signed_in("exporter")
     companies_house.add("01234567", "DOWN LIMITED")
     companies_house.fail["01234567"] = [503, 503, 503]
-    page = client.post_form("/profile/create", {"company_type": "COMPANIES_HOUSE",
-                                                "number": "01234567"})
+    page = client.post_form(
+        "/profile/create", {"company_type": "COMPANIES_HOUSE", "number": "01234567"}
+    )
     html = page.get_data(as_text=True)
     assert "Companies House answered with an error (HTTP 503)" in html
     assert companies_house.calls("01234567") == 3  # first try + 2 retries
@@ -106,8 +116,9 @@ def test_lookup_failure_at_confirmation_stores_nothing(client, signed_in, db, co
 
 def test_business_without_a_number_is_created_from_its_name(client, signed_in, db):
     user = signed_in("exporter")
-    response = client.post_form("/profile/create", {"company_type": "PARTNERSHIP",
-                                                    "name": "  Hebden   Weavers "})
+    response = client.post_form(
+        "/profile/create", {"company_type": "PARTNERSHIP", "name": "  Hebden   Weavers "}
+    )
     assert response.status_code == 302
     company = db.session.scalar(select(Company))
     assert company.name == "Hebden Weavers"
@@ -122,8 +133,7 @@ def test_same_name_gets_a_different_slug(client, signed_in, db, make_user):
     CompanyFactory(name="Hebden Weavers", slug="hebden-weavers")
     db.session.commit()
     signed_in("exporter")
-    client.post_form("/profile/create", {"company_type": "SOLE_TRADER",
-                                         "name": "Hebden Weavers"})
+    client.post_form("/profile/create", {"company_type": "SOLE_TRADER", "name": "Hebden Weavers"})
     slugs = set(db.session.scalars(select(Company.slug)))
     assert slugs == {"hebden-weavers", "hebden-weavers-2"}
 
@@ -132,11 +142,13 @@ def test_form_errors_show_next_to_each_field(client, signed_in, db):
     signed_in("exporter")
     html = client.post_form("/profile/create", {}).get_data(as_text=True)
     assert "Select what kind of business it is" in html
-    html = client.post_form("/profile/create", {"company_type": "COMPANIES_HOUSE"}
-                            ).get_data(as_text=True)
+    html = client.post_form("/profile/create", {"company_type": "COMPANIES_HOUSE"}).get_data(
+        as_text=True
+    )
     assert "Enter the Companies House number" in html
-    html = client.post_form("/profile/create", {"company_type": "COMPANIES_HOUSE",
-                                                "number": "12AB"}).get_data(as_text=True)
+    html = client.post_form(
+        "/profile/create", {"company_type": "COMPANIES_HOUSE", "number": "12AB"}
+    ).get_data(as_text=True)
     assert "Enter a Companies House number in the correct format" in html
     html = client.post_form("/profile/create", {"company_type": "CHARITY"}).get_data(as_text=True)
     assert "Enter the business name" in html
@@ -183,5 +195,4 @@ def test_staff_home_lists_the_supplier_profiles_section(client, signed_in):
     signed_in("staff")
     html = client.get("/staff/").get_data(as_text=True)
     assert "Supplier profiles" in html and "/staff/suppliers/" in html
-    assert "Verify and moderate supplier profiles" in client.get("/account/").get_data(
-        as_text=True)
+    assert "Verify and moderate supplier profiles" in client.get("/account/").get_data(as_text=True)

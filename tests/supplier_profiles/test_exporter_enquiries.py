@@ -18,19 +18,22 @@ def test_inbox_lists_enquiries_by_status(client, exporter, db):
     assert "New (1)" in html and "Archived (1)" in html
     archived = client.get("/profile/enquiries?status=archived").get_data(as_text=True)
     assert "Old question" in archived and "Brackets for Lyon" not in archived
-    assert "Enquiries from buyers (1 new)" in client.get("/account/").get_data(as_text=True) or \
-        "Enquiries from buyers (1 new)" in client.get("/account").get_data(as_text=True)
+    assert "Enquiries from buyers (1 new)" in client.get("/account/").get_data(
+        as_text=True
+    ) or "Enquiries from buyers (1 new)" in client.get("/account").get_data(as_text=True)
 
 
 def test_reply_is_emailed_to_the_buyer_with_reply_to_the_company(client, exporter, db, mailbox):
     _, company = exporter
-    enquiry = EnquiryFactory(company=company, email="marie@aero.example",
-                             subject="Quotation for brackets")
+    enquiry = EnquiryFactory(
+        company=company, email="marie@aero.example", subject="Quotation for brackets"
+    )
     db.session.commit()
     page = client.get(f"/profile/enquiries/{enquiry.id}").get_data(as_text=True)
     assert "Could you quote for 500 brackets a month?" in page
-    response = client.post_form(f"/profile/enquiries/{enquiry.id}",
-                                {"message": "Yes: 4.20 GBP each, delivered."})
+    response = client.post_form(
+        f"/profile/enquiries/{enquiry.id}", {"message": "Yes: 4.20 GBP each, delivered."}
+    )
     assert response.status_code == 302
     message = mailbox.wait_for("marie@aero.example")[-1]
     assert message["Subject"] == "Re: Quotation for brackets"
@@ -44,8 +47,9 @@ def test_empty_reply_is_refused_next_to_the_field(client, exporter, db):
     _, company = exporter
     enquiry = EnquiryFactory(company=company)
     db.session.commit()
-    html = client.post_form(f"/profile/enquiries/{enquiry.id}", {"message": " "}
-                            ).get_data(as_text=True)
+    html = client.post_form(f"/profile/enquiries/{enquiry.id}", {"message": " "}).get_data(
+        as_text=True
+    )
     assert 'id="message-error"' in html and "Enter your reply" in html
     db.session.refresh(enquiry)
     assert enquiry.status is EnquiryStatus.NEW
@@ -61,15 +65,24 @@ def test_archive_and_restore(client, exporter, db):
     client.post_form(f"/profile/enquiries/{enquiry.id}/status", {"status": "new"})
     db.session.refresh(enquiry)
     assert enquiry.status is EnquiryStatus.NEW
-    assert client.post_form(f"/profile/enquiries/{enquiry.id}/status",
-                            {"status": "deleted"}).status_code == 400
+    assert (
+        client.post_form(
+            f"/profile/enquiries/{enquiry.id}/status", {"status": "deleted"}
+        ).status_code
+        == 400
+    )
 
 
 def test_enquiries_of_other_companies_are_not_found(client, exporter, db):
     theirs = EnquiryFactory()
     db.session.commit()
     assert client.get(f"/profile/enquiries/{theirs.id}").status_code == 404
-    assert client.post_form(f"/profile/enquiries/{theirs.id}",
-                            {"message": "hello"}).status_code == 404
-    assert client.post_form(f"/profile/enquiries/{theirs.id}/status",
-                            {"status": "archived"}).status_code == 404
+    assert (
+        client.post_form(f"/profile/enquiries/{theirs.id}", {"message": "hello"}).status_code == 404
+    )
+    assert (
+        client.post_form(
+            f"/profile/enquiries/{theirs.id}/status", {"status": "archived"}
+        ).status_code
+        == 404
+    )

@@ -16,8 +16,9 @@ def _invite(client, mailbox, email: str) -> str:
     return next(link for link in mailbox.links(message) if "/profile/invitations/" in link)
 
 
-def test_owner_invites_an_editor_who_accepts_by_the_emailed_link(app, client, exporter, db,
-                                                                 make_user, mailbox):
+def test_owner_invites_an_editor_who_accepts_by_the_emailed_link(
+    app, client, exporter, db, make_user, mailbox
+):
     owner, company = exporter
     editor = make_user(email="editor@pennine.example")
     link = _invite(client, mailbox, "Editor@Pennine.example")
@@ -37,8 +38,7 @@ def test_owner_invites_an_editor_who_accepts_by_the_emailed_link(app, client, ex
 def test_editor_edits_but_cannot_manage_members_or_delete(app, exporter, db, make_user):
     owner, company = exporter
     editor = make_user()
-    db.session.add(CompanyMember(company_id=company.id, user_id=editor.id,
-                                 role=MemberRole.EDITOR))
+    db.session.add(CompanyMember(company_id=company.id, user_id=editor.id, role=MemberRole.EDITOR))
     db.session.commit()
     browser = app.test_client()
     sign_in(browser, editor)
@@ -79,8 +79,9 @@ def test_owner_cannot_be_removed(client, exporter, db):
     assert db.session.get(Company, company.id).owner.user_id == owner.id
 
 
-def test_invitation_for_someone_else_cannot_be_accepted(app, client, exporter, db, make_user,
-                                                        mailbox):
+def test_invitation_for_someone_else_cannot_be_accepted(
+    app, client, exporter, db, make_user, mailbox
+):
     link = _invite(client, mailbox, "invitee@example.com")
     intruder = make_user(email="intruder@example.com")
     browser = app.test_client()
@@ -88,12 +89,12 @@ def test_invitation_for_someone_else_cannot_be_accepted(app, client, exporter, d
     path = link.split("localhost", 1)[-1]
     assert "was sent to invitee@example.com" in browser.get(path).get_data(as_text=True)
     assert browser.post_form(path).status_code == 403
-    assert db.session.scalar(select(CompanyMember).where(CompanyMember.user_id == intruder.id)) \
-        is None
+    assert (
+        db.session.scalar(select(CompanyMember).where(CompanyMember.user_id == intruder.id)) is None
+    )
 
 
-def test_cancelled_or_tampered_invitation_links_fail(app, client, exporter, db, make_user,
-                                                     mailbox):
+def test_cancelled_or_tampered_invitation_links_fail(app, client, exporter, db, make_user, mailbox):
     link = _invite(client, mailbox, "invitee@example.com")
     invitation = db.session.scalar(select(CompanyInvitation))
     client.post_form(f"/profile/invitations/{invitation.id}/cancel")

@@ -69,27 +69,46 @@ def test_form_shows_saved_values(client, exporter, db):
     assert {"FR", "US", "en", "fr", "AEROSPACE", "RAILWAYS"} <= checked
 
 
-@pytest.mark.parametrize(("changes", "field", "message"), [
-    ({"name": ""}, "name", "Enter the business name"),
-    ({"name": "x" * 256}, "name", "Business name must be 255 characters or fewer"),
-    ({"summary": "x" * 251}, "summary", "Summary must be 250 characters or fewer"),
-    ({"description": "x" * 2001}, "description", "Description must be 2,000 characters or fewer"),
-    ({"keywords": ", ".join(f"word{i}" for i in range(11))}, "keywords",
-     "Enter no more than 10 keywords"),
-    ({"keywords": "x" * 51}, "keywords", "Each keyword must be 50 characters or fewer"),
-    ({"email": "not-an-email"}, "email", "Enter an email address in the correct format"),
-    ({"website": "javascript:alert(1)"}, "website", "Enter a web address in the correct format"),
-    ({"phone": "call me"}, "phone", "Enter a phone number"),
-    ({"linkedin_url": "https://evil.example/pennine"}, "linkedin_url", "Enter a LinkedIn address"),
-    ({"twitter_url": "https://facebook.com/x"}, "twitter_url", "Enter a X (Twitter) address"),
-    ({"region": "ATLANTIS"}, "region", "Not a valid choice"),
-    ({"industries": ["AEROSPACE", "UNICORNS"]}, "industries", "not a valid choice"),
-    ({"export_countries": ["XX"]}, "export_countries", "not a valid choice"),
-    ({"languages": ["zz"]}, "languages", "not a valid choice"),
-    ({"employees": "lots"}, "employees", "Not a valid choice"),
-])
-def test_invalid_values_are_refused_next_to_the_field_and_kept(client, exporter, db, changes,
-                                                               field, message):
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        ({"name": ""}, "name", "Enter the business name"),
+        ({"name": "x" * 256}, "name", "Business name must be 255 characters or fewer"),
+        ({"summary": "x" * 251}, "summary", "Summary must be 250 characters or fewer"),
+        (
+            {"description": "x" * 2001},
+            "description",
+            "Description must be 2,000 characters or fewer",
+        ),
+        (
+            {"keywords": ", ".join(f"word{i}" for i in range(11))},
+            "keywords",
+            "Enter no more than 10 keywords",
+        ),
+        ({"keywords": "x" * 51}, "keywords", "Each keyword must be 50 characters or fewer"),
+        ({"email": "not-an-email"}, "email", "Enter an email address in the correct format"),
+        (
+            {"website": "javascript:alert(1)"},
+            "website",
+            "Enter a web address in the correct format",
+        ),
+        ({"phone": "call me"}, "phone", "Enter a phone number"),
+        (
+            {"linkedin_url": "https://evil.example/pennine"},
+            "linkedin_url",
+            "Enter a LinkedIn address",
+        ),
+        ({"twitter_url": "https://facebook.com/x"}, "twitter_url", "Enter a X (Twitter) address"),
+        ({"region": "ATLANTIS"}, "region", "Not a valid choice"),
+        ({"industries": ["AEROSPACE", "UNICORNS"]}, "industries", "not a valid choice"),
+        ({"export_countries": ["XX"]}, "export_countries", "not a valid choice"),
+        ({"languages": ["zz"]}, "languages", "not a valid choice"),
+        ({"employees": "lots"}, "employees", "Not a valid choice"),
+    ],
+)
+def test_invalid_values_are_refused_next_to_the_field_and_kept(
+    client, exporter, db, changes, field, message
+):
     _, company = exporter
     before = company.name
     response = client.post_form("/profile/edit", _valid(**changes))

@@ -13,15 +13,25 @@ from tests.supplier_profiles.factories import CompanyFactory, VerifiedCompanyFac
 PUBLISH_BUTTON = re.compile(r"<button[^>]*>\s*Publish profile\s*</button>")
 
 
-@pytest.mark.parametrize(("fields", "missing"), [
-    ({"verified_at": None}, ["Verify your company"]),
-    ({"email": ""}, ["Add a contact email address"]),
-    ({"summary": "", "description": ""}, ["Add a summary or a description"]),
-    ({"verified_at": None, "email": "", "summary": "", "description": ""},
-     ["Verify your company", "Add a contact email address", "Add a summary or a description"]),
-])
-def test_checklist_says_what_is_missing_and_publishing_is_refused(client, signed_in, db, fields,
-                                                                  missing):
+@pytest.mark.parametrize(
+    ("fields", "missing"),
+    [
+        ({"verified_at": None}, ["Verify your company"]),
+        ({"email": ""}, ["Add a contact email address"]),
+        ({"summary": "", "description": ""}, ["Add a summary or a description"]),
+        (
+            {"verified_at": None, "email": "", "summary": "", "description": ""},
+            [
+                "Verify your company",
+                "Add a contact email address",
+                "Add a summary or a description",
+            ],
+        ),
+    ],
+)
+def test_checklist_says_what_is_missing_and_publishing_is_refused(
+    client, signed_in, db, fields, missing
+):
     user = signed_in("exporter")
     company = VerifiedCompanyFactory(owner=user, **fields)
     db.session.commit()
@@ -44,11 +54,13 @@ def test_summary_or_description_is_enough(client, signed_in, db):
     assert company.is_publishable and company.published_at is not None
 
 
-def test_publish_then_unpublish_drops_the_company_from_search_and_its_page(client, app,
-                                                                          signed_in, db):
+def test_publish_then_unpublish_drops_the_company_from_search_and_its_page(
+    client, app, signed_in, db
+):
     user = signed_in("exporter")
-    company = VerifiedCompanyFactory(owner=user, name="Calder Valley Looms",
-                                     summary="Jacquard looms for heritage mills")
+    company = VerifiedCompanyFactory(
+        owner=user, name="Calder Valley Looms", summary="Jacquard looms for heritage mills"
+    )
     db.session.commit()
     assert PUBLISH_BUTTON.search(client.get("/profile/publish").get_data(as_text=True))
     assert client.post_form("/profile/publish").status_code == 302

@@ -18,16 +18,23 @@ def upload(data: bytes, name: str, content_type: str = "application/octet-stream
     return (io.BytesIO(data), name, content_type)
 
 
-@pytest.mark.parametrize(("fmt", "name", "mime"), [
-    ("PNG", "logo.png", "image/png"),
-    ("JPEG", "logo.jpg", "image/jpeg"),
-    ("WEBP", "logo.webp", "image/webp"),
-])
-def test_png_jpeg_and_webp_logos_are_reencoded_resized_and_served(client, exporter, db, fmt,
-                                                                   name, mime):
+@pytest.mark.parametrize(
+    ("fmt", "name", "mime"),
+    [
+        ("PNG", "logo.png", "image/png"),
+        ("JPEG", "logo.jpg", "image/jpeg"),
+        ("WEBP", "logo.webp", "image/webp"),
+    ],
+)
+def test_png_jpeg_and_webp_logos_are_reencoded_resized_and_served(
+    client, exporter, db, fmt, name, mime
+):
     _, company = exporter
-    response = client.post_form("/profile/logo", {"logo": upload(image_bytes(fmt), name, mime)},
-                                content_type="multipart/form-data")
+    response = client.post_form(
+        "/profile/logo",
+        {"logo": upload(image_bytes(fmt), name, mime)},
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 302
     db.session.refresh(company)
     stored = Image.open(io.BytesIO(company.logo_data))
@@ -46,27 +53,48 @@ def test_png_jpeg_and_webp_logos_are_reencoded_resized_and_served(client, export
 def test_transparent_png_stays_png(client, exporter, db):
     _, company = exporter
     data = image_bytes("PNG", (100, 100), "RGBA", (0, 0, 0, 0))
-    client.post_form("/profile/logo", {"logo": upload(data, "logo.png", "image/png")},
-                     content_type="multipart/form-data")
+    client.post_form(
+        "/profile/logo",
+        {"logo": upload(data, "logo.png", "image/png")},
+        content_type="multipart/form-data",
+    )
     db.session.refresh(company)
     assert company.logo_content_type == "image/png"
 
 
-@pytest.mark.parametrize(("data", "name", "mime", "message"), [
-    (image_bytes("GIF"), "logo.gif", "image/gif", "must be a PNG, JPEG or WebP image"),
-    (b"<html><script>alert(1)</script></html>", "logo.png", "image/png",
-     "must be a PNG, JPEG or WebP image"),                      # lies about its type
-    (b"%PDF-1.4\n" + b"0" * 1000, "logo.jpg", "image/jpeg", "must be a PNG, JPEG or WebP image"),
-    (image_bytes("PNG")[:200], "logo.png", "image/png", "must be a PNG, JPEG or WebP image"),
-    (b"\x89PNG\r\n\x1a\n" + b"\x00" * (2 * 1024 * 1024 + 10), "big.png", "image/png",
-     "must be smaller than 2MB"),
-    (b"", "empty.png", "image/png", "The selected file is empty"),
-])
-def test_bad_logos_are_refused_with_a_message_and_nothing_stored(client, exporter, db, data,
-                                                                  name, mime, message):
+@pytest.mark.parametrize(
+    ("data", "name", "mime", "message"),
+    [
+        (image_bytes("GIF"), "logo.gif", "image/gif", "must be a PNG, JPEG or WebP image"),
+        (
+            b"<html><script>alert(1)</script></html>",
+            "logo.png",
+            "image/png",
+            "must be a PNG, JPEG or WebP image",
+        ),  # lies about its type
+        (
+            b"%PDF-1.4\n" + b"0" * 1000,
+            "logo.jpg",
+            "image/jpeg",
+            "must be a PNG, JPEG or WebP image",
+        ),
+        (image_bytes("PNG")[:200], "logo.png", "image/png", "must be a PNG, JPEG or WebP image"),
+        (
+            b"\x89PNG\r\n\x1a\n" + b"\x00" * (2 * 1024 * 1024 + 10),
+            "big.png",
+            "image/png",
+            "must be smaller than 2MB",
+        ),
+        (b"", "empty.png", "image/png", "The selected file is empty"),
+    ],
+)
+def test_bad_logos_are_refused_with_a_message_and_nothing_stored(
+    client, exporter, db, data, name, mime, message
+):
     _, company = exporter
-    response = client.post_form("/profile/logo", {"logo": upload(data, name, mime)},
-                                content_type="multipart/form-data")
+    response = client.post_form(
+        "/profile/logo", {"logo": upload(data, name, mime)}, content_type="multipart/form-data"
+    )
     html = response.get_data(as_text=True)
     assert response.status_code == 200
     assert 'id="logo-error"' in html and message in html
@@ -75,15 +103,19 @@ def test_bad_logos_are_refused_with_a_message_and_nothing_stored(client, exporte
 
 
 def test_no_file_chosen_is_an_error(client, exporter):
-    html = client.post_form("/profile/logo", {}, content_type="multipart/form-data"
-                            ).get_data(as_text=True)
+    html = client.post_form("/profile/logo", {}, content_type="multipart/form-data").get_data(
+        as_text=True
+    )
     assert "Select an image to upload" in html
 
 
 def test_logo_can_be_removed(client, exporter, db):
     _, company = exporter
-    client.post_form("/profile/logo", {"logo": upload(image_bytes("PNG"), "l.png")},
-                     content_type="multipart/form-data")
+    client.post_form(
+        "/profile/logo",
+        {"logo": upload(image_bytes("PNG"), "l.png")},
+        content_type="multipart/form-data",
+    )
     assert client.post_form("/profile/logo/remove").status_code == 302
     db.session.refresh(company)
     assert not company.has_logo
@@ -92,8 +124,11 @@ def test_logo_can_be_removed(client, exporter, db):
 
 def test_logo_of_an_unpublished_company_is_hidden_from_the_public(client, exporter, db, app):
     _, company = exporter
-    client.post_form("/profile/logo", {"logo": upload(image_bytes("PNG"), "l.png")},
-                     content_type="multipart/form-data")
+    client.post_form(
+        "/profile/logo",
+        {"logo": upload(image_bytes("PNG"), "l.png")},
+        content_type="multipart/form-data",
+    )
     anonymous = app.test_client()
     assert anonymous.get(f"/media/suppliers/logo/{company.id}").status_code == 404
     company.verified_at = company.created_at
@@ -108,15 +143,19 @@ def test_case_study_images_are_checked_per_slot(client, exporter, db):
 
     _, company = exporter
     data = {
-        "title": "Brackets", "summary": "Brackets for aircraft", "description": "We made them.",
-        "industry": "AEROSPACE", "keywords": "brackets",
+        "title": "Brackets",
+        "summary": "Brackets for aircraft",
+        "description": "We made them.",
+        "industry": "AEROSPACE",
+        "keywords": "brackets",
         "image_1": upload(image_bytes("JPEG", (2400, 1200)), "a.jpg", "image/jpeg"),
         "caption_1": "Finished brackets",
         "image_2": upload(b"GIF89a not really", "b.png", "image/png"),
         "caption_2": "Fake",
     }
-    response = client.post_form("/profile/case-studies/new", data,
-                                content_type="multipart/form-data")
+    response = client.post_form(
+        "/profile/case-studies/new", data, content_type="multipart/form-data"
+    )
     html = response.get_data(as_text=True)
     assert 'id="image_2-error"' in html and "must be a PNG, JPEG or WebP image" in html
     assert 'value="Brackets"' in html  # typed text kept
@@ -124,11 +163,17 @@ def test_case_study_images_are_checked_per_slot(client, exporter, db):
 
     data["image_1"] = upload(image_bytes("JPEG", (2400, 1200)), "a.jpg", "image/jpeg")
     data["image_2"] = upload(image_bytes("WEBP", (300, 300)), "b.webp", "image/webp")
-    assert client.post_form("/profile/case-studies/new", data,
-                            content_type="multipart/form-data").status_code == 302
+    assert (
+        client.post_form(
+            "/profile/case-studies/new", data, content_type="multipart/form-data"
+        ).status_code
+        == 302
+    )
     study = db.session.query(CaseStudy).one()
-    assert [(i.position, i.caption) for i in study.images] == [(1, "Finished brackets"),
-                                                              (2, "Fake")]
+    assert [(i.position, i.caption) for i in study.images] == [
+        (1, "Finished brackets"),
+        (2, "Fake"),
+    ]
     assert (study.images[0].width, study.images[0].height) == (1600, 800)
     served = client.get(f"/media/suppliers/case-study-images/{study.images[0].id}")
     assert served.status_code == 200 and served.headers["Content-Type"] == "image/jpeg"
@@ -139,8 +184,11 @@ def test_small_file_that_decodes_to_a_huge_image_is_refused(client, exporter, db
     out = io.BytesIO()
     Image.new("1", (8000, 8000)).save(out, "PNG")  # tiny file, 64 million pixels
     assert len(out.getvalue()) < 2 * 1024 * 1024
-    html = client.post_form("/profile/logo", {"logo": upload(out.getvalue(), "bomb.png")},
-                            content_type="multipart/form-data").get_data(as_text=True)
+    html = client.post_form(
+        "/profile/logo",
+        {"logo": upload(out.getvalue(), "bomb.png")},
+        content_type="multipart/form-data",
+    ).get_data(as_text=True)
     assert "The selected image has too many pixels" in html
     _, company = exporter
     db.session.refresh(company)

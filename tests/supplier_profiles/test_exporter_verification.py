@@ -8,9 +8,11 @@ from supplier_profiles.models import AuditAction, Company, CompanyAuditEntry
 
 
 def _audit(db, company) -> list[tuple[AuditAction, str]]:
-    rows = db.session.scalars(select(CompanyAuditEntry)
-                              .where(CompanyAuditEntry.company_id == company.id)
-                              .order_by(CompanyAuditEntry.id))
+    rows = db.session.scalars(
+        select(CompanyAuditEntry)
+        .where(CompanyAuditEntry.company_id == company.id)
+        .order_by(CompanyAuditEntry.id)
+    )
     return [(row.action, row.reason) for row in rows]
 
 
@@ -70,8 +72,12 @@ def test_exporters_cannot_reach_the_staff_screens(client, exporter):
     _, company = exporter
     assert client.get("/staff/suppliers/").status_code == 403
     assert client.get(f"/staff/suppliers/{company.id}/letter.pdf").status_code == 403
-    assert client.post_form(f"/staff/suppliers/{company.id}/verify",
-                            {"verify-reason": "me"}).status_code == 403
+    assert (
+        client.post_form(
+            f"/staff/suppliers/{company.id}/verify", {"verify-reason": "me"}
+        ).status_code
+        == 403
+    )
 
 
 def test_staff_verify_and_revoke_with_recorded_reasons(client, signed_in, db, make_user):
@@ -81,18 +87,23 @@ def test_staff_verify_and_revoke_with_recorded_reasons(client, signed_in, db, ma
     company = CompanyFactory(owner=owner)
     db.session.commit()
     staff = signed_in("staff")
-    html = client.post_form(f"/staff/suppliers/{company.id}/verify", {"verify-reason": ""}
-                            ).get_data(as_text=True)
+    html = client.post_form(
+        f"/staff/suppliers/{company.id}/verify", {"verify-reason": ""}
+    ).get_data(as_text=True)
     assert "Enter the reason" in html
-    client.post_form(f"/staff/suppliers/{company.id}/verify",
-                     {"verify-reason": "Checked by phone with the director"})
+    client.post_form(
+        f"/staff/suppliers/{company.id}/verify",
+        {"verify-reason": "Checked by phone with the director"},
+    )
     db.session.refresh(company)
     assert company.is_verified and company.verified_by_id == staff.id
     company.published = True
     db.session.commit()
 
-    client.post_form(f"/staff/suppliers/{company.id}/revoke",
-                     {"revoke-reason": "Director says they never registered"})
+    client.post_form(
+        f"/staff/suppliers/{company.id}/revoke",
+        {"revoke-reason": "Director says they never registered"},
+    )
     db.session.refresh(company)
     assert not company.is_verified and not company.published
     assert _audit(db, company)[-2:] == [
@@ -115,8 +126,7 @@ def test_staff_issue_a_new_code_after_lockout(client, signed_in, db, make_user):
     assert company.verification_code != "ABCDEFGHJKLM" and len(company.verification_code) == 12
 
 
-def test_staff_take_a_profile_down_and_the_owner_is_told(client, signed_in, db, make_user,
-                                                         mailbox):
+def test_staff_take_a_profile_down_and_the_owner_is_told(client, signed_in, db, make_user, mailbox):
     from search_index.base import SearchQuery
     from search_index.service import search
     from tests.supplier_profiles.factories import PublishedCompanyFactory
@@ -125,8 +135,10 @@ def test_staff_take_a_profile_down_and_the_owner_is_told(client, signed_in, db, 
     company = PublishedCompanyFactory(owner=owner, name="Dodgy Widgets")
     db.session.commit()
     signed_in("staff")
-    client.post_form(f"/staff/suppliers/{company.id}/unpublish",
-                     {"unpublish-reason": "Misleading claims about certification"})
+    client.post_form(
+        f"/staff/suppliers/{company.id}/unpublish",
+        {"unpublish-reason": "Misleading claims about certification"},
+    )
     db.session.expire_all()
     company = db.session.get(Company, company.id)
     assert not company.published and company.is_verified
