@@ -15,7 +15,7 @@ SEARCH_NODE_PORT ?= 9250
 PGTEST_PORT ?= 55432
 export SEARCH_NODE_PORT PGTEST_PORT
 
-.PHONY: run setup test test-fast test-sqlite test-postgres lint search-node system-packages \
+.PHONY: run setup test test-fast test-sqlite test-postgres lint wheel-check search-node system-packages \
         services-up services-down assets db seed bench clean
 
 ## Set-up -----------------------------------------------------------------------------------
@@ -105,8 +105,15 @@ test-postgres: setup
 test-fast: setup
 	$(BIN)/pytest -n 2 -m "not browser" $(PYTEST_ARGS)
 
+# Style, formatting and the import-layers contract (setup.cfg [importlinter]): CI runs it first.
 lint: setup
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
+
+# A wheel built from the tree installs into a clean venv, migrates and serves pages on its own.
+wheel-check: assets
+	PYTHON=$(PYTHON) scripts/wheel-check
 
 bench: setup
 	$(BIN)/python bench/search_bench.py

@@ -11,8 +11,15 @@ from pathlib import Path
 
 from tradehub.errors import ConfigurationError
 
+# The folder that holds the four packages, `templates/` and `migrations/`: the checkout, or
+# site-packages when installed from a wheel (templates and migrations ship as package data).
 BASE_DIR = Path(__file__).resolve().parent.parent
-INSTANCE_DIR = BASE_DIR / "instance"
+# Where the SQLite database and the embedded search index live by default: `instance/` in a
+# checkout; in an installed copy (no setup.cfg beside the packages) `instance/` under the
+# directory the app is started from, never inside site-packages.
+INSTANCE_DIR = (
+    BASE_DIR / "instance" if (BASE_DIR / "setup.cfg").exists() else Path.cwd() / "instance"
+)
 
 
 def _bool(value: str | None, default: bool = False) -> bool:
