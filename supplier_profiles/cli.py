@@ -277,7 +277,7 @@ class CompanyMatcher:
         self.by_name_email: dict[tuple[str, str], int] = {}
         rows = db.session.execute(
             select(Company.id, Company.number, Company.name, Company.email).where(
-                Company.deleted_at.is_(None)
+                ~Company.is_deleted
             )
         )
         for company_id, number, name, email in rows:

@@ -20,9 +20,12 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    and_,
     text,
 )
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.sql.elements import ColumnElement
 
 from tradehub.accounts.models import User
 from tradehub.db_types import utcnow
@@ -145,20 +148,38 @@ class Company(db.Model):
     )
     verified_by: Mapped[User | None] = relationship(foreign_keys=[verified_by_id])
 
-    @property
+    @hybrid_property
     def is_verified(self) -> bool:
         """Verified by letter code or by staff, and not revoked since."""
         return self.verified_at is not None
 
-    @property
+    @is_verified.inplace.expression
+    @classmethod
+    def _is_verified_expression(cls) -> ColumnElement[bool]:
+        return cls.verified_at.is_not(None)
+
+    @hybrid_property
     def is_deleted(self) -> bool:
         """Removed by its owner: never shown anywhere again."""
         return self.deleted_at is not None
 
-    @property
+    @is_deleted.inplace.expression
+    @classmethod
+    def _is_deleted_expression(cls) -> ColumnElement[bool]:
+        return cls.deleted_at.is_not(None)
+
+    @hybrid_property
     def is_publishable(self) -> bool:
-        """Shown to buyers and in search: published, verified and not deleted."""
-        return self.published and self.is_verified and not self.is_deleted
+        """The one rule for "shown to buyers and in search": published, verified, not deleted.
+
+        Works on an instance and in SQL: ``select(Company).where(Company.is_publishable)``.
+        """
+        return bool(self.published) and self.is_verified and not self.is_deleted
+
+    @is_publishable.inplace.expression
+    @classmethod
+    def _is_publishable_expression(cls) -> ColumnElement[bool]:
+        return and_(cls.published.is_(True), cls.verified_at.is_not(None), cls.deleted_at.is_(None))
 
     @property
     def has_logo(self) -> bool:

@@ -170,7 +170,7 @@ def membership_for_user(user) -> CompanyMember | None:
     return db.session.scalar(
         select(CompanyMember)
         .join(Company, CompanyMember.company_id == Company.id)
-        .where(CompanyMember.user_id == user.id, Company.deleted_at.is_(None))
+        .where(CompanyMember.user_id == user.id, ~Company.is_deleted)
     )
 
 

@@ -42,7 +42,7 @@ def _company_or_404(company_id: int) -> Company:
 def index():
     """Companies, filtered by name or number and by verification state."""
     form = StaffSearchForm(request.args)
-    stmt = select(Company).where(Company.deleted_at.is_(None))
+    stmt = select(Company).where(~Company.is_deleted)
     if form.validate():
         if form.q.data:
             term = f"%{form.q.data.lower()}%"
@@ -52,11 +52,11 @@ def index():
                 )
             )
         if form.state.data == "unverified":
-            stmt = stmt.where(Company.verified_at.is_(None))
+            stmt = stmt.where(~Company.is_verified)
         elif form.state.data == "verified":
-            stmt = stmt.where(Company.verified_at.is_not(None))
+            stmt = stmt.where(Company.is_verified)
         elif form.state.data == "published":
-            stmt = stmt.where(Company.published.is_(True), Company.verified_at.is_not(None))
+            stmt = stmt.where(Company.is_publishable)
     page = db.paginate(
         stmt.order_by(Company.created_at.desc(), Company.id.desc()),
         per_page=PER_PAGE,

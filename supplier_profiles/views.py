@@ -161,9 +161,7 @@ def canonical_slug(slug: str) -> str | None:
     stmt = (
         select(Company.slug)
         .where(
-            Company.deleted_at.is_(None),
-            Company.published.is_(True),
-            Company.verified_at.is_not(None),
+            Company.is_publishable,
             (Company.slug.in_(candidates)) | (Company.number == number),
         )
         .limit(1)
