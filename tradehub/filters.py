@@ -2,21 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from zoneinfo import ZoneInfo
+from datetime import datetime
 
 from flask import Flask
 
-UK = ZoneInfo("Europe/London")
+from tradehub.dates import to_uk
 
 
 def uk_datetime(value: datetime | None, fmt: str = "%-d %B %Y at %-I:%M%p") -> str:
     """A timestamp in UK time, the way GOV.UK writes it (5 January 2027 at 2:30pm)."""
     if value is None:
         return ""
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
-    return value.astimezone(UK).strftime(fmt).replace("AM", "am").replace("PM", "pm")
+    return to_uk(value).strftime(fmt).replace("AM", "am").replace("PM", "pm")
 
 
 def uk_date(value: datetime | None) -> str:
