@@ -1,5 +1,6 @@
 """Everything about search: documents, the backend contract, the embedded and Elasticsearch
-backends. Importable without a Flask app (backends are plain Python objects)."""
+backends, the indexing outbox and the document-source registry. Backends are plain Python
+objects, usable without a Flask app; feature packages register what is indexed."""
 
 from search_index.base import (
     FILTER_GROUPS,
@@ -9,12 +10,15 @@ from search_index.base import (
     SearchQuery,
     SearchResult,
 )
-from search_index.document import SupplierDocument, is_publishable, validate_document
+from search_index.document import SupplierDocument, validate_document
 from search_index.errors import InvalidSearchQuery, SearchError, SearchUnavailable
 from search_index.registry import SearchConfigError, get_backend
+from search_index.sources import DocumentSource, register_source
+from search_index.web import register_search
 
 __all__ = [
     "FILTER_GROUPS",
+    "DocumentSource",
     "FacetValue",
     "Hit",
     "InvalidSearchQuery",
@@ -26,7 +30,7 @@ __all__ = [
     "SearchUnavailable",
     "SupplierDocument",
     "get_backend",
-    "is_publishable",
+    "register_source",
     "validate_document",
 ]
 
@@ -34,6 +38,4 @@ __all__ = [
 def init_app(app) -> None:
     """Wire search into the app: the outbox model, `flask search`, the /healthz check, and the
     503 answer (page or JSON) whenever the engine is unavailable."""
-    from search_index.web import register_search
-
     register_search(app)

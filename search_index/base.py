@@ -7,7 +7,8 @@ tests/search_contract/. The rules both must follow:
   field; a term matches through its UK/US spelling forms, its synonyms, its stem, and, when the
   term matches nothing as typed, through words one edit away (two for 8+ letters);
 - filters: OR within a group, AND across groups; facets are disjunctive;
-- only published AND verified documents are ever returned;
+- every indexed document may be returned: which records may be shown is decided once, by the
+  document source (search_index/sources.py), which indexes nothing else;
 - relevance ties, name sort and pages are ordered by (sort key, folded name, id), so walking the
   pages never repeats or skips a hit.
 """
@@ -164,7 +165,8 @@ class SearchBackend(abc.ABC):
 
     @abc.abstractmethod
     def index_documents(self, docs: Iterable[SupplierDocument]) -> int:
-        """Upsert documents; non-publishable ones are deleted instead. Returns docs read."""
+        """Upsert documents (all of them: the source delivers only what may be shown). Returns
+        docs read."""
 
     @abc.abstractmethod
     def delete_documents(self, ids: Iterable[int]) -> int:

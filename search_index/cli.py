@@ -9,8 +9,8 @@ from flask.cli import AppGroup
 
 from search_index.errors import SearchError, SearchUnavailable
 from search_index.indexing import DEFAULT_BATCH, outbox_backlog, rebuild_index, sync_outbox
-from search_index.mapping import count_publishable_companies
 from search_index.service import get_backend
+from search_index.sources import get_source
 from tradehub.filters import uk_datetime
 
 search_cli = AppGroup("search", help="Search index: sync the outbox, reindex, status.")
@@ -49,12 +49,12 @@ def sync_command(batch_size: int, due_only: bool) -> None:
     "--batch-size",
     default=500,
     show_default=True,
-    help="Companies read from the database per query.",
+    help="Documents read from the database per query.",
 )
 def reindex_command(batch_size: int) -> None:
     """Rebuild the index and swap it in atomically.
 
-    Reads every publishable company from the database; searches keep working throughout.
+    Reads every document the registered source delivers; searches keep working throughout.
     """
     started = time.monotonic()
     try:
@@ -64,19 +64,21 @@ def reindex_command(batch_size: int) -> None:
     except SearchError as exc:
         raise click.ClickException(f"Reindex failed; the old index is still live: {exc}") from exc
     elapsed = time.monotonic() - started
-    click.echo(f"Reindexed {loaded} companies into {name} in {elapsed:.1f}s.")
+    click.echo(f"Reindexed {loaded} {get_source().label} into {name} in {elapsed:.1f}s.")
 
 
 @search_cli.command("status")
 def status_command() -> None:
     """Index vs database, and the outbox backlog.
 
-    Shows the backend and its health, documents indexed against publishable companies in the
-    database, and how many changes wait in the outbox. Exits 1 when the engine is unavailable.
+    Shows the backend and its health, documents indexed against the documents the source says
+    the index should hold, and how many changes wait in the outbox. Exits 1 when the engine is
+    unavailable.
     """
     backend = get_backend()
     health = backend.health()
-    publishable = count_publishable_companies()
+    source = get_source()
+    publishable = source.count()
     backlog = outbox_backlog()
     click.echo(
         f"Backend: {backend.name} ({'ok' if health['ok'] else 'UNAVAILABLE'}): {health['detail']}"
@@ -89,7 +91,7 @@ def status_command() -> None:
             click.echo(f"Documents indexed: unknown ({exc})")
     if indexed is not None:
         click.echo(f"Documents indexed: {indexed}")
-    click.echo(f"Publishable companies in the database: {publishable}")
+    click.echo(f"Publishable {source.label} in the database: {publishable}")
     oldest = f"; oldest {uk_datetime(backlog.oldest)}" if backlog.oldest else ""
     click.echo(
         f"Outbox backlog: {backlog.pending} pending ({backlog.due} due now, "

@@ -1,7 +1,8 @@
-"""The search document: one plain dict per publishable company.
+"""The search document: one plain dict per company that may be shown to buyers.
 
-supplier_profiles builds these; search_index owns their shape. Both backends read documents only
-through the helpers here so they index exactly the same text and filter values.
+supplier_profiles builds these (supplier_profiles/search_documents.py) and decides which
+companies get one; search_index owns their shape. Both backends read documents only through the
+helpers here so they index exactly the same text and filter values.
 """
 
 from __future__ import annotations
@@ -39,7 +40,6 @@ class SupplierDocument(TypedDict):
     languages: list[str]
     employees: str | None
     verified: bool
-    published: bool
     case_study_count: int
     updated_at: str
 
@@ -138,15 +138,9 @@ def validate_document(doc: Mapping[str, Any]) -> SupplierDocument:
         )
     out["case_studies"] = studies
     out["verified"] = bool(doc["verified"])
-    out["published"] = bool(doc["published"])
     out["case_study_count"] = int(doc["case_study_count"])
     out["updated_at"] = format_updated_at(parse_updated_at(doc["updated_at"]))
     return out  # type: ignore[return-value]
-
-
-def is_publishable(doc: Mapping[str, Any]) -> bool:
-    """True when the company may appear in search: published AND verified."""
-    return bool(doc.get("published")) and bool(doc.get("verified"))
 
 
 def case_study_text(study: Mapping[str, Any]) -> str:

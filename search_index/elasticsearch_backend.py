@@ -13,7 +13,8 @@ search_index/base.py ("when the term matches nothing as typed") exactly, where a
 ``fuzziness`` on every word would also widen queries whose words all exist, and would compare
 the typo with Porter stems rather than words. Group filters go in ``post_filter``
 and every facet is a ``filter`` aggregation applying all other groups' filters, which makes the
-counts disjunctive. Only published AND verified documents are ever matched.
+counts disjunctive. The index holds only what the document source delivered (what may be
+shown), so every indexed document may match.
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ from search_index.base import (
     SearchResult,
     sort_facet_values,
 )
-from search_index.document import SupplierDocument, is_publishable, validate_document
+from search_index.document import SupplierDocument, validate_document
 from search_index.embedded import MAX_FUZZY_CANDIDATES, MAX_QUERY_WORDS, porter_stem
 from search_index.errors import SearchError, SearchUnavailable
 
@@ -52,12 +53,6 @@ BULK_CHUNK = 500
 CORRECTION_HITS_CAP = 50
 # Concrete indices kept after a reindex (the live one and the one before it).
 KEEP_INDICES = 2
-
-_PUBLISHABLE: list[dict[str, Any]] = [
-    {"term": {"published": True}},
-    {"term": {"verified": True}},
-]
-
 
 class _Unavailable:
     """Context manager translating client errors into the search layer's errors."""
@@ -171,7 +166,7 @@ class ElasticsearchBackend(SearchBackend):
         with _Unavailable("creating the new index"):
             self.client.indices.create(index=name, body=es_settings.index_body(bulk_loading=True))
         try:
-            self._bulk(self._index_actions(docs, name, deletes=False))
+            self._bulk(self._index_actions(docs, name, upsert=False))
             with _Unavailable("preparing the new index"):
                 self.client.indices.put_settings(
                     index=name, body={"index": {"refresh_interval": None}}
@@ -235,7 +230,7 @@ class ElasticsearchBackend(SearchBackend):
     # -- writing --------------------------------------------------------------------------
 
     def index_documents(self, docs: Iterable[SupplierDocument]) -> int:
-        """Upsert publishable documents and delete the others, in bulk requests."""
+        """Upsert documents, in bulk requests."""
         targets = self._write_targets()
         read = 0
 
@@ -247,7 +242,7 @@ class ElasticsearchBackend(SearchBackend):
 
         actions = (
             action
-            for doc_action in self._index_actions(counted(), None, deletes=True)
+            for doc_action in self._index_actions(counted(), None, upsert=True)
             for action in self._fan_out(doc_action, targets)
         )
         self._bulk(actions, refresh=targets if self.refresh else ())
@@ -272,25 +267,20 @@ class ElasticsearchBackend(SearchBackend):
 
     @staticmethod
     def _index_actions(
-        docs: Iterable[SupplierDocument], index: str | None, *, deletes: bool
+        docs: Iterable[SupplierDocument], index: str | None, *, upsert: bool
     ) -> Iterator[dict[str, Any]]:
-        """Bulk actions: index publishable documents, delete (or skip) the others.
+        """Bulk actions: index (upsert) each document, or create it when `upsert` is false.
 
-        Without deletes (reindex loading) documents are *created*: one the app already wrote
-        into the building index is newer than the reindex's copy and must stay.
+        Reindex loading creates documents: one the app already wrote into the building index is
+        newer than the reindex's copy and must stay.
         """
         for raw in docs:
             doc = validate_document(raw)
-            if is_publishable(doc):
-                action: dict[str, Any] = {
-                    "_op_type": "index" if deletes else "create",
-                    "_id": str(doc["id"]),
-                    "_source": es_settings.to_source(doc),
-                }
-            elif deletes:
-                action = {"_op_type": "delete", "_id": str(doc["id"])}
-            else:
-                continue
+            action: dict[str, Any] = {
+                "_op_type": "index" if upsert else "create",
+                "_id": str(doc["id"]),
+                "_source": es_settings.to_source(doc),
+            }
             if index is not None:
                 action["_index"] = index
             yield action
@@ -383,7 +373,6 @@ class ElasticsearchBackend(SearchBackend):
                             }
                         }
                     ],
-                    "filter": _PUBLISHABLE,
                 }
             },
             "sort": [{es_settings.NAME_SORT_FIELD: "asc"}, {"id": "asc"}],
@@ -417,7 +406,6 @@ class ElasticsearchBackend(SearchBackend):
             return self._result(query, response, None)
         probe = {
             "size": 0,
-            "query": {"bool": {"filter": _PUBLISHABLE}},
             "aggs": {"_units": _unit_existence_agg(checkable)},
             "suggest": _spelling_suggester(checkable),
         }
@@ -458,13 +446,12 @@ class ElasticsearchBackend(SearchBackend):
         self, query: SearchQuery, units: Sequence[str], candidates: Mapping[str, list[str]]
     ) -> dict[str, Any]:
         """The request: unit clauses (a corrected unit matches any of its candidates), the
-        publishable filter, group filters as post_filter, facets, sort, page, highlight."""
+        group filters as post_filter, facets, sort, page, highlight."""
         clauses = [_unit_clause(unit, candidates.get(unit)) for unit in units]
         body: dict[str, Any] = {
             "query": {
                 "bool": {
                     "must": clauses or [{"match_all": {}}],
-                    "filter": _PUBLISHABLE,
                 }
             },
             "sort": _sort(query.sort),
@@ -582,7 +569,7 @@ def _unit_clause(unit: str, candidates: Sequence[str] | None = None) -> dict[str
 
 
 def _unit_existence_agg(units: Sequence[str]) -> dict[str, Any]:
-    """How many publishable documents each unit (or candidate word) matches as typed, ignoring
+    """How many documents each unit (or candidate word) matches as typed, ignoring
     the rest of the query."""
     return {
         "global": {},
@@ -590,7 +577,7 @@ def _unit_existence_agg(units: Sequence[str]) -> dict[str, Any]:
             "units": {
                 "filters": {
                     "filters": {
-                        unit: {"bool": {"must": [_unit_clause(unit)], "filter": _PUBLISHABLE}}
+                        unit: _unit_clause(unit)
                         for unit in units
                     }
                 }

@@ -60,7 +60,6 @@ from search_index.document import (
     SupplierDocument,
     field_texts,
     filter_values,
-    is_publishable,
     parse_updated_at,
     validate_document,
 )
@@ -163,9 +162,9 @@ class _Term:
 
 @dataclass
 class _Bitmaps:
-    """Visible documents and each filter value's documents as int bitsets (bit n = id n)."""
+    """Every indexed document and each filter value's documents as int bitsets (bit n = id n)."""
 
-    visible: int
+    indexed: int
     values: dict[str, dict[str, int]]
 
 
@@ -369,7 +368,7 @@ class EmbeddedBackend(SearchBackend):
             " id INTEGER PRIMARY KEY, slug TEXT NOT NULL, name TEXT NOT NULL,"
             " name_key TEXT NOT NULL, summary TEXT NOT NULL, industries TEXT NOT NULL,"
             " region TEXT, countries TEXT NOT NULL, verified INTEGER NOT NULL,"
-            " published INTEGER NOT NULL, updated_at TEXT NOT NULL, updated_ts REAL NOT NULL)"
+            " updated_at TEXT NOT NULL, updated_ts REAL NOT NULL)"
         )
         conn.execute(f"CREATE INDEX {gen}_docs_name ON {gen}_docs(name_key, id)")
         conn.execute(f"CREATE INDEX {gen}_docs_updated ON {gen}_docs(updated_ts, name_key, id)")
@@ -446,7 +445,6 @@ class EmbeddedBackend(SearchBackend):
                     doc["region"],
                     json.dumps(doc["countries"]),
                     int(doc["verified"]),
-                    int(doc["published"]),
                     doc["updated_at"],
                     parse_updated_at(doc["updated_at"]).timestamp(),
                 )
@@ -458,7 +456,7 @@ class EmbeddedBackend(SearchBackend):
             words.update(analysis.tokenize(" ".join(texts.values())))
         words = {w for w in words if len(w) >= 3 and not w.isdigit()} - analysis.STOPWORDS
         conn.executemany(
-            f"INSERT INTO {gen}_docs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", doc_rows
+            f"INSERT INTO {gen}_docs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", doc_rows
         )
         placeholders = ", ".join("?" for _ in range(len(TEXT_FIELDS) + 1))
         conn.executemany(
@@ -480,23 +478,18 @@ class EmbeddedBackend(SearchBackend):
                 self._insert_rows(conn, gen, docs)
 
     def index_documents(self, docs: Iterable[SupplierDocument]) -> int:
-        """Upsert publishable documents and delete the rest, in batches; returns docs read."""
+        """Upsert documents in batches; returns docs read."""
         seen = 0
         upserts: dict[int, SupplierDocument] = {}
-        deletes: list[int] = []
         for raw in docs:
             doc = validate_document(raw)
             seen += 1
-            if is_publishable(doc):
-                upserts[doc["id"]] = doc
-            else:
-                upserts.pop(doc["id"], None)
-                deletes.append(doc["id"])
-            if len(upserts) + len(deletes) >= BATCH_SIZE:
-                self._apply(list(upserts.values()), deletes)
-                upserts, deletes = {}, []
-        if upserts or deletes:
-            self._apply(list(upserts.values()), deletes)
+            upserts[doc["id"]] = doc
+            if len(upserts) >= BATCH_SIZE:
+                self._apply(list(upserts.values()), [])
+                upserts = {}
+        if upserts:
+            self._apply(list(upserts.values()), [])
         return seen
 
     def delete_documents(self, ids: Iterable[int]) -> int:
@@ -524,10 +517,7 @@ class EmbeddedBackend(SearchBackend):
             batch: dict[int, SupplierDocument] = {}
             for raw in docs:
                 doc = validate_document(raw)
-                if is_publishable(doc):
-                    batch[doc["id"]] = doc
-                else:
-                    batch.pop(doc["id"], None)
+                batch[doc["id"]] = doc
                 if len(batch) >= BATCH_SIZE:
                     self._load_batch(gen, list(batch.values()))
                     batch = {}
@@ -628,7 +618,7 @@ class EmbeddedBackend(SearchBackend):
             rows = conn.execute(
                 f"SELECT DISTINCT d.name, d.name_key, d.id FROM {live}_name_words w"
                 f" JOIN {live}_docs d ON d.id = w.doc_id"
-                " WHERE w.word >= ? AND w.word < ? AND d.published = 1 AND d.verified = 1"
+                " WHERE w.word >= ? AND w.word < ?"
                 " ORDER BY d.name_key, d.id",
                 (last, last + "\U0010ffff"),
             )
@@ -768,15 +758,15 @@ class EmbeddedBackend(SearchBackend):
             top = conn.execute(f"SELECT max(id), min(id) FROM {live}_docs").fetchone()
             if top[0] is not None and (top[0] > MAX_BITMAP_ID or top[1] < 0):
                 return None
-            visible = conn.execute(
-                f"SELECT group_concat(id) FROM {live}_docs WHERE published = 1 AND verified = 1"
+            indexed = conn.execute(
+                f"SELECT group_concat(id) FROM {live}_docs"
             ).fetchone()[0]
             values: dict[str, dict[str, int]] = {group: {} for group in FILTER_GROUPS}
             for group, value, ids in conn.execute(
                 f"SELECT grp, value, group_concat(doc_id) FROM {live}_facets GROUP BY grp, value"
             ):
                 values[group][value] = _bits(ids)
-            bitmaps = _Bitmaps(_bits(visible), values)
+            bitmaps = _Bitmaps(_bits(indexed), values)
             self._bitmaps = (key, bitmaps)
             return bitmaps
 
@@ -789,7 +779,7 @@ class EmbeddedBackend(SearchBackend):
         bitmaps: _Bitmaps,
     ) -> tuple[int, dict[str, list]]:
         """Total and disjunctive facets by AND-ing bitsets: base & every other group's filter."""
-        base = bitmaps.visible
+        base = bitmaps.indexed
         if expression is not None:
             matched = conn.execute(
                 f"SELECT group_concat(rowid) FROM {live}_fts WHERE {live}_fts MATCH ?",
@@ -835,8 +825,7 @@ class EmbeddedBackend(SearchBackend):
         join_m = "JOIN m ON m.id = d.id " if expression is not None else ""
         cte += (
             ("WITH " if not cte else ", ")
-            + f"b AS MATERIALIZED (SELECT d.id AS id FROM {live}_docs d {join_m}"
-            "WHERE d.published = 1 AND d.verified = 1) "
+            + f"b AS MATERIALIZED (SELECT d.id AS id FROM {live}_docs d {join_m}) "
         )
         where_all, params_all = self._filter_sql(live, query.filters)
         parts = [f"SELECT '', '', count(*) FROM b WHERE {where_all}"]
@@ -893,7 +882,7 @@ class EmbeddedBackend(SearchBackend):
         return conn.execute(
             "SELECT d.id, d.slug, d.name, d.summary, d.industries, d.region, d.countries,"
             f" d.verified, d.updated_at, {rank} AS score_rank FROM {source}"
-            f" WHERE {condition}d.published = 1 AND d.verified = 1 AND {where}"
+            f" WHERE {condition}{where}"
             f" ORDER BY {order} LIMIT ? OFFSET ?",
             [*params, *where_params, query.per_page, query.offset],
         ).fetchall()

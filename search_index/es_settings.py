@@ -155,7 +155,6 @@ def mappings() -> dict[str, Any]:
             "languages": _facet_keyword(),
             "employees": _facet_keyword(),
             "verified": {"type": "boolean"},
-            "published": {"type": "boolean"},
             "case_study_count": {"type": "integer"},
             "updated_at": {"type": "date"},
         },

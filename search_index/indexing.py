@@ -1,7 +1,7 @@
 """Keeping the search index level with the database through a transactional outbox.
 
-Services call `mark_company_changed(company_id)` whenever they change anything a search document
-shows. That writes a `search_outbox` row in the caller's transaction and schedules
+Feature packages call `mark_changed(document_id)` whenever they change anything a search
+document shows. That writes a `search_outbox` row in the caller's transaction and schedules
 `apply_outbox(ids=...)` for after the commit. If the transaction rolls back, the row and the
 callback vanish with it; if the engine is down when the callback runs, the row stays (with
 back-off) and `flask search sync` (`sync_outbox`) applies it later. A save therefore never fails
@@ -9,12 +9,12 @@ because search is down, and no committed change is lost.
 
 Applying is safe with several workers at once:
 - rows are claimed with `SELECT ... FOR UPDATE SKIP LOCKED`, so two workers never take the same row;
-- the workers applying one company are serialised (a PostgreSQL transaction-level advisory lock
-  per company, taken in id order; on SQLite the database write lock taken before reading), and a
-  company is read only after that lock is held, so an older state can never overwrite a newer
-  one in the index;
-- the database decides: a company that is publishable when its row is applied is upserted, any
-  other (unpublished, unverified, deleted, gone) is deleted from the index.
+- the workers applying one document are serialised (a PostgreSQL transaction-level advisory
+  lock per document, taken in id order; on SQLite the database write lock taken before reading),
+  and the document is loaded only after that lock is held, so an older state can never
+  overwrite a newer one in the index;
+- the registered document source decides (search_index/sources.py): an id it loads when its row
+  is applied is upserted, any other (not to be shown, or gone) is deleted from the index.
 """
 
 from __future__ import annotations
@@ -24,27 +24,26 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, false, func, or_, select, text, update
+from sqlalchemy import delete, false, func, select, text, update
 from sqlalchemy import event as sa_event
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 from sqlalchemy.orm import object_session as sa_object_session
 
 from search_index.errors import SearchError, SearchUnavailable
-from search_index.mapping import (
-    build_document,
-    count_publishable_companies,
-    iter_publishable_documents,
-)
 from search_index.models import OP_DELETE, OP_UPSERT, SearchOutbox
+from search_index.service import get_backend
+from search_index.sources import get_source
 from tradehub.after_commit import process_after_commit, run_after_commit
 from tradehub.db_types import utcnow
 from tradehub.extensions import db
 
 __all__ = [
+    "OP_DELETE",
+    "OP_UPSERT",
     "OutboxBacklog",
     "apply_outbox",
-    "build_document",
-    "mark_company_changed",
+    "index_counts",
+    "mark_changed",
     "outbox_backlog",
     "rebuild_index",
     "sync_outbox",
@@ -55,7 +54,7 @@ log = logging.getLogger(__name__)
 DEFAULT_BATCH = 200
 RETRY_BASE_SECONDS = 5
 RETRY_MAX_SECONDS = 600
-# First key of the two-key PostgreSQL advisory lock: "search indexing"; the second is the company.
+# First key of the two-key PostgreSQL advisory lock: "search indexing"; the second is the document.
 _ADVISORY_KEY = 0x5EA4
 _MARKED = "search_index.outbox_marked"
 
@@ -65,7 +64,7 @@ _MARKED = "search_index.outbox_marked"
 
 @dataclass
 class _Marked:
-    """What this transaction has written to the outbox: one row per company, and their ids."""
+    """What this transaction has written to the outbox: one row per document, and their ids."""
 
     rows: dict[int, SearchOutbox]
     ids: list[int]
@@ -86,29 +85,19 @@ sa_event.listen(Session, "after_commit", _forget_marked_on_commit)
 sa_event.listen(Session, "after_rollback", _forget_marked)
 
 
-def _infer_op(company_id: int) -> str:
-    """ "upsert" when the company is publishable now (in this transaction), else "delete"."""
-    from supplier_profiles.models import Company
-
-    company = db.session.get(Company, company_id)
-    return OP_UPSERT if company is not None and company.is_publishable else OP_DELETE
-
-
 def _in_transaction(row: SearchOutbox) -> bool:
     """The row is still part of the session (a rolled-back savepoint expunges it)."""
     return sa_object_session(row) is db.session() and row not in db.session.deleted
 
 
-def mark_company_changed(company_id: int, op: str | None = None) -> None:
-    """Record, in the current transaction, that the company's search document must be refreshed.
+def mark_changed(document_id: int, op: str = OP_UPSERT) -> None:
+    """Record, in the current transaction, that a search document must be refreshed.
 
-    One pending row per company is kept: an earlier row that no worker is applying right now is
-    replaced by this one, and a second call in the same transaction reuses its row. After the
+    One pending row per document is kept: an earlier row that no worker is applying right now
+    is replaced by this one, and a second call in the same transaction reuses its row. After the
     commit the row is applied at once; on rollback nothing happens. `op` ("upsert"/"delete") is
-    informational and inferred when omitted; the state in the database decides when applied.
+    informational (what the change looked like); the document source decides when applied.
     """
-    if op is None:
-        op = _infer_op(company_id)
     if op not in (OP_UPSERT, OP_DELETE):
         raise ValueError(f"op must be 'upsert' or 'delete', not {op!r}")
     marked: _Marked | None = db.session.info.get(_MARKED)
@@ -117,16 +106,16 @@ def mark_company_changed(company_id: int, op: str | None = None) -> None:
         db.session.info[_MARKED] = marked
         ids = marked.ids  # the callback reads the list as it is at commit time
         run_after_commit(lambda: _apply_after_commit(ids))
-    row = marked.rows.get(company_id)
+    row = marked.rows.get(document_id)
     if row is not None and _in_transaction(row):
         row.op = op
         row.next_attempt_at = utcnow()
         return
-    # Supersede older rows of this company. Rows a worker has locked are skipped: that worker
+    # Supersede older rows of this document. Rows a worker has locked are skipped: that worker
     # deletes them itself, and this new row makes sure the change after it is applied too.
     stale = (
         select(SearchOutbox.id)
-        .where(SearchOutbox.company_id == company_id)
+        .where(SearchOutbox.document_id == document_id)
         .with_for_update(skip_locked=True)
         .scalar_subquery()
     )
@@ -134,10 +123,10 @@ def mark_company_changed(company_id: int, op: str | None = None) -> None:
         delete(SearchOutbox).where(SearchOutbox.id.in_(stale)),
         execution_options={"synchronize_session": False},
     )
-    row = SearchOutbox(company_id=company_id, op=op)
+    row = SearchOutbox(document_id=document_id, op=op)
     db.session.add(row)
     db.session.flush([row])
-    marked.rows[company_id] = row
+    marked.rows[document_id] = row
     marked.ids.append(row.id)
 
 
@@ -171,19 +160,19 @@ def _record_failure(rows: Iterable[SearchOutbox], error: Exception, now: datetim
         row.next_attempt_at = now + _retry_delay(row.attempts)
 
 
-def _serialise_companies(company_ids: Sequence[int]) -> None:
-    """Hold, until this transaction ends, the right to apply these companies (see module doc).
+def _serialise_documents(document_ids: Sequence[int]) -> None:
+    """Hold, until this transaction ends, the right to apply these documents (see module doc).
 
-    PostgreSQL: one advisory lock per company, always taken in id order, so no deadlock. SQLite
-    has one writer at a time anyway: `_claim` starts with a write, which takes the database
-    lock before anything is read.
+    PostgreSQL: one advisory lock per document, always taken in id order, so no deadlock.
+    SQLite has one writer at a time anyway: `_claim` starts with a write, which takes the
+    database lock before anything is read.
     """
     if db.session.get_bind().dialect.name != "postgresql":
         return
-    for company_id in sorted(company_ids):
+    for document_id in sorted(document_ids):
         db.session.execute(
-            text("SELECT pg_advisory_xact_lock(:key, :company)"),
-            {"key": _ADVISORY_KEY, "company": company_id},
+            text("SELECT pg_advisory_xact_lock(:key, :document)"),
+            {"key": _ADVISORY_KEY, "document": document_id},
         )
 
 
@@ -191,7 +180,7 @@ def _claim(
     limit: int, ids: Sequence[int] | None, due_only: bool, after_id: int
 ) -> tuple[list[SearchOutbox], int]:
     """Lock a batch of rows (skipping rows other workers hold) plus the other pending rows of
-    the same companies. Returns the rows and the highest id of the batch proper."""
+    the same documents. Returns the rows and the highest id of the batch proper."""
     if db.session.get_bind().dialect.name == "sqlite":
         # A write statement takes SQLite's database write lock for the rest of the transaction.
         db.session.execute(update(SearchOutbox).where(false()).values(attempts=0))
@@ -210,13 +199,13 @@ def _claim(
     if not rows:
         return rows, after_id
     last_id = rows[-1].id
-    # Other pending rows of the same companies are covered by the same update: take them too.
+    # Other pending rows of the same documents are covered by the same update: take them too.
     claimed = [row.id for row in rows]
     rows.extend(
         db.session.scalars(
             select(SearchOutbox)
             .where(
-                SearchOutbox.company_id.in_({row.company_id for row in rows}),
+                SearchOutbox.document_id.in_({row.document_id for row in rows}),
                 SearchOutbox.id.not_in(claimed),
             )
             .order_by(SearchOutbox.id)
@@ -229,69 +218,57 @@ def _claim(
 def _apply_batch(
     limit: int, ids: Sequence[int] | None, due_only: bool, after_id: int = 0
 ) -> _BatchResult:
-    from search_index.service import get_backend
-    from supplier_profiles.models import Company
-
     result = _BatchResult(last_id=after_id)
     rows, result.last_id = _claim(limit, ids, due_only, after_id)
     if not rows:
         db.session.commit()
         return result
     result.claimed = len(rows)
-    by_company: dict[int, list[SearchOutbox]] = {}
+    by_document: dict[int, list[SearchOutbox]] = {}
     for row in rows:
-        by_company.setdefault(row.company_id, []).append(row)
-    _serialise_companies(list(by_company))
-    companies = {
-        company.id: company
-        for company in db.session.scalars(
-            select(Company)
-            .where(Company.id.in_(list(by_company)))
-            .options(selectinload(Company.case_studies))
-            .execution_options(populate_existing=True)
-        )
-    }
+        by_document.setdefault(row.document_id, []).append(row)
+    _serialise_documents(list(by_document))
+    documents = get_source().load(list(by_document))
     now = utcnow()
     backend = get_backend()
 
-    def apply(company_ids: Sequence[int]) -> None:
-        live = [cid for cid in company_ids if cid in companies and companies[cid].is_publishable]
-        docs = [build_document(companies[cid]) for cid in live]
-        gone = [cid for cid in company_ids if cid not in live]
+    def apply(document_ids: Sequence[int]) -> None:
+        docs = [documents[i] for i in document_ids if i in documents]
+        gone = [i for i in document_ids if i not in documents]
         if docs:
             backend.index_documents(docs)
         if gone:
             backend.delete_documents(gone)
 
     try:
-        apply(list(by_company))
+        apply(list(by_document))
     except SearchUnavailable as exc:
         # The engine is down: every row stays for later; no point trying them one by one.
         _record_failure(rows, exc, now)
-        result.failed = len(by_company)
+        result.failed = len(by_document)
         log.warning(
-            "Search engine unavailable; %s change(s) kept in the outbox: %s", len(by_company), exc
+            "Search engine unavailable; %s change(s) kept in the outbox: %s", len(by_document), exc
         )
         db.session.commit()
         return result
     except SearchError:
         # One document was refused: apply the others one by one so it cannot block them.
-        for company_id, company_rows in by_company.items():
+        for document_id, document_rows in by_document.items():
             try:
-                apply([company_id])
+                apply([document_id])
             except SearchError as exc:
-                _record_failure(company_rows, exc, now)
+                _record_failure(document_rows, exc, now)
                 result.failed += 1
-                log.warning("Indexing company %s failed: %s", company_id, exc)
+                log.warning("Indexing document %s failed: %s", document_id, exc)
             else:
-                for row in company_rows:
+                for row in document_rows:
                     db.session.delete(row)
                 result.applied += 1
         db.session.commit()
         return result
     for row in rows:
         db.session.delete(row)
-    result.applied = len(by_company)
+    result.applied = len(by_document)
     db.session.commit()
     return result
 
@@ -301,7 +278,7 @@ def apply_outbox(
 ) -> tuple[int, int]:
     """Apply one batch of outbox rows (at most `limit`, or just `ids`); commits.
 
-    Returns (companies applied, companies that failed and stay queued with back-off). Rows
+    Returns (documents applied, documents that failed and stay queued with back-off). Rows
     waiting for their back-off are skipped unless `due_only` is false or their ids are given.
     """
     result = _apply_batch(limit, ids, due_only)
@@ -359,47 +336,35 @@ def outbox_backlog() -> OutboxBacklog:
 
 
 def rebuild_index(batch_size: int = 500) -> tuple[str, int]:
-    """Rebuild the index from the database through the backend's atomic swap.
+    """Rebuild the index from the document source through the backend's atomic swap.
 
-    Companies are streamed in batches of `batch_size`. Searches keep answering from the old
-    index until the swap. Companies changed while the rebuild ran are queued again afterwards and
+    Documents are streamed in batches of `batch_size`. Searches keep answering from the old
+    index until the swap. Records changed while the rebuild ran are queued again afterwards and
     applied, so the new index cannot keep a copy read before such a change.
     Returns (new index name, documents loaded).
     """
-    from search_index.service import get_backend
-    from supplier_profiles.models import CaseStudy, Company
-
+    source = get_source()
     backend = get_backend()
     started = utcnow() - timedelta(seconds=1)
     loaded = 0
 
     def documents():
         nonlocal loaded
-        for doc in iter_publishable_documents(batch_size):
+        for doc in source.iter_all(batch_size):
             loaded += 1
             yield doc
 
     name = backend.reindex(documents())
     db.session.rollback()  # end the read transaction before writing
-    changed = set(
-        db.session.scalars(select(Company.id).where(Company.updated_at >= started))
-    ) | set(
-        db.session.scalars(
-            select(CaseStudy.company_id).where(
-                or_(CaseStudy.updated_at >= started, CaseStudy.created_at >= started)
-            )
-        )
-    )
+    changed = set(source.changed_since(started))
     if changed:
-        for company_id in sorted(changed):
-            mark_company_changed(company_id)
+        for document_id in sorted(changed):
+            mark_changed(document_id)
         db.session.commit()
         process_after_commit()  # apply them now (what stays failed, `flask search sync` retries)
     return name, loaded
 
 
 def index_counts() -> tuple[int, int]:
-    """(documents in the index, publishable companies in the database)."""
-    from search_index.service import get_backend
-
-    return get_backend().count(), count_publishable_companies()
+    """(documents in the index, documents the source says it should hold)."""
+    return get_backend().count(), get_source().count()

@@ -1,8 +1,9 @@
-"""The search indexing outbox: one row per company whose search document must be refreshed.
+"""The search indexing outbox: one row per document that must be refreshed in the index.
 
 A row is written in the same transaction as the change it describes, so the index can never miss
 a committed change: if applying it fails (engine down, crash) the row stays and `flask search
-sync` applies it later. There is deliberately no foreign key to `companies`: the row of a company
+sync` applies it later. `document_id` is the id the registered document source uses (a
+company's id for supplier profiles); there is deliberately no foreign key: the row of a record
 that was hard-deleted must survive so its document is removed from the index too.
 """
 
@@ -22,10 +23,10 @@ OPS = (OP_UPSERT, OP_DELETE)
 
 
 class SearchOutbox(db.Model):
-    """A company whose search document must be rebuilt (upsert) or removed (delete).
+    """A document that must be rebuilt (upsert) or removed (delete) in the index.
 
     `op` records what the change looked like when it was written; when the row is applied the
-    database decides (a company that is publishable then is upserted, anything else deleted).
+    document source decides (a document it loads then is upserted, anything else deleted).
     """
 
     __tablename__ = "search_outbox"
@@ -35,7 +36,7 @@ class SearchOutbox(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    company_id: Mapped[int] = mapped_column(index=True)
+    document_id: Mapped[int] = mapped_column(index=True)
     op: Mapped[str] = mapped_column(String(10), default=OP_UPSERT)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     attempts: Mapped[int] = mapped_column(default=0)
@@ -44,5 +45,6 @@ class SearchOutbox(db.Model):
 
     def __repr__(self) -> str:
         return (
-            f"<SearchOutbox {self.id} company={self.company_id} {self.op} attempts={self.attempts}>"
+            f"<SearchOutbox {self.id} document={self.document_id} {self.op}"
+            f" attempts={self.attempts}>"
         )

@@ -46,7 +46,7 @@ def reset_backend(app: Flask | None = None) -> None:
 
 
 def search(query: SearchQuery) -> SearchResult:
-    """Run a query on the app's backend (only published and verified companies come back)."""
+    """Run a query on the app's backend (it holds only what the document source delivered)."""
     return get_backend().search(query)
 
 

@@ -6,7 +6,12 @@ import logging
 
 from flask import Flask
 
+from search_index.cli import search_cli
 from search_index.errors import InvalidSearchQuery, SearchUnavailable
+from search_index.indexing import outbox_backlog
+from search_index.service import health
+from tradehub.extensions import db
+from tradehub.handlers import error_response
 
 log = logging.getLogger(__name__)
 
@@ -19,9 +24,6 @@ UNAVAILABLE_MESSAGE = (
 
 def check_search() -> tuple[bool, str]:
     """Health check: the engine answers; the detail also shows the indexing backlog."""
-    from search_index.indexing import outbox_backlog
-    from search_index.service import health
-
     report = health()
     detail = f"{report['backend']}: {report['detail']}"
     try:
@@ -34,12 +36,8 @@ def check_search() -> tuple[bool, str]:
 
 
 def register_search(app: Flask) -> None:
-    """Register the outbox model, the CLI group, the health check and the error handlers."""
-    from search_index import models  # noqa: F401  (the outbox table must be known to metadata)
-    from search_index.cli import search_cli
-    from tradehub.extensions import db
-    from tradehub.handlers import error_response
-
+    """Register the CLI group, the health check and the error handlers (importing this module
+    loads the outbox model into the metadata)."""
     app.cli.add_command(search_cli)
     app.extensions.setdefault("tradehub.health_checks", {})["search"] = check_search
 

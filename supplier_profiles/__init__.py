@@ -10,7 +10,7 @@ from flask import Blueprint, Flask
 bp = Blueprint("supplier_profiles", __name__)
 
 # Route modules decorate `bp` when imported, so they must load before any app registers it.
-from supplier_profiles import views  # noqa: E402
+from supplier_profiles import search_documents, views  # noqa: E402
 
 try:  # the exporter pages (profile editing, verification, staff moderation)
     exporter_views = importlib.import_module("supplier_profiles.exporter_views")
@@ -29,6 +29,7 @@ def init_app(app: Flask) -> None:
     from tradehub.extensions import csrf
     from tradehub.staff import register_staff_section
 
+    search_documents.register(app)  # supplier profiles are what search indexes
     app.register_blueprint(bp)
     app.register_blueprint(views.staff_blocked_bp)
     csrf.exempt(api_bp)

@@ -36,6 +36,7 @@ from supplier_profiles.models import (
     Company,
     CompanyAuditEntry,
 )
+from supplier_profiles.search_documents import mark_company_changed
 from tradehub.after_commit import process_after_commit
 from tradehub.db_types import utcnow
 from tradehub.extensions import db
@@ -342,7 +343,6 @@ def _sync_case_studies(company: Company, studies: list[dict]) -> None:
 def upsert_company(record: dict, matcher: CompanyMatcher, source: str = "import") -> bool:
     """Create or update the company a validated record describes; flushes and marks it for
     search. Returns True when it was created."""
-    from search_index.indexing import mark_company_changed
     from supplier_profiles.services import unique_slug
 
     company_id = matcher.find(record)

@@ -31,6 +31,7 @@ from supplier_profiles.models import (
     EnquiryStatus,
     MemberRole,
 )
+from supplier_profiles.search_documents import mark_company_changed
 from tradehub.accounts.models import Role, User
 from tradehub.accounts.tokens import InvalidToken, make_token, read_token
 from tradehub.companies_house import CompaniesHouseClient, CompanyProfile
@@ -84,8 +85,6 @@ CASE_STUDY_FIELDS = (
 
 def _mark_changed(company: Company) -> None:
     """Tell search this company's document may have changed (outbox row in this transaction)."""
-    from search_index.indexing import mark_company_changed
-
     db.session.flush()
     mark_company_changed(company.id)
 

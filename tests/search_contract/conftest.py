@@ -4,6 +4,10 @@ The suite runs against every backend. ``embedded`` always runs (an index file in
 ``elasticsearch`` runs when ELASTICSEARCH_URL is set (CI starts the OpenSearch node from
 search_node/) and uses an index prefix unique to this test session. Each test starts from a
 clean index. Backends are plain Python objects: no Flask app or database is involved.
+
+Every document here is one the suppliers source would deliver (a company that may be shown):
+backends index what they are given. That unpublished, unverified and deleted companies never
+come back is proven through the real source, on both backends, in test_source_visibility.py.
 """
 
 from __future__ import annotations
@@ -27,7 +31,7 @@ DEFAULT_UPDATED = "2024-03-01T09:00:00Z"
 
 
 def make_document(doc_id: int, name: str, **fields: Any) -> SupplierDocument:
-    """A complete publishable document; keyword arguments override any field."""
+    """A complete document; keyword arguments override any field."""
     doc: dict[str, Any] = {
         "id": doc_id,
         "slug": f"company-{doc_id}",
@@ -43,7 +47,6 @@ def make_document(doc_id: int, name: str, **fields: Any) -> SupplierDocument:
         "languages": ["en"],
         "employees": "11-50",
         "verified": True,
-        "published": True,
         "case_study_count": 0,
         "updated_at": DEFAULT_UPDATED,
     }
@@ -115,7 +118,7 @@ def contract_corpus() -> list[SupplierDocument]:
         d(16, "Café Noir Roasters", summary="Small batch coffee roasted every morning.",
           industries=["FOOD_AND_DRINK"], region="SCOTLAND", countries=["JP"],
           updated_at="2024-01-09T14:00:00Z"),
-        # Autocomplete "ac": Achill Seafoods, Acme, Acorn Textiles (not the hidden Acumen).
+        # Autocomplete "ac": Achill Seafoods, Acme, Acorn Textiles.
         d(17, "Achill Seafoods", summary="Smoked salmon and rope grown mussels.",
           industries=["FOOD_AND_DRINK"], region="NORTH_WEST", countries=["FR", "CN"],
           employees="1-10", updated_at="2024-02-09T17:20:00Z"),
@@ -132,11 +135,6 @@ def contract_corpus() -> list[SupplierDocument]:
                          "description": "Built a payout engine for a souk operator.",
                          "keywords": ["remittance"]}],
           updated_at="2024-03-01T09:00:00Z"),
-        # Never returned: unpublished, unverified.
-        d(30, "Acumen Ceramics", summary="Ceramics glazing studio.", published=False,
-          industries=["CREATIVE"], region="NORTH_WEST", countries=["JP"]),
-        d(31, "Umbrella Colour Works", summary="Colourful umbrellas and draught excluders.",
-          verified=False, industries=["CREATIVE"], region="LONDON", countries=["US"]),
     ]  # fmt: skip
 
 

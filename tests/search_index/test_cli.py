@@ -6,8 +6,8 @@ from sqlalchemy import select
 
 from search_index import service
 from search_index.base import SearchQuery
-from search_index.indexing import mark_company_changed
 from search_index.models import SearchOutbox
+from supplier_profiles.search_documents import mark_company_changed
 from tests.search_index.factories import CompanyFactory, bulk_insert_companies
 from tradehub.after_commit import process_after_commit
 

@@ -43,7 +43,6 @@ def make_doc(doc_id: int, name: str, **overrides) -> dict:
         "languages": ["en"],
         "employees": "1-10",
         "verified": True,
-        "published": True,
         "case_study_count": 0,
         "updated_at": "2024-05-01T10:00:00Z",
     }
@@ -98,12 +97,12 @@ def test_reindex_swaps_alias_and_keeps_the_last_two_indices(backend):
 
 @needs_engine
 @pytest.mark.elasticsearch
-def test_reindex_replaces_the_content_and_skips_unpublishable(backend):
+def test_reindex_replaces_the_content(backend):
     backend.index_documents([make_doc(1, "Old Name Foods")])
-    backend.reindex([make_doc(2, "New Name Foods"), make_doc(3, "Draft Foods", published=False)])
+    backend.reindex([make_doc(2, "New Name Foods"), make_doc(3, "Fresh Foods")])
 
-    assert names(backend.search(SearchQuery(text="foods"))) == ["New Name Foods"]
-    assert backend.count() == 1
+    assert names(backend.search(SearchQuery(text="foods"))) == ["Fresh Foods", "New Name Foods"]
+    assert backend.count() == 2
 
 
 @needs_engine
@@ -124,9 +123,9 @@ def test_write_during_reindex_is_not_overwritten_by_the_reindex_copy(backend):
 
 @needs_engine
 @pytest.mark.elasticsearch
-def test_unpublished_update_deletes_the_document(backend):
+def test_deleted_documents_leave_the_index(backend):
     backend.index_documents([make_doc(1, "Acme Foods"), make_doc(2, "Brill Bakery")])
-    backend.index_documents([make_doc(1, "Acme Foods", verified=False)])
+    backend.delete_documents([1])
     backend.delete_documents([2, 999])
 
     assert backend.count() == 0

@@ -10,15 +10,10 @@ from sqlalchemy.exc import IntegrityError
 
 from search_index import service
 from search_index.base import SearchQuery
-from search_index.indexing import (
-    apply_outbox,
-    build_document,
-    mark_company_changed,
-    outbox_backlog,
-    sync_outbox,
-)
+from search_index.indexing import apply_outbox, outbox_backlog, sync_outbox
 from search_index.models import SearchOutbox
 from supplier_profiles.models import Company
+from supplier_profiles.search_documents import build_document, mark_company_changed
 from tests.search_index.factories import CaseStudyFactory, CompanyFactory
 from tradehub.after_commit import process_after_commit
 from tradehub.db_types import utcnow
@@ -45,7 +40,7 @@ def test_change_is_written_in_the_transaction_and_applied_after_commit(db):
     company = CompanyFactory(name="Quillfeather Stationers")
     mark_company_changed(company.id)
     # Before the commit: the row exists in this transaction, the index has nothing yet.
-    assert [(r.company_id, r.op) for r in outbox_rows(db)] == [(company.id, "upsert")]
+    assert [(r.document_id, r.op) for r in outbox_rows(db)] == [(company.id, "upsert")]
     assert found("quillfeather") == []
     db.session.commit()
     assert len(outbox_rows(db)) == 1  # committed, not applied until the request ends
@@ -88,7 +83,7 @@ def test_one_pending_row_per_company(db, engine):
     mark_company_changed(company.id)
     mark_company_changed(company.id)  # same transaction: reuses the row
     mark_company_changed(other.id)
-    assert sorted(r.company_id for r in outbox_rows(db)) == sorted([company.id, other.id])
+    assert sorted(r.document_id for r in outbox_rows(db)) == sorted([company.id, other.id])
     engine.down()
     db.session.commit()
     process_after_commit()  # fails: both rows stay
@@ -96,7 +91,7 @@ def test_one_pending_row_per_company(db, engine):
     company.summary = "Barometers and marine chronometers."
     save(db, company)  # a later transaction replaces the waiting row of this company
     rows = outbox_rows(db)
-    assert sorted(r.company_id for r in rows) == sorted([company.id, other.id])
+    assert sorted(r.document_id for r in rows) == sorted([company.id, other.id])
     engine.up()
     assert sync_outbox() == (2, 0)
     assert found("chronometers") == ["Marlowe Instruments"]
@@ -179,7 +174,7 @@ def test_document_carries_what_buyers_see(db):
     assert doc["countries"] == ["DE", "FR"]
     assert doc["languages"] == ["en", "cy"]
     assert doc["employees"] == "11-50"
-    assert doc["verified"] is True and doc["published"] is True
+    assert doc["verified"] is True
     assert doc["case_study_count"] == 1
     assert doc["case_studies"] == [
         {
@@ -233,7 +228,7 @@ def test_change_marked_inside_a_rolled_back_savepoint_is_marked_again_after_it(d
     savepoint.rollback()
     assert outbox_rows(db) == []
     mark_company_changed(company.id)  # the savepoint took the first row with it
-    assert [r.company_id for r in outbox_rows(db)] == [company.id]
+    assert [r.document_id for r in outbox_rows(db)] == [company.id]
     db.session.commit()
     process_after_commit()
     assert outbox_rows(db) == []

@@ -13,11 +13,11 @@ from sqlalchemy import select
 
 from search_index import service
 from search_index.base import SearchQuery
-from search_index.indexing import mark_company_changed, outbox_backlog
-from search_index.mapping import count_publishable_companies
+from search_index.indexing import outbox_backlog
 from search_index.models import SearchOutbox
 from search_index.web import UNAVAILABLE_MESSAGE
 from supplier_profiles.models import Company
+from supplier_profiles.search_documents import count_publishable, mark_company_changed
 from supplier_profiles.services import create_company
 from tests.search_index.factories import CaseStudyFactory, CompanyFactory
 from tradehub.after_commit import process_after_commit
@@ -104,11 +104,11 @@ def test_no_change_is_lost_while_the_engine_is_down(app, db, client, runner, eng
     # Every save committed, and the outbox holds one row per changed company.
     assert db.session.get(Company, renamed.id).name == "Amberline Preserves"
     rows = list(db.session.scalars(select(SearchOutbox)))
-    assert sorted(r.company_id for r in rows) == sorted(
+    assert sorted(r.document_id for r in rows) == sorted(
         [renamed.id, unpublished.id, deleted.id, storied.id, newcomer.id]
     )
     assert all(r.attempts >= 1 and "SearchUnavailable" in r.last_error for r in rows)
-    assert {r.company_id: r.op for r in rows}[unpublished.id] == "delete"
+    assert {r.document_id: r.op for r in rows}[unpublished.id] == "delete"
 
     # Search answers 503 with a clear message: the app-wide handler, HTML and JSON.
     page = client.get("/search-probe?q=amberline")
@@ -159,7 +159,7 @@ def test_no_change_is_lost_while_the_engine_is_down(app, db, client, runner, eng
     ]
     assert service.search(SearchQuery(text="bellhaven")).total == 0
     assert service.search(SearchQuery(text="corrigan")).total == 0
-    assert service.get_backend().count() == count_publishable_companies() == 4
+    assert service.get_backend().count() == count_publishable() == 4
 
     status = runner.invoke(args=["search", "status"])
     assert status.exit_code == 0
@@ -210,7 +210,7 @@ def test_profile_saved_through_the_exporter_pages_while_down_reaches_the_index(
     db.session.expire_all()
     assert db.session.get(Company, company.id).name == "Gorseway Cider Orchards"
     (row,) = db.session.scalars(select(SearchOutbox))
-    assert row.company_id == company.id and row.attempts == 1
+    assert row.document_id == company.id and row.attempts == 1
 
     engine.up()
     assert indexed() == {company.id: "Gorseway Orchards"}  # not yet applied

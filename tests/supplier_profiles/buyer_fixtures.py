@@ -8,8 +8,8 @@ import itertools
 
 from sqlalchemy import event
 
-from search_index.indexing import mark_company_changed
 from supplier_profiles.models import CaseStudy, Company
+from supplier_profiles.search_documents import mark_company_changed
 from tradehub.after_commit import process_after_commit
 from tradehub.db_types import utcnow
 from tradehub.extensions import db
