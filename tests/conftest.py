@@ -164,6 +164,9 @@ class CSRFClient(FlaskClient):
         # the request gets a fresh context (its own `g`, current user and db session) exactly
         # as it would in production, instead of sharing the test's.
         token = _cv_app.set(None)
+        # Buffered, the client reads the whole body and closes the response the way a WSGI
+        # server does, which runs the request's after-commit work (mail, search index).
+        kwargs.setdefault("buffered", True)
         try:
             return super().open(*args, **kwargs)
         finally:

@@ -1,30 +1,51 @@
 """Run side effects (send mail, update the search index) only after the transaction commits.
 
-Services call `run_after_commit(fn)` while they change state. If the transaction commits, the
-callbacks run at the end of the request (or app context); if it rolls back they are dropped, so a
-failed save never sends mail or indexes half a change. Durable work is written to an outbox table
-in the same transaction first, so a callback that fails is retried later by a CLI worker.
+Services call `run_after_commit(fn)` while they change state (or `collect_after_commit` to
+gather items, such as email ids, into one callback per transaction). If the transaction commits
+the callbacks become ready; if it rolls back they are dropped, so a failed save never sends mail
+or indexes half a change. Durable work is written to an outbox table in the same transaction
+first, so a callback that fails is retried later by a CLI worker.
+
+In a web request the ready callbacks run after the response has been sent
+(`defer_until_response_closed`), in a fresh app context; in the CLI and any other app context
+they run when the context ends, or whenever `process_after_commit()` is called.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from typing import Any
 
+from flask import Flask, Response
 from sqlalchemy import event
 from sqlalchemy.orm import Session
+
+from tradehub.extensions import db
 
 log = logging.getLogger(__name__)
 
 _PENDING = "after_commit_pending"
 _READY = "after_commit_ready"
+_BATCHES = "after_commit_batches"
 
 
 def run_after_commit(callback: Callable[[], None]) -> None:
     """Schedule `callback` to run once the current transaction has committed."""
-    from tradehub.extensions import db
-
     db.session.info.setdefault(_PENDING, []).append(callback)
+
+
+def collect_after_commit(key: str, item: Any, callback: Callable[[list], None]) -> None:
+    """Add `item` to this transaction's batch `key`; after commit `callback(batch)` runs once.
+
+    Lets a request that queues several emails send them all over one SMTP connection.
+    """
+    batches = db.session.info.setdefault(_BATCHES, {})
+    batch = batches.get(key)
+    if batch is None:
+        batch = batches[key] = []
+        run_after_commit(lambda: callback(batch))
+    batch.append(item)
 
 
 @event.listens_for(Session, "after_commit")
@@ -32,6 +53,7 @@ def _promote(session: Session) -> None:
     # Releasing a savepoint fires after_commit too; only the real commit makes work final.
     if session.in_nested_transaction():
         return
+    session.info.pop(_BATCHES, None)
     pending = session.info.pop(_PENDING, None)
     if pending:
         session.info.setdefault(_READY, []).extend(pending)
@@ -44,25 +66,43 @@ def _discard(session: Session, previous_transaction) -> None:
     # work queued inside it finds no outbox rows to act on.
     if previous_transaction.nested:
         return
+    session.info.pop(_BATCHES, None)
     session.info.pop(_PENDING, None)
 
 
-def process_after_commit() -> int:
-    """Run the callbacks of committed transactions; failures are logged, never raised."""
-    from tradehub.extensions import db
+def _run(callbacks: list[Callable[[], None]]) -> int:
+    for callback in callbacks:
+        try:
+            callback()
+        except Exception:  # a side effect must never break the request that caused it
+            log.exception("after-commit callback %r failed; its outbox keeps the work", callback)
+            db.session.rollback()
+    return len(callbacks)
 
+
+def process_after_commit() -> int:
+    """Run the callbacks of committed transactions now; failures are logged, never raised."""
     ran = 0
     # A callback may commit and queue more work, so loop until nothing is ready.
-    while True:
-        ready = db.session.info.pop(_READY, None)
-        if not ready:
-            return ran
-        for callback in ready:
-            try:
-                callback()
-            except Exception:  # a side effect must never break the request that caused it
-                log.exception(
-                    "after-commit callback %r failed; its outbox keeps the work", callback
-                )
-                db.session.rollback()
-            ran += 1
+    while ready := db.session.info.pop(_READY, None):
+        ran += _run(ready)
+    return ran
+
+
+def defer_until_response_closed(app: Flask, response: Response) -> Response:
+    """Hand the request's committed work to `response`, to run once it has been sent.
+
+    The WSGI server closes the response after writing its last byte; the work then runs in a
+    new app context with its own session (the request's is gone by then). Werkzeug's test
+    client closes a response only when the request is made with `buffered=True`.
+    """
+    ready = db.session.info.pop(_READY, None)
+    if ready:
+        response.call_on_close(lambda: _run_in_new_context(app, ready))
+    return response
+
+
+def _run_in_new_context(app: Flask, callbacks: list[Callable[[], None]]) -> None:
+    with app.app_context():
+        _run(callbacks)
+        process_after_commit()  # work the callbacks committed and queued in turn

@@ -1,47 +1,51 @@
 """Email outbox: messages are rows written in the request's transaction and sent after commit.
 
-If sending fails (SMTP down), the row stays unsent and `flask outbox send` retries it with
-back-off. With no MAIL_SERVER configured (development) messages are written to the log.
+The messages one transaction queues are sent together after it commits, over one SMTP
+connection, once the response has gone. If sending fails (SMTP down), the row stays unsent and
+`flask outbox send` retries it with back-off (`tradehub.outbox`). With no MAIL_SERVER configured
+(development) messages are written to the log.
 """
 
 from __future__ import annotations
 
 import logging
 import smtplib
-from datetime import datetime, timedelta
+from collections.abc import Mapping, Sequence
+from datetime import datetime
 from email.message import EmailMessage
 from email.utils import make_msgid
+from typing import Any
 
 import click
 from flask import current_app, render_template
 from flask.cli import AppGroup
-from sqlalchemy import String, Text, select
+from sqlalchemy import String, Text, func, select
 from sqlalchemy.orm import Mapped, mapped_column
 
-from tradehub.after_commit import run_after_commit
+from tradehub.after_commit import collect_after_commit
 from tradehub.db_types import utcnow
 from tradehub.extensions import db
+from tradehub.outbox import OutboxMixin, claim, record_failure
 
 log = logging.getLogger(__name__)
 
-MAX_ATTEMPTS = 8
 
-
-class OutboxEmail(db.Model):
+class OutboxEmail(OutboxMixin, db.Model):
     """One email waiting to be sent, or the record that it was."""
 
     __tablename__ = "email_outbox"
+
+    # Back-off 2, 4, 8 ... minutes, at most 1024 minutes; give up after 8 attempts.
+    RETRY_BASE_SECONDS = 120
+    RETRY_MAX_SECONDS = 1024 * 60
+    MAX_ATTEMPTS = 8
 
     id: Mapped[int] = mapped_column(primary_key=True)
     to_address: Mapped[str] = mapped_column(String(320))
     subject: Mapped[str] = mapped_column(String(255))
     body_text: Mapped[str] = mapped_column(Text)
     reply_to: Mapped[str | None] = mapped_column(String(320))
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(index=True)
-    attempts: Mapped[int] = mapped_column(default=0)
-    next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
-    last_error: Mapped[str | None] = mapped_column(Text)
 
     def __repr__(self) -> str:
         return f"<OutboxEmail {self.id} to={self.to_address!r} sent={self.sent_at is not None}>"
@@ -55,66 +59,132 @@ def queue_email(
     message = OutboxEmail(to_address=to, subject=subject, body_text=body, reply_to=reply_to)
     db.session.add(message)
     db.session.flush()
-    message_id = message.id
-    run_after_commit(lambda: send_outbox(ids=[message_id]))
+    collect_after_commit("tradehub.mail", message.id, _send_committed)
     return message
 
 
-def _smtp_send(app_config, row: OutboxEmail) -> None:
+def _send_committed(ids: list[int]) -> None:
+    send_outbox(ids=ids)
+
+
+class SmtpConnection:
+    """One SMTP session for a batch: opened for the first message, reopened once if dropped.
+
+    When the server cannot be reached, every later message of the batch fails with the same
+    error at once instead of waiting for its own connection timeout.
+    """
+
+    def __init__(self, config: Mapping[str, Any]):
+        self.config = config
+        self._smtp: smtplib.SMTP | None = None
+        self._down: Exception | None = None
+
+    def __enter__(self) -> SmtpConnection:
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()
+
+    def _connect(self) -> smtplib.SMTP:
+        config = self.config
+        try:
+            smtp = smtplib.SMTP(
+                config["MAIL_SERVER"], config["MAIL_PORT"], timeout=config["MAIL_TIMEOUT"]
+            )
+            try:
+                if config["MAIL_USE_TLS"]:
+                    smtp.starttls()
+                if config["MAIL_USERNAME"]:
+                    smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"] or "")
+            except BaseException:
+                smtp.close()
+                raise
+        except (OSError, smtplib.SMTPException) as exc:
+            self._down = exc
+            raise
+        return smtp
+
+    def send(self, message: EmailMessage) -> None:
+        """Send one message, reconnecting once if the server closed a reused connection."""
+        if self._down is not None:
+            raise self._down
+        if self._smtp is None:
+            self._smtp = self._connect()
+            self._smtp.send_message(message)
+            return
+        try:
+            self._smtp.send_message(message)
+        except (smtplib.SMTPServerDisconnected, smtplib.SMTPResponseException) as exc:
+            # 421: the server is closing this (idle or used-up) connection; any other reply
+            # is about the message itself.
+            if isinstance(exc, smtplib.SMTPResponseException) and exc.smtp_code != 421:
+                raise
+            self._smtp.close()
+            self._smtp = self._connect()
+            self._smtp.send_message(message)
+
+    def close(self) -> None:
+        """Say goodbye to the server, if a connection is open."""
+        if self._smtp is None:
+            return
+        try:
+            self._smtp.quit()
+        except (OSError, smtplib.SMTPException):
+            self._smtp.close()
+        self._smtp = None
+
+
+def _message(config: Mapping[str, Any], row: OutboxEmail) -> EmailMessage:
     msg = EmailMessage()
-    msg["From"] = app_config["MAIL_DEFAULT_SENDER"]
+    msg["From"] = config["MAIL_DEFAULT_SENDER"]
     msg["To"] = row.to_address
     msg["Subject"] = row.subject
     msg["Message-ID"] = make_msgid(domain="tradehub")
     if row.reply_to:
         msg["Reply-To"] = row.reply_to
     msg.set_content(row.body_text)
-    with smtplib.SMTP(
-        app_config["MAIL_SERVER"], app_config["MAIL_PORT"], timeout=app_config["MAIL_TIMEOUT"]
-    ) as smtp:
-        if app_config["MAIL_USE_TLS"]:
-            smtp.starttls()
-        if app_config["MAIL_USERNAME"]:
-            smtp.login(app_config["MAIL_USERNAME"], app_config["MAIL_PASSWORD"] or "")
-        smtp.send_message(msg)
+    return msg
 
 
-def send_outbox(ids: list[int] | None = None, limit: int = 100) -> tuple[int, int]:
-    """Send due unsent messages (or just `ids`); commit per message. Returns (sent, failed)."""
+def send_outbox(ids: Sequence[int] | None = None, limit: int = 100) -> tuple[int, int]:
+    """Send due unsent messages (at most `limit`), or just `ids`, over one SMTP connection.
+
+    Each message is claimed, sent and committed on its own, so a crash never resends what was
+    already recorded as sent and other workers skip what this one holds. Returns (sent, failed).
+    """
     config = current_app.config
-    now = utcnow()
-    stmt = select(OutboxEmail).where(OutboxEmail.sent_at.is_(None))
-    if ids is not None:
-        stmt = stmt.where(OutboxEmail.id.in_(ids))
-    else:
-        stmt = stmt.where(
-            OutboxEmail.next_attempt_at <= now, OutboxEmail.attempts < MAX_ATTEMPTS
-        ).limit(limit)
-    # Several workers may drain at once: each claims rows the others have not locked.
-    stmt = stmt.order_by(OutboxEmail.id).with_for_update(skip_locked=True)
     sent = failed = 0
-    for row in db.session.scalars(stmt).all():
-        row.attempts += 1
-        try:
-            if config["MAIL_SERVER"]:
-                _smtp_send(config, row)
+    last_id = 0
+    with SmtpConnection(config) as smtp:
+        while ids is not None or sent + failed < limit:
+            rows = claim(
+                OutboxEmail, OutboxEmail.sent_at.is_(None), limit=1, ids=ids, after_id=last_id
+            )
+            if not rows:
+                db.session.commit()
+                break
+            row = rows[0]
+            last_id = row.id
+            try:
+                if config["MAIL_SERVER"]:
+                    smtp.send(_message(config, row))
+                else:
+                    log.info(
+                        "Email (not sent, no MAIL_SERVER) to=%s subject=%s\n%s",
+                        row.to_address,
+                        row.subject,
+                        row.body_text,
+                    )
+            except (OSError, smtplib.SMTPException) as exc:
+                record_failure([row], exc, utcnow())
+                failed += 1
+                log.warning("Sending email %s failed (attempt %s): %s", row.id, row.attempts, exc)
             else:
-                log.info(
-                    "Email (not sent, no MAIL_SERVER) to=%s subject=%s\n%s",
-                    row.to_address,
-                    row.subject,
-                    row.body_text,
-                )
-        except (OSError, smtplib.SMTPException) as exc:
-            row.last_error = f"{type(exc).__name__}: {exc}"
-            row.next_attempt_at = utcnow() + timedelta(minutes=2 ** min(row.attempts, 10))
-            failed += 1
-            log.warning("Sending email %s failed (attempt %s): %s", row.id, row.attempts, exc)
-        else:
-            row.sent_at = utcnow()
-            row.last_error = None
-            sent += 1
-        db.session.commit()
+                row.attempts += 1
+                row.sent_at = utcnow()
+                row.last_error = None
+                sent += 1
+            db.session.commit()
     return sent, failed
 
 
@@ -124,7 +194,7 @@ outbox_cli = AppGroup("outbox", help="Email outbox: send what is waiting.")
 @outbox_cli.command("send")
 @click.option("--limit", default=500, show_default=True, help="Most messages to send in one run.")
 def send_command(limit: int) -> None:
-    """Send every due unsent email, retrying failures with back-off."""
+    """Send every due unsent email over one SMTP connection, retrying failures with back-off."""
     sent, failed = send_outbox(limit=limit)
     click.echo(f"Sent {sent} email(s); {failed} failed and will be retried.")
 
@@ -133,11 +203,11 @@ def send_command(limit: int) -> None:
 def status_command() -> None:
     """Show how many emails are waiting and how many gave up."""
     waiting = db.session.scalar(
-        select(db.func.count()).select_from(OutboxEmail).where(OutboxEmail.sent_at.is_(None))
+        select(func.count()).select_from(OutboxEmail).where(OutboxEmail.sent_at.is_(None))
     )
     dead = db.session.scalar(
-        select(db.func.count())
+        select(func.count())
         .select_from(OutboxEmail)
-        .where(OutboxEmail.sent_at.is_(None), OutboxEmail.attempts >= MAX_ATTEMPTS)
+        .where(OutboxEmail.sent_at.is_(None), OutboxEmail.attempts >= OutboxEmail.MAX_ATTEMPTS)
     )
-    click.echo(f"Waiting: {waiting}; given up after {MAX_ATTEMPTS} attempts: {dead}")
+    click.echo(f"Waiting: {waiting}; given up after {OutboxEmail.MAX_ATTEMPTS} attempts: {dead}")
