@@ -1,8 +1,12 @@
-"""TradeHub: the application factory and the wiring of every feature package."""
+"""TradeHub: the application factory, and the composition root that wires every feature package.
+
+This module is the only place in `tradehub` that names a feature package: the core never
+imports search_index, supplier_profiles or marketplaces anywhere else. Feature modules import
+`tradehub.<submodule>`, never a name defined here.
+"""
 
 from __future__ import annotations
 
-import importlib
 import logging
 from collections.abc import Mapping
 from pathlib import Path
@@ -12,11 +16,22 @@ from flask import Flask
 from govuk_frontend_wtf.main import WTFormsHelpers
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 
-from tradehub.config import BASE_DIR, Config, load_config
+import marketplaces
+import search_index
+import supplier_profiles
+from tradehub import filters
+from tradehub.accounts import bp as accounts_bp
+from tradehub.accounts.models import User
+from tradehub.accounts.tokens import fingerprint
+from tradehub.after_commit import defer_until_response_closed, process_after_commit
+from tradehub.cli import users_cli
+from tradehub.config import BASE_DIR, INSTANCE_DIR, Config, load_config
 from tradehub.extensions import csrf, db, limiter, login_manager, migrate
-
-# Feature packages; each exposes `init_app(app)` that registers its blueprints, CLI and hooks.
-FEATURE_PACKAGES = ("search_index", "supplier_profiles", "marketplaces")
+from tradehub.handlers import register_errorhandlers
+from tradehub.mail import outbox_cli
+from tradehub.main import bp as main_bp
+from tradehub.security import register_security
+from tradehub.staff import partner_bp, staff_bp
 
 
 def create_app(config: Config | str | Mapping | None = None) -> Flask:
@@ -33,7 +48,7 @@ def create_app(config: Config | str | Mapping | None = None) -> Flask:
         __name__,
         template_folder=str(BASE_DIR / "templates"),
         static_folder=str(Path(__file__).parent / "static"),
-        instance_path=str(BASE_DIR / "instance"),
+        instance_path=str(INSTANCE_DIR),
     )
     app.config.from_mapping(config.as_dict())
     app.config["TRADEHUB_ENV"] = config.ENV_NAME
@@ -74,18 +89,31 @@ def register_templates(app: Flask) -> None:
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
     WTFormsHelpers(app)
-
-    from tradehub import filters
-
     filters.register(app)
+
+
+def load_user(session_id: str) -> User | None:
+    """The user a session id names, while its password fingerprint still matches."""
+    user_id, _, pw = session_id.partition(".")
+    if not user_id.isdigit():
+        return None
+    user = db.session.get(User, int(user_id))
+    # The id carries a password fingerprint: changing the password ends other sessions.
+    if user is None or fingerprint(user.password_hash) != pw:
+        return None
+    return user
 
 
 def register_extensions(app: Flask) -> None:
     """Attach the unbound extensions and the per-request hooks they need."""
-    from tradehub.after_commit import process_after_commit
-    from tradehub.security import register_security
-
     db.init_app(app)
+
+    # Mail and index work of a request runs once its response has been sent. Flask runs
+    # after_request hooks in reverse order, so this first one runs after every other hook.
+    @app.after_request
+    def run_side_effects_after_response(response):
+        return defer_until_response_closed(app, response)
+
     migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     limiter.init_app(app)
@@ -94,60 +122,27 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_message = "Sign in to see this page."
     login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
+    login_manager.user_loader(load_user)
     register_security(app)
 
-    @login_manager.user_loader
-    def load_user(session_id: str):
-        from tradehub.accounts.models import User
-        from tradehub.accounts.tokens import fingerprint
-
-        user_id, _, pw = session_id.partition(".")
-        if not user_id.isdigit():
-            return None
-        user = db.session.get(User, int(user_id))
-        # The id carries a password fingerprint: changing the password ends other sessions.
-        if user is None or fingerprint(user.password_hash) != pw:
-            return None
-        return user
-
-    @app.after_request
-    def run_side_effects(response):
-        process_after_commit()
-        return response
-
+    # The CLI and other app contexts (and anything committed during teardown) run it here.
     @app.teardown_appcontext
     def run_remaining_side_effects(_exc):
         process_after_commit()
 
 
 def register_blueprints(app: Flask) -> None:
-    """The core blueprints, then each feature package."""
-    from tradehub.accounts import bp as accounts_bp
-    from tradehub.main import bp as main_bp
-    from tradehub.staff import partner_bp, staff_bp
-
+    """The core blueprints, then each feature package, lowest layer first."""
     app.register_blueprint(main_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(staff_bp)
     app.register_blueprint(partner_bp)
-    for name in FEATURE_PACKAGES:
-        module = importlib.import_module(name)
-        init_app = getattr(module, "init_app", None)
-        if init_app is not None:
-            init_app(app)
-
-
-def register_errorhandlers(app: Flask) -> None:
-    """HTML error pages, JSON under /api/."""
-    from tradehub.handlers import register_errorhandlers as register
-
-    register(app)
+    search_index.init_app(app)
+    supplier_profiles.init_app(app)
+    marketplaces.init_app(app)
 
 
 def register_commands(app: Flask) -> None:
     """`flask users` and `flask outbox`; feature packages add their own in init_app."""
-    from tradehub.cli import users_cli
-    from tradehub.mail import outbox_cli
-
     app.cli.add_command(users_cli)
     app.cli.add_command(outbox_cli)

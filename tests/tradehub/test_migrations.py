@@ -1,11 +1,16 @@
 """Migrations stay reviewable: one head, and they describe exactly the models."""
 
+import importlib
+import pkgutil
+
 from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
 from tradehub.config import BASE_DIR
+
+PACKAGES = ("tradehub", "search_index", "supplier_profiles", "marketplaces")
 
 
 def _script() -> ScriptDirectory:
@@ -26,12 +31,7 @@ def test_every_migration_has_a_descriptive_message():
 
 def _import_every_models_module() -> None:
     # Only imported models are in the metadata: load them all so none is missed.
-    import importlib
-    import pkgutil
-
-    from tradehub import FEATURE_PACKAGES
-
-    for package_name in ("tradehub", *FEATURE_PACKAGES):
+    for package_name in PACKAGES:
         package = importlib.import_module(package_name)
         for module in pkgutil.walk_packages(package.__path__, prefix=f"{package_name}."):
             if module.name.rsplit(".", 1)[-1] == "models":
