@@ -1,4 +1,4 @@
-"""Error pages: HTML for people, JSON for the API; the 500 handler rolls back."""
+"""Error pages: HTML for people, JSON for the API; handlers of refusals and 500 roll back."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from flask import Flask, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from tradehub.errors import Conflict, PermissionDenied
+from tradehub.errors import Conflict, NotAllowed, PermissionDenied
 from tradehub.extensions import db
 
 log = logging.getLogger(__name__)
@@ -35,15 +35,18 @@ MESSAGES = {
     503: ("Sorry, the service is unavailable", "Try again later."),
 }
 
+NOT_ALLOWED_TITLE = "You cannot do that now"
+
 
 def wants_json() -> bool:
     """API routes answer errors as JSON."""
     return request.path.startswith("/api/")
 
 
-def error_response(status: int, detail: str | None = None):
-    """Render the error page (or JSON) for `status`."""
-    title, advice = MESSAGES.get(status, MESSAGES[500])
+def error_response(status: int, detail: str | None = None, title: str | None = None):
+    """Render the error page (or JSON) for `status`; `title` replaces the status's own."""
+    default_title, advice = MESSAGES.get(status, MESSAGES[500])
+    title = title or default_title
     if wants_json():
         return jsonify(
             {"error": {"status": status, "title": title, "detail": detail or advice}}
@@ -66,7 +69,15 @@ def register_errorhandlers(app: Flask) -> None:
 
     @app.errorhandler(PermissionDenied)
     def permission_denied(error: PermissionDenied):
+        db.session.rollback()
         return error_response(403, str(error) or None)
+
+    @app.errorhandler(NotAllowed)
+    def not_allowed(error: NotAllowed):
+        # Views that expect a refusal catch it with `tradehub.refusals.service_call`; one that
+        # escapes means the object is not in a state that allows the action.
+        db.session.rollback()
+        return error_response(409, str(error) or None, title=NOT_ALLOWED_TITLE)
 
     @app.errorhandler(Conflict)
     def conflict(error: Conflict):

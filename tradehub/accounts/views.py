@@ -1,4 +1,5 @@
-"""Account pages: thin views that validate with a form, call one service, commit once."""
+"""Account pages: thin views that validate with a form and call one service in `service_call`
+(which commits once, or shows the refusal on the form)."""
 
 from __future__ import annotations
 
@@ -18,8 +19,8 @@ from tradehub.accounts.forms import (
 )
 from tradehub.accounts.models import Role
 from tradehub.accounts.tokens import InvalidToken
-from tradehub.errors import ValidationFailed
-from tradehub.extensions import db, limiter
+from tradehub.extensions import limiter
+from tradehub.refusals import service_call
 from tradehub.security import safe_next
 
 
@@ -45,11 +46,12 @@ def register():
         return redirect(url_for("accounts.dashboard"))
     form = RegisterForm()
     if form.validate_on_submit():
-        services.register_user(
-            form.email.data, form.password.data, form.full_name.data, Role(form.role.data)
-        )
-        db.session.commit()
-        return redirect(url_for("accounts.check_email"))
+        with service_call(form) as call:
+            services.register_user(
+                form.email.data, form.password.data, form.full_name.data, Role(form.role.data)
+            )
+        if call.ok:
+            return redirect(url_for("accounts.check_email"))
     return render_template("accounts/register.html", form=form)
 
 
@@ -63,10 +65,10 @@ def check_email():
 def confirm_email(token: str):
     """Follow the emailed link to confirm an address."""
     try:
-        user = services.confirm_email(token)
+        with service_call():
+            user = services.confirm_email(token)
     except InvalidToken as exc:
         return render_template("accounts/link_problem.html", message=str(exc)), 400
-    db.session.commit()
     flash("Your email address is confirmed.", "success")
     if current_user.is_authenticated and current_user.id == user.id:
         return redirect(url_for("accounts.dashboard"))
@@ -79,9 +81,10 @@ def resend_confirmation():
     """Send the confirmation link again."""
     form = ResendConfirmationForm()
     if form.validate_on_submit():
-        services.resend_confirmation(current_user)
-        db.session.commit()
-        flash("We have sent you a new confirmation link.", "success")
+        with service_call() as call:
+            services.resend_confirmation(current_user)
+        if call.ok:
+            flash("We have sent you a new confirmation link.", "success")
     return redirect(url_for("accounts.dashboard"))
 
 
@@ -94,9 +97,9 @@ def sign_in():
         return redirect(safe_next("accounts.dashboard"))
     form = SignInForm()
     if form.validate_on_submit():
-        user = services.authenticate(form.email.data, form.password.data)
-        if user is not None:
-            db.session.commit()
+        with service_call(form) as call:
+            user = services.authenticate(form.email.data, form.password.data)
+        if call.ok and user is not None:
             login_user(user)
             return redirect(safe_next("accounts.dashboard"))
         form.email.errors.append("Enter a correct email address and password")
@@ -117,9 +120,10 @@ def forgot_password():
     """Ask for a reset link; the reply is the same for any address."""
     form = ForgotPasswordForm()
     if form.validate_on_submit():
-        services.request_password_reset(form.email.data)
-        db.session.commit()
-        return render_template("accounts/reset_sent.html", email=form.email.data)
+        with service_call(form) as call:
+            services.request_password_reset(form.email.data)
+        if call.ok:
+            return render_template("accounts/reset_sent.html", email=form.email.data)
     return render_template("accounts/forgot_password.html", form=form)
 
 
@@ -132,11 +136,12 @@ def reset_password(token: str):
         return render_template("accounts/link_problem.html", message=str(exc)), 400
     form = ResetPasswordForm()
     if form.validate_on_submit():
-        services.reset_password(token, form.password.data)
-        db.session.commit()
-        logout_user()
-        flash("Your password has been changed. Sign in with your new password.", "success")
-        return redirect(url_for("accounts.sign_in"))
+        with service_call(form) as call:
+            services.reset_password(token, form.password.data)
+        if call.ok:
+            logout_user()
+            flash("Your password has been changed. Sign in with your new password.", "success")
+            return redirect(url_for("accounts.sign_in"))
     return render_template("accounts/reset_password.html", form=form)
 
 
@@ -146,15 +151,11 @@ def change_password():
     """Change the password of the signed-in user."""
     form = ChangePasswordForm()
     if form.validate_on_submit():
-        try:
+        with service_call(form) as call:
             services.change_password(current_user, form.current_password.data, form.password.data)
-        except ValidationFailed as exc:
-            getattr(form, exc.field).errors.append(str(exc))
-        else:
-            db.session.commit()
-            login_user(
-                current_user._get_current_object()
-            )  # the session id includes the password fingerprint
+        if call.ok:
+            # The session id includes the password fingerprint: sign in again with the new one.
+            login_user(current_user._get_current_object())
             flash("Your password has been changed.", "success")
             return redirect(url_for("accounts.dashboard"))
     return render_template("accounts/change_password.html", form=form)
