@@ -64,15 +64,15 @@ FILTER_LABELS = {
 def filter_choices(group: str) -> list[tuple[str, str]]:
     """The (value, label) pairs a filter group accepts."""
     if group == "industry":
-        return list(taxonomies.industries())
+        return list(taxonomies.choices("industry"))
     if group == "region":
-        return list(taxonomies.uk_regions())
+        return list(taxonomies.choices("region"))
     if group == "country":
-        return list(taxonomies.countries())
+        return list(taxonomies.choices("export_country"))
     if group == "language":
-        return list(taxonomies.languages())
+        return list(taxonomies.choices("language"))
     if group == "employees":
-        return list(taxonomies.employee_bands())
+        return list(taxonomies.choices("employees"))
     if group == "verified":
         return VERIFIED_CHOICES
     raise KeyError(group)
@@ -202,11 +202,11 @@ def no_links_or_addresses(form, field) -> None:
 
 
 def _country_choices() -> list[tuple[str, str]]:
-    return [("", "Select a country")] + list(taxonomies.all_countries())
+    return [("", "Select a country")] + list(taxonomies.choices("country"))
 
 
 def _industry_choices() -> list[tuple[str, str]]:
-    return [("", "Select an industry")] + list(taxonomies.industries())
+    return [("", "Select an industry")] + list(taxonomies.choices("industry"))
 
 
 class ContactSupplierForm(FlaskForm):

@@ -467,7 +467,7 @@ def company_name(index: int, industry: str, rng: random.Random) -> str:
 
 def generate_company(index: int, rng: random.Random) -> dict:
     """One demo company (import format) from the generator's random state."""
-    industry_codes = [code for code, _ in taxonomies.industries()]
+    industry_codes = [code for code, _ in taxonomies.choices("industry")]
     favoured = list(_INDUSTRY_WORDS)
     # Two in three companies come from the richly described industries: the search has depth.
     main = rng.choice(favoured) if rng.random() < 0.66 else rng.choice(industry_codes)
@@ -479,7 +479,7 @@ def generate_company(index: int, rng: random.Random) -> dict:
     name = company_name(index, main, rng)
     markets = _pick(rng, _MARKETS, 1, 8)
     languages = ["en"] + _pick(rng, _LANGUAGES, 0, 3)
-    bands = [band for band, _ in taxonomies.employee_bands()]
+    bands = [band for band, _ in taxonomies.choices("employees")]
     services = sorted(
         {label for _, labels in taxonomies.products_and_services() for label in labels}
     )

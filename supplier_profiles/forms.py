@@ -42,6 +42,7 @@ from wtforms.validators import (
 )
 
 from supplier_profiles import taxonomies
+from supplier_profiles.keywords import clean_keywords
 from supplier_profiles.models import (
     CAPTION_MAX,
     CASE_STUDY_DESCRIPTION_MAX,
@@ -55,7 +56,9 @@ from supplier_profiles.models import (
     TESTIMONIAL_MAX,
     EnquiryStatus,
 )
-from tradehub.companies_house import is_valid_number, normalise_number
+from supplier_profiles.verification import normalise_code
+from tradehub.companies_house import is_company_number, normalise_company_number
+from tradehub.errors import ValidationFailed
 
 REASON_MAX = 1000
 REPLY_MAX = 5000
@@ -125,11 +128,10 @@ def _social(hosts: tuple[str, ...], name: str):
 
 
 def _keywords_rule(form, field) -> None:
-    words = [w.strip() for w in (field.data or "").split(",") if w.strip()]
-    if len({w.lower() for w in words}) > KEYWORDS_MAX:
-        raise ValidationError(f"Enter no more than {KEYWORDS_MAX} keywords")
-    if any(len(w) > KEYWORD_MAX for w in words):
-        raise ValidationError(f"Each keyword must be {KEYWORD_MAX} characters or fewer")
+    try:
+        clean_keywords(field.data, field.name)
+    except ValidationFailed as exc:
+        raise ValidationError(str(exc)) from exc
 
 
 def keywords_field(description: str = "") -> StringField:
@@ -142,11 +144,6 @@ def keywords_field(description: str = "") -> StringField:
         filters=[_strip],
         validators=[Optional(), Length(max=KEYWORDS_MAX * (KEYWORD_MAX + 2)), _keywords_rule],
     )
-
-
-def split_keywords(text: str | None) -> list[str]:
-    """The list a keywords field's text stands for."""
-    return [w.strip() for w in (text or "").split(",") if w.strip()]
 
 
 def _with_blank(choices, blank: str):
@@ -187,7 +184,7 @@ class CreateCompanyForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.company_type.choices = list(taxonomies.company_types())
+        self.company_type.choices = list(taxonomies.choices("company_type"))
 
     @property
     def is_companies_house(self) -> bool:
@@ -200,8 +197,8 @@ class CreateCompanyForm(FlaskForm):
             return
         if not field.data:
             raise ValidationError("Enter the Companies House number")
-        field.data = normalise_number(field.data)
-        if not is_valid_number(field.data):
+        field.data = normalise_company_number(field.data)
+        if not is_company_number(field.data):
             raise ValidationError(
                 "Enter a Companies House number in the correct format, like 01234567 or SC123456"
             )
@@ -215,8 +212,14 @@ class CreateCompanyForm(FlaskForm):
 class ConfirmCompanyForm(FlaskForm):
     """Confirm the business Companies House found; the number is looked up again."""
 
-    number = HiddenField(validators=[InputRequired(), Regexp(r"^[A-Z0-9]{8}$")])
+    number = HiddenField(validators=[InputRequired()])
     submit = SubmitField("Create profile", widget=GovSubmitInput())
+
+    def validate_number(self, field) -> None:
+        """The number the confirmation page carried, in its one spelling."""
+        field.data = normalise_company_number(field.data)
+        if not is_company_number(field.data):
+            raise ValidationError("Enter the Companies House number again")
 
 
 class ProfileForm(FlaskForm):
@@ -310,11 +313,11 @@ class ProfileForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.employees.choices = _with_blank(taxonomies.employee_bands(), "Select a band")
-        self.region.choices = _with_blank(taxonomies.uk_regions(), "Select a region")
-        self.industries.choices = list(taxonomies.industries())
-        self.export_countries.choices = list(taxonomies.countries())
-        self.languages.choices = list(taxonomies.languages())
+        self.employees.choices = _with_blank(taxonomies.choices("employees"), "Select a band")
+        self.region.choices = _with_blank(taxonomies.choices("region"), "Select a region")
+        self.industries.choices = list(taxonomies.choices("industry"))
+        self.export_countries.choices = list(taxonomies.choices("export_country"))
+        self.languages.choices = list(taxonomies.choices("language"))
         self.products_services.choices = [
             (label, label) for _, labels in taxonomies.products_and_services() for label in labels
         ]
@@ -346,7 +349,7 @@ class ProfileForm(FlaskForm):
             "export_countries": self.export_countries.data or [],
             "languages": self.languages.data or [],
             "products_services": self.products_services.data or [],
-            "keywords": split_keywords(self.keywords.data),
+            "keywords": clean_keywords(self.keywords.data),
             "twitter_url": self.twitter_url.data or "",
             "facebook_url": self.facebook_url.data or "",
             "linkedin_url": self.linkedin_url.data or "",
@@ -476,7 +479,7 @@ class CaseStudyForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.industry.choices = _with_blank(taxonomies.industries(), "Select an industry")
+        self.industry.choices = _with_blank(taxonomies.choices("industry"), "Select an industry")
 
     def validate_testimonial_source(self, field) -> None:
         """A testimonial needs to say who gave it."""
@@ -491,7 +494,7 @@ class CaseStudyForm(FlaskForm):
             "description": self.description.data or "",
             "industry": self.industry.data or "",
             "website": self.website.data or "",
-            "keywords": split_keywords(self.keywords.data),
+            "keywords": clean_keywords(self.keywords.data),
             "testimonial": self.testimonial.data or "",
             "testimonial_source": self.testimonial_source.data or "",
         }
@@ -522,8 +525,6 @@ class VerifyCodeForm(FlaskForm):
 
     def validate_code(self, field) -> None:
         """Twelve letters, ignoring spaces and dashes."""
-        from supplier_profiles.verification import normalise_code
-
         code = normalise_code(field.data)
         if len(code) != 12 or not code.isalpha():
             raise ValidationError("Enter the 12-letter code from the letter")

@@ -1,8 +1,12 @@
-"""Fixed lists a profile is described with: industries, UK regions, employee bands, company
-types and products & services (from data/taxonomies.json, the department's lists), and
-countries (ISO 3166-1 alpha-2) and languages (ISO 639-1) from pycountry.
+"""The fixed lists a supplier profile is described with, and the one way to read them.
 
-Everything is loaded once per process and returned as immutable tuples.
+Industries, UK regions, employee bands, company types and products & services come from
+data/taxonomies.json (the department's lists); countries (ISO 3166-1 alpha-2) and languages
+(ISO 639-1) from pycountry. Everything is loaded once per process and returned as immutable
+tuples. Other packages (marketplace applications) read these lists through `choices`, `label`,
+`is_valid` and `country_name`, never from the file.
+
+Also here: what a company's SIC codes suggest about its industries (`industries_for_sic`).
 """
 
 from __future__ import annotations
@@ -17,6 +21,17 @@ DATA_FILE = Path(__file__).parent / "data" / "taxonomies.json"
 
 Choice = tuple[str, str]  # (code, label)
 
+# The groups `choices`, `label` and `is_valid` know.
+GROUPS = (
+    "industry",
+    "region",
+    "company_type",
+    "employees",
+    "country",
+    "export_country",
+    "language",
+)
+
 
 @cache
 def _data() -> dict:
@@ -28,28 +43,45 @@ def _pairs(key: str) -> tuple[Choice, ...]:
     return tuple((item["code"], item["label"]) for item in _data()[key])
 
 
-@cache
-def industries() -> tuple[Choice, ...]:
-    """The 39 industries as (code, label), in the department's order."""
-    return _pairs("industries")
+def _country_pairs(include_uk: bool) -> tuple[Choice, ...]:
+    items = [
+        (c.alpha_2, getattr(c, "common_name", None) or c.name)
+        for c in pycountry.countries
+        if include_uk or c.alpha_2 != "GB"
+    ]
+    return tuple(sorted(items, key=lambda pair: pair[1]))
+
+
+def _languages() -> tuple[Choice, ...]:
+    items = [(lang.alpha_2, lang.name) for lang in pycountry.languages if hasattr(lang, "alpha_2")]
+    return tuple(sorted(items, key=lambda pair: pair[1]))
 
 
 @cache
-def uk_regions() -> tuple[Choice, ...]:
-    """The 12 UK regions as (code, label)."""
-    return _pairs("uk_regions")
+def choices(group: str) -> tuple[Choice, ...]:
+    """(code, label) pairs of one list, in the order forms show them.
 
-
-@cache
-def company_types() -> tuple[Choice, ...]:
-    """Kinds of business: registered with Companies House, sole trader, partnership ..."""
-    return _pairs("company_types")
-
-
-@cache
-def employee_bands() -> tuple[Choice, ...]:
-    """Employee bands; the band text ("11-50") is its own code."""
-    return tuple((band, band) for band in _data()["employee_bands"])
+    industry: the 39 industries, in the department's order; region: the 12 UK regions;
+    company_type: registered with Companies House, sole trader, partnership ...;
+    employees: bands whose text ("11-50") is their own code; country: every ISO 3166-1 country
+    by name (buyers may be anywhere); export_country: the same without the UK (export markets);
+    language: languages with an ISO 639-1 code, by name.
+    """
+    if group == "industry":
+        return _pairs("industries")
+    if group == "region":
+        return _pairs("uk_regions")
+    if group == "company_type":
+        return _pairs("company_types")
+    if group == "employees":
+        return tuple((band, band) for band in _data()["employee_bands"])
+    if group == "country":
+        return _country_pairs(include_uk=True)
+    if group == "export_country":
+        return _country_pairs(include_uk=False)
+    if group == "language":
+        return _languages()
+    raise KeyError(f"unknown taxonomy group {group!r}; one of {', '.join(GROUPS)}")
 
 
 @cache
@@ -59,61 +91,34 @@ def products_and_services() -> tuple[tuple[str, tuple[str, ...]], ...]:
 
 
 @cache
-def product_service_labels() -> frozenset[str]:
-    """Every products-and-services label, for validation."""
+def _product_service_labels() -> frozenset[str]:
     return frozenset(label for _, labels in products_and_services() for label in labels)
 
 
 @cache
-def countries() -> tuple[Choice, ...]:
-    """Export markets: every ISO 3166-1 country except the UK, sorted by name."""
-    items = [
-        (c.alpha_2, getattr(c, "common_name", c.name))
-        for c in pycountry.countries
-        if c.alpha_2 != "GB"
-    ]
-    return tuple(sorted(items, key=lambda pair: pair[1]))
-
-
-@cache
-def all_countries() -> tuple[Choice, ...]:
-    """Every ISO 3166-1 country including the UK (buyers may be anywhere)."""
-    items = [(c.alpha_2, getattr(c, "common_name", c.name)) for c in pycountry.countries]
-    return tuple(sorted(items, key=lambda pair: pair[1]))
-
-
-@cache
-def languages() -> tuple[Choice, ...]:
-    """Languages with an ISO 639-1 two-letter code, sorted by name."""
-    items = [(lang.alpha_2, lang.name) for lang in pycountry.languages if hasattr(lang, "alpha_2")]
-    return tuple(sorted(items, key=lambda pair: pair[1]))
-
-
-@cache
-def _labels() -> dict[str, dict[str, str]]:
-    return {
-        "industry": dict(industries()),
-        "region": dict(uk_regions()),
-        "company_type": dict(company_types()),
-        "employees": dict(employee_bands()),
-        "country": dict(all_countries()),
-        "language": dict(languages()),
-    }
+def _labels(group: str) -> dict[str, str]:
+    return dict(choices(group))
 
 
 def label(group: str, code: str | None) -> str:
-    """Human label of `code` in `group` (industry, region, company_type, employees, country,
-    language); the code itself when unknown, so old data still shows something."""
+    """Human label of `code` in `group` (see GROUPS); the code itself when unknown, so old data
+    still shows something."""
     if not code:
         return ""
-    return _labels()[group].get(code, code)
+    return _labels(group).get(code, code)
 
 
 def is_valid(group: str, code: str) -> bool:
-    """Whether `code` belongs to `group` (same groups as `label`, plus products_services)."""
+    """Whether `code` belongs to `group` (see GROUPS, plus products_services)."""
     if group == "products_services":
-        return code in product_service_labels()
-    return code in _labels()[group]
+        return code in _product_service_labels()
+    return code in _labels(group)
+
+
+def country_name(code: str | None) -> str:
+    """The English short name of an ISO 3166-1 alpha-2 code ("fr" or "FR" -> "France"); the
+    code itself when unknown. The one code -> country name function of the application."""
+    return label("country", (code or "").strip().upper())
 
 
 def industry_label(code: str | None) -> str:
@@ -126,11 +131,6 @@ def region_label(code: str | None) -> str:
     return label("region", code)
 
 
-def country_name(code: str | None) -> str:
-    """Name of an ISO 3166-1 alpha-2 country code."""
-    return label("country", code)
-
-
 def language_name(code: str | None) -> str:
     """Name of an ISO 639-1 language code."""
     return label("language", code)
@@ -139,3 +139,114 @@ def language_name(code: str | None) -> str:
 def company_type_label(code: str | None) -> str:
     """Label of a company type code."""
     return label("company_type", code)
+
+
+# SIC 2007 code prefixes -> the industry they suggest. The longest matching prefix wins, so
+# a 4-digit class (3030: aircraft) overrides its 2-digit division (30: other transport).
+# Suggestions only: the exporter confirms or changes them on the profile form.
+SIC_INDUSTRIES: dict[str, str] = {
+    "01": "AGRICULTURE_HORTICULTURE_AND_FISHERIES",
+    "02": "AGRICULTURE_HORTICULTURE_AND_FISHERIES",
+    "03": "AGRICULTURE_HORTICULTURE_AND_FISHERIES",
+    "05": "MINING",
+    "06": "OIL_AND_GAS",
+    "07": "MINING",
+    "08": "MINING",
+    "091": "OIL_AND_GAS",
+    "099": "MINING",
+    "10": "FOOD_AND_DRINK",
+    "11": "FOOD_AND_DRINK",
+    "13": "TEXTILES_INTERIOR_TEXTILES_AND_CARPETS",
+    "14": "CLOTHING_FOOTWEAR_AND_FASHION",
+    "15": "CLOTHING_FOOTWEAR_AND_FASHION",
+    "18": "CREATIVE_AND_MEDIA",
+    "19": "OIL_AND_GAS",
+    "20": "CHEMICALS",
+    "21": "BIOTECHNOLOGY_AND_PHARMACEUTICALS",
+    "22": "ADVANCED_MANUFACTURING",
+    "23": "METALS_MINERALS_AND_MATERIALS",
+    "24": "METALS_MINERALS_AND_MATERIALS",
+    "25": "METALS_MINERALS_AND_MATERIALS",
+    "26": "ELECTRONICS_AND_IT_HARDWARE",
+    "27": "MECHANICAL_ELECTRICAL_AND_PROCESS_ENGINEERING",
+    "28": "MECHANICAL_ELECTRICAL_AND_PROCESS_ENGINEERING",
+    "29": "AUTOMOTIVE",
+    "301": "MARINE",
+    "302": "RAILWAYS",
+    "303": "AEROSPACE",
+    "30": "ADVANCED_MANUFACTURING",
+    "31": "HOUSEHOLD_GOODS_FURNITURE_AND_FURNISHINGS",
+    "321": "GIFTWARE_JEWELLERY_AND_TABLEWARE",
+    "323": "GLOBAL_SPORTS_INFRASTRUCTURE",
+    "325": "HEALTHCARE_AND_MEDICAL",
+    "32": "ADVANCED_MANUFACTURING",
+    "33": "MECHANICAL_ELECTRICAL_AND_PROCESS_ENGINEERING",
+    "35": "POWER",
+    "36": "WATER",
+    "37": "WATER",
+    "38": "ENVIRONMENT",
+    "39": "ENVIRONMENT",
+    "41": "CONSTRUCTION",
+    "42": "CONSTRUCTION",
+    "43": "CONSTRUCTION",
+    "45": "AUTOMOTIVE",
+    "46": "RETAIL_AND_LUXURY",
+    "47": "RETAIL_AND_LUXURY",
+    "491": "RAILWAYS",
+    "492": "RAILWAYS",
+    "49": "PORTS_AND_LOGISTICS",
+    "50": "MARINE",
+    "51": "AIRPORTS",
+    "5222": "PORTS_AND_LOGISTICS",
+    "5223": "AIRPORTS",
+    "52": "PORTS_AND_LOGISTICS",
+    "53": "PORTS_AND_LOGISTICS",
+    "55": "LEISURE_AND_TOURISM",
+    "56": "LEISURE_AND_TOURISM",
+    "582": "SOFTWARE_AND_COMPUTER_SERVICES",
+    "58": "CREATIVE_AND_MEDIA",
+    "59": "CREATIVE_AND_MEDIA",
+    "60": "CREATIVE_AND_MEDIA",
+    "61": "COMMUNICATIONS",
+    "62": "SOFTWARE_AND_COMPUTER_SERVICES",
+    "63": "SOFTWARE_AND_COMPUTER_SERVICES",
+    "64": "FINANCIAL_AND_PROFESSIONAL_SERVICES",
+    "65": "FINANCIAL_AND_PROFESSIONAL_SERVICES",
+    "66": "FINANCIAL_AND_PROFESSIONAL_SERVICES",
+    "68": "BUSINESS_AND_CONSUMER_SERVICES",
+    "691": "LEGAL_SERVICES",
+    "692": "FINANCIAL_AND_PROFESSIONAL_SERVICES",
+    "70": "FINANCIAL_AND_PROFESSIONAL_SERVICES",
+    "71": "MECHANICAL_ELECTRICAL_AND_PROCESS_ENGINEERING",
+    "7211": "BIOTECHNOLOGY_AND_PHARMACEUTICALS",
+    "72": "LIFE_SCIENCES",
+    "73": "CREATIVE_AND_MEDIA",
+    "74": "CREATIVE_AND_MEDIA",
+    "77": "BUSINESS_AND_CONSUMER_SERVICES",
+    "78": "BUSINESS_AND_CONSUMER_SERVICES",
+    "79": "LEISURE_AND_TOURISM",
+    "80": "SECURITY",
+    "81": "BUSINESS_AND_CONSUMER_SERVICES",
+    "82": "BUSINESS_AND_CONSUMER_SERVICES",
+    "85": "EDUCATION_AND_TRAINING",
+    "86": "HEALTHCARE_AND_MEDICAL",
+    "87": "HEALTHCARE_AND_MEDICAL",
+    "88": "HEALTHCARE_AND_MEDICAL",
+    "90": "CREATIVE_AND_MEDIA",
+    "91": "LEISURE_AND_TOURISM",
+    "93": "LEISURE_AND_TOURISM",
+}
+
+
+def industries_for_sic(sic_codes: list[str]) -> list[str]:
+    """Industry codes suggested by SIC codes (longest prefix match), without repeats."""
+    found: list[str] = []
+    for code in sic_codes:
+        code = str(code).strip()
+        for length in (4, 3, 2):
+            industry = SIC_INDUSTRIES.get(code[:length])
+            if industry:
+                if industry not in found:
+                    found.append(industry)
+                break
+    return found

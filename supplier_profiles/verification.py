@@ -10,12 +10,12 @@ import hmac
 import re
 import secrets
 import unicodedata
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date
 
 from fpdf import FPDF
 
 from supplier_profiles.models import VERIFICATION_CODE_LENGTH, Company
+from tradehub.dates import uk_today
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ"
 
@@ -57,7 +57,7 @@ def letter_pdf(company: Company, verify_url: str, today: date | None = None) -> 
     """The printable letter (A4 PDF) with the company's address and its verification code."""
     if not company.verification_code:
         raise ValueError("the company has no verification code")
-    today = today or datetime.now(ZoneInfo("Europe/London")).date()
+    today = today or uk_today()
     pdf = FPDF(format="A4")
     # One short page: left uncompressed so the code can be checked (and found) in the file.
     pdf.set_compression(False)

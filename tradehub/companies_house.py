@@ -1,4 +1,8 @@
-"""Client for the Companies House public data API (GET /company/{number}).
+"""Client for the Companies House public data API (GET /company/{number}), and the one
+Companies House number rule (`normalise_company_number`, `is_company_number`).
+
+Profiles carry the raw SIC codes; what they suggest about a supplier's industries is a supplier
+rule (supplier_profiles.taxonomies.industries_for_sic).
 
 Built on `requests`: every call has a timeout, 5xx answers and refused connections are retried
 with a short back-off, and every failure becomes an error whose message can be shown to the user
@@ -33,102 +37,6 @@ CLOSED_STATUSES = {
     "removed": "removed from the register",
 }
 
-# SIC 2007 code prefixes -> the industry they suggest. The longest matching prefix wins, so
-# a 4-digit class (3030: aircraft) overrides its 2-digit division (30: other transport).
-# Suggestions only: the exporter confirms or changes them on the profile form.
-SIC_INDUSTRIES: dict[str, str] = {
-    "01": "AGRICULTURE_HORTICULTURE_AND_FISHERIES",
-    "02": "AGRICULTURE_HORTICULTURE_AND_FISHERIES",
-    "03": "AGRICULTURE_HORTICULTURE_AND_FISHERIES",
-    "05": "MINING",
-    "06": "OIL_AND_GAS",
-    "07": "MINING",
-    "08": "MINING",
-    "091": "OIL_AND_GAS",
-    "099": "MINING",
-    "10": "FOOD_AND_DRINK",
-    "11": "FOOD_AND_DRINK",
-    "13": "TEXTILES_INTERIOR_TEXTILES_AND_CARPETS",
-    "14": "CLOTHING_FOOTWEAR_AND_FASHION",
-    "15": "CLOTHING_FOOTWEAR_AND_FASHION",
-    "18": "CREATIVE_AND_MEDIA",
-    "19": "OIL_AND_GAS",
-    "20": "CHEMICALS",
-    "21": "BIOTECHNOLOGY_AND_PHARMACEUTICALS",
-    "22": "ADVANCED_MANUFACTURING",
-    "23": "METALS_MINERALS_AND_MATERIALS",
-    "24": "METALS_MINERALS_AND_MATERIALS",
-    "25": "METALS_MINERALS_AND_MATERIALS",
-    "26": "ELECTRONICS_AND_IT_HARDWARE",
-    "27": "MECHANICAL_ELECTRICAL_AND_PROCESS_ENGINEERING",
-    "28": "MECHANICAL_ELECTRICAL_AND_PROCESS_ENGINEERING",
-    "29": "AUTOMOTIVE",
-    "301": "MARINE",
-    "302": "RAILWAYS",
-    "303": "AEROSPACE",
-    "30": "ADVANCED_MANUFACTURING",
-    "31": "HOUSEHOLD_GOODS_FURNITURE_AND_FURNISHINGS",
-    "321": "GIFTWARE_JEWELLERY_AND_TABLEWARE",
-    "323": "GLOBAL_SPORTS_INFRASTRUCTURE",
-    "325": "HEALTHCARE_AND_MEDICAL",
-    "32": "ADVANCED_MANUFACTURING",
-    "33": "MECHANICAL_ELECTRICAL_AND_PROCESS_ENGINEERING",
-    "35": "POWER",
-    "36": "WATER",
-    "37": "WATER",
-    "38": "ENVIRONMENT",
-    "39": "ENVIRONMENT",
-    "41": "CONSTRUCTION",
-    "42": "CONSTRUCTION",
-    "43": "CONSTRUCTION",
-    "45": "AUTOMOTIVE",
-    "46": "RETAIL_AND_LUXURY",
-    "47": "RETAIL_AND_LUXURY",
-    "491": "RAILWAYS",
-    "492": "RAILWAYS",
-    "49": "PORTS_AND_LOGISTICS",
-    "50": "MARINE",
-    "51": "AIRPORTS",
-    "5222": "PORTS_AND_LOGISTICS",
-    "5223": "AIRPORTS",
-    "52": "PORTS_AND_LOGISTICS",
-    "53": "PORTS_AND_LOGISTICS",
-    "55": "LEISURE_AND_TOURISM",
-    "56": "LEISURE_AND_TOURISM",
-    "582": "SOFTWARE_AND_COMPUTER_SERVICES",
-    "58": "CREATIVE_AND_MEDIA",
-    "59": "CREATIVE_AND_MEDIA",
-    "60": "CREATIVE_AND_MEDIA",
-    "61": "COMMUNICATIONS",
-    "62": "SOFTWARE_AND_COMPUTER_SERVICES",
-    "63": "SOFTWARE_AND_COMPUTER_SERVICES",
-    "64": "FINANCIAL_AND_PROFESSIONAL_SERVICES",
-    "65": "FINANCIAL_AND_PROFESSIONAL_SERVICES",
-    "66": "FINANCIAL_AND_PROFESSIONAL_SERVICES",
-    "68": "BUSINESS_AND_CONSUMER_SERVICES",
-    "691": "LEGAL_SERVICES",
-    "692": "FINANCIAL_AND_PROFESSIONAL_SERVICES",
-    "70": "FINANCIAL_AND_PROFESSIONAL_SERVICES",
-    "71": "MECHANICAL_ELECTRICAL_AND_PROCESS_ENGINEERING",
-    "7211": "BIOTECHNOLOGY_AND_PHARMACEUTICALS",
-    "72": "LIFE_SCIENCES",
-    "73": "CREATIVE_AND_MEDIA",
-    "74": "CREATIVE_AND_MEDIA",
-    "77": "BUSINESS_AND_CONSUMER_SERVICES",
-    "78": "BUSINESS_AND_CONSUMER_SERVICES",
-    "79": "LEISURE_AND_TOURISM",
-    "80": "SECURITY",
-    "81": "BUSINESS_AND_CONSUMER_SERVICES",
-    "82": "BUSINESS_AND_CONSUMER_SERVICES",
-    "85": "EDUCATION_AND_TRAINING",
-    "86": "HEALTHCARE_AND_MEDICAL",
-    "87": "HEALTHCARE_AND_MEDICAL",
-    "88": "HEALTHCARE_AND_MEDICAL",
-    "90": "CREATIVE_AND_MEDIA",
-    "91": "LEISURE_AND_TOURISM",
-    "93": "LEISURE_AND_TOURISM",
-}
-
 
 class CompanyNotFound(TradeHubError):
     """Companies House has no company with that number."""
@@ -138,31 +46,18 @@ class CompaniesHouseUnavailable(ExternalServiceError):
     """Companies House did not answer usefully (timeout, 5xx, refused); the user may retry."""
 
 
-def normalise_number(raw: str) -> str:
-    """Upper-case, strip spaces, and left-pad all-digit numbers to 8 ("1234" -> "00001234")."""
+def normalise_company_number(raw: str | None) -> str:
+    """The one spelling of a Companies House number: spaces removed, capitals, and all-digit
+    numbers left-padded to 8 ("1234" -> "00001234", " sc 123456 " -> "SC123456")."""
     number = re.sub(r"\s+", "", raw or "").upper()
     if number.isdigit() and len(number) < 8:
         number = number.zfill(8)
     return number
 
 
-def is_valid_number(number: str) -> bool:
-    """Whether `number` (normalised) has the shape of a Companies House number."""
+def is_company_number(number: str) -> bool:
+    """Whether `number` (already normalised) has the shape of a Companies House number."""
     return bool(NUMBER_RE.match(number))
-
-
-def industries_for_sic(sic_codes: list[str]) -> list[str]:
-    """Industry codes suggested by SIC codes (longest prefix match), without repeats."""
-    found: list[str] = []
-    for code in sic_codes:
-        code = str(code).strip()
-        for length in (4, 3, 2):
-            industry = SIC_INDUSTRIES.get(code[:length])
-            if industry:
-                if industry not in found:
-                    found.append(industry)
-                break
-    return found
 
 
 @dataclass(frozen=True)
@@ -189,11 +84,6 @@ class CompanyProfile:
             f"Companies House lists {self.name} ({self.number}) as "
             f"{CLOSED_STATUSES.get(self.status, self.status)}, so it cannot have a profile."
         )
-
-    @property
-    def suggested_industries(self) -> list[str]:
-        """Industries suggested by the SIC codes."""
-        return industries_for_sic(self.sic_codes)
 
     @classmethod
     def from_api(cls, number: str, data: Mapping) -> CompanyProfile:
@@ -255,8 +145,8 @@ class CompaniesHouseClient:
 
     def get_company(self, number: str) -> CompanyProfile:
         """Fetch one company. Raises CompanyNotFound or CompaniesHouseUnavailable."""
-        number = normalise_number(number)
-        if not is_valid_number(number):
+        number = normalise_company_number(number)
+        if not is_company_number(number):
             raise CompanyNotFound(f"{number or 'That'} is not a Companies House number.")
         response = self._get(f"/company/{number}")
         if response.status_code == 404:

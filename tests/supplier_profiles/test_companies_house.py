@@ -7,13 +7,14 @@ from datetime import date
 
 import pytest
 
+from supplier_profiles.taxonomies import industries_for_sic
 from tests.supplier_profiles.conftest import API_KEY
 from tradehub.companies_house import (
     CompaniesHouseClient,
     CompaniesHouseUnavailable,
     CompanyNotFound,
-    industries_for_sic,
-    normalise_number,
+    is_company_number,
+    normalise_company_number,
 )
 
 
@@ -43,7 +44,8 @@ def test_found_company_is_mapped_with_address_dates_and_suggested_industries(
     assert profile.date_of_creation == date(2009, 3, 17)
     assert profile.address["address_line_1"] == "Unit 4 Riverside Works"
     assert profile.address["postal_code"] == "S3 8EN"
-    assert profile.suggested_industries == [
+    assert profile.sic_codes == ["24100", "62012"]  # the client returns them raw
+    assert industries_for_sic(profile.sic_codes) == [
         "METALS_MINERALS_AND_MATERIALS",
         "SOFTWARE_AND_COMPUTER_SERVICES",
     ]
@@ -120,6 +122,24 @@ def test_sic_codes_suggest_industries(sic, industry):
     assert industries_for_sic(sic) == [industry]
 
 
-def test_unknown_sic_codes_suggest_nothing_and_numbers_normalise():
+def test_unknown_sic_codes_suggest_nothing():
     assert industries_for_sic(["99999"]) == []
-    assert normalise_number(" sc 123456 ") == "SC123456"
+
+
+@pytest.mark.parametrize(
+    ("raw", "number", "valid"),
+    [
+        (" sc 123456 ", "SC123456", True),
+        ("1234567", "01234567", True),  # all-digit numbers are zero-padded
+        ("1234", "00001234", True),
+        ("R0123456", "R0123456", True),
+        ("OC 123 456", "OC123456", True),
+        ("12-34", "12-34", False),
+        ("AB12", "AB12", False),
+        ("123456789", "123456789", False),
+        ("1234567A", "1234567A", False),
+    ],
+)
+def test_one_number_rule_normalises_and_checks(raw, number, valid):
+    assert normalise_company_number(raw) == number
+    assert is_company_number(number) is valid

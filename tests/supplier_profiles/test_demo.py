@@ -10,8 +10,8 @@ from sqlalchemy import func, select
 from search_index import service
 from search_index.base import SearchQuery
 from supplier_profiles import taxonomies
-from supplier_profiles.cli import validate_record
 from supplier_profiles.demo import generate_companies
+from supplier_profiles.importer import validate_record
 from supplier_profiles.models import CaseStudy, Company
 
 
@@ -30,10 +30,10 @@ def test_generated_companies_are_valid_varied_and_unique():
     assert len({r["name"] for r in records}) == 400
     assert len({r["number"] for r in records}) == 400
     assert len({code for r in records for code in r["industries"]}) >= 25
-    assert {r["region"] for r in records} == {code for code, _ in taxonomies.uk_regions()}
+    assert {r["region"] for r in records} == {code for code, _ in taxonomies.choices("region")}
     assert len({c for r in records for c in r["export_countries"]}) >= 30
     assert len({lang for r in records for lang in r["languages"]}) >= 10
-    assert len({r["employees"] for r in records}) == len(taxonomies.employee_bands())
+    assert len({r["employees"] for r in records}) == len(taxonomies.choices("employees"))
     studies = [s for r in records for s in r["case_studies"]]
     assert len(studies) > 300
     assert sum(1 for r in records if not r["case_studies"]) > 40
