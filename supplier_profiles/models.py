@@ -368,4 +368,6 @@ class CompanyAuditEntry(db.Model):
     reason: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
+    # Lets an entry be added for a company not flushed yet (the importer writes both at once).
+    company: Mapped[Company] = relationship()
     actor: Mapped[User | None] = relationship()

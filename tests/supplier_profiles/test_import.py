@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from search_index import service
 from search_index.base import SearchQuery
-from supplier_profiles.cli import normalise_name
+from supplier_profiles.importer import normalise_name
 from supplier_profiles.models import CaseStudy, Company
 
 
@@ -205,7 +205,7 @@ def test_unpublishing_through_the_import_removes_from_search(runner, db, tmp_pat
         (record(export_countries=["XX"]), "export_countries: unknown code(s) 'XX'"),
         (record(languages=["klingon"]), "languages: unknown code(s) 'klingon'"),
         (record(employees="lots"), "employees: unknown band 'lots'"),
-        (record(keywords=[f"k{i}" for i in range(11)]), "keywords: at most 10 keywords"),
+        (record(keywords=[f"k{i}" for i in range(11)]), "keywords: Enter no more than 10 keywords"),
         (record(products_services=["Teleportation"]), "products_services: unknown code(s)"),
         (record(email="not-an-email"), "email is not an email address"),
         (record(website="ftp://x.example"), "website must start with http:// or https://"),

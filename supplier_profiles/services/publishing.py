@@ -1,0 +1,230 @@
+"""Whether buyers may see a company: verification (by the posted code or by staff), publishing
+against the checklist, and staff moderation. Each transition writes an audit row.
+
+The editor's, staff's and importer's entry points all go through the same transitions below,
+so the publish checklist and the audit trail cannot be skipped.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import url_for
+
+from supplier_profiles import verification
+from supplier_profiles.models import AuditAction, Company
+from supplier_profiles.services.common import audit, mark_changed, require_editor, require_staff
+from tradehub.accounts.models import User
+from tradehub.db_types import utcnow
+from tradehub.errors import NotAllowed, ValidationFailed
+from tradehub.extensions import db
+from tradehub.mail import queue_email
+
+MAX_VERIFICATION_FAILURES = 5
+
+
+# --- the checklist ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ChecklistItem:
+    """One thing the profile needs before it can be published."""
+
+    key: str
+    text: str
+    done: bool
+
+
+def publish_checklist(company: Company) -> list[ChecklistItem]:
+    """Everything publishing needs, done or not. Reads only `is_verified`, `email`, `summary`
+    and `description`, so the importer checks a line with it before any row exists."""
+    return [
+        ChecklistItem(
+            "verified", "Verify your company with the code we post to you", company.is_verified
+        ),
+        ChecklistItem("email", "Add a contact email address", bool(company.email)),
+        ChecklistItem(
+            "summary",
+            "Add a summary or a description of what the business does",
+            bool(company.summary or company.description),
+        ),
+    ]
+
+
+def missing_for_publishing(company: Company) -> list[ChecklistItem]:
+    """The checklist items not done yet (empty when the company can be published)."""
+    return [item for item in publish_checklist(company) if not item.done]
+
+
+# --- transitions -----------------------------------------------------------------------------
+
+
+def _verify(
+    company: Company, action: AuditAction, actor: User | None, reason: str = "", by_staff=None
+) -> None:
+    company.verified_at = utcnow()
+    company.verified_by_id = by_staff.id if by_staff is not None else None
+    company.verification_code = None
+    company.verification_failures = 0
+    audit(company, action, actor, reason)
+
+
+def _revoke(company: Company, actor: User | None, reason: str) -> None:
+    company.verified_at = None
+    company.verified_by_id = None
+    company.published = False
+    audit(company, AuditAction.REVOKED, actor, reason)
+
+
+def _publish(company: Company, actor: User | None, reason: str = "") -> None:
+    missing = missing_for_publishing(company)
+    if missing:
+        raise NotAllowed(
+            "Your profile is not ready to publish: "
+            + "; ".join(item.text.lower() for item in missing)
+            + "."
+        )
+    if not company.published:
+        company.published = True
+        company.published_at = utcnow()
+        audit(company, AuditAction.PUBLISHED, actor, reason)
+
+
+def _unpublish(
+    company: Company, actor: User | None, action=AuditAction.UNPUBLISHED, reason: str = ""
+) -> None:
+    company.published = False
+    audit(company, action, actor, reason)
+
+
+# --- the exporter ----------------------------------------------------------------------------
+
+
+def publish_company(company: Company, user: User) -> Company:
+    """Make the profile public and searchable, if the checklist is complete."""
+    require_editor(user, company)
+    was_published = company.published
+    _publish(company, user)
+    if not was_published:
+        mark_changed(company)
+    return company
+
+
+def unpublish_company(company: Company, user: User) -> Company:
+    """Hide the profile: its page answers 404 and search drops it."""
+    require_editor(user, company)
+    if company.published:
+        _unpublish(company, user)
+        mark_changed(company)
+    return company
+
+
+def issue_verification_code(company: Company, actor: User | None) -> str:
+    """A fresh code (the old one stops working) and a clean failure count."""
+    company.verification_code = verification.generate_code()
+    company.verification_code_issued_at = utcnow()
+    company.verification_failures = 0
+    audit(company, AuditAction.CODE_ISSUED, actor)
+    db.session.flush()
+    return company.verification_code
+
+
+def verify_with_code(company: Company, user: User, code: str) -> bool:
+    """Check the code from the letter. Returns True once verified, False for a wrong code.
+
+    After MAX_VERIFICATION_FAILURES wrong codes the code stops working until staff send a new
+    letter, so the code cannot be guessed. The failure count is kept (the view commits it).
+    """
+    require_editor(user, company)
+    if company.is_verified:
+        return True
+    if company.verification_failures >= MAX_VERIFICATION_FAILURES or not company.verification_code:
+        raise NotAllowed(
+            "This code can no longer be used because it was entered wrongly too "
+            "many times. Contact us and we will post you a new letter."
+        )
+    if not verification.code_matches(company.verification_code, code):
+        company.verification_failures += 1
+        db.session.flush()
+        return False
+    _verify(company, AuditAction.VERIFIED_BY_CODE, user)
+    mark_changed(company)
+    return True
+
+
+# --- staff -----------------------------------------------------------------------------------
+
+
+def record_letter_printed(company: Company, staff: User) -> None:
+    """Staff printed the letter to post."""
+    require_staff(staff)
+    audit(company, AuditAction.LETTER_PRINTED, staff)
+    db.session.flush()
+
+
+def _reason(reason: str, message: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationFailed(message, "reason")
+    return reason
+
+
+def staff_verify(company: Company, staff: User, reason: str) -> Company:
+    """Staff verify a company themselves (e.g. checked by phone), with a recorded reason."""
+    require_staff(staff)
+    reason = _reason(reason, "Enter the reason for verifying")
+    if company.is_verified:
+        raise NotAllowed("This company is already verified.")
+    _verify(company, AuditAction.VERIFIED_BY_STAFF, staff, reason, by_staff=staff)
+    mark_changed(company)
+    return company
+
+
+def staff_revoke(company: Company, staff: User, reason: str) -> Company:
+    """Staff withdraw verification (and so publication), with a recorded reason."""
+    require_staff(staff)
+    reason = _reason(reason, "Enter the reason for revoking verification")
+    if not company.is_verified:
+        raise NotAllowed("This company is not verified.")
+    _revoke(company, staff, reason)
+    mark_changed(company)
+    return company
+
+
+def staff_unpublish(company: Company, staff: User, reason: str) -> Company:
+    """Moderation: staff take a profile down, with a recorded reason told to the owner."""
+    require_staff(staff)
+    reason = _reason(reason, "Enter the reason for unpublishing")
+    if not company.published:
+        raise NotAllowed("This profile is not published.")
+    _unpublish(company, staff, AuditAction.UNPUBLISHED_BY_STAFF, reason)
+    owner = company.owner
+    if owner is not None:
+        queue_email(
+            owner.user.email,
+            "Your TradeHub profile has been unpublished",
+            "supplier_unpublished",
+            company=company,
+            reason=reason,
+            profile_url=url_for("supplier_profiles_exporter.overview", _external=True),
+        )
+    mark_changed(company)
+    return company
+
+
+# --- bulk import -----------------------------------------------------------------------------
+
+
+def apply_imported_state(company: Company, *, verified: bool, published: bool, source: str) -> None:
+    """Set verification and publication as an import file says, through the same transitions
+    (publish checklist, audit rows "Set by <source>"). The caller flushes a new company first
+    and marks it for search once. Raises NotAllowed when the checklist is not complete."""
+    reason = f"Set by {source}"
+    if verified and not company.is_verified:
+        _verify(company, AuditAction.VERIFIED_BY_STAFF, None, reason)
+    elif not verified and company.is_verified:
+        _revoke(company, None, reason)
+    if published and not company.published:
+        _publish(company, None, reason)
+    elif not published and company.published:
+        _unpublish(company, None, AuditAction.UNPUBLISHED, reason)
