@@ -1,46 +1,50 @@
-"""Supplier profiles: companies and their pages, the buyer-facing Find a Supplier pages, the
-contact form, the JSON API and bulk import. Searching goes through search_index."""
+"""Supplier profiles: companies and their pages, the exporter's profile area, verification and
+moderation by staff, the buyer-facing Find a Supplier pages, the contact form, the JSON API and
+bulk import. Searching goes through search_index, which indexes the documents this package
+registers (supplier_profiles.search_documents)."""
 
 from __future__ import annotations
 
-import importlib
+from flask import Flask
 
-from flask import Blueprint, Flask
-
-bp = Blueprint("supplier_profiles", __name__)
-
-# Route modules decorate `bp` when imported, so they must load before any app registers it.
-from supplier_profiles import search_documents, views  # noqa: E402
-
-try:  # the exporter pages (profile editing, verification, staff moderation)
-    exporter_views = importlib.import_module("supplier_profiles.exporter_views")
-except ModuleNotFoundError as exc:
-    if exc.name != "supplier_profiles.exporter_views":
-        raise
-    exporter_views = None
+from supplier_profiles import cli, openapi, search_documents
+from supplier_profiles.api import api_bp
+from supplier_profiles.exporter import account_links, exporter_bp
+from supplier_profiles.media import case_study_image_url, company_logo_url, media_bp
+from supplier_profiles.staff import staff_bp
+from supplier_profiles.verification import format_code
+from supplier_profiles.views import bp
+from tradehub.extensions import csrf
+from tradehub.main import register_account_links
+from tradehub.staff import register_staff_section
 
 
 def init_app(app: Flask) -> None:
-    """Register the buyer pages, the staff blocked-senders screen, the JSON API and its OpenAPI
-    document, the CLI groups, and the exporter engineer's pages."""
-    from supplier_profiles.api import api_bp
-    from supplier_profiles.cli import register_commands
-    from tradehub import api_docs
-    from tradehub.extensions import csrf
-    from tradehub.staff import register_staff_section
-
+    """Register every supplier blueprint (buyer pages, exporter area, media, staff, JSON API),
+    the OpenAPI fragment, the search document source, the CLI groups, the staff sections,
+    the account links and the Jinja helpers for image URLs."""
     search_documents.register(app)  # supplier profiles are what search indexes
     app.register_blueprint(bp)
-    app.register_blueprint(views.staff_blocked_bp)
+    app.register_blueprint(exporter_bp)
+    app.register_blueprint(media_bp)
+    app.register_blueprint(staff_bp)
     csrf.exempt(api_bp)
     app.register_blueprint(api_bp)
-    api_docs.init_app(app)
-    register_commands(app)
+    openapi.register(app)
+    cli.register_commands(app)
     register_staff_section(
         app,
-        "blocked_senders.list_blocked_senders",
+        "supplier_profiles_staff.list_blocked_senders",
         "Blocked senders",
         "Email addresses and domains whose messages to suppliers are refused.",
     )
-    if exporter_views is not None and hasattr(exporter_views, "register_exporter"):
-        exporter_views.register_exporter(app)
+    register_staff_section(
+        app,
+        "supplier_profiles_staff.index",
+        "Supplier profiles",
+        "Print verification letters, verify or revoke companies, and take profiles down.",
+    )
+    register_account_links(app, account_links)
+    app.add_template_global(company_logo_url, "company_logo_url")
+    app.add_template_global(case_study_image_url, "case_study_image_url")
+    app.add_template_global(format_code, "format_verification_code")

@@ -2,7 +2,7 @@
 
 Read-only and anonymous. Parameters are validated by the same SearchForm as the page; a bad or
 unknown parameter gets a 400 whose error names it. When the search engine is down the answer is
-a 503 JSON error. The responses are described by /api/v1/openapi.json (tradehub.api_docs).
+a 503 JSON error. The responses are described by /api/v1/openapi.json (supplier_profiles.openapi).
 """
 
 from __future__ import annotations
@@ -11,9 +11,11 @@ from flask import Blueprint, current_app, jsonify, redirect, request, url_for
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from search_index import service
 from search_index.errors import SearchUnavailable
 from supplier_profiles import taxonomies
 from supplier_profiles.buyer_forms import QUERY_MAX, SearchForm, filter_label
+from supplier_profiles.media import case_study_image_url, company_logo_url
 from supplier_profiles.models import CaseStudy, Company
 from supplier_profiles.views import canonical_slug, run_search
 from tradehub.extensions import db
@@ -130,15 +132,6 @@ def search_suppliers():
     )
 
 
-def _media_url(helper: str, obj) -> str | None:
-    """Absolute URL of a logo or image; the exporter pages serve them and name their URLs."""
-    make_url = current_app.jinja_env.globals.get(helper)
-    if make_url is None:
-        return None
-    path = make_url(obj)
-    return request.host_url.rstrip("/") + path if path else None
-
-
 def case_study_json(company: Company, study: CaseStudy) -> dict:
     """A case study as the public profile shows it."""
     return {
@@ -153,7 +146,7 @@ def case_study_json(company: Company, study: CaseStudy) -> dict:
         "testimonial_source": study.testimonial_source or None,
         "images": [
             {
-                "url": _media_url("case_study_image_url", image),
+                "url": case_study_image_url(image, external=True),
                 "caption": image.caption,
                 "width": image.width,
                 "height": image.height,
@@ -191,7 +184,7 @@ def company_json(company: Company) -> dict:
         },
         "locality": company.locality or None,
         "verified": company.is_verified,
-        "logo_url": _media_url("company_logo_url", company) if company.has_logo else None,
+        "logo_url": company_logo_url(company, external=True),
         "updated_at": company.updated_at.isoformat().replace("+00:00", "Z"),
         "url": url_for("supplier_profiles.company_profile", slug=company.slug, _external=True),
         "contact_url": url_for(
@@ -221,8 +214,6 @@ def get_supplier(slug: str):
 @api_bp.get("/suggest")
 def suggest():
     """Company-name completions for the search box (autocomplete)."""
-    from search_index import service
-
     unknown = next((name for name in request.args if name != "q"), None)
     if unknown is not None:
         return api_error(400, f"Unknown parameter {unknown!r}. Use q.", unknown)

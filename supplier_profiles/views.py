@@ -1,5 +1,5 @@
-"""Buyer pages: Find a Supplier, company and case-study pages, contacting a supplier; and the
-staff screen for blocked senders.
+"""Buyer pages (blueprint supplier_profiles): Find a Supplier, company and case-study pages,
+contacting a supplier, and the taxonomy label helpers templates use.
 
 Searching goes through search_index only: the results page renders the index's hits and never
 queries the companies table, so it costs no query per result.
@@ -13,7 +13,6 @@ from flask import (
     Blueprint,
     abort,
     current_app,
-    flash,
     redirect,
     render_template,
     request,
@@ -22,32 +21,29 @@ from flask import (
 from flask_login import current_user
 from markupsafe import Markup
 from slugify import slugify
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from search_index import service
 from search_index.base import SearchQuery
 from search_index.errors import SearchUnavailable
-from supplier_profiles import bp, contact, taxonomies
+from supplier_profiles import contact, taxonomies
 from supplier_profiles.buyer_forms import (
     FILTER_LABELS,
     SORT_CHOICES,
-    BlockedSenderForm,
     ContactSupplierForm,
-    RemoveBlockedSenderForm,
     SearchForm,
     filter_label,
 )
-from supplier_profiles.models import BlockedSender, CaseStudy, Company
-from tradehub.accounts.models import Role
-from tradehub.errors import NotAllowed, ValidationFailed
+from supplier_profiles.models import CaseStudy, Company
+from tradehub.companies_house import normalise_company_number
 from tradehub.extensions import db
-from tradehub.permissions import guard_blueprint
+from tradehub.refusals import service_call
+
+bp = Blueprint("supplier_profiles", __name__)
 
 # Facet groups with many values show the biggest ones plus whatever is selected.
 FACET_LIMIT = 15
-
-staff_blocked_bp = Blueprint("blocked_senders", __name__, url_prefix="/staff/blocked-senders")
-guard_blueprint(staff_blocked_bp, Role.STAFF)
 
 
 # --- helpers ---------------------------------------------------------------------------------
@@ -55,8 +51,6 @@ guard_blueprint(staff_blocked_bp, Role.STAFF)
 
 def run_search(form: SearchForm, per_page: int | None = None):
     """Ask the search index for what the validated form describes."""
-    from search_index import service
-
     query = SearchQuery(
         text=form.text,
         filters=form.filters(),
@@ -157,7 +151,7 @@ def canonical_slug(slug: str) -> str | None:
     and the Companies House number ("01234567"). Only publishable companies are named.
     """
     candidates = {slugify(slug)}
-    number = slug.strip().upper()
+    number = normalise_company_number(slug)
     stmt = (
         select(Company.slug)
         .where(
@@ -299,7 +293,7 @@ def contact_supplier(slug: str):
             subject=form.subject.data,
             message=form.message.data,
         )
-        try:
+        with service_call(form=form, field="message") as call:
             contact.send_enquiry(
                 company,
                 details,
@@ -307,18 +301,10 @@ def contact_supplier(slug: str):
                 honeypot=form.reference.data,
                 sender_ip=request.remote_addr or "",
             )
-        except ValidationFailed as refusal:
-            db.session.rollback()
-            field = getattr(form, refusal.field or "message")
-            field.errors = [*field.errors, str(refusal)]
-            if str(refusal) == contact.EXPIRED_MESSAGE:
-                form.form_token.data = contact.issue_form_token(company)
-        except NotAllowed as refusal:
-            db.session.rollback()
-            form.message.errors = [*form.message.errors, str(refusal)]
-        else:
-            db.session.commit()
+        if call.ok:
             return redirect(url_for("supplier_profiles.contact_sent", slug=company.slug))
+        if str(call.error) == contact.EXPIRED_MESSAGE:
+            form.form_token.data = contact.issue_form_token(company)
     status = 400 if form.errors else 200
     return render_template("supplier_profiles/contact.html", company=company, form=form), status
 
@@ -328,56 +314,6 @@ def contact_sent(slug: str):
     """Confirmation that the message went."""
     company = publishable_company(slug)
     return render_template("supplier_profiles/contact_sent.html", company=company)
-
-
-# --- staff: blocked senders --------------------------------------------------------------------
-
-
-@staff_blocked_bp.route("/", methods=["GET", "POST"])
-def list_blocked_senders():
-    """Blocked addresses and domains, and a form to add one."""
-    form = BlockedSenderForm()
-    if form.validate_on_submit():
-        try:
-            blocked = contact.block_sender(
-                form.kind.data, form.value.data, form.reason.data or "", current_user
-            )
-        except ValidationFailed as refusal:
-            db.session.rollback()
-            form.value.errors = [*form.value.errors, str(refusal)]
-        else:
-            db.session.commit()
-            flash(f"Enquiries from {blocked.value} will be refused.", "success")
-            return redirect(url_for("blocked_senders.list_blocked_senders"))
-    page = db.paginate(
-        select(BlockedSender)
-        .options(selectinload(BlockedSender.created_by))
-        .order_by(BlockedSender.created_at.desc(), BlockedSender.id.desc()),
-        per_page=50,
-        error_out=False,
-    )
-    total = db.session.scalar(select(func.count()).select_from(BlockedSender))
-    status = 400 if form.errors else 200
-    return render_template(
-        "supplier_profiles/staff_blocked_senders.html",
-        form=form,
-        page=page,
-        total=total,
-        remove_form=RemoveBlockedSenderForm(),
-        page_url=lambda n: url_for("blocked_senders.list_blocked_senders", page=n),
-    ), status
-
-
-@staff_blocked_bp.route("/<int:blocked_id>/remove", methods=["POST"])
-def remove_blocked_sender(blocked_id: int):
-    """Lift a block (CSRF-protected button)."""
-    form = RemoveBlockedSenderForm()
-    if not form.validate_on_submit():
-        abort(400)
-    blocked = contact.unblock_sender(blocked_id)
-    db.session.commit()
-    flash(f"Enquiries from {blocked.value} are no longer refused.", "success")
-    return redirect(url_for("blocked_senders.list_blocked_senders"))
 
 
 # --- template helpers --------------------------------------------------------------------------

@@ -1,32 +1,21 @@
 """Staff screens under /staff/suppliers: find companies, print verification letters, verify or
-revoke with a reason, take profiles down. The blueprint is guarded once for staff."""
+revoke with a reason, take profiles down."""
 
 from __future__ import annotations
 
-from flask import (
-    Blueprint,
-    abort,
-    flash,
-    make_response,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
+from flask import abort, flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import or_, select
 
-from supplier_profiles import services, taxonomies
+from supplier_profiles import taxonomies
 from supplier_profiles.forms import ButtonForm, StaffReasonForm, StaffSearchForm
 from supplier_profiles.models import Company, CompanyAuditEntry
+from supplier_profiles.services import publishing
+from supplier_profiles.staff.common import staff_bp
 from supplier_profiles.verification import letter_pdf
-from tradehub.accounts.models import Role
-from tradehub.errors import NotAllowed, ValidationFailed
+from tradehub.errors import NotAllowed
 from tradehub.extensions import db
-from tradehub.permissions import guard_blueprint
-
-supplier_staff_bp = Blueprint("supplier_staff", __name__, url_prefix="/staff/suppliers")
-guard_blueprint(supplier_staff_bp, Role.STAFF)
+from tradehub.refusals import service_call
 
 PER_PAGE = 50
 
@@ -38,7 +27,11 @@ def _company_or_404(company_id: int) -> Company:
     return company
 
 
-@supplier_staff_bp.route("/")
+def _company_page(company: Company):
+    return redirect(url_for("supplier_profiles_staff.company", company_id=company.id))
+
+
+@staff_bp.route("/suppliers/")
 def index():
     """Companies, filtered by name or number and by verification state."""
     form = StaffSearchForm(request.args)
@@ -84,32 +77,35 @@ def _render_company(company: Company, forms: dict | None = None, status: int = 2
     ), status
 
 
-@supplier_staff_bp.route("/<int:company_id>")
+@staff_bp.route("/suppliers/<int:company_id>")
 def company(company_id: int):
     """One company: its details, state, history and the staff actions."""
     return _render_company(_company_or_404(company_id))
 
 
-@supplier_staff_bp.route("/<int:company_id>/letter.pdf")
+@staff_bp.route("/suppliers/<int:company_id>/letter.pdf")
 def letter(company_id: int):
     """The verification letter to print and post (recorded in the history)."""
     item = _company_or_404(company_id)
     if item.is_verified or not item.verification_code:
         flash("This company has no code waiting to be posted.", "info")
-        return redirect(url_for("supplier_staff.company", company_id=item.id))
-    pdf = letter_pdf(item, url_for("supplier_exporter.verify", _external=True))
-    services.record_letter_printed(item, current_user)
-    db.session.commit()
+        return _company_page(item)
+    pdf = letter_pdf(item, url_for("supplier_profiles_exporter.verify", _external=True))
+    slug = item.slug
+    with service_call() as call:
+        publishing.record_letter_printed(item, current_user)
+    if not call.ok:
+        return _company_page(item)
     response = make_response(pdf)
     response.headers["Content-Type"] = "application/pdf"
     response.headers["Content-Disposition"] = (
-        f'attachment; filename="verification-letter-{item.slug}.pdf"'
+        f'attachment; filename="verification-letter-{slug}.pdf"'
     )
     response.headers["Cache-Control"] = "private, no-store"
     return response
 
 
-@supplier_staff_bp.route("/<int:company_id>/new-code", methods=["POST"])
+@staff_bp.route("/suppliers/<int:company_id>/new-code", methods=["POST"])
 def new_code(company_id: int):
     """Issue a new code (the old letter stops working), e.g. after too many wrong tries."""
     item = _company_or_404(company_id)
@@ -117,55 +113,52 @@ def new_code(company_id: int):
         if item.is_verified:
             flash("This company is already verified.", "info")
         else:
-            services.issue_verification_code(item, current_user)
-            db.session.commit()
-            flash("A new code has been issued. Print and post the new letter.", "success")
-    return redirect(url_for("supplier_staff.company", company_id=item.id))
+            with service_call() as call:
+                publishing.issue_verification_code(item, current_user)
+            if call.ok:
+                flash("A new code has been issued. Print and post the new letter.", "success")
+    return _company_page(item)
 
 
 def _reason_action(company_id: int, prefix: str, action, done: str):
+    """Verify, revoke or unpublish with the reason typed: a missing reason is shown beside the
+    field; a refusal (already verified, not published ...) is flashed on the company page."""
     item = _company_or_404(company_id)
     form = StaffReasonForm(prefix=prefix)
     if form.validate_on_submit():
-        try:
+        with service_call(form=form) as call:
             action(item, current_user, form.reason.data)
-        except ValidationFailed as exc:
-            db.session.rollback()
-            form.reason.errors = [*form.reason.errors, str(exc)]
-        except NotAllowed as exc:
-            db.session.rollback()
-            flash(str(exc), "error")
-            return redirect(url_for("supplier_staff.company", company_id=item.id))
-        else:
-            db.session.commit()
+        if call.ok:
             flash(done, "success")
-            return redirect(url_for("supplier_staff.company", company_id=item.id))
+            return _company_page(item)
+        if isinstance(call.error, NotAllowed):
+            return _company_page(item)
     return _render_company(item, {prefix: form}, 400)
 
 
-@supplier_staff_bp.route("/<int:company_id>/verify", methods=["POST"])
+@staff_bp.route("/suppliers/<int:company_id>/verify", methods=["POST"])
 def verify(company_id: int):
     """Verify the company without the letter, recording why."""
-    return _reason_action(company_id, "verify", services.staff_verify, "The company is verified.")
+    return _reason_action(company_id, "verify", publishing.staff_verify, "The company is verified.")
 
 
-@supplier_staff_bp.route("/<int:company_id>/revoke", methods=["POST"])
+@staff_bp.route("/suppliers/<int:company_id>/revoke", methods=["POST"])
 def revoke(company_id: int):
     """Withdraw verification (the profile is unpublished), recording why."""
     return _reason_action(
         company_id,
         "revoke",
-        services.staff_revoke,
+        publishing.staff_revoke,
         "Verification has been revoked and the profile unpublished.",
     )
 
 
-@supplier_staff_bp.route("/<int:company_id>/unpublish", methods=["POST"])
+@staff_bp.route("/suppliers/<int:company_id>/unpublish", methods=["POST"])
 def unpublish(company_id: int):
     """Take a profile down, recording why; the owner is told by email."""
     return _reason_action(
         company_id,
         "unpublish",
-        services.staff_unpublish,
+        publishing.staff_unpublish,
         "The profile has been unpublished and the owner told why.",
     )
