@@ -9,6 +9,7 @@ from flask_login import UserMixin
 from sqlalchemy import Enum, String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from tradehub.accounts.tokens import fingerprint
 from tradehub.db_types import utcnow
 from tradehub.extensions import db
 
@@ -64,8 +65,6 @@ class User(UserMixin, db.Model):
 
     def get_id(self) -> str:
         """Session id that changes with the password, so a change signs out other sessions."""
-        from tradehub.accounts.tokens import fingerprint
-
         return f"{self.id}.{fingerprint(self.password_hash)}"
 
     @property
