@@ -1,14 +1,18 @@
 """The marketplaces part of the site's OpenAPI 3 document (/api/v1/openapi.json).
 
-`tradehub.api_docs` merges `openapi_fragment()` into the document; the error responses refer to
-the site-wide `Error` schema defined there. Kept beside the API so the two change together.
+`register(app)` adds it (called from marketplaces.init_app); the error responses refer to the
+site-wide `Error` schema that tradehub.api_docs defines. Kept beside the API so the two change
+together.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from flask import Flask
+
 from marketplaces.api import DEFAULT_PER_PAGE, MAX_PAGE, MAX_PER_PAGE
+from marketplaces.finder import SORTS
 from marketplaces.models import (
     COMMISSION_BASES,
     FEE_FREQUENCIES,
@@ -20,7 +24,7 @@ from marketplaces.models import (
     SETUP_REQUIREMENTS,
     TRANSLATION_NEEDS,
 )
-from marketplaces.services import SORTS
+from tradehub.api_docs import error_response, query_list_parameter, register_openapi
 
 TAG = "Selling Online Overseas"
 _STRINGS = {"type": "array", "items": {"type": "string"}}
@@ -30,28 +34,6 @@ _DECIMAL = {
     "nullable": True,
     "description": "A decimal number as a string, so no precision is lost.",
 }
-
-
-def _error(description: str) -> dict:
-    return {
-        "description": description,
-        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
-    }
-
-
-def _repeatable(name: str, description: str, enum: list[str] | None = None) -> dict:
-    items: dict[str, Any] = {"type": "string"}
-    if enum:
-        items["enum"] = enum
-    return {
-        "name": name,
-        "in": "query",
-        "required": False,
-        "description": description,
-        "style": "form",
-        "explode": True,
-        "schema": {"type": "array", "items": items},
-    }
 
 
 def _flag(name: str, description: str) -> dict:
@@ -71,7 +53,11 @@ def _money(with_frequency: bool = False) -> dict:
         "additionalProperties": False,
         "required": ["amount", "currency"],
         "properties": {
-            "amount": {"type": "string", "pattern": r"^\d+\.\d{2}$"},
+            "amount": {
+                "type": "string",
+                "pattern": r"^\d+(\.\d+)?$",
+                "description": "In the currency's minor units: 12.50 GBP, 19500 JPY",
+            },
             "currency": {"type": "string", "pattern": "^[A-Z]{3}$", "description": "ISO 4217 code"},
         },
     }
@@ -94,13 +80,21 @@ PATHS: dict[str, Any] = {
                 "are refused."
             ),
             "parameters": [
-                _repeatable("category", "Product category. Repeatable.", list(PRODUCT_CATEGORIES)),
-                _repeatable(
+                query_list_parameter(
+                    "category", "Product category. Repeatable.", list(PRODUCT_CATEGORIES)
+                ),
+                query_list_parameter(
                     "country", "Country to sell to, ISO 3166-1 alpha-2, e.g. JP. Repeatable."
                 ),
-                _repeatable("positioning", "Market positioning. Repeatable.", list(POSITIONING)),
-                _repeatable("fulfilment", "Fulfilment model. Repeatable.", list(FULFILMENT)),
-                _repeatable("seller_model", "Seller model. Repeatable.", list(SELLER_MODELS)),
+                query_list_parameter(
+                    "positioning", "Market positioning. Repeatable.", list(POSITIONING)
+                ),
+                query_list_parameter(
+                    "fulfilment", "Fulfilment model. Repeatable.", list(FULFILMENT)
+                ),
+                query_list_parameter(
+                    "seller_model", "Seller model. Repeatable.", list(SELLER_MODELS)
+                ),
                 _flag("uk_offer", "true: only marketplaces with a live offer for UK businesses."),
                 _flag("no_local_company", "true: only marketplaces that need no local company."),
                 _flag(
@@ -141,7 +135,9 @@ PATHS: dict[str, Any] = {
                         }
                     },
                 },
-                "400": _error("A parameter is invalid or unknown; error.parameter names it."),
+                "400": error_response(
+                    "A parameter is invalid or unknown; error.parameter names it."
+                ),
             },
         }
     },
@@ -160,7 +156,7 @@ PATHS: dict[str, Any] = {
                         "application/json": {"schema": {"$ref": "#/components/schemas/Marketplace"}}
                     },
                 },
-                "404": _error("No published marketplace has this slug."),
+                "404": error_response("No published marketplace has this slug."),
             },
         }
     },
@@ -307,10 +303,14 @@ SCHEMAS: dict[str, Any] = {
 }
 
 
+TAG_OBJECT = {"name": TAG, "description": "Partner e-marketplaces and their UK offers."}
+
+
 def openapi_fragment() -> dict:
     """The paths, schemas and tag this package adds to the site's OpenAPI document."""
-    return {
-        "paths": PATHS,
-        "components": {"schemas": SCHEMAS},
-        "tags": [{"name": TAG, "description": "Partner e-marketplaces and their UK offers."}],
-    }
+    return {"paths": PATHS, "components": {"schemas": SCHEMAS}, "tags": [TAG_OBJECT]}
+
+
+def register(app: Flask) -> None:
+    """Add the marketplaces endpoints, their schemas and tag to the app's OpenAPI document."""
+    register_openapi(app, paths=PATHS, schemas=SCHEMAS, tags=[TAG_OBJECT])

@@ -19,7 +19,7 @@ from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 import marketplaces
 import search_index
 import supplier_profiles
-from tradehub import filters
+from tradehub import api_docs, filters
 from tradehub.accounts import bp as accounts_bp
 from tradehub.accounts.models import User
 from tradehub.accounts.tokens import fingerprint
@@ -135,6 +135,7 @@ def register_blueprints(app: Flask) -> None:
     """The core blueprints, then each feature package, lowest layer first."""
     app.register_blueprint(main_bp)
     app.register_blueprint(accounts_bp)
+    app.register_blueprint(api_docs.bp)
     app.register_blueprint(staff_bp)
     app.register_blueprint(partner_bp)
     search_index.init_app(app)

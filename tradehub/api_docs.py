@@ -1,35 +1,62 @@
-"""The site-wide OpenAPI 3 document, served at /api/v1/openapi.json.
+"""The site-wide OpenAPI 3 document, served at /api/v1/openapi.json, built from registered parts.
 
-It describes the supplier endpoints exactly (a test validates real responses against it) and
-merges in the marketplaces endpoints when `marketplaces.openapi` exists. That module provides
-`openapi_fragment() -> dict` (or a dict named `FRAGMENT`) with any of the keys "paths",
-"components" (schemas, parameters, responses) and "tags".
+Each feature package describes its own endpoints beside them and adds them from its init_app
+with `register_openapi(app, paths=..., schemas=..., tags=...)` (in `<package>.openapi.register`).
+The core gives the document its frame and the `Error` schema that every JSON error answer has
+(`tradehub.handlers.error_response`); `error_response(description)` refers to it. A path,
+schema or tag defined twice with different content is refused when it is registered.
 """
 
 from __future__ import annotations
 
 import copy
-import importlib
 from typing import Any
 
-from flask import Blueprint, Flask, jsonify, request
+from flask import Blueprint, Flask, current_app, jsonify, request
 
 bp = Blueprint("api_docs", __name__)
 
 OPENAPI_VERSION = "3.0.3"
 
-_NULLABLE_STRING = {"type": "string", "nullable": True}
-_STRING_LIST = {"type": "array", "items": {"type": "string"}}
+_PARTS = "tradehub.openapi_parts"
+
+# The shape of every JSON error (tradehub.handlers.error_response); APIs add `parameter`.
+ERROR_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["error"],
+    "additionalProperties": False,
+    "properties": {
+        "error": {
+            "type": "object",
+            "required": ["status", "title", "detail"],
+            "additionalProperties": False,
+            "properties": {
+                "status": {"type": "integer"},
+                "title": {"type": "string"},
+                "detail": {"type": "string"},
+                "parameter": {
+                    "type": "string",
+                    "description": "The query parameter at fault (400 only).",
+                },
+            },
+        }
+    },
+}
 
 
-def _error_response(description: str) -> dict:
+def error_response(description: str) -> dict:
+    """An OpenAPI response whose body is the site-wide `Error` schema."""
     return {
         "description": description,
         "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
     }
 
 
-def _repeatable(name: str, description: str) -> dict:
+def query_list_parameter(name: str, description: str, enum: list[str] | None = None) -> dict:
+    """A repeatable query parameter (`?name=a&name=b`), optionally limited to `enum` values."""
+    items: dict[str, Any] = {"type": "string"}
+    if enum:
+        items["enum"] = enum
     return {
         "name": name,
         "in": "query",
@@ -37,359 +64,27 @@ def _repeatable(name: str, description: str) -> dict:
         "description": description,
         "style": "form",
         "explode": True,
-        "schema": _STRING_LIST,
+        "schema": {"type": "array", "items": items},
     }
 
 
-SUPPLIER_PATHS: dict[str, Any] = {
-    "/api/v1/suppliers": {
-        "get": {
-            "tags": ["Find a Supplier"],
-            "operationId": "searchSuppliers",
-            "summary": "Search published UK suppliers",
-            "description": (
-                "Free text over names, keywords, products and services, summaries, case studies "
-                "and descriptions, with filters (OR within a filter, AND across filters), facet "
-                "counts for every filter, sort and pages. Only published and verified suppliers "
-                "are ever returned. Unknown parameters are refused."
-            ),
-            "parameters": [
-                {
-                    "name": "q",
-                    "in": "query",
-                    "required": False,
-                    "description": (
-                        "Search words (up to 200 characters). Empty lists every supplier."
-                    ),
-                    "schema": {"type": "string", "maxLength": 200},
-                },
-                _repeatable("industry", "Industry code, e.g. FOOD_AND_DRINK. Repeatable."),
-                _repeatable("region", "UK region code, e.g. LONDON. Repeatable."),
-                _repeatable("country", "Export market, ISO 3166-1 alpha-2, e.g. FR. Repeatable."),
-                _repeatable("language", "Language spoken, ISO 639-1, e.g. fr. Repeatable."),
-                _repeatable("employees", "Employee band, e.g. 11-50. Repeatable."),
-                {
-                    "name": "verified",
-                    "in": "query",
-                    "required": False,
-                    "description": (
-                        "true for verified suppliers (every listed supplier is verified)."
-                    ),
-                    "style": "form",
-                    "explode": True,
-                    "schema": {
-                        "type": "array",
-                        "items": {"type": "string", "enum": ["true", "false"]},
-                    },
-                },
-                {
-                    "name": "sort",
-                    "in": "query",
-                    "required": False,
-                    "schema": {
-                        "type": "string",
-                        "enum": ["relevance", "name", "updated"],
-                        "default": "relevance",
-                    },
-                },
-                {
-                    "name": "page",
-                    "in": "query",
-                    "required": False,
-                    "schema": {"type": "integer", "minimum": 1, "maximum": 500, "default": 1},
-                },
-                {
-                    "name": "per_page",
-                    "in": "query",
-                    "required": False,
-                    "schema": {"type": "integer", "minimum": 1, "maximum": 100, "default": 20},
-                },
-            ],
-            "responses": {
-                "200": {
-                    "description": "A page of suppliers, facet counts and a suggestion.",
-                    "content": {
-                        "application/json": {
-                            "schema": {"$ref": "#/components/schemas/SupplierSearchResult"}
-                        }
-                    },
-                },
-                "400": _error_response(
-                    "A parameter is invalid or unknown; error.parameter names it."
-                ),
-                "503": _error_response("The search engine is unavailable; try again later."),
-            },
-        }
-    },
-    "/api/v1/suppliers/{slug}": {
-        "get": {
-            "tags": ["Find a Supplier"],
-            "operationId": "getSupplier",
-            "summary": "A published supplier's public profile with its case studies",
-            "parameters": [
-                {"name": "slug", "in": "path", "required": True, "schema": {"type": "string"}}
-            ],
-            "responses": {
-                "200": {
-                    "description": "The public profile.",
-                    "content": {
-                        "application/json": {
-                            "schema": {"$ref": "#/components/schemas/SupplierProfile"}
-                        }
-                    },
-                },
-                "301": {
-                    "description": "The slug is not canonical; Location has the canonical URL."
-                },
-                "404": _error_response("No published supplier has this slug."),
-            },
-        }
-    },
-    "/api/v1/suggest": {
-        "get": {
-            "tags": ["Find a Supplier"],
-            "operationId": "suggestSuppliers",
-            "summary": "Company-name completions for a search box",
-            "parameters": [
-                {
-                    "name": "q",
-                    "in": "query",
-                    "required": False,
-                    "description": "The start of a company name.",
-                    "schema": {"type": "string", "maxLength": 200},
-                }
-            ],
-            "responses": {
-                "200": {
-                    "description": "Up to 8 completions, alphabetical.",
-                    "content": {
-                        "application/json": {"schema": {"$ref": "#/components/schemas/Suggestions"}}
-                    },
-                },
-                "400": _error_response("A parameter is invalid or unknown."),
-                "503": _error_response("The search engine is unavailable; try again later."),
-            },
-        }
-    },
-}
-
-_FACET_GROUPS = ("industry", "region", "country", "language", "employees", "verified")
-_FACET_LIST = {"type": "array", "items": {"$ref": "#/components/schemas/FacetValue"}}
-
-SUPPLIER_SCHEMAS: dict[str, Any] = {
-    "Error": {
-        "type": "object",
-        "required": ["error"],
-        "additionalProperties": False,
-        "properties": {
-            "error": {
-                "type": "object",
-                "required": ["status", "title", "detail"],
-                "additionalProperties": False,
-                "properties": {
-                    "status": {"type": "integer"},
-                    "title": {"type": "string"},
-                    "detail": {"type": "string"},
-                    "parameter": {
-                        "type": "string",
-                        "description": "The query parameter at fault (400 only).",
-                    },
-                },
-            }
-        },
-    },
-    "FacetValue": {
-        "type": "object",
-        "required": ["value", "label", "count"],
-        "additionalProperties": False,
-        "properties": {
-            "value": {"type": "string"},
-            "label": {"type": "string"},
-            "count": {"type": "integer", "minimum": 1},
-        },
-    },
-    "SupplierSearchHit": {
-        "type": "object",
-        "required": [
-            "slug",
-            "name",
-            "summary",
-            "highlight",
-            "industries",
-            "region",
-            "countries",
-            "verified",
-            "url",
-        ],
-        "additionalProperties": False,
-        "properties": {
-            "slug": {"type": "string"},
-            "name": {"type": "string"},
-            "summary": {"type": "string"},
-            "highlight": {
-                "type": "string",
-                "description": "HTML: escaped text with matches in <mark> elements.",
-            },
-            "industries": _STRING_LIST,
-            "region": _NULLABLE_STRING,
-            "countries": _STRING_LIST,
-            "verified": {"type": "boolean"},
-            "url": {"type": "string", "format": "uri"},
-        },
-    },
-    "SupplierSearchResult": {
-        "type": "object",
-        "required": ["total", "page", "per_page", "results", "facets", "suggestion"],
-        "additionalProperties": False,
-        "properties": {
-            "total": {"type": "integer", "minimum": 0},
-            "page": {"type": "integer", "minimum": 1},
-            "per_page": {"type": "integer", "minimum": 1, "maximum": 100},
-            "results": {
-                "type": "array",
-                "items": {"$ref": "#/components/schemas/SupplierSearchHit"},
-            },
-            "facets": {
-                "type": "object",
-                "required": list(_FACET_GROUPS),
-                "additionalProperties": False,
-                "properties": dict.fromkeys(_FACET_GROUPS, _FACET_LIST),
-            },
-            "suggestion": {
-                "type": "string",
-                "nullable": True,
-                "description": "Corrected search words (did you mean), or null.",
-            },
-        },
-    },
-    "CaseStudyImage": {
-        "type": "object",
-        "required": ["url", "caption", "width", "height"],
-        "additionalProperties": False,
-        "properties": {
-            "url": _NULLABLE_STRING,
-            "caption": {"type": "string"},
-            "width": {"type": "integer"},
-            "height": {"type": "integer"},
-        },
-    },
-    "CaseStudy": {
-        "type": "object",
-        "required": [
-            "slug",
-            "title",
-            "summary",
-            "description",
-            "industry",
-            "website",
-            "keywords",
-            "testimonial",
-            "testimonial_source",
-            "images",
-            "url",
-        ],
-        "additionalProperties": False,
-        "properties": {
-            "slug": {"type": "string"},
-            "title": {"type": "string"},
-            "summary": {"type": "string"},
-            "description": {"type": "string"},
-            "industry": _NULLABLE_STRING,
-            "website": _NULLABLE_STRING,
-            "keywords": _STRING_LIST,
-            "testimonial": _NULLABLE_STRING,
-            "testimonial_source": _NULLABLE_STRING,
-            "images": {"type": "array", "items": {"$ref": "#/components/schemas/CaseStudyImage"}},
-            "url": {"type": "string", "format": "uri"},
-        },
-    },
-    "SupplierProfile": {
-        "type": "object",
-        "required": [
-            "slug",
-            "name",
-            "number",
-            "company_type",
-            "company_type_label",
-            "summary",
-            "description",
-            "website",
-            "employees",
-            "region",
-            "industries",
-            "export_countries",
-            "languages",
-            "keywords",
-            "products_services",
-            "social",
-            "locality",
-            "verified",
-            "logo_url",
-            "updated_at",
-            "url",
-            "contact_url",
-            "case_studies",
-        ],
-        "additionalProperties": False,
-        "properties": {
-            "slug": {"type": "string"},
-            "name": {"type": "string"},
-            "number": {
-                "type": "string",
-                "nullable": True,
-                "description": "Companies House number, if registered there.",
-            },
-            "company_type": {"type": "string"},
-            "company_type_label": {"type": "string"},
-            "summary": {"type": "string"},
-            "description": {"type": "string"},
-            "website": _NULLABLE_STRING,
-            "employees": _NULLABLE_STRING,
-            "region": _NULLABLE_STRING,
-            "industries": _STRING_LIST,
-            "export_countries": _STRING_LIST,
-            "languages": _STRING_LIST,
-            "keywords": _STRING_LIST,
-            "products_services": _STRING_LIST,
-            "social": {
-                "type": "object",
-                "required": ["twitter", "facebook", "linkedin"],
-                "additionalProperties": False,
-                "properties": {
-                    "twitter": _NULLABLE_STRING,
-                    "facebook": _NULLABLE_STRING,
-                    "linkedin": _NULLABLE_STRING,
-                },
-            },
-            "locality": _NULLABLE_STRING,
-            "verified": {"type": "boolean"},
-            "logo_url": _NULLABLE_STRING,
-            "updated_at": {"type": "string", "format": "date-time"},
-            "url": {"type": "string", "format": "uri"},
-            "contact_url": {"type": "string", "format": "uri"},
-            "case_studies": {"type": "array", "items": {"$ref": "#/components/schemas/CaseStudy"}},
-        },
-    },
-    "Suggestions": {
-        "type": "object",
-        "required": ["query", "suggestions"],
-        "additionalProperties": False,
-        "properties": {"query": {"type": "string"}, "suggestions": _STRING_LIST},
-    },
-}
-
-
-def _marketplaces_fragment() -> dict:
-    """The marketplaces package's part of the document, when it provides one."""
-    try:
-        module = importlib.import_module("marketplaces.openapi")
-    except ModuleNotFoundError as exc:
-        if exc.name != "marketplaces.openapi":
-            raise
-        return {}
-    if hasattr(module, "openapi_fragment"):
-        return module.openapi_fragment()
-    return getattr(module, "FRAGMENT", {})
+def register_openapi(
+    app: Flask,
+    *,
+    paths: dict[str, Any] | None = None,
+    schemas: dict[str, Any] | None = None,
+    tags: list[dict[str, str]] | None = None,
+) -> None:
+    """Add a package's paths, component schemas and tags to the app's OpenAPI document."""
+    part = {
+        "paths": copy.deepcopy(paths or {}),
+        "components": {"schemas": copy.deepcopy(schemas or {})},
+        "tags": copy.deepcopy(tags or []),
+    }
+    parts = app.extensions.setdefault(_PARTS, [])
+    # Refuse a clash now, at start-up, rather than on the first request for the document.
+    merge_fragment(build_document(parts), part)
+    parts.append(part)
 
 
 def merge_fragment(document: dict, fragment: dict) -> dict:
@@ -404,13 +99,18 @@ def merge_fragment(document: dict, fragment: dict) -> dict:
             if name in target and target[name] != value:
                 raise ValueError(f"OpenAPI component {section}/{name} is defined twice")
             target[name] = value
-    known = {tag["name"] for tag in document["tags"]}
-    document["tags"].extend(tag for tag in fragment.get("tags", []) if tag["name"] not in known)
+    known = {tag["name"]: tag for tag in document["tags"]}
+    for tag in fragment.get("tags", []):
+        if tag["name"] in known and known[tag["name"]] != tag:
+            raise ValueError(f"OpenAPI tag {tag['name']} is defined twice")
+        if tag["name"] not in known:
+            document["tags"].append(tag)
+            known[tag["name"]] = tag
     return document
 
 
-def build_document(server_url: str | None = None) -> dict:
-    """The whole OpenAPI document (a fresh copy each call)."""
+def build_document(parts: list[dict], server_url: str | None = None) -> dict:
+    """The whole OpenAPI document from the registered parts (a fresh copy each call)."""
     document = {
         "openapi": OPENAPI_VERSION,
         "info": {
@@ -420,21 +120,19 @@ def build_document(server_url: str | None = None) -> dict:
             " and compare partner e-marketplaces. No authentication.",
         },
         "servers": [{"url": server_url or "/"}],
-        "tags": [{"name": "Find a Supplier", "description": "Published UK supplier profiles."}],
-        "paths": copy.deepcopy(SUPPLIER_PATHS),
-        "components": {"schemas": copy.deepcopy(SUPPLIER_SCHEMAS)},
+        "tags": [],
+        "paths": {},
+        "components": {"schemas": {"Error": copy.deepcopy(ERROR_SCHEMA)}},
     }
-    return merge_fragment(document, copy.deepcopy(_marketplaces_fragment()))
+    for part in parts:
+        merge_fragment(document, copy.deepcopy(part))
+    return document
 
 
 @bp.get("/api/v1/openapi.json")
 def openapi_document():
     """The OpenAPI 3 document describing every /api/v1 endpoint."""
-    response = jsonify(build_document(request.host_url.rstrip("/")))
+    parts = current_app.extensions.get(_PARTS, [])
+    response = jsonify(build_document(parts, request.host_url.rstrip("/")))
     response.headers["Access-Control-Allow-Origin"] = "*"
     return response
-
-
-def init_app(app: Flask) -> None:
-    """Serve the document (called from supplier_profiles.init_app)."""
-    app.register_blueprint(bp)
