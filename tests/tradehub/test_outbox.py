@@ -9,6 +9,7 @@ from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from tests.conftest import PASSWORD, free_port
 from tradehub.db_types import utcnow
@@ -74,6 +75,21 @@ def test_claim_takes_due_rows_oldest_first_and_skips_given_up_or_waiting_ones(db
     db.session.commit()
     assert claim(OutboxEmail, unsent, limit=1, after_id=due.id, due_only=False) == [waiting]
     db.session.commit()
+
+
+def test_claim_skips_rows_another_worker_holds(db):
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("row locks are PostgreSQL's; SQLite has one writer, taken before claiming")
+    held, free = _queue(db, "held@example.com", "free@example.com")
+    with Session(db.engine) as other_worker:
+        other_worker.scalars(
+            select(OutboxEmail).where(OutboxEmail.id == held.id).with_for_update()
+        ).all()
+        assert claim(OutboxEmail, limit=10) == [free]
+        db.session.rollback()
+        other_worker.rollback()
+    assert claim(OutboxEmail, limit=10) == [held, free]
+    db.session.rollback()
 
 
 def test_the_cli_sends_a_batch_over_one_smtp_connection(db, runner, mailbox, smtp_connections):
