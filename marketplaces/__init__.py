@@ -1,63 +1,81 @@
 """Selling Online Overseas: compare the partner marketplaces, their UK offers, and apply.
 
-`bp` serves the public pages under /selling-online-overseas; `init_app` wires the public, staff
-and API blueprints, the `flask marketplaces` CLI, the staff sections, and (when that subpackage
-is installed) the application workflow in `marketplaces.applications`.
+`init_app` is the package's one piece of wiring: the public, staff and API blueprints, the
+application workflow's exporter, staff and partner blueprints (`marketplaces.applications`),
+both CLI groups, the staff and partner sections, the account-page link, the OpenAPI paths and
+the template helpers.
 """
 
 from __future__ import annotations
 
-import importlib.util
+from flask import Flask
 
-from flask import Blueprint, Flask
-
-bp = Blueprint("marketplaces", __name__, url_prefix="/selling-online-overseas")
+from marketplaces import api, costs, openapi, staff_views, views
+from marketplaces.applications import partner_views as application_partner_views
+from marketplaces.applications import staff_views as application_staff_views
+from marketplaces.applications import views as application_views
+from marketplaces.applications.cli import applications_cli
+from marketplaces.cli import marketplaces_cli
+from marketplaces.models import COMMISSION_BASES, SETUP_REQUIREMENTS, TRANSLATION_NEEDS
+from supplier_profiles.taxonomies import country_name
+from tradehub.main import register_account_links
+from tradehub.staff import register_partner_section, register_staff_section
 
 
 def init_app(app: Flask) -> None:
-    """Register the marketplace blueprints, CLI, staff sections and the applications package."""
-    from marketplaces import (
-        models,  # noqa: F401  (the models must be known to migrations)
-        views,  # noqa: F401  (routes attach themselves to `bp`)
-    )
-    from marketplaces.api import api_bp
-    from marketplaces.cli import marketplaces_cli
-    from marketplaces.staff_views import staff_marketplaces_bp
-    from tradehub.staff import register_staff_section
-
-    app.register_blueprint(bp)
-    app.register_blueprint(staff_marketplaces_bp)
-    app.register_blueprint(api_bp)
+    """Register every marketplaces blueprint, CLI group, section, link and template helper."""
+    for blueprint in (
+        views.bp,
+        staff_views.bp,
+        api.bp,
+        application_views.bp,
+        application_staff_views.bp,
+        application_partner_views.bp,
+    ):
+        app.register_blueprint(blueprint)
+    openapi.register(app)
     app.cli.add_command(marketplaces_cli)
+    app.cli.add_command(applications_cli)
     register_staff_section(
         app,
-        "staff_marketplaces.list_marketplaces",
+        "marketplaces_staff.list_marketplaces",
         "Marketplaces and UK offers",
         "Edit marketplace facts as drafts, publish them, and manage the negotiated UK offers.",
     )
     register_staff_section(
         app,
-        "staff_marketplaces.list_exchange_rates",
+        "marketplaces_staff.list_exchange_rates",
         "Exchange rates",
         "The rates the cost estimate uses to turn marketplace fees into pounds.",
     )
+    register_staff_section(
+        app,
+        "marketplaces_applications_staff.queue",
+        "Marketplace applications",
+        "Review applications to the partner marketplaces: assign, ask questions, refer or "
+        "decline, and export the queue.",
+    )
+    register_staff_section(
+        app,
+        "marketplaces_applications_staff.partners",
+        "Marketplace partner accounts",
+        "Link each partner user to the marketplace whose referred applications they decide.",
+    )
+    register_partner_section(
+        app,
+        "marketplaces_applications_partner.queue",
+        "Referred applications",
+        "Applications the TradeHub team referred to your marketplace: accept or decline them.",
+    )
+    register_account_links(app, application_views.account_links)
     register_template_helpers(app)
-
-    if importlib.util.find_spec("marketplaces.applications") is not None:
-        applications = importlib.import_module("marketplaces.applications")
-        register = getattr(applications, "register_applications", None)
-        if register is not None:
-            register(app)
 
 
 def register_template_helpers(app: Flask) -> None:
     """Formatting helpers every marketplace template (and imported macro) can use."""
-    from marketplaces import costs, services
-    from marketplaces.models import COMMISSION_BASES, SETUP_REQUIREMENTS, TRANSLATION_NEEDS
-
     app.add_template_global(costs.format_money, "format_money")
     app.add_template_global(costs.format_commission, "format_commission")
     app.add_template_global(COMMISSION_BASES, "commission_bases")
-    app.add_template_filter(services.country_name, "country_name")
+    app.add_template_filter(country_name, "country_name")
     app.add_template_filter(lambda code: SETUP_REQUIREMENTS.get(code, code), "setup_label")
     app.add_template_filter(lambda code: TRANSLATION_NEEDS.get(code, code), "translation_label")

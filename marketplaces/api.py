@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-import pycountry
 from flask import Blueprint, jsonify, request, url_for
 from werkzeug.datastructures import MultiDict
 
-from marketplaces import services
+from marketplaces.catalogue import get_published, live_offers
+from marketplaces.finder import SORTS, FinderQuery, find_marketplaces
 from marketplaces.models import (
     FULFILMENT,
     POSITIONING,
@@ -22,9 +22,12 @@ from marketplaces.models import (
     Marketplace,
     Offer,
 )
+from supplier_profiles import taxonomies
+from tradehub.dates import uk_today
 from tradehub.handlers import MESSAGES
+from tradehub.money import money_to_json
 
-api_bp = Blueprint("marketplaces_api", __name__, url_prefix="/api/v1")
+bp = Blueprint("marketplaces_api", __name__, url_prefix="/api/v1")
 
 DEFAULT_PER_PAGE = 20
 MAX_PER_PAGE = 100
@@ -67,7 +70,7 @@ def _integer(args: MultiDict, name: str, default: int, maximum: int) -> int:
     return int(raw)
 
 
-def parse_query(args: MultiDict) -> tuple[services.FinderQuery, int, int]:
+def parse_query(args: MultiDict) -> tuple[FinderQuery, int, int]:
     """Turn the query string into (FinderQuery, page, per_page), or raise BadParameter."""
     for name in args:
         if name not in KNOWN_PARAMETERS:
@@ -84,7 +87,7 @@ def parse_query(args: MultiDict) -> tuple[services.FinderQuery, int, int]:
         given = [v.strip() for v in args.getlist(name) if v.strip()]
         if name == "country":
             given = [v.upper() for v in given]
-            bad = [v for v in given if pycountry.countries.get(alpha_2=v) is None]
+            bad = [v for v in given if not taxonomies.is_valid("country", v)]
             if bad:
                 raise BadParameter(
                     name,
@@ -102,9 +105,9 @@ def parse_query(args: MultiDict) -> tuple[services.FinderQuery, int, int]:
             raise BadParameter(name, f"{name} must be true or false")
         flags[name] = TRUE_VALUES[raw]
     sort = args.get("sort") or "relevance"
-    if sort not in services.SORTS:
-        raise BadParameter("sort", f"sort must be one of: {', '.join(services.SORTS)}")
-    query = services.FinderQuery(
+    if sort not in SORTS:
+        raise BadParameter("sort", f"sort must be one of: {', '.join(SORTS)}")
+    query = FinderQuery(
         categories=values["category"],
         countries=values["country"],
         positioning=values["positioning"],
@@ -132,7 +135,8 @@ def _money(
 ) -> dict | None:
     if amount is None:
         return None
-    money = {"amount": f"{amount:.2f}", "currency": currency}
+    # In the currency's minor units: "12.50" pounds, "19500" yen (the yen has no minor unit).
+    money = {"amount": money_to_json(amount, currency), "currency": currency}
     if with_frequency:
         money["frequency"] = frequency
     return money
@@ -205,15 +209,15 @@ def _page_link(page: int) -> str:
     return url_for("marketplaces_api.list_marketplaces", _external=True, **args)
 
 
-@api_bp.get("/marketplaces")
+@bp.get("/marketplaces")
 def list_marketplaces():
     """Published marketplaces filtered and sorted like the finder, a page at a time."""
     try:
         query, page, per_page = parse_query(request.args)
     except BadParameter as exc:
         return api_error(400, str(exc), exc.parameter)
-    result = services.find_marketplaces(query, page=page, per_page=per_page)
-    today = services.uk_today()
+    result = find_marketplaces(query, page=page, per_page=per_page)
+    today = uk_today()
     return jsonify(
         {
             "total": result.total,
@@ -222,17 +226,15 @@ def list_marketplaces():
             "pages": result.pages,
             "next": _page_link(page + 1) if page < result.pages else None,
             "previous": _page_link(page - 1) if 1 < page <= result.pages + 1 else None,
-            "marketplaces": [
-                marketplace_json(m, services.live_offers(m, today)) for m in result.items
-            ],
+            "marketplaces": [marketplace_json(m, live_offers(m, today)) for m in result.items],
         }
     )
 
 
-@api_bp.get("/marketplaces/<slug>")
+@bp.get("/marketplaces/<slug>")
 def get_marketplace(slug: str):
     """One published marketplace with its live UK offers; 404 JSON otherwise."""
-    found = services.get_published(slug)
+    found = get_published(slug)
     if found is None:
         return api_error(404, f"No published marketplace has the slug {slug!r}.")
-    return jsonify(marketplace_json(found, services.live_offers(found)))
+    return jsonify(marketplace_json(found, live_offers(found)))

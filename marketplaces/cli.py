@@ -7,7 +7,12 @@ from pathlib import Path
 import click
 from flask.cli import AppGroup
 
-from marketplaces import services
+from marketplaces.loading import (
+    EXCHANGE_RATES_FILE,
+    MARKETPLACES_FILE,
+    load_exchange_rates,
+    load_marketplaces,
+)
 from tradehub.errors import ValidationFailed
 from tradehub.extensions import db
 
@@ -28,8 +33,8 @@ marketplaces_cli = AppGroup("marketplaces", help="Manage Selling Online Overseas
 def load_command(file: Path | None, rates_file: Path | None) -> None:
     """Load (or update, matching on slug) the marketplaces, their UK offers and seed rates."""
     try:
-        result = services.load_marketplaces(file or services.MARKETPLACES_FILE)
-        added, kept = services.load_exchange_rates(rates_file or services.EXCHANGE_RATES_FILE)
+        result = load_marketplaces(file or MARKETPLACES_FILE)
+        added, kept = load_exchange_rates(rates_file or EXCHANGE_RATES_FILE)
     except ValidationFailed as exc:
         db.session.rollback()
         raise click.ClickException(str(exc)) from exc

@@ -1,27 +1,26 @@
 """Money: formatting amounts with their currency, and the monthly cost estimate in pounds.
 
 All arithmetic is Decimal. Each line of an estimate is rounded to the penny (half up) once,
-and totals add the rounded lines, so the figures a user sees always add up.
+and totals add the rounded lines, so the figures a user sees always add up. Amounts are shown
+in their currency's minor units (`tradehub.money`): pence for pounds, none for yen.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from marketplaces.models import FEE_FREQUENCIES, FEE_MONTHS, Marketplace
+from tradehub.money import minor_units, quantize_money
 
-PENNY = Decimal("0.01")
 HUNDRED = Decimal(100)
-# Currencies whose amounts have no minor unit (ISO 4217 exponent 0) among those marketplaces use.
-ZERO_DECIMAL_CURRENCIES = frozenset({"JPY", "KRW", "CLP", "VND", "ISK"})
 SYMBOLS = {"GBP": "£"}
 
 
 def to_pennies(amount: Decimal) -> Decimal:
-    """Round to the penny, half up (the way people round money)."""
-    return amount.quantize(PENNY, rounding=ROUND_HALF_UP)
+    """Round pounds to the penny, half up (the way people round money)."""
+    return quantize_money(amount, "GBP")
 
 
 def format_money(amount, currency: str = "GBP", frequency: str | None = None) -> str:
@@ -32,14 +31,9 @@ def format_money(amount, currency: str = "GBP", frequency: str | None = None) ->
     """
     if amount is None:
         return ""
-    value = Decimal(str(amount))
     currency = (currency or "GBP").upper()
-    if currency in ZERO_DECIMAL_CURRENCIES:
-        value = value.quantize(Decimal(1), rounding=ROUND_HALF_UP)
-        number = f"{abs(value):,.0f}"
-    else:
-        value = to_pennies(value)
-        number = f"{abs(value):,.2f}"
+    value = quantize_money(Decimal(str(amount)), currency)
+    number = f"{abs(value):,.{minor_units(currency)}f}"
     sign = "-" if value < 0 else ""
     if currency in SYMBOLS:
         text = f"{sign}{SYMBOLS[currency]}{number}"

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-import pycountry
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
@@ -43,6 +42,8 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from marketplaces.facts import is_currency_code
+from marketplaces.finder import SORTS, FinderQuery
 from marketplaces.models import (
     COMMISSION_BASES,
     FEE_FREQUENCIES,
@@ -56,7 +57,7 @@ from marketplaces.models import (
     TRANSLATION_NEEDS,
     UPLOAD_METHODS,
 )
-from marketplaces.services import SORTS, FinderQuery
+from supplier_profiles import taxonomies
 
 
 def _pairs(values) -> list[tuple[str, str]]:
@@ -65,17 +66,14 @@ def _pairs(values) -> list[tuple[str, str]]:
 
 def country_choices() -> list[tuple[str, str]]:
     """Every ISO 3166 country, by name."""
-    countries = [
-        (c.alpha_2, getattr(c, "common_name", None) or c.name) for c in pycountry.countries
-    ]
-    return sorted(countries, key=lambda pair: pair[1])
+    return list(taxonomies.choices("country"))
 
 
 def currency_code(form, field) -> None:
-    """An ISO 4217 currency code (validated with pycountry)."""
+    """An ISO 4217 currency code."""
     if field.data:
         field.data = field.data.strip().upper()
-        if pycountry.currencies.get(alpha_3=field.data) is None:
+        if not is_currency_code(field.data):
             raise ValidationError("Enter a 3-letter ISO 4217 currency code, like USD or EUR")
 
 
@@ -517,6 +515,12 @@ class VersionedActionForm(FlaskForm):
     version = HiddenField(validators=[InputRequired()])
 
 
+class PublishForm(VersionedActionForm):
+    """The publish button: a refused publication (facts still missing) is reported on it."""
+
+    publish = SubmitField("Publish")
+
+
 class OfferForm(FlaskForm):
     """A UK offer on one marketplace."""
 
@@ -597,7 +601,16 @@ class ExchangeRateForm(FlaskForm):
     )
     submit = SubmitField("Save rate", widget=GovSubmitInput())
 
+    def __init__(self, *args, existing_currency: str | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Editing a rate: its currency is shown but cannot change.
+        self.existing_currency = existing_currency
+        if existing_currency is not None:
+            self.currency.render_kw = {"readonly": True}
+
     def validate_currency(self, field) -> None:
-        """Pounds are the base currency."""
+        """Pounds are the base currency; an existing rate keeps its currency."""
         if field.data == "GBP":
             raise ValidationError("Pounds are the base currency and need no rate")
+        if self.existing_currency is not None and field.data != self.existing_currency:
+            raise ValidationError("The currency of an existing rate cannot change")

@@ -24,7 +24,10 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    and_,
+    or_,
 )
+from sqlalchemy.ext.hybrid import hybrid_method, hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tradehub.accounts.models import User
@@ -237,9 +240,9 @@ class Marketplace(db.Model):
 
     __mapper_args__ = {"version_id_col": version}
 
-    @property
+    @hybrid_property
     def is_published(self) -> bool:
-        """Published marketplaces are the only ones the public sees."""
+        """Published marketplaces are the only ones the public sees (also a SQL condition)."""
         return self.state == MarketplaceState.PUBLISHED
 
     @property
@@ -366,13 +369,23 @@ class Offer(db.Model):
         """Human name of the kind of offer."""
         return OFFER_KINDS.get(self.kind, OFFER_KINDS["other"])
 
+    @hybrid_method
     def is_live(self, today: date) -> bool:
-        """Published and valid on `today` (a UK date)."""
-        if self.state != OfferState.PUBLISHED:
-            return False
-        if self.valid_from is not None and self.valid_from > today:
-            return False
-        return not (self.valid_until is not None and self.valid_until < today)
+        """Published and valid on `today` (a UK date); `Offer.is_live(today)` is the SQL form."""
+        return (
+            self.state == OfferState.PUBLISHED
+            and (self.valid_from is None or self.valid_from <= today)
+            and (self.valid_until is None or self.valid_until >= today)
+        )
+
+    @is_live.inplace.expression
+    @classmethod
+    def _is_live_expression(cls, today: date):
+        return and_(
+            cls.state == OfferState.PUBLISHED,
+            or_(cls.valid_from.is_(None), cls.valid_from <= today),
+            or_(cls.valid_until.is_(None), cls.valid_until >= today),
+        )
 
 
 class ExchangeRate(db.Model):

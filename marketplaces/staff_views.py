@@ -1,7 +1,8 @@
 """Staff screens: marketplace drafts and publishing, revision history, UK offers, exchange rates.
 
 The whole blueprint is guarded once for staff. Each form carries the object's version, so two
-people editing at once get a clear conflict message (409) rather than a lost update.
+people editing at once get a clear conflict message (409) rather than a lost update. Every
+change runs in `service_call`: one commit, or a rollback with the refusal shown.
 """
 
 from __future__ import annotations
@@ -10,23 +11,26 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 from sqlalchemy import func, select
 
-from marketplaces import services
+from marketplaces import exchange_rates, offers, revisions
+from marketplaces.facts import current_facts
 from marketplaces.forms import (
     ExchangeRateForm,
     MarketplaceFactsForm,
     NewMarketplaceForm,
     OfferForm,
+    PublishForm,
     VersionedActionForm,
 )
 from marketplaces.models import ExchangeRate, Marketplace, Offer
 from tradehub.accounts.models import Role
-from tradehub.errors import NotAllowed, ValidationFailed
+from tradehub.dates import uk_today
+from tradehub.errors import Conflict
 from tradehub.extensions import db
 from tradehub.permissions import guard_blueprint
+from tradehub.refusals import ServiceCall, service_call
 
-staff_marketplaces_bp = Blueprint("staff_marketplaces", __name__, url_prefix="/staff/marketplaces")
-guard_blueprint(staff_marketplaces_bp, Role.STAFF)
-bp = staff_marketplaces_bp
+bp = Blueprint("marketplaces_staff", __name__, url_prefix="/staff/marketplaces")
+guard_blueprint(bp, Role.STAFF)
 
 
 def _marketplace(slug: str) -> Marketplace:
@@ -60,6 +64,11 @@ def _action_form(version: int) -> VersionedActionForm:
     return form
 
 
+def _status(call: ServiceCall) -> int:
+    """The status of a form page shown again: 409 when someone else changed the object first."""
+    return 409 if isinstance(call.error, Conflict) else 200
+
+
 @bp.route("/")
 def list_marketplaces():
     """Every marketplace, published or not, with its state and whether it has a draft."""
@@ -67,7 +76,7 @@ def list_marketplaces():
         select(Marketplace).order_by(func.lower(Marketplace.name))
     ).all()
     return render_template(
-        "marketplaces/staff/list.html", marketplaces=marketplaces, today=services.uk_today()
+        "marketplaces/staff/list.html", marketplaces=marketplaces, today=uk_today()
     )
 
 
@@ -76,12 +85,9 @@ def new_marketplace():
     """Start a draft marketplace from a name and a web address name."""
     form = NewMarketplaceForm()
     if form.validate_on_submit():
-        try:
-            marketplace = services.create_marketplace(form.name.data, form.slug.data, current_user)
-        except ValidationFailed as exc:
-            form.slug.errors.append(str(exc))
-        else:
-            db.session.commit()
+        with service_call(form) as call:
+            marketplace = revisions.create_marketplace(form.name.data, form.slug.data, current_user)
+        if call.ok:
             flash(
                 f"Draft {marketplace.name} created. Fill in its facts, then publish it.", "success"
             )
@@ -90,19 +96,19 @@ def new_marketplace():
 
 
 @bp.route("/<slug>")
-def show_marketplace(slug: str, publish_error: services.PublishBlocked | None = None):
+def show_marketplace(slug: str, publish_error: revisions.PublishBlocked | None = None):
     """The draft, what changed since publication, the offers, and the publishing actions."""
     marketplace = _marketplace(slug)
-    facts = services.current_facts(marketplace)
+    facts = current_facts(marketplace)
     return render_template(
         "marketplaces/staff/show.html",
         marketplace=marketplace,
         facts=facts,
-        changes=services.changes_since_publication(marketplace),
-        missing=services.missing_for_publication(facts),
+        changes=revisions.changes_since_publication(marketplace),
+        missing=revisions.missing_for_publication(facts),
         publish_error=publish_error,
         action_form=_action_form(marketplace.version),
-        today=services.uk_today(),
+        today=uk_today(),
         offer_forms={o.id: _action_form(o.version) for o in marketplace.offers},
     ), (400 if publish_error else 200)
 
@@ -112,73 +118,64 @@ def edit_marketplace(slug: str):
     """Edit every fact; saving keeps a draft and leaves the public page unchanged."""
     marketplace = _marketplace(slug)
     form = MarketplaceFactsForm()
+    status = 200
     if form.validate_on_submit():
-        try:
-            services.save_draft(marketplace, form.to_facts(), current_user, _version(form))
-        except ValidationFailed as exc:
-            target = getattr(form, exc.field, None) if exc.field else None
-            (target or form.name).errors.append(str(exc))
-        else:
-            db.session.commit()
+        with service_call(form) as call:
+            revisions.save_draft(marketplace, form.to_facts(), current_user, _version(form))
+        if call.ok:
             flash("Draft saved. The public page changes when you publish.", "success")
             return redirect(url_for(".show_marketplace", slug=marketplace.slug))
+        status = _status(call)
     elif not form.is_submitted():
-        form.fill_from(services.current_facts(marketplace), marketplace.version)
-    return render_template("marketplaces/staff/edit.html", form=form, marketplace=marketplace)
+        form.fill_from(current_facts(marketplace), marketplace.version)
+    return render_template(
+        "marketplaces/staff/edit.html", form=form, marketplace=marketplace
+    ), status
 
 
 @bp.route("/<slug>/publish", methods=["POST"])
 def publish_marketplace(slug: str):
     """Publish the draft after checking the required facts."""
     marketplace = _marketplace(slug)
+    form = PublishForm()
+    if not form.validate_on_submit():
+        abort(400)
+    with service_call(form) as call:
+        revisions.publish_marketplace(marketplace, current_user, _version(form))
+    if isinstance(call.error, revisions.PublishBlocked):
+        return show_marketplace(slug, publish_error=call.error)
+    if call.ok:
+        flash(f"{marketplace.name} is published.", "success")
+    return redirect(url_for(".show_marketplace", slug=slug))
+
+
+def _marketplace_action(slug: str, action, done: str):
+    """Run one of the versioned buttons (unpublish, discard) and go back to the marketplace."""
+    marketplace = _marketplace(slug)
     form = VersionedActionForm()
     if not form.validate_on_submit():
         abort(400)
-    try:
-        services.publish_marketplace(marketplace, current_user, _version(form))
-    except services.PublishBlocked as exc:
-        db.session.rollback()
-        return show_marketplace(slug, publish_error=exc)
-    except NotAllowed as exc:
-        flash(str(exc), "info")
-        return redirect(url_for(".show_marketplace", slug=slug))
-    db.session.commit()
-    flash(f"{marketplace.name} is published.", "success")
+    with service_call() as call:
+        action(marketplace, current_user, _version(form))
+    if call.ok:
+        flash(done.format(name=marketplace.name), "success")
     return redirect(url_for(".show_marketplace", slug=slug))
 
 
 @bp.route("/<slug>/unpublish", methods=["POST"])
 def unpublish_marketplace(slug: str):
     """Hide the marketplace and its offers from the public."""
-    marketplace = _marketplace(slug)
-    form = VersionedActionForm()
-    if not form.validate_on_submit():
-        abort(400)
-    try:
-        services.unpublish_marketplace(marketplace, current_user, _version(form))
-    except NotAllowed as exc:
-        flash(str(exc), "info")
-        return redirect(url_for(".show_marketplace", slug=slug))
-    db.session.commit()
-    flash(f"{marketplace.name} is unpublished: the public can no longer see it.", "success")
-    return redirect(url_for(".show_marketplace", slug=slug))
+    return _marketplace_action(
+        slug,
+        revisions.unpublish_marketplace,
+        "{name} is unpublished: the public can no longer see it.",
+    )
 
 
 @bp.route("/<slug>/discard", methods=["POST"])
 def discard_draft(slug: str):
     """Throw away the draft and go back to the published facts."""
-    marketplace = _marketplace(slug)
-    form = VersionedActionForm()
-    if not form.validate_on_submit():
-        abort(400)
-    try:
-        services.discard_draft(marketplace, current_user, _version(form))
-    except NotAllowed as exc:
-        flash(str(exc), "info")
-        return redirect(url_for(".show_marketplace", slug=slug))
-    db.session.commit()
-    flash("Draft discarded.", "success")
-    return redirect(url_for(".show_marketplace", slug=slug))
+    return _marketplace_action(slug, revisions.discard_draft, "Draft discarded.")
 
 
 @bp.route("/<slug>/history")
@@ -199,9 +196,10 @@ def edit_offer(slug: str, offer_id: int | None = None):
     form = OfferForm(obj=offer if offer is not None and not _submitted() else None)
     if offer is not None and not _submitted():
         form.version.data = str(offer.version)
+    status = 200
     if form.validate_on_submit():
-        try:
-            saved = services.save_offer(
+        with service_call(form) as call:
+            saved = offers.save_offer(
                 marketplace,
                 offer,
                 current_user,
@@ -214,47 +212,42 @@ def edit_offer(slug: str, offer_id: int | None = None):
                 valid_until=form.valid_until.data,
                 expected_version=_version(form) if offer is not None else None,
             )
-        except ValidationFailed as exc:
-            getattr(form, exc.field or "summary", form.summary).errors.append(str(exc))
-        else:
-            db.session.commit()
+        if call.ok:
             flash(
                 "Offer saved." if offer else "Offer saved as a draft. Publish it to show it.",
                 "success",
             )
             return redirect(url_for(".show_marketplace", slug=slug, _anchor=f"offer-{saved.id}"))
+        status = _status(call)
     return render_template(
         "marketplaces/staff/offer_form.html", form=form, marketplace=marketplace, offer=offer
-    )
+    ), status
 
 
 def _offer_action(slug: str, offer_id: int, action, done: str):
+    """Run one of an offer's buttons (publish, unpublish) and go back to the offer."""
     marketplace = _marketplace(slug)
     offer = _offer(marketplace, offer_id)
     form = VersionedActionForm()
     if not form.validate_on_submit():
         abort(400)
-    try:
+    with service_call() as call:
         action(offer, current_user, _version(form))
-    except (NotAllowed, ValidationFailed) as exc:
-        db.session.rollback()
-        flash(str(exc), "info")
-        return redirect(url_for(".show_marketplace", slug=slug, _anchor=f"offer-{offer_id}"))
-    db.session.commit()
-    flash(done, "success")
+    if call.ok:
+        flash(done, "success")
     return redirect(url_for(".show_marketplace", slug=slug, _anchor=f"offer-{offer_id}"))
 
 
 @bp.route("/<slug>/offers/<int:offer_id>/publish", methods=["POST"])
 def publish_offer(slug: str, offer_id: int):
     """Publish an offer (shown only while it is in date)."""
-    return _offer_action(slug, offer_id, services.publish_offer, "Offer published.")
+    return _offer_action(slug, offer_id, offers.publish_offer, "Offer published.")
 
 
 @bp.route("/<slug>/offers/<int:offer_id>/unpublish", methods=["POST"])
 def unpublish_offer(slug: str, offer_id: int):
     """Hide an offer from the public."""
-    return _offer_action(slug, offer_id, services.unpublish_offer, "Offer unpublished.")
+    return _offer_action(slug, offer_id, offers.unpublish_offer, "Offer unpublished.")
 
 
 @bp.route("/exchange-rates")
@@ -273,28 +266,25 @@ def edit_exchange_rate(currency: str | None = None):
         rate = db.session.scalar(select(ExchangeRate).where(ExchangeRate.currency == currency))
         if rate is None:
             abort(404)
-    form = ExchangeRateForm(obj=rate if not _submitted() else None)
+    form = ExchangeRateForm(
+        obj=rate if not _submitted() else None,
+        existing_currency=rate.currency if rate is not None else None,
+    )
     if rate is not None and not _submitted():
         form.version.data = str(rate.version)
-    if rate is not None:
-        form.currency.render_kw = {"readonly": True}
+    status = 200
     if form.validate_on_submit():
-        if rate is not None and form.currency.data != rate.currency:
-            form.currency.errors.append("The currency of an existing rate cannot change")
-        else:
-            try:
-                services.update_exchange_rate(
-                    form.currency.data,
-                    form.units_per_gbp.data,
-                    form.source.data,
-                    form.as_of.data,
-                    current_user,
-                    expected_version=_version(form) if rate is not None else None,
-                )
-            except ValidationFailed as exc:
-                getattr(form, exc.field or "currency", form.currency).errors.append(str(exc))
-            else:
-                db.session.commit()
-                flash(f"Exchange rate for {form.currency.data} saved.", "success")
-                return redirect(url_for(".list_exchange_rates"))
-    return render_template("marketplaces/staff/rate_form.html", form=form, rate=rate)
+        with service_call(form) as call:
+            exchange_rates.update_exchange_rate(
+                form.currency.data,
+                form.units_per_gbp.data,
+                form.source.data,
+                form.as_of.data,
+                current_user,
+                expected_version=_version(form) if rate is not None else None,
+            )
+        if call.ok:
+            flash(f"Exchange rate for {form.currency.data} saved.", "success")
+            return redirect(url_for(".list_exchange_rates"))
+        status = _status(call)
+    return render_template("marketplaces/staff/rate_form.html", form=form, rate=rate), status

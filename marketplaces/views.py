@@ -6,24 +6,26 @@ marketplaces and live (published, in-date) offers are ever shown.
 
 from __future__ import annotations
 
-from flask import abort, current_app, render_template, request, url_for
+from flask import Blueprint, abort, render_template, request, url_for
 from werkzeug.datastructures import MultiDict
 
-from marketplaces import bp, costs, services
+from marketplaces import costs
+from marketplaces.catalogue import (
+    data_last_updated,
+    featured_marketplaces,
+    get_published,
+    live_offers,
+    published_marketplaces,
+)
+from marketplaces.exchange_rates import exchange_rates
+from marketplaces.finder import MAX_COMPARE, compare_marketplaces, find_marketplaces
 from marketplaces.forms import CostEstimateForm, FinderForm
+from tradehub.dates import uk_today
 from tradehub.errors import ValidationFailed
 
+bp = Blueprint("marketplaces", __name__, url_prefix="/selling-online-overseas")
+
 PER_PAGE = 10
-APPLY_ENDPOINT = "marketplace_applications.start"
-
-
-def apply_url(marketplace) -> str:
-    """Where the Apply button goes: the application form, or sign-in if it is not installed."""
-    if APPLY_ENDPOINT in current_app.view_functions:
-        return url_for(APPLY_ENDPOINT, slug=marketplace.slug)
-    return url_for(
-        "accounts.sign_in", next=url_for("marketplaces.marketplace", slug=marketplace.slug)
-    )
 
 
 def _page_number() -> int:
@@ -40,13 +42,13 @@ def _page_url(page: int) -> str:
 @bp.route("/")
 def landing():
     """How the service helps, how many marketplaces it covers, and a few to start with."""
-    marketplaces = services.published_marketplaces()
+    marketplaces = published_marketplaces()
     return render_template(
         "marketplaces/landing.html",
         count=len(marketplaces),
-        featured=services.featured_marketplaces(),
-        last_updated=services.data_last_updated(),
-        today=services.uk_today(),
+        featured=featured_marketplaces(),
+        last_updated=data_last_updated(),
+        today=uk_today(),
     )
 
 
@@ -56,14 +58,12 @@ def finder():
     form = FinderForm(request.args)
     pagination = None
     if form.validate():
-        pagination = services.find_marketplaces(
-            form.to_query(), page=_page_number(), per_page=PER_PAGE
-        )
+        pagination = find_marketplaces(form.to_query(), page=_page_number(), per_page=PER_PAGE)
     return render_template(
         "marketplaces/finder.html",
         form=form,
         pagination=pagination,
-        today=services.uk_today(),
+        today=uk_today(),
         page_url=_page_url,
     )
 
@@ -71,14 +71,11 @@ def finder():
 @bp.route("/<slug>")
 def marketplace(slug: str):
     """Every fact about one published marketplace, its live UK offers, and how to apply."""
-    found = services.get_published(slug)
+    found = get_published(slug)
     if found is None:
         abort(404)
     return render_template(
-        "marketplaces/marketplace.html",
-        marketplace=found,
-        offers=services.live_offers(found),
-        apply_url=apply_url(found),
+        "marketplaces/marketplace.html", marketplace=found, offers=live_offers(found)
     )
 
 
@@ -89,29 +86,29 @@ def compare():
     error = None
     chosen = []
     try:
-        chosen = services.compare_marketplaces(slugs)
+        chosen = compare_marketplaces(slugs)
     except ValidationFailed as exc:
         error = str(exc)
     status = 400 if error else 200
-    today = services.uk_today()
-    offers = {m.id: services.live_offers(m, today) for m in chosen}
+    today = uk_today()
+    offers = {m.id: live_offers(m, today) for m in chosen}
     return render_template(
         "marketplaces/compare.html",
         marketplaces=chosen,
         offers=offers,
         error=error,
         requested=slugs,
-        max_compare=services.MAX_COMPARE,
+        max_compare=MAX_COMPARE,
     ), status
 
 
 @bp.route("/cost-estimate")
 def cost_estimate():
     """Estimated monthly cost on each marketplace, in pounds, with the assumptions shown."""
-    published = services.published_marketplaces()
+    published = published_marketplaces()
     form = CostEstimateForm(request.args)
     form.slug.choices = [(m.slug, m.name) for m in published]
-    rates = services.exchange_rates()
+    rates = exchange_rates()
     estimates = None
     # A first visit shows the empty form; any submission is validated and explained.
     if ("monthly_sales" in request.args or "listings" in request.args) and form.validate():

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import json
 import secrets
-from functools import lru_cache
-from pathlib import Path
 
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
@@ -39,8 +36,8 @@ from wtforms.validators import (
     ValidationError,
 )
 
-import supplier_profiles
 from marketplaces.applications.models import ApplicationStatus
+from supplier_profiles import taxonomies
 
 PITCH_MAX = 1000
 DESCRIPTION_MAX = 1000
@@ -62,26 +59,18 @@ EXPORT_EXPERIENCE = (
 YES_NO = (("yes", "Yes"), ("no", "No"))
 
 
-@lru_cache(maxsize=1)
-def _taxonomies() -> dict:
-    # The supplier package's published vocabularies (company types, employee bands).
-    path = Path(supplier_profiles.__file__).parent / "data" / "taxonomies.json"
-    return json.loads(path.read_text(encoding="utf-8"))
-
-
-def company_type_choices() -> list[tuple[str, str]]:
-    """(code, label) for the kinds of UK business."""
-    return [(t["code"], t["label"]) for t in _taxonomies()["company_types"]]
-
-
-def employee_band_choices() -> list[tuple[str, str]]:
-    """(band, band) for the number of employees."""
-    return [(band, band) for band in _taxonomies()["employee_bands"]]
-
-
 def label_for(choices, code: str) -> str:
     """The label of `code` in a (code, label) list, or the code itself."""
     return dict(choices).get(code, code)
+
+
+def answer_labels() -> dict:
+    """How the answer pages show coded answers: {field: code -> label}."""
+    return {
+        "company_type": taxonomies.company_type_label,
+        "turnover": lambda code: label_for(TURNOVER_BANDS, code),
+        "export_experience": lambda code: label_for(EXPORT_EXPERIENCE, code),
+    }
 
 
 def new_token() -> str:
@@ -227,8 +216,9 @@ class BusinessForm(_OneTimeForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.company_type.choices = company_type_choices()
-        self.employees.choices = _with_placeholder(employee_band_choices())
+        # The supplier profile's vocabularies, so an application and a profile agree.
+        self.company_type.choices = list(taxonomies.choices("company_type"))
+        self.employees.choices = _with_placeholder(taxonomies.choices("employees"))
 
     def validate_company_number(self, field) -> None:
         """A Companies House registered business gives its number."""

@@ -6,25 +6,22 @@ The blueprint is guarded once for partner users. Each partner user is linked to 
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, render_template
 from flask_login import current_user
 
-from marketplaces.applications import services, workflow
-from marketplaces.applications.forms import MessageMoveForm
+from marketplaces.applications import permissions, services
+from marketplaces.applications.forms import answer_labels
 from marketplaces.applications.models import Application
-from marketplaces.applications.moves import attempt_move
-from marketplaces.applications.views import _labels
-from marketplaces.applications.workflow import MOVES, Actor
+from marketplaces.applications.moves import MoveDesk, move_view, moves_with_forms
+from marketplaces.applications.workflow import Actor
 from marketplaces.models import Marketplace
-from tradehub import permissions
 from tradehub.accounts.models import Role
 from tradehub.extensions import db
 from tradehub.permissions import guard_blueprint
 
-bp = Blueprint("marketplace_applications_partner", __name__, url_prefix="/partner/applications")
+bp = Blueprint("marketplaces_applications_partner", __name__, url_prefix="/partner/applications")
 guard_blueprint(bp, Role.PARTNER)
 
-PARTNER_MOVES = tuple(name for name, move in MOVES.items() if move.actor is Actor.PARTNER)
 PER_PAGE = 25
 
 
@@ -49,25 +46,25 @@ def _application(application_id: int) -> Application:
     return application
 
 
-def _render(application: Application, *, move_forms=None, conflict: str = "", status: int = 200):
-    moves = [
-        m for m in workflow.available_moves(application, current_user) if m.actor is Actor.PARTNER
-    ]
-    forms = {
-        m.name: MessageMoveForm(prefix=m.name, data={"version": application.version}, formdata=None)
-        for m in moves
-    }
-    forms.update(move_forms or {})
+def _render(application: Application, *, move_forms=None, status: int = 200):
+    moves, forms = moves_with_forms(application, Actor.PARTNER, move_forms)
     failed = next((f for f in forms.values() if f.errors), None)
     return render_template(
         "marketplaces/applications/partner/application.html",
         application=application,
         moves=moves,
         move_forms=forms,
-        conflict=conflict,
-        labels=_labels(),
+        labels=answer_labels(),
         form=failed,
     ), status
+
+
+PARTNER_DESK = MoveDesk(
+    actor=Actor.PARTNER,
+    load=_application,
+    render=_render,
+    done_note="The applicant and the TradeHub team have been told.",
+)
 
 
 @bp.route("/<int:application_id>")
@@ -79,35 +76,4 @@ def view_application(application_id: int):
 @bp.route("/<int:application_id>/move/<move_name>", methods=["POST"])
 def move(application_id: int, move_name: str):
     """Record the marketplace's decision: accept, or decline with a reason."""
-    if move_name not in PARTNER_MOVES:
-        abort(404)
-    application = _application(application_id)
-    form = MessageMoveForm(prefix=move_name)
-    if form.validate_on_submit():
-        outcome = attempt_move(
-            lambda: workflow.MOVE_FUNCTIONS[move_name](
-                application,
-                current_user,
-                form.message.data,
-                token=form.token.data,
-                expected_version=form.expected_version,
-            )
-        )
-        if outcome.invalid:
-            form.message.errors.append(outcome.invalid)
-        elif outcome.not_allowed:
-            flash(outcome.not_allowed, "error")
-            return redirect(url_for(".view_application", application_id=application_id))
-        elif outcome.conflict:
-            return _render(
-                db.session.get(Application, application_id), conflict=outcome.conflict, status=409
-            )
-        else:
-            if outcome.event is not None:
-                flash(
-                    f"{application.reference}: {outcome.event.to_status.label}. "
-                    "The applicant and the TradeHub team have been told.",
-                    "success",
-                )
-            return redirect(url_for(".view_application", application_id=application_id))
-    return _render(application, move_forms={move_name: form}, status=400)
+    return move_view(PARTNER_DESK, application_id, move_name)

@@ -1,5 +1,8 @@
-"""Application rules outside the state machine: the wizard's drafts, queues, assignment, notes,
-partner accounts and the CSV export. Functions flush and never commit; the view commits.
+"""Application rules outside the state machine: the wizard's drafts, queues, notes, partner
+accounts and the CSV export. Functions flush and never commit; the view commits.
+
+The state machine (`workflow`) builds on this module (a draft must be complete to be
+submitted), never the other way round.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from sqlalchemy import Select, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
+from marketplaces.applications import permissions
 from marketplaces.applications.models import (
     AWAITING_STAFF,
     OPEN_STATUSES,
@@ -24,8 +28,8 @@ from marketplaces.applications.models import (
     PartnerAccount,
 )
 from marketplaces.models import Marketplace
-from supplier_profiles.services import company_for_user, create_company
-from tradehub import permissions
+from supplier_profiles.permissions import company_for_user
+from supplier_profiles.services.companies import create_company
 from tradehub.accounts.models import Role, User
 from tradehub.db_types import utcnow
 from tradehub.errors import Conflict, NotAllowed, PermissionDenied, ValidationFailed
@@ -376,41 +380,6 @@ def staff_users() -> list[User]:
 # --- staff tools ----------------------------------------------------------------------------
 
 
-def assign_application(
-    application: Application, actor: User, assignee: User | None
-) -> ApplicationEvent | None:
-    """Staff give the application to a reviewer (or nobody); recorded in the audit trail."""
-    from marketplaces.applications.workflow import lock_application
-
-    if not permissions.can_review_applications(actor):
-        raise PermissionDenied("Only staff can assign applications.")
-    if assignee is not None and not assignee.has_role(Role.STAFF):
-        raise ValidationFailed("Choose a member of staff", "assignee")
-    application = lock_application(application.id)
-    new_id = assignee.id if assignee is not None else None
-    if application.assigned_to_id == new_id:
-        return None
-    application.assigned_to = assignee
-    message = (
-        f"Assigned to {assignee.full_name or assignee.email}"
-        if assignee is not None
-        else "Unassigned"
-    )
-    event = ApplicationEvent(
-        application=application,
-        kind=EventKind.ASSIGNMENT,
-        move="assign",
-        actor_id=actor.id,
-        actor_role="staff",
-        from_status=application.status,
-        to_status=application.status,
-        message=message,
-    )
-    db.session.add(event)
-    db.session.flush()
-    return event
-
-
 def add_note(application: Application, author: User, body: str) -> ApplicationNote:
     """Add an internal staff note (never shown to exporters or partners)."""
     if not permissions.can_review_applications(author):
@@ -429,7 +398,7 @@ def add_note(application: Application, author: User, body: str) -> ApplicationNo
 def link_partner_account(user: User, marketplace: Marketplace) -> PartnerAccount:
     """Make `user` (a partner) the representative of `marketplace`; relinks if linked."""
     if user.role != Role.PARTNER:
-        raise ValidationFailed(f"{user.email} is not a marketplace partner account.", "email")
+        raise ValidationFailed(f"{user.email} is not a marketplace partner account.", "user")
     account = db.session.scalar(select(PartnerAccount).where(PartnerAccount.user_id == user.id))
     if account is None:
         account = PartnerAccount(user_id=user.id, marketplace=marketplace)

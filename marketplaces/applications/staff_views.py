@@ -11,26 +11,24 @@ from flask_login import current_user
 from marketplaces.applications import services, workflow
 from marketplaces.applications.forms import (
     AssignForm,
-    MessageMoveForm,
     NoteForm,
     PartnerLinkForm,
     QueueFilterForm,
+    answer_labels,
 )
 from marketplaces.applications.models import Application
-from marketplaces.applications.moves import attempt_move
-from marketplaces.applications.views import _labels
-from marketplaces.applications.workflow import MOVES, Actor, MessageRule
+from marketplaces.applications.moves import MoveDesk, move_view, moves_with_forms
+from marketplaces.applications.workflow import Actor
 from marketplaces.models import Marketplace
 from tradehub.accounts.models import Role, User
 from tradehub.db_types import utcnow
-from tradehub.errors import ValidationFailed
 from tradehub.extensions import db
 from tradehub.permissions import guard_blueprint
+from tradehub.refusals import service_call
 
-bp = Blueprint("marketplace_applications_staff", __name__, url_prefix="/staff/applications")
+bp = Blueprint("marketplaces_applications_staff", __name__, url_prefix="/staff/applications")
 guard_blueprint(bp, Role.STAFF)
 
-STAFF_MOVES = tuple(name for name, move in MOVES.items() if move.actor is Actor.STAFF)
 PER_PAGE = 25
 
 
@@ -103,17 +101,9 @@ def _render(
     move_forms=None,
     note_form=None,
     assign_form=None,
-    conflict: str = "",
     status: int = 200,
 ):
-    moves = [
-        m for m in workflow.available_moves(application, current_user) if m.actor is Actor.STAFF
-    ]
-    forms = {
-        m.name: MessageMoveForm(prefix=m.name, data={"version": application.version}, formdata=None)
-        for m in moves
-    }
-    forms.update(move_forms or {})
+    moves, forms = moves_with_forms(application, Actor.STAFF, move_forms)
     note_form = note_form or NoteForm(formdata=None)
     assign_form = assign_form or _assign_form(application)
     # The layout's error summary shows the errors of the form named `form`.
@@ -125,8 +115,7 @@ def _render(
         move_forms=forms,
         note_form=note_form,
         assign_form=assign_form,
-        conflict=conflict,
-        labels=_labels(),
+        labels=answer_labels(),
         now=utcnow(),
         form=failed,
     ), status
@@ -138,39 +127,13 @@ def view_application(application_id: int):
     return _render(_application(application_id))
 
 
+STAFF_DESK = MoveDesk(actor=Actor.STAFF, load=_application, render=_render)
+
+
 @bp.route("/<int:application_id>/move/<move_name>", methods=["POST"])
 def move(application_id: int, move_name: str):
     """Make one staff move (start review, request information, refer, decline)."""
-    if move_name not in STAFF_MOVES:
-        abort(404)
-    application = _application(application_id)
-    rule = MOVES[move_name]
-    form = MessageMoveForm(prefix=move_name)
-    if form.validate_on_submit():
-        function = workflow.MOVE_FUNCTIONS[move_name]
-        args = (form.message.data,) if rule.message is not MessageRule.NONE else ()
-        outcome = attempt_move(
-            lambda: function(
-                application,
-                current_user,
-                *args,
-                token=form.token.data,
-                expected_version=form.expected_version,
-            )
-        )
-        if outcome.invalid:
-            form.message.errors.append(outcome.invalid)
-        elif outcome.not_allowed:
-            flash(outcome.not_allowed, "error")
-            return redirect(url_for(".view_application", application_id=application_id))
-        elif outcome.conflict:
-            fresh = db.session.get(Application, application_id)
-            return _render(fresh, conflict=outcome.conflict, status=409)
-        else:
-            if outcome.event is not None:
-                flash(f"{application.reference}: {outcome.event.to_status.label}.", "success")
-            return redirect(url_for(".view_application", application_id=application_id))
-    return _render(application, move_forms={move_name: form}, status=400)
+    return move_view(STAFF_DESK, application_id, move_name)
 
 
 @bp.route("/<int:application_id>/assign", methods=["POST"])
@@ -180,13 +143,9 @@ def assign(application_id: int):
     form = _assign_form(application, formdata=request.form)
     if form.validate_on_submit():
         assignee = db.session.get(User, int(form.assignee.data)) if form.assignee.data else None
-        try:
-            services.assign_application(application, current_user, assignee)
-        except ValidationFailed as exc:
-            db.session.rollback()
-            form.assignee.errors.append(str(exc))
-        else:
-            db.session.commit()
+        with service_call(form, "assignee") as call:
+            workflow.assign_application(application, current_user, assignee)
+        if call.ok:
             flash("Assignment saved.", "success")
             return redirect(url_for(".view_application", application_id=application_id))
     return _render(application, assign_form=form, status=400)
@@ -197,9 +156,10 @@ def assign_to_me(application_id: int):
     """Take the application (one click from the page)."""
     application = _application(application_id)
     # CSRFProtect has checked the token already (every POST); the button carries no data.
-    services.assign_application(application, current_user, current_user)
-    db.session.commit()
-    flash("You are now assigned to this application.", "success")
+    with service_call() as call:
+        workflow.assign_application(application, current_user, current_user)
+    if call.ok:
+        flash("You are now assigned to this application.", "success")
     return redirect(url_for(".view_application", application_id=application_id))
 
 
@@ -209,13 +169,9 @@ def add_note(application_id: int):
     application = _application(application_id)
     form = NoteForm()
     if form.validate_on_submit():
-        try:
+        with service_call(form, "body") as call:
             services.add_note(application, current_user, form.body.data)
-        except ValidationFailed as exc:
-            db.session.rollback()
-            form.body.errors.append(str(exc))
-        else:
-            db.session.commit()
+        if call.ok:
             flash("Note added.", "success")
             return redirect(url_for(".view_application", application_id=application_id) + "#notes")
     return _render(application, note_form=form, status=400)
@@ -230,13 +186,9 @@ def partners():
     if form.validate_on_submit():
         user = db.session.get(User, int(form.user.data))
         marketplace = db.session.get(Marketplace, int(form.marketplace.data))
-        try:
+        with service_call(form, "user") as call:
             services.link_partner_account(user, marketplace)
-        except ValidationFailed as exc:
-            db.session.rollback()
-            form.user.errors.append(str(exc))
-        else:
-            db.session.commit()
+        if call.ok:
             flash(f"{user.email} now handles referrals to {marketplace.name}.", "success")
             return redirect(url_for(".partners"))
     return render_template(

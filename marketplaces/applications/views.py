@@ -1,6 +1,7 @@
 """The exporter's side: the four-step wizard, check your answers, and the dashboard.
 
-Thin views: a form validates, one service acts, the view commits once and redirects.
+Thin views: a form validates, one service acts in `service_call` (one commit, or a rollback with
+the refusal shown by its field or flashed), and the view redirects.
 """
 
 from __future__ import annotations
@@ -8,27 +9,25 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from marketplaces.applications import services, workflow
+from marketplaces.applications import permissions, services, workflow
 from marketplaces.applications.forms import (
-    EXPORT_EXPERIENCE,
     STEP_FORMS,
-    TURNOVER_BANDS,
     MessageMoveForm,
     MoveForm,
-    company_type_choices,
+    answer_labels,
     form_data_for_service,
     form_initial,
-    label_for,
 )
 from marketplaces.applications.models import Application, ApplicationStatus
-from marketplaces.applications.moves import attempt_move
 from marketplaces.applications.services import STEPS, OpenApplicationExists
-from marketplaces.models import Marketplace, MarketplaceState
-from tradehub import permissions
-from tradehub.errors import NotAllowed, ValidationFailed
+from marketplaces.catalogue import get_published
+from marketplaces.models import PRODUCT_CATEGORIES, Marketplace
+from tradehub.accounts.models import Role
+from tradehub.errors import Conflict, NotAllowed, ValidationFailed
 from tradehub.extensions import db
+from tradehub.refusals import ServiceCall, service_call
 
-bp = Blueprint("marketplace_applications", __name__)
+bp = Blueprint("marketplaces_applications", __name__)
 
 STEP_BY_SLUG = {slug: number for number, (slug, _title) in STEPS.items()}
 
@@ -43,12 +42,20 @@ def _helpers():
     return {"marketplace_url": marketplace_url, "application_steps": STEPS}
 
 
+def account_links(user) -> list[tuple[str, str]]:
+    """The "Your account" page's link to an exporter's applications."""
+    if user.is_authenticated and user.role == Role.EXPORTER:
+        return [
+            (
+                url_for("marketplaces_applications.dashboard"),
+                "Your applications to sell on online marketplaces",
+            )
+        ]
+    return []
+
+
 def _published_marketplace(slug: str) -> Marketplace:
-    marketplace = db.session.scalar(
-        db.select(Marketplace).where(
-            Marketplace.slug == slug, Marketplace.state == MarketplaceState.PUBLISHED
-        )
-    )
+    marketplace = get_published(slug)
     if marketplace is None:
         abort(404)
     return marketplace
@@ -64,7 +71,7 @@ def _own_application(application_id: int) -> Application:
 
 def _step_url(application: Application, step: int, **kwargs) -> str:
     return url_for(
-        "marketplace_applications.edit_step",
+        "marketplaces_applications.edit_step",
         application_id=application.id,
         step_slug=STEPS[step][0],
         **kwargs,
@@ -92,15 +99,14 @@ def start(slug: str):
     if request.method == "GET" and existing is not None:
         return _already_open(existing)
     if form.validate_on_submit():
-        try:
+        with service_call(form, "submit") as call:
             application = services.start_application(
                 current_user, marketplace, form_data_for_service(form), token=form.token.data
             )
-        except OpenApplicationExists as exc:
-            db.session.rollback()
-            return _already_open(exc.application, 409)
-        db.session.commit()
-        return redirect(_step_url(application, 2))
+        if call.ok:
+            return redirect(_step_url(application, 2))
+        if isinstance(call.error, OpenApplicationExists):
+            return _already_open(call.error.application, 409)
     return render_template(
         "marketplaces/applications/step.html",
         form=form,
@@ -108,7 +114,7 @@ def start(slug: str):
         marketplace=marketplace,
         application=None,
         back_url=marketplace_url(marketplace),
-        action=url_for("marketplace_applications.start", slug=slug),
+        action=url_for("marketplaces_applications.start", slug=slug),
     )
 
 
@@ -123,7 +129,7 @@ def edit_step(application_id: int, step_slug: str):
     if application.status != ApplicationStatus.DRAFT:
         flash("This application has been sent, so its answers can no longer change.", "info")
         return redirect(
-            url_for("marketplace_applications.view_application", application_id=application.id)
+            url_for("marketplaces_applications.view_application", application_id=application.id)
         )
     if step > application.steps_completed + 1:
         return redirect(_step_url(application, application.steps_completed + 1))
@@ -134,25 +140,22 @@ def edit_step(application_id: int, step_slug: str):
     initial = form_initial(step, services.initial_answers(application, current_user, step))
     form = STEP_FORMS[step](data=initial, **kwargs)
     if form.validate_on_submit():
-        try:
+        with service_call(form, "submit") as call:
             services.save_step(application, current_user, step, form_data_for_service(form))
-        except ValidationFailed as exc:
-            db.session.rollback()
-            getattr(form, exc.field or "submit").errors.append(str(exc))
-        except OpenApplicationExists as exc:
-            db.session.rollback()
-            return _already_open(exc.application, 409)
-        else:
-            db.session.commit()
+        if isinstance(call.error, OpenApplicationExists):
+            return _already_open(call.error.application, 409)
+        if call.ok:
             if changing or step == 4:
                 return redirect(
-                    url_for("marketplace_applications.check_answers", application_id=application.id)
+                    url_for(
+                        "marketplaces_applications.check_answers", application_id=application.id
+                    )
                 )
             return redirect(_step_url(application, step + 1))
     if changing:
-        back_url = url_for("marketplace_applications.check_answers", application_id=application.id)
+        back_url = url_for("marketplaces_applications.check_answers", application_id=application.id)
     elif step == 1:
-        back_url = url_for("marketplace_applications.dashboard")
+        back_url = url_for("marketplaces_applications.dashboard")
     else:
         back_url = _step_url(application, step - 1)
     return render_template(
@@ -168,17 +171,7 @@ def edit_step(application_id: int, step_slug: str):
 
 
 def _categories(marketplace: Marketplace) -> list[str]:
-    from marketplaces.models import PRODUCT_CATEGORIES
-
     return list(marketplace.product_categories or PRODUCT_CATEGORIES)
-
-
-def _labels() -> dict:
-    return {
-        "company_type": lambda code: label_for(company_type_choices(), code),
-        "turnover": lambda code: label_for(TURNOVER_BANDS, code),
-        "export_experience": lambda code: label_for(EXPORT_EXPERIENCE, code),
-    }
 
 
 @bp.route("/account/applications/<int:application_id>/check-your-answers")
@@ -188,7 +181,7 @@ def check_answers(application_id: int):
     application = _own_application(application_id)
     if application.status != ApplicationStatus.DRAFT:
         return redirect(
-            url_for("marketplace_applications.view_application", application_id=application.id)
+            url_for("marketplaces_applications.view_application", application_id=application.id)
         )
     missing = services.first_incomplete_step(application)
     if missing is not None:
@@ -198,7 +191,7 @@ def check_answers(application_id: int):
         "marketplaces/applications/check_answers.html",
         application=application,
         form=form,
-        labels=_labels(),
+        labels=answer_labels(),
     )
 
 
@@ -210,25 +203,17 @@ def submit(application_id: int):
     form = MoveForm()
     if not form.validate_on_submit():
         abort(400)
-    outcome = attempt_move(
-        lambda: workflow.submit_application(
+    with service_call() as call:
+        workflow.submit_application(
             application, current_user, token=form.token.data, expected_version=form.expected_version
         )
-    )
-    if outcome.invalid:
-        flash(outcome.invalid, "error")
-        missing = services.first_incomplete_step(application) or 1
-        return redirect(_step_url(application, missing))
-    if outcome.not_allowed:
-        flash(outcome.not_allowed, "error")
+    if call.ok:
         return redirect(
-            url_for("marketplace_applications.view_application", application_id=application.id)
+            url_for("marketplaces_applications.submitted", application_id=application.id)
         )
-    if outcome.conflict:
-        return _render_application(
-            db.session.get(Application, application_id), conflict=outcome.conflict
-        )
-    return redirect(url_for("marketplace_applications.submitted", application_id=application.id))
+    if isinstance(call.error, ValidationFailed):  # not complete: back to the step to finish
+        return redirect(_step_url(application, services.first_incomplete_step(application) or 1))
+    return _refused(application_id, call)
 
 
 @bp.route("/account/applications/<int:application_id>/submitted")
@@ -238,7 +223,7 @@ def submitted(application_id: int):
     application = _own_application(application_id)
     if application.submitted_at is None:
         return redirect(
-            url_for("marketplace_applications.check_answers", application_id=application.id)
+            url_for("marketplaces_applications.check_answers", application_id=application.id)
         )
     return render_template("marketplaces/applications/submitted.html", application=application)
 
@@ -251,7 +236,7 @@ def dashboard():
     return render_template("marketplaces/applications/dashboard.html", applications=applications)
 
 
-def _render_application(application: Application, *, answer_form=None, conflict: str = ""):
+def _render_application(application: Application, *, answer_form=None, status: int = 200):
     if answer_form is None and application.status == ApplicationStatus.INFO_REQUESTED:
         answer_form = MessageMoveForm(data={"version": application.version})
     question = None
@@ -267,19 +252,14 @@ def _render_application(application: Application, *, answer_form=None, conflict:
     next_step = None
     if application.status == ApplicationStatus.DRAFT:
         next_step = services.first_incomplete_step(application)
-    if conflict:
-        status = 409
-    elif answer_form is not None and answer_form.errors:
+    if status == 200 and answer_form is not None and answer_form.errors:
         status = 400
-    else:
-        status = 200
     return render_template(
         "marketplaces/applications/application.html",
         application=application,
         answer_form=answer_form,
         question=question,
-        conflict=conflict,
-        labels=_labels(),
+        labels=answer_labels(),
         next_step=next_step,
     ), status
 
@@ -291,17 +271,13 @@ def view_application(application_id: int):
     return _render_application(_own_application(application_id))
 
 
-def _refusal_response(application_id: int, form, outcome):
-    """The answer to a refused exporter move; None when the form shows the error by the field."""
-    if outcome.invalid:
-        form.message.errors.append(outcome.invalid)
-        return None
-    if outcome.not_allowed:
-        flash(outcome.not_allowed, "error")
+def _refused(application_id: int, call: ServiceCall):
+    """The answer to a refused move whose message was flashed; None when it is by its field."""
+    if isinstance(call.error, Conflict):  # someone else moved it first: show the latest state
+        return _render_application(db.session.get(Application, application_id), status=409)
+    if isinstance(call.error, NotAllowed):  # the move no longer applies
         return redirect(url_for(".view_application", application_id=application_id))
-    return _render_application(
-        db.session.get(Application, application_id), conflict=outcome.conflict
-    )
+    return None
 
 
 @bp.route("/account/applications/<int:application_id>/answer", methods=["POST"])
@@ -311,19 +287,18 @@ def answer(application_id: int):
     application = _own_application(application_id)
     form = MessageMoveForm()
     if form.validate_on_submit():
-        outcome = attempt_move(
-            lambda: workflow.answer_information_request(
+        with service_call(form) as call:
+            workflow.answer_information_request(
                 application,
                 current_user,
                 form.message.data,
                 token=form.token.data,
                 expected_version=form.expected_version,
             )
-        )
-        if outcome.done:
+        if call.ok:
             flash("Your answer has been sent to the TradeHub team.", "success")
             return redirect(url_for(".view_application", application_id=application.id))
-        refusal = _refusal_response(application_id, form, outcome)
+        refusal = _refused(application_id, call)
         if refusal is not None:
             return refusal
     return _render_application(application, answer_form=form)
@@ -338,21 +313,20 @@ def withdraw(application_id: int):
         return redirect(url_for(".view_application", application_id=application.id))
     form = MessageMoveForm(data={"version": application.version})
     if form.validate_on_submit():
-        outcome = attempt_move(
-            lambda: workflow.withdraw_application(
+        with service_call(form) as call:
+            workflow.withdraw_application(
                 application,
                 current_user,
                 form.message.data,
                 token=form.token.data,
                 expected_version=form.expected_version,
             )
-        )
-        if outcome.done:
+        if call.ok:
             flash(
                 f"Your application to {application.marketplace.name} has been withdrawn.", "success"
             )
             return redirect(url_for(".dashboard"))
-        refusal = _refusal_response(application_id, form, outcome)
+        refusal = _refused(application_id, call)
         if refusal is not None:
             return refusal
     return render_template(

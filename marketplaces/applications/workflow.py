@@ -27,15 +27,17 @@ from flask import url_for
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
+from marketplaces.applications import permissions
+from marketplaces.applications.deadlines import response_due_at
 from marketplaces.applications.models import (
     OPEN_STATUSES,
     Application,
     ApplicationEvent,
     ApplicationStatus,
     EventKind,
+    PartnerAccount,
 )
-from marketplaces.applications.working_days import response_due_at
-from tradehub import permissions
+from marketplaces.applications.services import check_complete
 from tradehub.accounts.models import Role, User
 from tradehub.db_types import utcnow
 from tradehub.errors import Conflict, NotAllowed, PermissionDenied, ValidationFailed
@@ -288,8 +290,6 @@ def submit_application(
     expected_version: int | None = None,
 ) -> ApplicationEvent | None:
     """Exporter sends a complete draft to the department (draft -> submitted)."""
-    from marketplaces.applications.services import check_complete
-
     if not may_act_as(user, Actor.EXPORTER, application):
         raise PermissionDenied("You cannot submit this application.")
     check_complete(application)
@@ -513,6 +513,43 @@ def decline_referral(
     return event
 
 
+# --- assignment -----------------------------------------------------------------------------
+# Not a move (the status stays), but it locks the row and writes to the same audit trail.
+
+
+def assign_application(
+    application: Application, actor: User, assignee: User | None
+) -> ApplicationEvent | None:
+    """Staff give the application to a reviewer (or nobody); recorded in the audit trail."""
+    if not permissions.can_review_applications(actor):
+        raise PermissionDenied("Only staff can assign applications.")
+    if assignee is not None and not assignee.has_role(Role.STAFF):
+        raise ValidationFailed("Choose a member of staff", "assignee")
+    application = lock_application(application.id)
+    new_id = assignee.id if assignee is not None else None
+    if application.assigned_to_id == new_id:
+        return None
+    application.assigned_to = assignee
+    message = (
+        f"Assigned to {assignee.full_name or assignee.email}"
+        if assignee is not None
+        else "Unassigned"
+    )
+    event = ApplicationEvent(
+        application=application,
+        kind=EventKind.ASSIGNMENT,
+        move="assign",
+        actor_id=actor.id,
+        actor_role="staff",
+        from_status=application.status,
+        to_status=application.status,
+        message=message,
+    )
+    db.session.add(event)
+    db.session.flush()
+    return event
+
+
 # The service function for each move, for callers that pick the move at run time.
 MOVE_FUNCTIONS = {
     "submit": submit_application,
@@ -532,7 +569,7 @@ MOVE_FUNCTIONS = {
 
 def _notify_exporter(application: Application, template: str, subject: str, **context) -> None:
     link = url_for(
-        "marketplace_applications.view_application", application_id=application.id, _external=True
+        "marketplaces_applications.view_application", application_id=application.id, _external=True
     )
     queue_email(
         application.applicant.email,
@@ -559,7 +596,7 @@ def staff_recipients(application: Application) -> list[str]:
 
 def _notify_staff(application: Application, template: str, subject: str, **context) -> None:
     link = url_for(
-        "marketplace_applications_staff.view_application",
+        "marketplaces_applications_staff.view_application",
         application_id=application.id,
         _external=True,
     )
@@ -569,8 +606,6 @@ def _notify_staff(application: Application, template: str, subject: str, **conte
 
 def partner_recipients(application: Application) -> list[str]:
     """Every active partner user linked to the application's marketplace."""
-    from marketplaces.applications.models import PartnerAccount
-
     return list(
         db.session.scalars(
             select(User.email)
@@ -587,7 +622,7 @@ def partner_recipients(application: Application) -> list[str]:
 
 def _notify_partners(application: Application, template: str, subject: str, **context) -> None:
     link = url_for(
-        "marketplace_applications_partner.view_application",
+        "marketplaces_applications_partner.view_application",
         application_id=application.id,
         _external=True,
     )

@@ -75,12 +75,13 @@ def test_one_marketplace_has_every_fact(client, loaded):
         "high_percent": "12",
         "basis": "category_dependent",
     }
+    # The yen has no minor unit, so its amounts carry no decimals.
     assert body["fees"]["membership"] == {
-        "amount": "19500.00",
+        "amount": "19500",
         "currency": "JPY",
         "frequency": "monthly",
     }
-    assert body["fees"]["one_off_registration"] == {"amount": "60000.00", "currency": "JPY"}
+    assert body["fees"]["one_off_registration"] == {"amount": "60000", "currency": "JPY"}
     assert body["fees"]["deposit"] is None
     assert body["fees"]["per_listing"] == {"charged": False, "amount": None}
     assert body["payment_days"] == 15
@@ -89,6 +90,16 @@ def test_one_marketplace_has_every_fact(client, loaded):
     assert body["setup_requirements"] == ["local_returns_address"]
     assert body["famous_brands"] == ["New Balance"]
     assert body["uk_offers"] == []
+
+
+def test_money_is_written_in_each_currencys_minor_units(client, loaded):
+    canada = client.get(f"{API}/amazon-canada").get_json()["fees"]["membership"]
+    royal_mail = client.get(f"{API}/royal-mail-tmall-store").get_json()["fees"]
+    japan = client.get(f"{API}/amazon-japan").get_json()["fees"]["membership"]
+
+    assert canada == {"amount": "29.99", "currency": "CAD", "frequency": "monthly"}
+    assert royal_mail["one_off_registration"] == {"amount": "2500.00", "currency": "GBP"}
+    assert japan == {"amount": "4900", "currency": "JPY", "frequency": "monthly"}
 
 
 def test_global_marketplace_and_its_offer(client, loaded):

@@ -13,11 +13,11 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.conftest import PASSWORD
-from tests.factories import UserFactory
-from tests.marketplaces.factories import (
+from tests.factories import (
     ApplicationFactory,
     MarketplaceFactory,
     PartnerAccountFactory,
+    UserFactory,
 )
 from tradehub.accounts.models import Role
 

@@ -17,8 +17,7 @@ from sqlalchemy import select
 
 from marketplaces.applications import workflow
 from marketplaces.applications.models import Application, ApplicationEvent, ApplicationStatus
-from tests.factories import UserFactory
-from tests.marketplaces.factories import ApplicationFactory, MarketplaceFactory
+from tests.factories import ApplicationFactory, MarketplaceFactory, UserFactory
 from tradehub.accounts.models import Role, User
 from tradehub.errors import Conflict
 

@@ -18,14 +18,14 @@ from marketplaces.applications.models import (
     ApplicationNote,
     ApplicationStatus,
 )
-from supplier_profiles.services import company_for_user
+from supplier_profiles.permissions import company_for_user
 from tests.conftest import sign_in
-from tests.factories import UserFactory
-from tests.marketplaces.factories import (
+from tests.factories import (
     ApplicantCompanyFactory,
     ApplicationFactory,
     MarketplaceFactory,
     PartnerAccountFactory,
+    UserFactory,
 )
 from tradehub.accounts.models import Role
 from tradehub.db_types import utcnow

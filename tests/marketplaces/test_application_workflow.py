@@ -18,12 +18,12 @@ from marketplaces.applications.models import (
     ApplicationStatus,
     EventKind,
 )
-from tests.factories import UserFactory
-from tests.marketplaces.factories import (
+from tests.factories import (
     ApplicantCompanyFactory,
     ApplicationFactory,
     MarketplaceFactory,
     PartnerAccountFactory,
+    UserFactory,
 )
 from tradehub.accounts.models import Role
 from tradehub.after_commit import process_after_commit

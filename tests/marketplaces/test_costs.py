@@ -13,9 +13,9 @@ from marketplaces.costs import (
     to_gbp,
     to_pennies,
 )
+from marketplaces.facts import apply_facts, normalise_facts
 from marketplaces.models import Marketplace
-from marketplaces.services import apply_facts, normalise_facts
-from tests.marketplaces.factories import marketplace_facts
+from tests.factories import marketplace_facts
 
 BASE = "/selling-online-overseas"
 
@@ -31,6 +31,8 @@ BASE = "/selling-online-overseas"
         (Decimal("39.99"), "USD", "monthly", "USD 39.99 a month"),
         (Decimal("1000"), "USD", "yearly", "USD 1,000.00 a year"),
         (Decimal("19500"), "JPY", "monthly", "JPY 19,500 a month"),  # yen have no minor unit
+        (Decimal("19500.4"), "JPY", None, "JPY 19,500"),  # rounded to the whole yen
+        (Decimal("12.3456"), "KWD", None, "KWD 12.346"),  # dinars have three decimals
         (Decimal("29.99"), "CAD", "monthly", "CAD 29.99 a month"),
         (Decimal("-12.5"), "GBP", None, "-£12.50"),
         (None, "GBP", None, ""),

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from sqlalchemy import func, select
 
+from marketplaces.loading import MARKETPLACES_FILE
 from marketplaces.models import (
     ExchangeRate,
     Marketplace,
@@ -16,7 +17,6 @@ from marketplaces.models import (
     OfferState,
     RevisionAction,
 )
-from marketplaces.services import MARKETPLACES_FILE
 
 
 def _count(db, model) -> int:

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select, update
 
-from marketplaces import services
+from marketplaces import revisions
 from marketplaces.models import (
     ExchangeRate,
     Marketplace,
@@ -17,7 +17,8 @@ from marketplaces.models import (
     OfferState,
     RevisionAction,
 )
-from tests.marketplaces.factories import MarketplaceFactory, OfferFactory, marketplace_facts
+from tests.factories import MarketplaceFactory, OfferFactory, marketplace_facts
+from tradehub.dates import uk_today
 from tradehub.errors import Conflict
 
 STAFF = "/staff/marketplaces"
@@ -260,7 +261,7 @@ def test_a_write_committed_by_another_process_turns_into_a_conflict(app, db):
         )
 
     with pytest.raises(Conflict, match="Someone else changed this marketplace at the same time"):
-        services.save_draft(
+        revisions.save_draft(
             mine, marketplace_facts(name=mine.name, payment_days=99), None, mine.version
         )
 
@@ -295,7 +296,7 @@ def _date_parts(value) -> list[str]:
 def test_offer_is_created_as_draft_then_published(client, staff, db):
     market = MarketplaceFactory(slug="shopmart")
     db.session.commit()
-    today = services.uk_today()
+    today = uk_today()
 
     response = client.post_form(
         f"{STAFF}/shopmart/offers/new",
@@ -329,7 +330,7 @@ def test_offer_is_created_as_draft_then_published(client, staff, db):
 def test_offer_end_date_must_be_after_start_date(client, staff, db):
     MarketplaceFactory(slug="shopmart")
     db.session.commit()
-    today = services.uk_today()
+    today = uk_today()
 
     response = client.post_form(
         f"{STAFF}/shopmart/offers/new",
@@ -343,7 +344,7 @@ def test_offer_end_date_must_be_after_start_date(client, staff, db):
 
 def test_expired_offer_cannot_be_published(client, staff, db):
     market = MarketplaceFactory(slug="shopmart")
-    yesterday = services.uk_today() - timedelta(days=1)
+    yesterday = uk_today() - timedelta(days=1)
     offer = OfferFactory(
         marketplace=market,
         state=OfferState.DRAFT,

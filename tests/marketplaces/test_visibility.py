@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import select
 
-from marketplaces.models import MarketplaceState, OfferState
-from marketplaces.services import uk_today
-from tests.marketplaces.factories import MarketplaceFactory, OfferFactory
+from marketplaces.models import Marketplace, MarketplaceState, Offer, OfferState
+from tests.factories import MarketplaceFactory, OfferFactory
+from tradehub.dates import uk_today
 
 BASE = "/selling-online-overseas"
 
@@ -113,3 +114,16 @@ def test_compare_silently_leaves_out_unpublished_marketplaces(client, catalogue)
 
     assert "Livemart" in body
     assert "Hiddenmart" not in body
+
+
+def test_the_live_rule_is_the_same_in_python_and_in_sql(db, catalogue):
+    today = uk_today()
+    offers = db.session.scalars(select(Offer)).all()
+    in_sql = set(db.session.scalars(select(Offer.summary).where(Offer.is_live(today))))
+
+    assert in_sql == {o.summary for o in offers if o.is_live(today)}
+    # Liveness is about the offer alone; the marketplace being published is a second rule.
+    assert in_sql == {"LIVE-OFFER 10% off", "HIDDEN-MARKET-OFFER", "DRAFT-MARKET-OFFER"}
+    published = set(db.session.scalars(select(Marketplace.slug).where(Marketplace.is_published)))
+    assert published == {m.slug for m in db.session.scalars(select(Marketplace)) if m.is_published}
+    assert published == {"livemart"}

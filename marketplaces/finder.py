@@ -1,0 +1,152 @@
+"""The finder and the comparison: filter, sort and page the published marketplaces.
+
+Filters read the `marketplace_facets` rows (OR within a group, AND across groups), so they run
+in SQL on every database. The API and the finder page share `FinderQuery` and `SORTS`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import case, exists, func, or_, select
+from sqlalchemy.orm import selectinload
+
+from marketplaces.catalogue import has_live_offer
+from marketplaces.models import Marketplace, MarketplaceFacet
+from tradehub.dates import uk_today
+from tradehub.errors import ValidationFailed
+from tradehub.extensions import db
+
+SORTS = {
+    "relevance": "Relevance",
+    "users": "Registered users (most first)",
+    "commission": "Commission (lowest first)",
+    "name": "Name (A to Z)",
+}
+
+
+@dataclass
+class FinderQuery:
+    """The finder's filters: OR within a group, AND across groups."""
+
+    categories: list[str] = field(default_factory=list)
+    countries: list[str] = field(default_factory=list)
+    positioning: list[str] = field(default_factory=list)
+    fulfilment: list[str] = field(default_factory=list)
+    seller_models: list[str] = field(default_factory=list)
+    uk_offer: bool = False
+    no_local_company: bool = False
+    no_local_bank_account: bool = False
+    sort: str = "relevance"
+
+
+def _facet_exists(facet: str, values: Iterable[str]):
+    return exists().where(
+        MarketplaceFacet.marketplace_id == Marketplace.id,
+        MarketplaceFacet.facet == facet,
+        MarketplaceFacet.value.in_(list(values)),
+    )
+
+
+def finder_select(query: FinderQuery, today: date | None = None):
+    """The SELECT for published marketplaces matching `query`, in the chosen order."""
+    today = today or uk_today()
+    stmt = select(Marketplace).where(Marketplace.is_published)
+    if query.categories:
+        stmt = stmt.where(_facet_exists("category", query.categories))
+    if query.countries:
+        stmt = stmt.where(
+            or_(Marketplace.is_global.is_(True), _facet_exists("country", query.countries))
+        )
+    if query.positioning:
+        stmt = stmt.where(_facet_exists("positioning", query.positioning))
+    if query.fulfilment:
+        stmt = stmt.where(_facet_exists("fulfilment", query.fulfilment))
+    if query.seller_models:
+        stmt = stmt.where(_facet_exists("seller_model", query.seller_models))
+    has_offer = has_live_offer(today)
+    if query.uk_offer:
+        stmt = stmt.where(has_offer)
+    if query.no_local_company:
+        stmt = stmt.where(~_facet_exists("setup", ["local_company"]))
+    if query.no_local_bank_account:
+        stmt = stmt.where(~_facet_exists("setup", ["local_bank_account"]))
+
+    users = Marketplace.registered_users_millions.desc().nulls_last()
+    if query.sort == "name":
+        order = [func.lower(Marketplace.name)]
+    elif query.sort == "users":
+        order = [users, func.lower(Marketplace.name)]
+    elif query.sort == "commission":
+        order = [
+            Marketplace.commission_low_percent.asc().nulls_last(),
+            Marketplace.commission_high_percent.asc().nulls_last(),
+            func.lower(Marketplace.name),
+        ]
+    else:
+        # Relevance: marketplaces matching more of the chosen categories and countries first
+        # (a marketplace selling in the very country ranks above a global one), then those with
+        # a UK offer, then the biggest audiences.
+        score = []
+        for value in query.categories:
+            score.append(case((_facet_exists("category", [value]), 1), else_=0))
+        for value in query.countries:
+            score.append(case((_facet_exists("country", [value]), 1), else_=0))
+        order = []
+        if score:
+            total = score[0]
+            for term in score[1:]:
+                total = total + term
+            order.append(total.desc())
+        order += [case((has_offer, 0), else_=1), users, func.lower(Marketplace.name)]
+    return stmt.options(selectinload(Marketplace.offers)).order_by(*order)
+
+
+def find_marketplaces(query: FinderQuery, page: int = 1, per_page: int = 10):
+    """One page of matching published marketplaces (a Flask-SQLAlchemy Pagination)."""
+    return db.paginate(
+        finder_select(query), page=page, per_page=per_page, error_out=False, max_per_page=100
+    )
+
+
+def facet_choices(facet: str) -> list[str]:
+    """The values of one facet that published marketplaces use, for the finder's options."""
+    return list(
+        db.session.scalars(
+            select(MarketplaceFacet.value)
+            .join(Marketplace)
+            .where(Marketplace.is_published, MarketplaceFacet.facet == facet)
+            .distinct()
+            .order_by(MarketplaceFacet.value)
+        )
+    )
+
+
+MAX_COMPARE = 4
+
+
+def compare_marketplaces(slugs: list[str]) -> list[Marketplace]:
+    """The published marketplaces named, in the order given; unknown or unpublished ones dropped."""
+    slugs = list(dict.fromkeys(slugs))  # the same marketplace twice counts once
+    if len(slugs) > MAX_COMPARE:
+        raise ValidationFailed(
+            f"You can compare up to {MAX_COMPARE} marketplaces at a time. "
+            f"You chose {len(slugs)}: remove "
+            f"{len(slugs) - MAX_COMPARE} to continue.",
+            "slug",
+        )
+    found = {
+        m.slug: m
+        for m in db.session.scalars(
+            select(Marketplace)
+            .where(Marketplace.slug.in_(slugs), Marketplace.is_published)
+            .options(selectinload(Marketplace.offers))
+        )
+    }
+    ordered: list[Marketplace] = []
+    for slug in slugs:
+        if slug in found and found[slug] not in ordered:
+            ordered.append(found[slug])
+    return ordered
