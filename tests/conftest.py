@@ -6,6 +6,7 @@ Set TEST_DATABASE_URL to a PostgreSQL URL to run the suite there (CI does both).
 
 from __future__ import annotations
 
+import copy
 import email
 import email.policy
 import re
@@ -18,10 +19,12 @@ import pytest
 from aiosmtpd.controller import Controller
 from flask.globals import _cv_app
 from flask.testing import FlaskClient
-from sqlalchemy import create_engine, inspect, text
+from jinja2 import BytecodeCache
+from sqlalchemy import create_engine, exists, inspect, literal, select, text, union_all
 
 from tradehub import create_app
 from tradehub.extensions import db as _db
+from tradehub.extensions import limiter
 
 CSRF_RE = re.compile(
     r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"'
@@ -136,22 +139,68 @@ def _normalise(url: str) -> str:
     return _database_url(url)
 
 
-def _clean_tables(url: str) -> None:
-    engine = create_engine(url)
-    try:
-        tables = [t for t in reversed(_db.metadata.sorted_tables) if t.name != "alembic_version"]
-        existing = set(inspect(engine).get_table_names())
-        with engine.begin() as conn:
-            if engine.dialect.name == "postgresql":
-                names = ", ".join(f'"{t.name}"' for t in tables if t.name in existing)
-                if names:
-                    conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+# Tables whose serial/identity sequence has handed out a value since it was last restarted.
+_MOVED_SEQUENCES = text(
+    "SELECT DISTINCT t.relname::text FROM pg_class s"
+    " JOIN pg_depend d ON d.objid = s.oid AND d.deptype IN ('a', 'i')"
+    " JOIN pg_class t ON t.oid = d.refobjid"
+    " JOIN pg_sequences ps ON ps.schemaname = current_schema() AND ps.sequencename = s.relname"
+    " WHERE s.relkind = 'S' AND ps.last_value IS NOT NULL AND t.relname = ANY(:names)"
+)
+
+
+class TableWiper:
+    """Empties every table the last test wrote to, on one engine kept for the whole run.
+
+    Cheaper than wiping everything: one round trip finds the tables that hold rows (and, on
+    PostgreSQL, the ones whose id sequence moved), then one statement empties just those.
+    """
+
+    def __init__(self, url: str):
+        self.engine = create_engine(url)
+        existing = set(inspect(self.engine).get_table_names())
+        # Children before parents, so DELETE never trips a foreign key.
+        self.tables = [
+            t
+            for t in reversed(_db.metadata.sorted_tables)
+            if t.name in existing and t.name != "alembic_version"
+        ]
+        self.postgresql = self.engine.dialect.name == "postgresql"
+        self._with_rows = union_all(
+            *(select(literal(t.name)).where(exists().select_from(t)) for t in self.tables)
+        )
+
+    def _dirty(self, conn) -> set[str]:
+        dirty = set(conn.scalars(self._with_rows))
+        if self.postgresql:
+            # A rolled-back insert leaves no row but moves the id sequence: restart it too.
+            dirty.update(conn.scalars(_MOVED_SEQUENCES, {"names": [t.name for t in self.tables]}))
+        return dirty
+
+    def wipe(self) -> None:
+        """Remove every row (and on PostgreSQL restart the ids) of the tables in use."""
+        with self.engine.begin() as conn:
+            dirty = self._dirty(conn)
+            if not dirty:
+                return
+            if self.postgresql:
+                names = ", ".join(f'"{t.name}"' for t in self.tables if t.name in dirty)
+                conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
             else:
-                for table in tables:
-                    if table.name in existing:
+                for table in self.tables:
+                    if table.name in dirty:
                         conn.execute(table.delete())
-    finally:
-        engine.dispose()
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def table_wiper(database_url) -> Iterator[TableWiper]:
+    """The run's one wiper for the test database."""
+    wiper = TableWiper(database_url)
+    yield wiper
+    wiper.close()
 
 
 class CSRFClient(FlaskClient):
@@ -205,15 +254,186 @@ def app_config(tmp_path, smtp_server, database_url) -> dict:
     }
 
 
-@pytest.fixture
-def app(app_config, database_url) -> Iterator:
-    """A fresh app per test on the migrated database; every row is removed afterwards."""
-    application = create_app(app_config)
+class MemoryBytecodeCache(BytecodeCache):
+    """Compiled templates kept for the whole run, shared by every test's app.
+
+    Each app has its own Jinja environment, so without this every test compiled each template
+    it rendered again (over half of a typical test's time). Jinja checks the source's checksum
+    on every load, so an edited template is compiled afresh.
+    """
+
+    def __init__(self):
+        self._store: dict[str, bytes] = {}
+        self._lock = threading.Lock()  # live-server tests render in threads
+
+    def load_bytecode(self, bucket) -> None:
+        data = self._store.get(bucket.key)
+        if data is not None:
+            bucket.bytecode_from_string(data)
+
+    def dump_bytecode(self, bucket) -> None:
+        with self._lock:
+            self._store[bucket.key] = bucket.bytecode_to_string()
+
+
+TEMPLATE_CACHE = MemoryBytecodeCache()
+
+
+def build_app(config: dict):
+    """create_app as production runs it, plus the test client and the shared template cache."""
+    application = create_app(config)
     application.test_client_class = CSRFClient
-    with application.app_context():
-        yield application
-        _db.session.remove()
-    _clean_tables(database_url)
+    application.jinja_env.bytecode_cache = TEMPLATE_CACHE
+    return application
+
+
+# Settings that differ from test to test without making a different app: each test's value is
+# put into the cached app's config (the search backend is rebuilt from it on first use).
+PER_TEST_SETTINGS = ("SEARCH_EMBEDDED_PATH", "SEARCH_INDEX_PREFIX")
+
+
+def _close(value) -> None:
+    close = getattr(value, "close", None)
+    if callable(close):
+        close()
+
+
+def _shape(app) -> tuple:
+    """What a test would change if it added routes, blueprints, hooks, filters or commands."""
+    hooks = (
+        app.before_request_funcs,
+        app.after_request_funcs,
+        app.teardown_request_funcs,
+        app.template_context_processors,
+        app.url_value_preprocessors,
+        app.url_default_functions,
+    )
+    return (
+        tuple(app.blueprints),
+        tuple(app.view_functions),
+        len(list(app.url_map.iter_rules())),
+        tuple(tuple((key, len(funcs)) for key, funcs in registry.items()) for registry in hooks),
+        len(app.teardown_appcontext_funcs),
+        repr(app.error_handler_spec),
+        tuple(app.jinja_env.globals),
+        tuple(app.jinja_env.filters),
+        tuple(app.cli.commands),
+    )
+
+
+class CachedApp:
+    """One built app and the state it had when new, so each test can start from that state."""
+
+    def __init__(self, config: dict):
+        self.app = build_app(config)
+        self.shape = _shape(self.app)
+        self.config = copy.deepcopy(dict(self.app.config))
+        self.extensions = {
+            key: (value, copy.copy(value) if isinstance(value, dict | list | set) else None)
+            for key, value in self.app.extensions.items()
+        }
+
+    def reset(self, per_test: dict) -> None:
+        """Put back the config and extensions the app was built with, and the test's settings."""
+        app = self.app
+        app.config.clear()
+        app.config.update(copy.deepcopy(self.config))
+        app.config.update(per_test)
+        for key in list(app.extensions):
+            if key not in self.extensions:
+                _close(app.extensions.pop(key))  # e.g. a search backend built by the last test
+        for key, (value, contents) in self.extensions.items():
+            if app.extensions.get(key) is not value:
+                _close(app.extensions.get(key))
+                app.extensions[key] = value
+            if contents is not None:  # a registry the last test added to (health checks)
+                value.clear()
+                if isinstance(value, list):
+                    value.extend(contents)
+                else:
+                    value.update(contents)
+        # The limiter is one object for every app: bind it to this app again, with new counters.
+        limiter.init_app(app)
+        # Let the test add routes or blueprints as to a new app (it is then not reused).
+        app._got_first_request = False
+
+    def release(self) -> bool:
+        """Close what the test opened (the search backend); False if the app itself changed."""
+        for key in list(self.app.extensions):
+            if key not in self.extensions:
+                _close(self.app.extensions.pop(key))
+        return _shape(self.app) == self.shape
+
+
+class AppCache:
+    """The apps of one worker, one per distinct configuration (at most `size`, least recent out)."""
+
+    def __init__(self, size: int = 4):
+        self.size = size
+        self._apps: dict[str, CachedApp] = {}
+
+    def get(self, config: dict) -> tuple[CachedApp, dict]:
+        """The cached app for `config` (built on first use) and the per-test settings."""
+        per_test = {key: config[key] for key in PER_TEST_SETTINGS if key in config}
+        shared = {key: value for key, value in config.items() if key not in PER_TEST_SETTINGS}
+        key = repr(sorted(shared.items()))
+        cached = self._apps.pop(key, None) or CachedApp(config)
+        self._apps[key] = cached  # most recently used last
+        while len(self._apps) > self.size:
+            self._dispose(self._apps.pop(next(iter(self._apps))))
+        return cached, per_test
+
+    def discard(self, cached: CachedApp) -> None:
+        """Forget an app a test changed (added routes to); the next test gets a new one."""
+        for key, value in list(self._apps.items()):
+            if value is cached:
+                del self._apps[key]
+        self._dispose(cached)
+
+    @staticmethod
+    def _dispose(cached: CachedApp) -> None:
+        with cached.app.app_context():
+            _db.engine.dispose()
+
+
+APPS = AppCache()
+
+
+@pytest.fixture
+def fresh_app() -> bool:
+    """Override to return True for tests that need an app nobody used before them."""
+    return False
+
+
+@pytest.fixture
+def app(app_config, table_wiper, fresh_app) -> Iterator:
+    """The app for this test's settings, on the migrated database; every row is removed after.
+
+    Building an app takes longer than most tests, so each worker keeps one per configuration
+    and gives it back to each test as new: the config, the extensions' registries and the rate
+    limiter's counters are put back, and the search backend is rebuilt for the test's own
+    index. A test that adds routes, blueprints or hooks may do so; that app is then dropped.
+
+    Isolation is by real commits and a wipe, not by rolling back one outer transaction: the
+    code under test commits, runs after-commit work, sends mail from the outbox, serves live
+    browsers from threads and takes row locks from several connections, and each of those
+    needs the database to behave as it does in production.
+    """
+    cached = None
+    if fresh_app:
+        application = build_app(app_config)
+    else:
+        cached, per_test = APPS.get(app_config)
+        cached.reset(per_test)
+        application = cached.app
+    try:
+        with application.app_context():
+            yield application
+            _db.session.remove()
+    finally:
+        if cached is not None and not cached.release():
+            APPS.discard(cached)
+        table_wiper.wipe()
 
 
 @pytest.fixture
