@@ -10,6 +10,8 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import EmailField, PasswordField, RadioField, StringField, SubmitField
 from wtforms.validators import Email, EqualTo, InputRequired, Length, ValidationError
 
+from tradehub.accounts.models import normalise_email
+
 PASSWORD_MIN = 10
 PASSWORD_MAX = 128
 COMMON_PASSWORDS = frozenset(
@@ -35,7 +37,7 @@ def strong_password(form, field) -> None:
     if value.lower() in COMMON_PASSWORDS:
         raise ValidationError("Choose a password that is harder to guess.")
     email = getattr(form, "email", None)
-    if email is not None and email.data and value.lower() == email.data.strip().lower():
+    if email is not None and email.data and value.lower() == normalise_email(email.data):
         raise ValidationError("Your password must not be your email address.")
     if len(set(value)) < 4:
         raise ValidationError("Choose a password with more different characters.")

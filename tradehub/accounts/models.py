@@ -35,6 +35,11 @@ class Role(enum.StrEnum):
         }[self]
 
 
+def normalise_email(email: str) -> str:
+    """Email addresses are compared and stored case-insensitively, without surrounding spaces."""
+    return email.strip().lower()
+
+
 class User(UserMixin, db.Model):
     """A person who signs in. Email is stored lower-cased and is unique."""
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from flask import current_app, url_for
 from sqlalchemy import func, select
 
-from tradehub.accounts.models import Role, User
+from tradehub.accounts.models import Role, User, normalise_email
 from tradehub.accounts.passwords import hash_password, needs_rehash, verify_password
 from tradehub.accounts.tokens import InvalidToken, fingerprint, make_token, read_token
 from tradehub.db_types import utcnow
@@ -19,11 +19,6 @@ from tradehub.extensions import db
 from tradehub.mail import queue_email
 
 SELF_SERVICE_ROLES = (Role.EXPORTER, Role.BUYER)
-
-
-def normalise_email(email: str) -> str:
-    """Email addresses are compared case-insensitively and without surrounding spaces."""
-    return email.strip().lower()
 
 
 def find_user_by_email(email: str) -> User | None:

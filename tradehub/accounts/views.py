@@ -17,7 +17,7 @@ from tradehub.accounts.forms import (
     ResetPasswordForm,
     SignInForm,
 )
-from tradehub.accounts.models import Role
+from tradehub.accounts.models import Role, normalise_email
 from tradehub.accounts.tokens import InvalidToken
 from tradehub.extensions import limiter
 from tradehub.refusals import service_call
@@ -30,7 +30,7 @@ def _login_limit() -> str:
 
 def _account_key() -> str:
     # Per-account limit keyed by the address typed, known or not, so it reveals nothing.
-    email = services.normalise_email(request.form.get("email", ""))
+    email = normalise_email(request.form.get("email", ""))
     return "signin-account:" + hashlib.sha256(email.encode()).hexdigest()
 
 
