@@ -17,7 +17,7 @@ import pytest
 from search_index import SearchQuery, service
 from search_index.indexing import rebuild_index, sync_outbox
 from supplier_profiles.search_documents import SUPPLIERS, mark_company_changed
-from tests.search_index.factories import CompanyFactory
+from tests.factories import SearchCompanyFactory
 from tradehub.after_commit import process_after_commit
 from tradehub.db_types import utcnow
 
@@ -48,27 +48,27 @@ def _drop_index(app):
 def companies(db) -> dict[str, object]:
     """One company shown, and one hidden for each reason."""
     made = {
-        "shown": CompanyFactory(
+        "shown": SearchCompanyFactory(
             name="Kiln Street Pottery",
             summary="Hand-thrown ceramics and colourful stoneware.",
             industries=["CREATIVE"],
             region="NORTH_WEST",
         ),
-        "unpublished": CompanyFactory(
+        "unpublished": SearchCompanyFactory(
             name="Acumen Ceramics",
             summary="Ceramics glazing studio.",
             industries=["CREATIVE"],
             region="NORTH_WEST",
             published=False,
         ),
-        "unverified": CompanyFactory(
+        "unverified": SearchCompanyFactory(
             name="Umbrella Colour Works",
             summary="Colourful umbrellas and draught excluders.",
             industries=["CREATIVE"],
             region="LONDON",
             verified_at=None,
         ),
-        "deleted": CompanyFactory(
+        "deleted": SearchCompanyFactory(
             name="Quillon Glassworks",
             summary="Stained glass and colourful ceramics.",
             industries=["CREATIVE"],

@@ -8,7 +8,7 @@ from search_index import service
 from search_index.base import SearchQuery
 from search_index.models import SearchOutbox
 from supplier_profiles.search_documents import mark_company_changed
-from tests.search_index.factories import CompanyFactory, bulk_insert_companies
+from tests.factories import SearchCompanyFactory, bulk_insert_companies
 from tradehub.after_commit import process_after_commit
 
 
@@ -27,7 +27,7 @@ def test_every_command_has_one_line_help(runner):
 
 def test_status_compares_the_index_with_the_database(db, runner):
     bulk_insert_companies(3)  # straight into the database: nothing indexed yet
-    CompanyFactory(name="Hidden Draft", published=False)
+    SearchCompanyFactory(name="Hidden Draft", published=False)
     db.session.commit()
     result = runner.invoke(args=["search", "status"])
     assert result.exit_code == 0, result.output
@@ -39,7 +39,7 @@ def test_status_compares_the_index_with_the_database(db, runner):
 
 
 def test_status_shows_the_backlog(db, runner):
-    company = CompanyFactory(name="Pending Pumps")
+    company = SearchCompanyFactory(name="Pending Pumps")
     mark_company_changed(company.id)
     db.session.commit()  # the process "dies" before its after-commit work
     result = runner.invoke(args=["search", "status"])
@@ -48,7 +48,7 @@ def test_status_shows_the_backlog(db, runner):
 
 
 def test_sync_applies_what_is_left_in_the_outbox(db, runner):
-    companies = [CompanyFactory(name=f"Leftover Looms {n}") for n in range(3)]
+    companies = [SearchCompanyFactory(name=f"Leftover Looms {n}") for n in range(3)]
     for company in companies:
         mark_company_changed(company.id)
     db.session.commit()
@@ -64,8 +64,8 @@ def test_sync_applies_what_is_left_in_the_outbox(db, runner):
 
 def test_reindex_rebuilds_from_the_database_without_unpublishable_companies(db, runner):
     bulk_insert_companies(25)
-    CompanyFactory(name="Unverified Umbrellas", verified_at=None)
-    CompanyFactory(name="Unpublished Urns", published=False)
+    SearchCompanyFactory(name="Unverified Umbrellas", verified_at=None)
+    SearchCompanyFactory(name="Unpublished Urns", published=False)
     db.session.commit()
     result = runner.invoke(args=["search", "reindex", "--batch-size", "10"])
     assert result.exit_code == 0, result.output
@@ -79,7 +79,7 @@ def test_reindex_rebuilds_from_the_database_without_unpublishable_companies(db, 
 
 
 def test_reindex_replaces_documents_the_database_no_longer_has(db, runner):
-    stale = CompanyFactory(name="Vanished Vases")
+    stale = SearchCompanyFactory(name="Vanished Vases")
     mark_company_changed(stale.id)
     db.session.commit()
     process_after_commit()

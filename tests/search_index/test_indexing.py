@@ -14,7 +14,7 @@ from search_index.indexing import apply_outbox, outbox_backlog, sync_outbox
 from search_index.models import SearchOutbox
 from supplier_profiles.models import Company
 from supplier_profiles.search_documents import build_document, mark_company_changed
-from tests.search_index.factories import CaseStudyFactory, CompanyFactory
+from tests.factories import SearchCaseStudyFactory, SearchCompanyFactory
 from tradehub.after_commit import process_after_commit
 from tradehub.db_types import utcnow
 
@@ -37,7 +37,7 @@ def save(db, company: Company) -> None:
 
 
 def test_change_is_written_in_the_transaction_and_applied_after_commit(db):
-    company = CompanyFactory(name="Quillfeather Stationers")
+    company = SearchCompanyFactory(name="Quillfeather Stationers")
     mark_company_changed(company.id)
     # Before the commit: the row exists in this transaction, the index has nothing yet.
     assert [(r.document_id, r.op) for r in outbox_rows(db)] == [(company.id, "upsert")]
@@ -50,7 +50,7 @@ def test_change_is_written_in_the_transaction_and_applied_after_commit(db):
 
 
 def test_rolled_back_change_leaves_no_outbox_row_and_no_index_change(db):
-    company = CompanyFactory(name="Alderbrook Mills")
+    company = SearchCompanyFactory(name="Alderbrook Mills")
     save(db, company)
     company.name = "Zanzibar Looms"
     mark_company_changed(company.id)
@@ -62,8 +62,8 @@ def test_rolled_back_change_leaves_no_outbox_row_and_no_index_change(db):
 
 
 def test_failed_save_leaves_no_outbox_row_and_no_index_change(db):
-    CompanyFactory(name="Taken Slug Ltd", slug="taken")
-    company = CompanyFactory(name="Heronsgate Pottery")
+    SearchCompanyFactory(name="Taken Slug Ltd", slug="taken")
+    company = SearchCompanyFactory(name="Heronsgate Pottery")
     save(db, company)
     company.name = "Kestrel Ceramics"
     company.slug = "taken"  # unique: the commit fails
@@ -78,8 +78,8 @@ def test_failed_save_leaves_no_outbox_row_and_no_index_change(db):
 
 
 def test_one_pending_row_per_company(db, engine):
-    company = CompanyFactory(name="Marlowe Instruments")
-    other = CompanyFactory(name="Penrose Optics")
+    company = SearchCompanyFactory(name="Marlowe Instruments")
+    other = SearchCompanyFactory(name="Penrose Optics")
     mark_company_changed(company.id)
     mark_company_changed(company.id)  # same transaction: reuses the row
     mark_company_changed(other.id)
@@ -99,7 +99,7 @@ def test_one_pending_row_per_company(db, engine):
 
 
 def test_unpublishing_verifying_and_deleting_remove_or_restore_the_document(db):
-    company = CompanyFactory(name="Fennimore Textiles")
+    company = SearchCompanyFactory(name="Fennimore Textiles")
     save(db, company)
     assert found("fennimore") == ["Fennimore Textiles"]
 
@@ -126,7 +126,7 @@ def test_unpublishing_verifying_and_deleting_remove_or_restore_the_document(db):
 
 
 def test_hard_deleted_company_is_removed_from_the_index(db):
-    company = CompanyFactory(name="Wrenfield Joinery")
+    company = SearchCompanyFactory(name="Wrenfield Joinery")
     save(db, company)
     company_id = company.id
     db.session.delete(company)
@@ -139,8 +139,8 @@ def test_hard_deleted_company_is_removed_from_the_index(db):
 
 
 def test_case_study_text_is_searchable_and_leaves_with_the_case_study(db):
-    study = CaseStudyFactory(
-        title="Desalination for Oman", company=CompanyFactory(name="Saltmarsh Pumps")
+    study = SearchCaseStudyFactory(
+        title="Desalination for Oman", company=SearchCompanyFactory(name="Saltmarsh Pumps")
     )
     save(db, study.company)
     assert found("desalination") == ["Saltmarsh Pumps"]
@@ -152,10 +152,10 @@ def test_case_study_text_is_searchable_and_leaves_with_the_case_study(db):
 
 
 def test_document_carries_what_buyers_see(db):
-    study = CaseStudyFactory(
+    study = SearchCaseStudyFactory(
         title="Harbour cranes",
         keywords=["cranes"],
-        company=CompanyFactory(
+        company=SearchCompanyFactory(
             name="Ironbridge Hoists",
             keywords=["lifting"],
             products_services=["Marketing"],
@@ -189,7 +189,7 @@ def test_document_carries_what_buyers_see(db):
 
 
 def test_failed_rows_back_off_and_sync_retries_them_anyway(db, engine):
-    company = CompanyFactory(name="Gullwing Sails")
+    company = SearchCompanyFactory(name="Gullwing Sails")
     engine.down()
     save(db, company)
     (row,) = outbox_rows(db)
@@ -209,7 +209,7 @@ def test_failed_rows_back_off_and_sync_retries_them_anyway(db, engine):
 
 
 def test_sync_drains_in_batches(db):
-    companies = [CompanyFactory(name=f"Batchworth {n}") for n in range(7)]
+    companies = [SearchCompanyFactory(name=f"Batchworth {n}") for n in range(7)]
     for company in companies:
         mark_company_changed(company.id)
     db.session.commit()  # the after-commit callback is not run: as if the process died
@@ -221,7 +221,7 @@ def test_sync_drains_in_batches(db):
 
 
 def test_change_marked_inside_a_rolled_back_savepoint_is_marked_again_after_it(db):
-    company = CompanyFactory(name="Larkspur Linens")
+    company = SearchCompanyFactory(name="Larkspur Linens")
     db.session.flush()
     savepoint = db.session.begin_nested()
     mark_company_changed(company.id)

@@ -19,7 +19,7 @@ from search_index.web import UNAVAILABLE_MESSAGE
 from supplier_profiles.models import Company
 from supplier_profiles.search_documents import count_publishable, mark_company_changed
 from supplier_profiles.services import create_company
-from tests.search_index.factories import CaseStudyFactory, CompanyFactory
+from tests.factories import SearchCaseStudyFactory, SearchCompanyFactory
 from tradehub.after_commit import process_after_commit
 from tradehub.db_types import utcnow
 
@@ -65,11 +65,11 @@ def save(db, company: Company) -> None:
 
 def test_no_change_is_lost_while_the_engine_is_down(app, db, client, runner, engine, make_user):
     add_probe_routes(app)
-    renamed = CompanyFactory(name="Amberline Foods")
-    unpublished = CompanyFactory(name="Bellhaven Brewing")
-    deleted = CompanyFactory(name="Corrigan Cutlery")
-    storied = CompanyFactory(name="Dunmore Kilns")
-    untouched = CompanyFactory(name="Elmstead Glass")
+    renamed = SearchCompanyFactory(name="Amberline Foods")
+    unpublished = SearchCompanyFactory(name="Bellhaven Brewing")
+    deleted = SearchCompanyFactory(name="Corrigan Cutlery")
+    storied = SearchCompanyFactory(name="Dunmore Kilns")
+    untouched = SearchCompanyFactory(name="Elmstead Glass")
     for company in (renamed, unpublished, deleted, storied, untouched):
         mark_company_changed(company.id)
     db.session.commit()
@@ -92,7 +92,7 @@ def test_no_change_is_lost_while_the_engine_is_down(app, db, client, runner, eng
     save(db, unpublished)
     deleted.deleted_at = utcnow()
     save(db, deleted)
-    CaseStudyFactory(company=storied, title="Terracotta for Lisbon")
+    SearchCaseStudyFactory(company=storied, title="Terracotta for Lisbon")
     save(db, storied)
     owner = make_user()
     newcomer = create_company(owner, name="Foxglove Fabrics", company_type="COMPANIES_HOUSE")

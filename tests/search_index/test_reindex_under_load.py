@@ -11,7 +11,7 @@ import pytest
 
 from search_index import service
 from search_index.base import SearchQuery
-from tests.search_index.factories import bulk_insert_companies
+from tests.factories import bulk_insert_companies
 
 COMPANIES = 5000
 SEARCH_THREADS = 3

@@ -10,7 +10,7 @@ from search_index import service
 from search_index.indexing import sync_outbox
 from search_index.models import SearchOutbox
 from supplier_profiles.search_documents import mark_company_changed
-from tests.search_index.factories import bulk_insert_companies
+from tests.factories import bulk_insert_companies
 from tradehub.extensions import db as _db
 
 

@@ -154,7 +154,7 @@ def app_config(app_config, _companies_house_server) -> dict:
 @pytest.fixture
 def exporter(signed_in, db):
     """A signed-in exporter who owns a company (not verified, not published)."""
-    from tests.supplier_profiles.factories import CompanyFactory
+    from tests.factories import CompanyFactory
 
     user = signed_in("exporter")
     company = CompanyFactory(owner=user)

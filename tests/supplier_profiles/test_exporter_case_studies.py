@@ -115,7 +115,7 @@ def test_invalid_case_studies_are_refused_next_to_the_field(
 
 
 def test_case_study_of_another_company_is_not_found(client, exporter, db):
-    from tests.supplier_profiles.factories import CaseStudyFactory
+    from tests.factories import CaseStudyFactory
 
     theirs = CaseStudyFactory()
     db.session.commit()
@@ -127,7 +127,7 @@ def test_case_study_of_another_company_is_not_found(client, exporter, db):
 def test_case_study_text_makes_a_published_company_findable(client, signed_in, db):
     from search_index.base import SearchQuery
     from search_index.service import search
-    from tests.supplier_profiles.factories import PublishedCompanyFactory
+    from tests.factories import PublishedCompanyFactory
 
     user = signed_in("exporter")
     company = PublishedCompanyFactory(owner=user)

@@ -128,7 +128,7 @@ def test_business_without_a_number_is_created_from_its_name(client, signed_in, d
 
 
 def test_same_name_gets_a_different_slug(client, signed_in, db, make_user):
-    from tests.supplier_profiles.factories import CompanyFactory
+    from tests.factories import CompanyFactory
 
     CompanyFactory(name="Hebden Weavers", slug="hebden-weavers")
     db.session.commit()
@@ -156,7 +156,7 @@ def test_form_errors_show_next_to_each_field(client, signed_in, db):
 
 
 def test_number_already_on_tradehub_is_refused(client, signed_in, db, companies_house):
-    from tests.supplier_profiles.factories import CompanyFactory
+    from tests.factories import CompanyFactory
 
     CompanyFactory(number="01234567", company_type="COMPANIES_HOUSE")
     db.session.commit()
@@ -179,7 +179,7 @@ def test_only_exporters_reach_the_profile_pages(client, signed_in):
 
 
 def test_account_page_links_to_the_profile_pages(client, signed_in, db):
-    from tests.supplier_profiles.factories import CompanyFactory
+    from tests.factories import CompanyFactory
 
     user = signed_in("exporter")
     assert "Create your company profile" in client.get("/account/").get_data(as_text=True)

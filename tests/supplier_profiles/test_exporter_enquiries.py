@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from supplier_profiles.models import EnquiryStatus
-from tests.supplier_profiles.factories import EnquiryFactory
+from tests.factories import EnquiryFactory
 
 
 def test_inbox_lists_enquiries_by_status(client, exporter, db):

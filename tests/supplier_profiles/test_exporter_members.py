@@ -132,7 +132,7 @@ def test_owner_deletes_the_company(client, exporter, db):
 def test_deleting_a_published_company_drops_it_from_search(client, signed_in, db):
     from search_index.base import SearchQuery
     from search_index.service import search
-    from tests.supplier_profiles.factories import PublishedCompanyFactory
+    from tests.factories import PublishedCompanyFactory
 
     user = signed_in("exporter")
     company = PublishedCompanyFactory(owner=user, name="Vanishing Valves")

@@ -49,7 +49,7 @@ def test_every_field_is_saved(client, exporter, db):
 def test_edits_to_a_published_profile_reach_search(client, signed_in, db):
     from search_index.base import SearchQuery
     from search_index.service import search
-    from tests.supplier_profiles.factories import PublishedCompanyFactory
+    from tests.factories import PublishedCompanyFactory
 
     user = signed_in("exporter")
     company = PublishedCompanyFactory(owner=user)
@@ -123,7 +123,7 @@ def test_invalid_values_are_refused_next_to_the_field_and_kept(
 
 
 def test_a_member_only_ever_edits_their_own_company(client, signed_in, db):
-    from tests.supplier_profiles.factories import CompanyFactory
+    from tests.factories import CompanyFactory
 
     someone_else = CompanyFactory(name="Other Co")
     user = signed_in("exporter")

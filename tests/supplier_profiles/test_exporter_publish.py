@@ -8,7 +8,7 @@ import pytest
 
 from search_index.base import SearchQuery
 from search_index.service import search
-from tests.supplier_profiles.factories import CompanyFactory, VerifiedCompanyFactory
+from tests.factories import CompanyFactory, VerifiedCompanyFactory
 
 PUBLISH_BUTTON = re.compile(r"<button[^>]*>\s*Publish profile\s*</button>")
 

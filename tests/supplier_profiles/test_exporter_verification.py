@@ -81,7 +81,7 @@ def test_exporters_cannot_reach_the_staff_screens(client, exporter):
 
 
 def test_staff_verify_and_revoke_with_recorded_reasons(client, signed_in, db, make_user):
-    from tests.supplier_profiles.factories import CompanyFactory
+    from tests.factories import CompanyFactory
 
     owner = make_user()
     company = CompanyFactory(owner=owner)
@@ -115,7 +115,7 @@ def test_staff_verify_and_revoke_with_recorded_reasons(client, signed_in, db, ma
 
 
 def test_staff_issue_a_new_code_after_lockout(client, signed_in, db, make_user):
-    from tests.supplier_profiles.factories import CompanyFactory
+    from tests.factories import CompanyFactory
 
     company = CompanyFactory(owner=make_user(), verification_failures=5)
     db.session.commit()
@@ -129,7 +129,7 @@ def test_staff_issue_a_new_code_after_lockout(client, signed_in, db, make_user):
 def test_staff_take_a_profile_down_and_the_owner_is_told(client, signed_in, db, make_user, mailbox):
     from search_index.base import SearchQuery
     from search_index.service import search
-    from tests.supplier_profiles.factories import PublishedCompanyFactory
+    from tests.factories import PublishedCompanyFactory
 
     owner = make_user(email="owner@pennine.example")
     company = PublishedCompanyFactory(owner=owner, name="Dodgy Widgets")
