@@ -5,8 +5,10 @@ from supplier_profiles.demo.generate_companies (a seeded private random.Random: 
 companies on every run and machine); this module turns them into
 
 - company / case-study rows for a bulk insert into the app's tables (`company_rows`), and
-- SupplierDocuments built by the app's own mapping, `search_index.mapping.document_from`, from
-  plain row objects carrying the columns the app's bulk path reads (`documents`).
+- SupplierDocuments built by the app's own mapping,
+  `supplier_profiles.search_documents.document_from`, from plain row objects carrying the
+  columns the app's bulk path reads, for the companies `Company.is_publishable` lets through
+  (`documents`: what the suppliers document source would deliver).
 
 Generating 100,000 profiles takes about a minute, so the generated list is cached per
 (seed, count) in a pickle under bench/results/cache/ (gitignored; delete it to regenerate).
@@ -23,8 +25,9 @@ from typing import Any
 from slugify import slugify
 
 from search_index.document import SupplierDocument
-from search_index.mapping import CASE_STUDY_COLUMNS, DOCUMENT_COLUMNS, document_from
 from supplier_profiles.demo import generate_companies
+from supplier_profiles.models import Company
+from supplier_profiles.search_documents import CASE_STUDY_COLUMNS, DOCUMENT_COLUMNS, document_from
 
 SEED = 2027
 CACHE_DIR = Path(__file__).resolve().parent / "results" / "cache"
@@ -128,8 +131,9 @@ def company_rows(
 
 
 def documents(count: int, seed: int = SEED) -> list[SupplierDocument]:
-    """`count` search documents built by the app's Company -> document mapping from row
-    objects that carry exactly the columns the app's bulk path reads from the database."""
+    """Search documents of the publishable companies among the first `count`, built by the
+    app's Company -> document mapping from row objects that carry exactly the columns the app's
+    bulk path reads from the database."""
     rows, study_rows = company_rows(companies(count, seed))
     by_company: dict[int, list[SimpleNamespace]] = {}
     for study in study_rows:
@@ -142,4 +146,11 @@ def documents(count: int, seed: int = SEED) -> list[SupplierDocument]:
             by_company.get(row["id"], []),
         )
         for row in rows
+        if _publishable(row)
     ]
+
+
+def _publishable(row: dict[str, Any]) -> bool:
+    """The app's one rule (Company.is_publishable), applied to a row not in any database."""
+    keys = ("published", "verified_at", "deleted_at")
+    return Company(**{key: row[key] for key in keys}).is_publishable

@@ -26,6 +26,7 @@ import argparse
 import json
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -37,9 +38,13 @@ from typing import Any
 from urllib.parse import urlencode
 
 import requests
+from sqlalchemy import func, insert, select
 
 from bench import corpus
 from bench.search_bench import RESULTS_DIR, chunks, git_commit, load_average, machine, summary
+from supplier_profiles.models import CaseStudy, Company
+from tradehub import create_app
+from tradehub.extensions import db
 
 ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent
@@ -99,12 +104,6 @@ def flask_cli(env: dict[str, str], *args: str) -> str:
 
 def load_database(db_path: Path, count: int, env: dict[str, str]) -> dict[str, Any]:
     """Migrate a fresh scratch database and bulk-insert `count` companies with case studies."""
-    from sqlalchemy import func, insert, select
-
-    from supplier_profiles.models import CaseStudy, Company
-    from tradehub import create_app
-    from tradehub.extensions import db
-
     for suffix in ("", "-wal", "-shm", "-journal"):
         Path(f"{db_path}{suffix}").unlink(missing_ok=True)
     flask_cli(env, "db", "upgrade")
@@ -137,8 +136,6 @@ def load_database(db_path: Path, count: int, env: dict[str, str]) -> dict[str, A
 
 def database_count(db_path: Path) -> int:
     """Companies already in a scratch database (0 when it does not exist)."""
-    import sqlite3
-
     if not db_path.exists():
         return 0
     try:

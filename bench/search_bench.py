@@ -39,6 +39,7 @@ import os
 import platform
 import shutil
 import sqlite3
+import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -46,13 +47,17 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from elasticsearch import Elasticsearch, helpers
+
 from bench import corpus
 from search_index.base import SearchBackend, SearchQuery
 from search_index.document import SupplierDocument, validate_document
+from search_index.elasticsearch import ElasticsearchBackend
+from search_index.elasticsearch import settings as es_settings
 from search_index.embedded import EmbeddedBackend
 
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
-APP_INDEX_BATCH = 500  # search_index.embedded.BATCH_SIZE / elasticsearch_backend.BULK_CHUNK
+APP_INDEX_BATCH = 500  # search_index.embedded.store.BATCH_SIZE / elasticsearch.backend.BULK_CHUNK
 OUTBOX_BATCH = 200  # search_index.indexing.DEFAULT_BATCH
 WARMUP_DOCS = 5000  # loaded into a scratch index before the timed Elasticsearch loads
 
@@ -136,8 +141,6 @@ def best_of(count: int, rounds: list[float], **extra: Any) -> dict[str, Any]:
 
 def git_commit() -> str:
     """The commit the benchmark runs (the code under test), with '+dirty' for local edits."""
-    import subprocess
-
     root = Path(__file__).resolve().parent.parent
     try:
         commit = subprocess.run(
@@ -353,11 +356,6 @@ def es_indexing(
     docs: list[SupplierDocument], url: str, size: int, outbox_max: int, rounds: int
 ) -> tuple[dict, Any]:
     """Indexing figures for Elasticsearch/OpenSearch; returns them and the reindexed backend."""
-    from elasticsearch import Elasticsearch, helpers
-
-    from search_index import es_settings
-    from search_index.elasticsearch_backend import ElasticsearchBackend
-
     out: dict[str, Any] = {}
     count = len(docs)
     # Warm the engine's JIT and caches first (not timed), so the first timed load is not
@@ -438,8 +436,6 @@ def es_indexing(
 
 def es_latency(backend: Any, url: str, iterations: int, warmup: int) -> dict[str, Any]:
     """App search() against the exact request bodies it sent, replayed with es.search()."""
-    from elasticsearch import Elasticsearch
-
     for _label, query in QUERY_MIX:
         backend.search(query)
     captured: list[list[dict]] = []
@@ -532,8 +528,6 @@ def _interleave(
 
 def es_info(url: str) -> dict[str, Any]:
     """Engine distribution, version and heap of the node behind url."""
-    from elasticsearch import Elasticsearch
-
     es = Elasticsearch([url], timeout=30)
     info = es.info()
     nodes = es.nodes.info(metric="jvm")["nodes"]

@@ -12,7 +12,7 @@ from search_index.base import (
 )
 from search_index.document import SupplierDocument, validate_document
 from search_index.errors import InvalidSearchQuery, SearchError, SearchUnavailable
-from search_index.registry import SearchConfigError, get_backend
+from search_index.registry import get_backend
 from search_index.sources import DocumentSource, register_source
 from search_index.web import register_search
 
@@ -23,7 +23,6 @@ __all__ = [
     "Hit",
     "InvalidSearchQuery",
     "SearchBackend",
-    "SearchConfigError",
     "SearchError",
     "SearchQuery",
     "SearchResult",

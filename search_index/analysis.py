@@ -11,6 +11,8 @@ Stemming is Porter's algorithm in both engines: FTS5's ``porter`` tokenizer and 
 from __future__ import annotations
 
 import re
+import sqlite3
+import threading
 import unicodedata
 from collections.abc import Iterable
 from functools import lru_cache
@@ -333,3 +335,38 @@ def elasticsearch_analysis() -> dict:
 def unique(items: Iterable[str]) -> list[str]:
     """Items in first-seen order without repeats."""
     return list(dict.fromkeys(items))
+
+
+# ---------------------------------------------------------------------------------------------
+# Query limits both backends apply: words per query, typo candidates per word.
+MAX_QUERY_WORDS = 32
+MAX_FUZZY_CANDIDATES = 20
+
+# The embedded backend's FTS5 tokenizer; porter_stem uses it too, so its stems equal the indexed.
+TOKENIZER = "porter unicode61 remove_diacritics 2"
+
+# ---------------------------------------------------------------------------------------------
+# Porter stems, computed by SQLite's own porter tokenizer so they equal what FTS5 indexes.
+_stem_local = threading.local()
+
+
+def _stemmer() -> sqlite3.Connection:
+    conn = getattr(_stem_local, "conn", None)
+    if conn is None:
+        conn = sqlite3.connect(":memory:", isolation_level=None)
+        conn.execute(f"CREATE VIRTUAL TABLE s USING fts5(w, tokenize='{TOKENIZER}')")
+        conn.execute("CREATE VIRTUAL TABLE sv USING fts5vocab(s, 'instance')")
+        _stem_local.conn = conn
+    return conn
+
+
+@lru_cache(maxsize=65536)
+def porter_stem(word: str) -> str:
+    """The Porter stem FTS5 indexes for one folded word ("exporting" -> "export")."""
+    conn = _stemmer()
+    conn.execute("INSERT INTO s(rowid, w) VALUES (1, ?)", (word,))
+    try:
+        row = conn.execute("SELECT term FROM sv ORDER BY offset LIMIT 1").fetchone()
+    finally:
+        conn.execute("DELETE FROM s")
+    return row[0] if row else word

@@ -20,11 +20,11 @@ Applying is safe with several workers at once:
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, false, func, select, text, update
+from sqlalchemy import delete, func, select, text
 from sqlalchemy import event as sa_event
 from sqlalchemy.orm import Session
 from sqlalchemy.orm import object_session as sa_object_session
@@ -36,6 +36,7 @@ from search_index.sources import get_source
 from tradehub.after_commit import process_after_commit, run_after_commit
 from tradehub.db_types import utcnow
 from tradehub.extensions import db
+from tradehub.outbox import claim, record_failure
 
 __all__ = [
     "OP_DELETE",
@@ -52,8 +53,6 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 DEFAULT_BATCH = 200
-RETRY_BASE_SECONDS = 5
-RETRY_MAX_SECONDS = 600
 # First key of the two-key PostgreSQL advisory lock: "search indexing"; the second is the document.
 _ADVISORY_KEY = 0x5EA4
 _MARKED = "search_index.outbox_marked"
@@ -147,24 +146,11 @@ class _BatchResult:
     last_id: int = 0
 
 
-def _retry_delay(attempts: int) -> timedelta:
-    """Back-off after `attempts` failures: 5 s, 10 s, 20 s ... at most 10 minutes."""
-    return timedelta(seconds=min(RETRY_BASE_SECONDS * 2 ** max(attempts - 1, 0), RETRY_MAX_SECONDS))
-
-
-def _record_failure(rows: Iterable[SearchOutbox], error: Exception, now: datetime) -> None:
-    message = f"{type(error).__name__}: {error}"[:2000]
-    for row in rows:
-        row.attempts += 1
-        row.last_error = message
-        row.next_attempt_at = now + _retry_delay(row.attempts)
-
-
 def _serialise_documents(document_ids: Sequence[int]) -> None:
     """Hold, until this transaction ends, the right to apply these documents (see module doc).
 
     PostgreSQL: one advisory lock per document, always taken in id order, so no deadlock.
-    SQLite has one writer at a time anyway: `_claim` starts with a write, which takes the
+    SQLite has one writer at a time anyway: `claim` starts with a write, which takes the
     database lock before anything is read.
     """
     if db.session.get_bind().dialect.name != "postgresql":
@@ -181,35 +167,18 @@ def _claim(
 ) -> tuple[list[SearchOutbox], int]:
     """Lock a batch of rows (skipping rows other workers hold) plus the other pending rows of
     the same documents. Returns the rows and the highest id of the batch proper."""
-    if db.session.get_bind().dialect.name == "sqlite":
-        # A write statement takes SQLite's database write lock for the rest of the transaction.
-        db.session.execute(update(SearchOutbox).where(false()).values(attempts=0))
-    stmt = (
-        select(SearchOutbox)
-        .where(SearchOutbox.id > after_id)
-        .order_by(SearchOutbox.id)
-        .limit(limit)
-        .with_for_update(skip_locked=True)
-    )
-    if ids is not None:
-        stmt = stmt.where(SearchOutbox.id.in_(list(ids)))
-    elif due_only:
-        stmt = stmt.where(SearchOutbox.next_attempt_at <= utcnow())
-    rows = list(db.session.scalars(stmt))
+    rows = claim(SearchOutbox, limit=limit, ids=ids, due_only=due_only, after_id=after_id)
     if not rows:
         return rows, after_id
     last_id = rows[-1].id
     # Other pending rows of the same documents are covered by the same update: take them too.
-    claimed = [row.id for row in rows]
     rows.extend(
-        db.session.scalars(
-            select(SearchOutbox)
-            .where(
-                SearchOutbox.document_id.in_({row.document_id for row in rows}),
-                SearchOutbox.id.not_in(claimed),
-            )
-            .order_by(SearchOutbox.id)
-            .with_for_update(skip_locked=True)
+        claim(
+            SearchOutbox,
+            SearchOutbox.document_id.in_({row.document_id for row in rows}),
+            SearchOutbox.id.not_in([row.id for row in rows]),
+            limit=None,
+            due_only=False,
         )
     )
     return rows, last_id
@@ -244,7 +213,7 @@ def _apply_batch(
         apply(list(by_document))
     except SearchUnavailable as exc:
         # The engine is down: every row stays for later; no point trying them one by one.
-        _record_failure(rows, exc, now)
+        record_failure(rows, exc, now)
         result.failed = len(by_document)
         log.warning(
             "Search engine unavailable; %s change(s) kept in the outbox: %s", len(by_document), exc
@@ -257,7 +226,7 @@ def _apply_batch(
             try:
                 apply([document_id])
             except SearchError as exc:
-                _record_failure(document_rows, exc, now)
+                record_failure(document_rows, exc, now)
                 result.failed += 1
                 log.warning("Indexing document %s failed: %s", document_id, exc)
             else:

@@ -9,25 +9,27 @@ that was hard-deleted must survive so its document is removed from the index too
 
 from __future__ import annotations
 
-from datetime import datetime
-
-from sqlalchemy import CheckConstraint, Index, String, Text
+from sqlalchemy import CheckConstraint, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from tradehub.db_types import utcnow
 from tradehub.extensions import db
+from tradehub.outbox import OutboxMixin
 
 OP_UPSERT = "upsert"
 OP_DELETE = "delete"
 OPS = (OP_UPSERT, OP_DELETE)
 
 
-class SearchOutbox(db.Model):
+class SearchOutbox(OutboxMixin, db.Model):
     """A document that must be rebuilt (upsert) or removed (delete) in the index.
 
     `op` records what the change looked like when it was written; when the row is applied the
     document source decides (a document it loads then is upserted, anything else deleted).
+    Failed rows back off 5 s, 10 s, 20 s ... at most 10 minutes, and are never given up.
     """
+
+    RETRY_BASE_SECONDS = 5
+    RETRY_MAX_SECONDS = 600
 
     __tablename__ = "search_outbox"
     __table_args__ = (
@@ -38,10 +40,6 @@ class SearchOutbox(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     document_id: Mapped[int] = mapped_column(index=True)
     op: Mapped[str] = mapped_column(String(10), default=OP_UPSERT)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    attempts: Mapped[int] = mapped_column(default=0)
-    last_error: Mapped[str | None] = mapped_column(Text)
-    next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     def __repr__(self) -> str:
         return (

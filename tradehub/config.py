@@ -51,6 +51,43 @@ def _float(value: str | None, default: float) -> float:
         raise ConfigurationError(f"Expected a number, got {value!r}") from exc
 
 
+SEARCH_BACKENDS = ("embedded", "elasticsearch")
+
+
+def search_settings(values: Mapping[str, object]) -> dict[str, object]:
+    """The SEARCH_* settings and ELASTICSEARCH_URL, typed and checked: their one parse.
+
+    Takes environment strings or values already typed (a Flask config, a benchmark's mapping),
+    so search_index builds its backend from this parse whatever it is given.
+    """
+    backend = str(values.get("SEARCH_BACKEND") or "embedded").strip().lower()
+    if backend not in SEARCH_BACKENDS:
+        raise ConfigurationError(
+            f"SEARCH_BACKEND must be 'embedded' or 'elasticsearch', not {backend!r}"
+        )
+    raw_timeout = values.get("SEARCH_TIMEOUT")
+    try:
+        timeout = 5.0 if raw_timeout in (None, "") else float(raw_timeout)  # type: ignore[arg-type]
+    except (TypeError, ValueError) as exc:
+        raise ConfigurationError(
+            f"SEARCH_TIMEOUT must be a number of seconds, got {raw_timeout!r}"
+        ) from exc
+    if timeout <= 0:
+        raise ConfigurationError("SEARCH_TIMEOUT must be more than 0 seconds")
+    url = str(values.get("ELASTICSEARCH_URL") or "").strip() or None
+    if backend == "elasticsearch" and url is None:
+        raise ConfigurationError("SEARCH_BACKEND=elasticsearch needs ELASTICSEARCH_URL")
+    return {
+        "SEARCH_BACKEND": backend,
+        "SEARCH_EMBEDDED_PATH": str(
+            values.get("SEARCH_EMBEDDED_PATH") or INSTANCE_DIR / "search.sqlite3"
+        ),
+        "ELASTICSEARCH_URL": url,
+        "SEARCH_INDEX_PREFIX": str(values.get("SEARCH_INDEX_PREFIX") or "tradehub"),
+        "SEARCH_TIMEOUT": timeout,
+    }
+
+
 def _database_url(url: str | None) -> str:
     """Default to SQLite in instance/; accept Heroku-style postgres:// and use psycopg 3."""
     if not url:
@@ -75,13 +112,9 @@ class Config:
         self.SECRET_KEY = env.get("SECRET_KEY") or None
         self.SQLALCHEMY_DATABASE_URI = _database_url(env.get("DATABASE_URL"))
         self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
-        self.SEARCH_BACKEND = env.get("SEARCH_BACKEND", "embedded")
-        self.SEARCH_EMBEDDED_PATH = env.get(
-            "SEARCH_EMBEDDED_PATH", str(INSTANCE_DIR / "search.sqlite3")
-        )
-        self.ELASTICSEARCH_URL = env.get("ELASTICSEARCH_URL", "http://127.0.0.1:9200")
-        self.SEARCH_INDEX_PREFIX = env.get("SEARCH_INDEX_PREFIX", "tradehub")
-        self.SEARCH_TIMEOUT = _float(env.get("SEARCH_TIMEOUT"), 5.0)
+        # SEARCH_BACKEND, SEARCH_EMBEDDED_PATH, ELASTICSEARCH_URL, SEARCH_INDEX_PREFIX,
+        # SEARCH_TIMEOUT; a local engine is the default URL.
+        vars(self).update(search_settings({"ELASTICSEARCH_URL": "http://127.0.0.1:9200", **env}))
         # Mail: with no MAIL_SERVER the outbox logs messages instead of sending them.
         self.MAIL_SERVER = env.get("MAIL_SERVER") or None
         self.MAIL_PORT = _int(env.get("MAIL_PORT"), 25)
@@ -129,10 +162,7 @@ class Config:
             raise ConfigurationError(
                 "SECRET_KEY must be set in production: it signs sessions and email tokens."
             )
-        if self.SEARCH_BACKEND not in {"embedded", "elasticsearch"}:
-            raise ConfigurationError(
-                f"SEARCH_BACKEND must be 'embedded' or 'elasticsearch', not {self.SEARCH_BACKEND!r}"
-            )
+        vars(self).update(search_settings(vars(self)))  # overrides are typed and checked too
 
     def as_dict(self) -> dict:
         """Upper-case attributes, the form Flask's config takes."""

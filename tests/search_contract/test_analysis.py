@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from search_index import analysis
-from search_index.embedded import porter_stem
+from search_index.analysis import porter_stem
 
 
 @pytest.mark.parametrize(

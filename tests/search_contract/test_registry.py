@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from search_index import SearchConfigError, get_backend
+from search_index import get_backend
 from search_index.embedded import EmbeddedBackend
+from tradehub.config import load_config
+from tradehub.errors import ConfigurationError
 
 
 def test_embedded_is_the_default(tmp_path):
@@ -42,5 +44,26 @@ def test_elasticsearch_backend_is_built_lazily_without_connecting():
     ],
 )
 def test_bad_settings_are_refused_with_a_clear_error(config):
-    with pytest.raises(SearchConfigError):
+    with pytest.raises(ConfigurationError):
         get_backend(config)
+
+
+def test_the_app_config_holds_the_same_typed_settings_get_backend_reads(tmp_path):
+    config = load_config(
+        "testing",
+        environ={
+            "SEARCH_BACKEND": " Embedded ",
+            "SEARCH_TIMEOUT": "2.5",
+            "SEARCH_EMBEDDED_PATH": str(tmp_path / "s.sqlite3"),
+        },
+    )
+
+    assert config.SEARCH_BACKEND == "embedded"
+    assert config.SEARCH_TIMEOUT == 2.5
+    backend = get_backend(config.as_dict())
+    assert backend.timeout == 2.5 and backend.path == tmp_path / "s.sqlite3"
+
+
+def test_overrides_are_checked_like_the_environment():
+    with pytest.raises(ConfigurationError, match="SEARCH_TIMEOUT"):
+        load_config("testing", environ={}, overrides={"SEARCH_TIMEOUT": "soon"})

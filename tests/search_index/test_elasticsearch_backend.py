@@ -18,7 +18,7 @@ import pytest
 from elasticsearch import Elasticsearch
 
 from search_index.base import SearchQuery
-from search_index.elasticsearch_backend import ElasticsearchBackend
+from search_index.elasticsearch import ElasticsearchBackend
 from search_index.errors import SearchUnavailable
 
 ES_URL = os.environ.get("ELASTICSEARCH_URL")

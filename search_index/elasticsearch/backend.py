@@ -1,0 +1,373 @@
+"""Search backend for Elasticsearch 7 and OpenSearch 1-2 through the elasticsearch 7.13 client.
+
+Index lifecycle: search_index.elasticsearch.lifecycle; request pieces: .queries; index
+settings, mappings and sources: .settings.
+
+Query: every query word (stop words dropped, multi-word synonyms kept together) must match in
+at least one text field, through the analyzers' spelling, stemming and synonym rules. A word that
+matches nothing as typed is replaced by the indexed words within its edit limit (one edit from 5
+letters, two from 8; found by the term suggester, Lucene's Levenshtein-automaton spell checker)
+and the corrected text comes back as the "did you mean" suggestion. This follows the contract in
+search_index/base.py ("when the term matches nothing as typed") exactly, where a plain
+``fuzziness`` on every word would also widen queries whose words all exist, and would compare
+the typo with Porter stems rather than words. Group filters go in ``post_filter``
+and every facet is a ``filter`` aggregation applying all other groups' filters, which makes the
+counts disjunctive. The index holds only what the document source delivered (what may be
+shown), so every indexed document may match.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import Any
+
+from elasticsearch import Elasticsearch, helpers
+from elasticsearch import exceptions as es_exceptions
+
+from search_index import analysis
+from search_index.base import (
+    FILTER_GROUPS,
+    FacetValue,
+    SearchBackend,
+    SearchQuery,
+    SearchResult,
+    sort_facet_values,
+)
+from search_index.document import SupplierDocument, validate_document
+from search_index.elasticsearch import settings
+from search_index.elasticsearch.failures import Unavailable, bulk_statuses, is_benign
+from search_index.elasticsearch.lifecycle import IndexLifecycle
+from search_index.elasticsearch.queries import (
+    checkable_units,
+    correction_candidates,
+    facet_aggs,
+    find_corrections,
+    group_filter_clauses,
+    missing_units,
+    query_units,
+    sort_clause,
+    spelling_suggester,
+    to_hit,
+    unit_clause,
+    unit_existence_agg,
+)
+from search_index.errors import SearchError, SearchUnavailable
+
+
+# Elasticsearch refuses from + size beyond this (index.max_result_window default).
+MAX_RESULT_WINDOW = 10_000
+# Documents per bulk request.
+BULK_CHUNK = 500
+
+
+class ElasticsearchBackend(IndexLifecycle, SearchBackend):
+    """SearchBackend on an Elasticsearch/OpenSearch cluster (see the module docstring)."""
+
+    name = "elasticsearch"
+
+    def __init__(
+        self,
+        url: str,
+        prefix: str = "tradehub",
+        timeout: float = 10.0,
+        *,
+        refresh: bool = True,
+        client: Elasticsearch | None = None,
+    ) -> None:
+        """Connect lazily to ``url``; ``refresh`` makes index/delete calls visible at once.
+
+        refresh=True suits the app (a saved profile shows up in the next search) and tests;
+        reindex() never refreshes per batch, it loads with refresh off and refreshes once.
+        """
+        self.url = url
+        self.prefix = prefix
+        self.timeout = timeout
+        self.refresh = refresh
+        self.alias = f"{prefix}-suppliers"
+        self.client = client or Elasticsearch(
+            [url], timeout=timeout, max_retries=1, retry_on_timeout=False
+        )
+
+    # -- writing --------------------------------------------------------------------------
+
+    def index_documents(self, docs: Iterable[SupplierDocument]) -> int:
+        """Upsert documents, in bulk requests."""
+        targets = self._write_targets()
+        read = 0
+
+        def counted() -> Iterator[SupplierDocument]:
+            nonlocal read
+            for doc in docs:
+                read += 1
+                yield doc
+
+        actions = (
+            action
+            for doc_action in self._index_actions(counted(), None, upsert=True)
+            for action in self._fan_out(doc_action, targets)
+        )
+        self._bulk(actions, refresh=targets if self.refresh else ())
+        return read
+
+    def delete_documents(self, ids: Iterable[int]) -> int:
+        """Delete documents by id from the live (and any building) index."""
+        targets = self._write_targets()
+        given = [int(i) for i in ids]
+        actions = (
+            {"_op_type": "delete", "_index": target, "_id": str(doc_id)}
+            for doc_id in given
+            for target in targets
+        )
+        self._bulk(actions, refresh=targets if self.refresh else ())
+        return len(given)
+
+    @staticmethod
+    def _fan_out(action: dict[str, Any], targets: Sequence[str]) -> Iterator[dict[str, Any]]:
+        for target in targets:
+            yield {**action, "_index": target}
+
+    @staticmethod
+    def _index_actions(
+        docs: Iterable[SupplierDocument], index: str | None, *, upsert: bool
+    ) -> Iterator[dict[str, Any]]:
+        """Bulk actions: index (upsert) each document, or create it when `upsert` is false.
+
+        Reindex loading creates documents: one the app already wrote into the building index is
+        newer than the reindex's copy and must stay.
+        """
+        for raw in docs:
+            doc = validate_document(raw)
+            action: dict[str, Any] = {
+                "_op_type": "index" if upsert else "create",
+                "_id": str(doc["id"]),
+                "_source": settings.to_source(doc),
+            }
+            if index is not None:
+                action["_index"] = index
+            yield action
+
+    def _bulk(self, actions: Iterable[dict[str, Any]], *, refresh: Sequence[str] = ()) -> None:
+        """Send actions in chunks, then refresh the given indices once (not once per chunk).
+
+        Deleting a missing document or re-creating a present one (reindex) is not an error.
+        """
+        with Unavailable("bulk indexing"):
+            _, errors = helpers.bulk(
+                self.client,
+                actions,
+                chunk_size=BULK_CHUNK,
+                raise_on_error=False,
+                raise_on_exception=True,
+                request_timeout=max(self.timeout, 60.0),
+            )
+            if refresh:
+                self.client.indices.refresh(index=",".join(refresh))
+        failures = [e for e in errors if not is_benign(e)]
+        if failures:
+            statuses = {status for e in failures for status in bulk_statuses(e)}
+            if any(s >= 500 or s == 429 for s in statuses):
+                raise SearchUnavailable(
+                    f"engine failed {len(failures)} bulk action(s): {failures[:1]}"
+                )
+            raise SearchError(f"engine rejected {len(failures)} bulk action(s): {failures[:1]}")
+
+    # -- reading --------------------------------------------------------------------------
+
+    def count(self) -> int:
+        """Number of documents in the live index (0 before the index exists)."""
+        with Unavailable("counting"):
+            try:
+                return int(self.client.count(index=self.alias)["count"])
+            except es_exceptions.NotFoundError:
+                return 0
+
+    def health(self) -> dict:
+        """Cluster status and live index size; never raises."""
+        try:
+            with Unavailable("health check"):
+                status = self.client.cluster.health(request_timeout=self.timeout)["status"]
+            targets = self._alias_targets()
+            documents = self.count()
+            outdated = self._outdated(targets)
+        except SearchError as exc:
+            return {"ok": False, "backend": self.name, "detail": str(exc)}
+        ok = status in ("green", "yellow")
+        if not targets:
+            detail = f"cluster {status}; alias {self.alias} missing (run `flask search reindex`)"
+            return {"ok": ok, "backend": self.name, "detail": detail}
+        detail = f"cluster {status}; {self.alias} -> {', '.join(targets)}; {documents} documents"
+        if outdated:
+            detail += "; built with older analyzers or mappings (run `flask search reindex`)"
+        return {"ok": ok, "backend": self.name, "detail": detail}
+
+    def _outdated(self, targets: Sequence[str]) -> bool:
+        """True when a live index was built with other analyzers/mappings than this code's."""
+        if not targets:
+            return False
+        with Unavailable("reading the mapping"):
+            found = self.client.indices.get_mapping(index=",".join(targets))
+        expected = settings.schema_fingerprint()
+        return any(
+            (found[name]["mappings"].get("_meta") or {}).get(settings.SCHEMA_META_KEY) != expected
+            for name in targets
+        )
+
+    def suggest(self, prefix: str, limit: int = 8) -> list[str]:
+        """Names whose words start with every prefix word (the last as a prefix), alphabetical."""
+        words = analysis.tokenize(prefix)
+        if not words or limit < 1:
+            return []
+        body = {
+            "query": {
+                "bool": {
+                    "must": [
+                        {
+                            "match": {
+                                settings.AUTOCOMPLETE_FIELD: {
+                                    # Edge n-grams stop at AUTOCOMPLETE_MAX_GRAM letters.
+                                    "query": " ".join(
+                                        w[: settings.AUTOCOMPLETE_MAX_GRAM] for w in words
+                                    ),
+                                    "operator": "and",
+                                }
+                            }
+                        }
+                    ],
+                }
+            },
+            "sort": [{settings.NAME_SORT_FIELD: "asc"}, {"id": "asc"}],
+            # Extra rows so that duplicate names still leave `limit` distinct ones.
+            "size": limit * 3,
+            "_source": ["name"],
+        }
+        response = self._search(body, "suggest")
+        # The shared rule decides (longer words than the n-grams hold, identical names).
+        names = [
+            hit["_source"]["name"]
+            for hit in response["hits"]["hits"]
+            if analysis.name_matches_prefix(hit["_source"]["name"], prefix)
+        ]
+        return analysis.unique(names)[:limit]
+
+    def search(self, query: SearchQuery) -> SearchResult:
+        """Run one query (see the module docstring for how text, filters and facets work).
+
+        One request whenever the words match something together. Only when they match nothing
+        a second, results-free request finds the words that match nothing as typed and their
+        indexed neighbours within the edit limit (term suggester, Lucene's Levenshtein-automaton
+        spell checker); a third runs the query with those neighbours and counts them for the
+        "did you mean" text.
+        """
+        units = query_units(query.text)
+        response = self._search(self.request_body(query), "search")
+        checkable = checkable_units(units)
+        matched = response.get("aggregations", {}).get("_matched", {}).get("doc_count", 0)
+        if matched or not checkable:
+            return self._result(query, response, None)
+        probe = {
+            "size": 0,
+            "aggs": {"_units": unit_existence_agg(checkable)},
+            "suggest": spelling_suggester(checkable),
+        }
+        probed = self._search(probe, "search")
+        missing = missing_units(probed, checkable)
+        candidates = correction_candidates(missing, checkable, probed.get("suggest", {}))
+        if not candidates:
+            return self._result(query, response, None)
+        body = self._search_body(query, units, candidates)
+        words = analysis.unique(w for found in candidates.values() for w in found)
+        body["aggs"]["_candidates"] = unit_existence_agg(words)
+        response = self._search(body, "search")
+        corrections = find_corrections(candidates, response)
+        suggestion = None
+        if corrections:
+            suggestion = " ".join(corrections.get(w, w) for w in analysis.tokenize(query.text))
+        return self._result(query, response, suggestion)
+
+    def request_body(self, query: SearchQuery) -> dict[str, Any]:
+        """The body of the first (usually only) request search() sends to ``<alias>/_search``;
+        benchmarks send it raw to compare the engine alone with the whole backend."""
+        body = self._search_body(query, query_units(query.text), {})
+        if query.text:
+            # Documents matching the text before group filters: zero means some word matched
+            # nothing, the only case in which typo correction runs.
+            body["aggs"]["_matched"] = {"filter": {"match_all": {}}}
+        return body
+
+    def _search(self, body: dict[str, Any], what: str) -> dict[str, Any]:
+        with Unavailable(what):
+            try:
+                return self.client.search(index=self.alias, body=body)
+            except es_exceptions.NotFoundError:
+                # No index yet: nothing has been indexed, so nothing matches.
+                return {"hits": {"total": {"value": 0}, "hits": []}, "aggregations": {}}
+
+    def _search_body(
+        self, query: SearchQuery, units: Sequence[str], candidates: Mapping[str, list[str]]
+    ) -> dict[str, Any]:
+        """The request: unit clauses (a corrected unit matches any of its candidates), the
+        group filters as post_filter, facets, sort, page, highlight."""
+        clauses = [unit_clause(unit, candidates.get(unit)) for unit in units]
+        body: dict[str, Any] = {
+            "query": {
+                "bool": {
+                    "must": clauses or [{"match_all": {}}],
+                }
+            },
+            "sort": sort_clause(query.sort),
+            "track_total_hits": True,
+            "_source": list(settings.HIT_SOURCE_FIELDS),
+            "aggs": facet_aggs(query.filters),
+        }
+        offset = query.offset
+        if offset + query.per_page <= MAX_RESULT_WINDOW:
+            body["from"] = offset
+            body["size"] = query.per_page
+        else:
+            # Beyond the engine's window: report totals and facets, no hits.
+            body["size"] = 0
+        group_filters = group_filter_clauses(query.filters)
+        if group_filters:
+            body["post_filter"] = {"bool": {"filter": group_filters}}
+        if units:
+            body["highlight"] = {
+                "encoder": "html",
+                "pre_tags": ["<mark>"],
+                "post_tags": ["</mark>"],
+                "require_field_match": True,
+                "fields": {
+                    "summary": {"number_of_fragments": 0},
+                    "description": {"fragment_size": 160, "number_of_fragments": 2},
+                    "case_studies_text": {"fragment_size": 160, "number_of_fragments": 1},
+                    "products_services": {"number_of_fragments": 0},
+                    "keywords": {"number_of_fragments": 0},
+                },
+            }
+        return body
+
+    def _result(
+        self, query: SearchQuery, response: Mapping[str, Any], suggestion: str | None
+    ) -> SearchResult:
+        hits_part = response["hits"]
+        total = int(hits_part["total"]["value"])
+        # Scores mean something only for a text query sorted by relevance (as in embedded).
+        scored = query.sort == "relevance" and bool(query_units(query.text))
+        hits = [to_hit(raw, with_score=scored) for raw in hits_part["hits"]]
+        aggregations = response.get("aggregations", {})
+        facets: dict[str, list[FacetValue]] = {}
+        for group in FILTER_GROUPS:
+            agg = aggregations.get(f"facet_{group}")
+            counts: dict[str, int] = {}
+            if agg is not None:
+                for bucket in agg["values"]["buckets"]:
+                    key = bucket.get("key_as_string", bucket["key"])
+                    counts[str(key)] = int(bucket["doc_count"])
+            facets[group] = sort_facet_values(counts)
+        return SearchResult(
+            total=total,
+            page=query.page,
+            per_page=query.per_page,
+            hits=hits,
+            facets=facets,
+            suggestion=suggestion,
+        )

@@ -1,0 +1,325 @@
+"""The embedded index file: connections, generations, and writing document rows.
+
+Layout of the file
+------------------
+``meta``                 key/value: ``live`` = the generation searches read, ``building`` = the
+                         generation a running reindex is loading (if any), ``version`` = a
+                         counter every write bumps.
+``<gen>_docs``           one row per document: what a Hit shows, the sort keys.
+``<gen>_fts``            FTS5 table, one column per text field, rowid = document id; tokenizer
+                         ``porter unicode61 remove_diacritics 2`` (Porter stem, accent folding).
+``<gen>_facets``         (group, value, doc id) rows for filters and facet counts.
+``<gen>_words``          the folded words of all documents, for typo candidates.
+``<gen>_name_words``     folded words of company names, for autocomplete.
+
+A generation ``<gen>`` is ``suppliers_<UTC timestamp>``. Every search reads ``meta.live`` and the
+tables inside one read transaction, and the file is in WAL mode, so a search sees either the old
+or the new generation, never a half-built or missing one.
+"""
+
+# SQL here interpolates only generation table names, which are made by _new_generation_name()
+# and checked against GEN_RE when read back from meta; every value is a bound parameter.
+# ruff: noqa: S608
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import sqlite3
+import threading
+import weakref
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+
+from search_index import analysis
+from search_index.analysis import TOKENIZER
+from search_index.document import (
+    TEXT_FIELDS,
+    SupplierDocument,
+    field_texts,
+    filter_values,
+    parse_updated_at,
+)
+from search_index.errors import SearchError, SearchUnavailable
+
+BATCH_SIZE = 500
+GEN_RE = re.compile(r"^suppliers_[0-9]{20}(?:_[0-9]+)?$")
+# Control characters never belong in profile text; removing them also means a document can
+# never contain the highlight sentinels of search_index.embedded.query.
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def clean_text(text: str) -> str:
+    """Text as indexed: control characters replaced by spaces."""
+    return _CONTROL_RE.sub(" ", text)
+
+
+class IndexStore:
+    """One index file: per-thread connections, transactions, generations and row writes.
+
+    EmbeddedBackend is built on it (search_index.embedded.backend).
+    """
+
+    def __init__(self, path: str | os.PathLike[str], timeout: float) -> None:
+        """Use (and create when needed) the index file at path; timeout bounds lock waits."""
+        self.path = Path(path)
+        self.timeout = float(timeout)
+        self._local = threading.local()
+        # Every open connection with the thread that owns it, so connections of threads that
+        # ended (a threaded server starts one per request) are closed instead of leaking.
+        self._connections: list[tuple[weakref.ref[threading.Thread], sqlite3.Connection]] = []
+        self._pid = os.getpid()
+        self._lock = threading.Lock()
+
+    # -- connections -------------------------------------------------------------------------
+    def _connection(self) -> sqlite3.Connection:
+        """This thread's connection (a new one after fork), WAL mode, autocommit."""
+        conn = getattr(self._local, "conn", None)
+        if conn is not None and self._local.pid == os.getpid():
+            return conn
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            conn = sqlite3.connect(
+                self.path, timeout=self.timeout, isolation_level=None, check_same_thread=False
+            )
+            conn.execute(f"PRAGMA busy_timeout = {int(self.timeout * 1000)}")
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = NORMAL")
+        except (sqlite3.Error, OSError) as exc:
+            raise SearchUnavailable(
+                f"search index file {self.path} cannot be opened: {exc}"
+            ) from exc
+        self._local.conn = conn
+        self._local.pid = os.getpid()
+        with self._lock:
+            if self._pid != os.getpid():
+                # Forked: the parent's connections are the parent's; never touch them here.
+                self._connections, self._pid = [], os.getpid()
+            alive = []
+            for owner, other in self._connections:
+                thread = owner()
+                if thread is not None and thread.is_alive():
+                    alive.append((owner, other))
+                else:
+                    other.close()
+            alive.append((weakref.ref(threading.current_thread()), conn))
+            self._connections = alive
+        return conn
+
+    def close(self) -> None:
+        """Close every connection this backend opened (all threads)."""
+        with self._lock:
+            connections, self._connections = self._connections, []
+        for _owner, conn in connections:
+            try:
+                conn.close()
+            except sqlite3.Error:
+                continue
+        self._local = threading.local()
+
+    @staticmethod
+    def _rollback(conn: sqlite3.Connection) -> None:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+
+    @contextmanager
+    def _transaction(self, write: bool, bump: bool = True) -> Iterator[sqlite3.Connection]:
+        """A read snapshot or an immediate write transaction; sqlite errors -> SearchUnavailable.
+
+        A write transaction also bumps meta.version (unless bump is False: it only touched a
+        generation nobody searches yet), which invalidates in-memory facet bitsets everywhere.
+        """
+        conn = self._connection()
+        try:
+            conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
+        except sqlite3.Error as exc:
+            raise SearchUnavailable(f"search index {self.path} is not available: {exc}") from exc
+        try:
+            yield conn
+            if write and bump:
+                self._bump_version(conn)
+        except sqlite3.Error as exc:
+            self._rollback(conn)
+            raise SearchUnavailable(f"search index {self.path} failed: {exc}") from exc
+        except BaseException:
+            self._rollback(conn)
+            raise
+        try:
+            conn.execute("COMMIT")
+        except sqlite3.Error as exc:
+            self._rollback(conn)
+            raise SearchUnavailable(f"search index {self.path} failed to commit: {exc}") from exc
+
+    # -- generations -------------------------------------------------------------------------
+    @staticmethod
+    def _meta(conn: sqlite3.Connection, key: str) -> str | None:
+        try:
+            row = conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        except sqlite3.OperationalError as exc:
+            if "no such table" in str(exc):
+                return None
+            raise
+        if row is None:
+            return None
+        if not GEN_RE.match(row[0]):
+            raise SearchError(f"search index {key} generation name is corrupt: {row[0]!r}")
+        return row[0]
+
+    @staticmethod
+    def _bump_version(conn: sqlite3.Connection) -> None:
+        """Count every write, so in-memory caches of any process know when they are stale."""
+        try:
+            conn.execute(
+                "INSERT INTO meta(key, value) VALUES ('version', '1') ON CONFLICT(key)"
+                " DO UPDATE SET value = CAST(value AS INTEGER) + 1"
+            )
+        except sqlite3.OperationalError as exc:
+            if "no such table" not in str(exc):
+                raise
+
+    @staticmethod
+    def _version(conn: sqlite3.Connection) -> int:
+        row = conn.execute("SELECT value FROM meta WHERE key = 'version'").fetchone()
+        return int(row[0]) if row else 0
+
+    @staticmethod
+    def _set_meta(conn: sqlite3.Connection, key: str, value: str | None) -> None:
+        if value is None:
+            conn.execute("DELETE FROM meta WHERE key = ?", (key,))
+        else:
+            conn.execute(
+                "INSERT INTO meta(key, value) VALUES (?, ?) "
+                "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                (key, value),
+            )
+
+    @staticmethod
+    def _generations(conn: sqlite3.Connection) -> set[str]:
+        rows = conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table'"
+            " AND name LIKE 'suppliers\\_%\\_docs' ESCAPE '\\'"
+        ).fetchall()
+        return {row[0][: -len("_docs")] for row in rows}
+
+    @staticmethod
+    def _new_generation_name(conn: sqlite3.Connection) -> str:
+        base = "suppliers_" + datetime.now(UTC).strftime("%Y%m%d%H%M%S%f")
+        existing = IndexStore._generations(conn)
+        name, number = base, 1
+        while name in existing:
+            name, number = f"{base}_{number}", number + 1
+        return name
+
+    def _create_generation(self, conn: sqlite3.Connection, gen: str) -> None:
+        columns = ", ".join(TEXT_FIELDS)
+        conn.execute(
+            f"CREATE TABLE {gen}_docs ("
+            " id INTEGER PRIMARY KEY, slug TEXT NOT NULL, name TEXT NOT NULL,"
+            " name_key TEXT NOT NULL, summary TEXT NOT NULL, industries TEXT NOT NULL,"
+            " region TEXT, countries TEXT NOT NULL, verified INTEGER NOT NULL,"
+            " updated_at TEXT NOT NULL, updated_ts REAL NOT NULL)"
+        )
+        conn.execute(f"CREATE INDEX {gen}_docs_name ON {gen}_docs(name_key, id)")
+        conn.execute(f"CREATE INDEX {gen}_docs_updated ON {gen}_docs(updated_ts, name_key, id)")
+        conn.execute(
+            f"CREATE VIRTUAL TABLE {gen}_fts USING fts5({columns}, tokenize='{TOKENIZER}')"
+        )
+        conn.execute(
+            f"CREATE TABLE {gen}_facets (grp TEXT NOT NULL, value TEXT NOT NULL,"
+            " doc_id INTEGER NOT NULL, PRIMARY KEY (grp, value, doc_id)) WITHOUT ROWID"
+        )
+        conn.execute(f"CREATE INDEX {gen}_facets_doc ON {gen}_facets(doc_id)")
+        conn.execute(
+            f"CREATE TABLE {gen}_words (word TEXT PRIMARY KEY, len INTEGER NOT NULL) WITHOUT ROWID"
+        )
+        conn.execute(f"CREATE INDEX {gen}_words_len ON {gen}_words(len)")
+        conn.execute(
+            f"CREATE TABLE {gen}_name_words (word TEXT NOT NULL, doc_id INTEGER NOT NULL,"
+            " PRIMARY KEY (word, doc_id)) WITHOUT ROWID"
+        )
+        conn.execute(f"CREATE INDEX {gen}_name_words_doc ON {gen}_name_words(doc_id)")
+
+    @staticmethod
+    def _drop_generation(conn: sqlite3.Connection, gen: str) -> None:
+        if not GEN_RE.match(gen):
+            raise SearchError(f"refusing to drop {gen!r}: not a generation name")
+        conn.execute(f"DROP TABLE IF EXISTS {gen}_fts")
+        for suffix in ("docs", "facets", "words", "name_words"):
+            conn.execute(f"DROP TABLE IF EXISTS {gen}_{suffix}")
+
+    def _ensure_live(self, conn: sqlite3.Connection) -> str:
+        conn.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+        live = self._meta(conn, "live")
+        if live is None or live not in self._generations(conn):
+            live = self._new_generation_name(conn)
+            self._create_generation(conn, live)
+            self._set_meta(conn, "live", live)
+        return live
+
+    def _write_targets(self, conn: sqlite3.Connection) -> list[str]:
+        """The live generation, plus the one a reindex is building (so no write is lost)."""
+        targets = [self._ensure_live(conn)]
+        building = self._meta(conn, "building")
+        if building and building in self._generations(conn) and building not in targets:
+            targets.append(building)
+        return targets
+
+    # -- writing -----------------------------------------------------------------------------
+    @staticmethod
+    def _delete_rows(conn: sqlite3.Connection, gen: str, ids: Sequence[tuple[int]]) -> None:
+        conn.executemany(f"DELETE FROM {gen}_fts WHERE rowid = ?", ids)
+        conn.executemany(f"DELETE FROM {gen}_docs WHERE id = ?", ids)
+        conn.executemany(f"DELETE FROM {gen}_facets WHERE doc_id = ?", ids)
+        conn.executemany(f"DELETE FROM {gen}_name_words WHERE doc_id = ?", ids)
+
+    @staticmethod
+    def _insert_rows(conn: sqlite3.Connection, gen: str, docs: Sequence[SupplierDocument]) -> None:
+        doc_rows, fts_rows, facet_rows, name_rows = [], [], [], []
+        words: set[str] = set()
+        for doc in docs:
+            texts = {key: clean_text(value) for key, value in field_texts(doc).items()}
+            doc_rows.append(
+                (
+                    doc["id"],
+                    doc["slug"],
+                    clean_text(doc["name"]),
+                    analysis.sort_key(doc["name"]),
+                    clean_text(doc["summary"]),
+                    json.dumps(doc["industries"]),
+                    doc["region"],
+                    json.dumps(doc["countries"]),
+                    int(doc["verified"]),
+                    doc["updated_at"],
+                    parse_updated_at(doc["updated_at"]).timestamp(),
+                )
+            )
+            fts_rows.append((doc["id"], *(texts[f] for f in TEXT_FIELDS)))
+            for group, values in filter_values(doc).items():
+                facet_rows.extend((group, value, doc["id"]) for value in values)
+            name_rows.extend((w, doc["id"]) for w in set(analysis.tokenize(doc["name"])))
+            words.update(analysis.tokenize(" ".join(texts.values())))
+        words = {w for w in words if len(w) >= 3 and not w.isdigit()} - analysis.STOPWORDS
+        conn.executemany(
+            f"INSERT INTO {gen}_docs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", doc_rows
+        )
+        placeholders = ", ".join("?" for _ in range(len(TEXT_FIELDS) + 1))
+        conn.executemany(
+            f"INSERT INTO {gen}_fts(rowid, {', '.join(TEXT_FIELDS)}) VALUES ({placeholders})",
+            fts_rows,
+        )
+        conn.executemany(f"INSERT OR IGNORE INTO {gen}_facets VALUES (?, ?, ?)", facet_rows)
+        conn.executemany(f"INSERT OR IGNORE INTO {gen}_name_words VALUES (?, ?)", name_rows)
+        conn.executemany(
+            f"INSERT OR IGNORE INTO {gen}_words VALUES (?, ?)", [(w, len(w)) for w in words]
+        )
+
+    def _apply(self, docs: Sequence[SupplierDocument], delete_ids: Sequence[int]) -> None:
+        """Upsert docs and delete ids in every write target, in one transaction."""
+        with self._transaction(write=True) as conn:
+            for gen in self._write_targets(conn):
+                ids = [(i,) for i in delete_ids] + [(d["id"],) for d in docs]
+                self._delete_rows(conn, gen, ids)
+                self._insert_rows(conn, gen, docs)
