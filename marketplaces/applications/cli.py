@@ -7,7 +7,7 @@ from flask.cli import AppGroup
 from sqlalchemy import select
 
 from marketplaces.applications import services
-from marketplaces.applications.models import AWAITING_STAFF, Application
+from marketplaces.applications.models import Application
 from marketplaces.models import Marketplace
 from tradehub.accounts.services import find_user_by_email
 from tradehub.db_types import utcnow
@@ -41,9 +41,7 @@ def overdue() -> None:
     """List applications whose first staff response is overdue."""
     now = utcnow()
     rows = db.session.scalars(
-        select(Application)
-        .where(Application.response_due_at < now, Application.status.in_(AWAITING_STAFF))
-        .order_by(Application.response_due_at)
+        select(Application).where(Application.is_overdue(now)).order_by(Application.response_due_at)
     ).all()
     for application in rows:
         click.echo(

@@ -23,8 +23,10 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
+    and_,
     text,
 )
+from sqlalchemy.ext.hybrid import hybrid_method
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplaces.models import Marketplace
@@ -220,11 +222,17 @@ class Application(db.Model):
         """Not accepted, declined or withdrawn."""
         return not self.status.is_closed
 
+    @hybrid_method
     def is_overdue(self, now: datetime | None = None) -> bool:
-        """Staff owe a response and its deadline has passed."""
+        """Staff owe a response and its deadline has passed (in SQL too, given `now`)."""
         if self.response_due_at is None or self.status not in AWAITING_STAFF:
             return False
         return (now or utcnow()) > self.response_due_at
+
+    @is_overdue.inplace.expression
+    @classmethod
+    def _is_overdue_expression(cls, now: datetime):
+        return and_(cls.response_due_at < now, cls.status.in_(AWAITING_STAFF))
 
     @property
     def status_events(self) -> list[ApplicationEvent]:

@@ -18,7 +18,6 @@ from sqlalchemy.orm import selectinload
 
 from marketplaces.applications import permissions
 from marketplaces.applications.models import (
-    AWAITING_STAFF,
     OPEN_STATUSES,
     Application,
     ApplicationEvent,
@@ -338,7 +337,7 @@ def staff_queue(filters: QueueFilters, user: User, now: datetime | None = None) 
     if filters.marketplace_id:
         stmt = stmt.where(Application.marketplace_id == filters.marketplace_id)
     if filters.overdue:
-        stmt = stmt.where(Application.response_due_at < now, Application.status.in_(AWAITING_STAFF))
+        stmt = stmt.where(Application.is_overdue(now))
     if filters.assigned == "me":
         stmt = stmt.where(Application.assigned_to_id == user.id)
     elif filters.assigned == "unassigned":
