@@ -15,7 +15,7 @@ from supplier_profiles.staff import staff_bp
 from supplier_profiles.verification import format_code
 from supplier_profiles.views import bp
 from tradehub.extensions import csrf
-from tradehub.main import register_account_links
+from tradehub.main import register_account_links, register_navigation
 from tradehub.staff import register_staff_section
 
 
@@ -45,6 +45,9 @@ def init_app(app: Flask) -> None:
         "Print verification letters, verify or revoke companies, and take profiles down.",
     )
     register_account_links(app, account_links)
+    register_navigation(
+        app, "supplier_profiles.find_a_supplier", "Find a Supplier", "/find-a-supplier"
+    )
     app.add_template_global(company_logo_url, "company_logo_url")
     app.add_template_global(case_study_image_url, "case_study_image_url")
     app.add_template_global(format_code, "format_verification_code")

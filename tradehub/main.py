@@ -23,11 +23,11 @@ class NavItem:
     active: bool
 
 
-# (endpoint, text, who sees it, url prefix that marks it active). Links to parts of the site
-# that are not installed are left out, so the header never points at a missing page.
-_NAVIGATION = (
-    ("supplier_profiles.find_a_supplier", "Find a Supplier", "all", "/find-a-supplier"),
-    ("marketplaces.landing", "Selling Online Overseas", "all", "/selling-online-overseas"),
+_NAVIGATION = "tradehub.navigation"
+
+# The core's links, after the ones feature packages register: (endpoint, text, who sees it,
+# url prefix that marks it active).
+_CORE_NAVIGATION = (
     ("accounts.dashboard", "Your account", "signed_in", "/account"),
     ("accounts.sign_in", "Sign in", "anonymous", "/account/sign-in"),
     ("staff.home", "Staff", "staff", "/staff"),
@@ -35,23 +35,30 @@ _NAVIGATION = (
 )
 
 
-def main_navigation() -> list[NavItem]:
-    """Header links for the current user."""
-    items = []
+def register_navigation(app, endpoint: str, text: str, prefix: str) -> None:
+    """Add a feature's link to the header, shown to everyone; `prefix` marks it active."""
+    app.extensions.setdefault(_NAVIGATION, []).append((endpoint, text, "all", prefix))
+
+
+def _shown_to(audience: str) -> bool:
     signed_in = current_user.is_authenticated
-    for endpoint, label, audience, prefix in _NAVIGATION:
-        if endpoint not in current_app.view_functions:
-            continue
-        if audience == "signed_in" and not signed_in:
-            continue
-        if audience == "anonymous" and signed_in:
-            continue
-        if audience == "staff" and not (signed_in and current_user.has_role(Role.STAFF)):
-            continue
-        if audience == "partner" and not (signed_in and current_user.has_role(Role.PARTNER)):
-            continue
-        items.append(NavItem(url_for(endpoint), label, request.path.startswith(prefix)))
-    return items
+    return {
+        "all": True,
+        "signed_in": signed_in,
+        "anonymous": not signed_in,
+        "staff": signed_in and current_user.has_role(Role.STAFF),
+        "partner": signed_in and current_user.has_role(Role.PARTNER),
+    }[audience]
+
+
+def main_navigation() -> list[NavItem]:
+    """Header links for the current user: the features' links, then the core's."""
+    links = [*current_app.extensions.get(_NAVIGATION, []), *_CORE_NAVIGATION]
+    return [
+        NavItem(url_for(endpoint), label, request.path.startswith(prefix))
+        for endpoint, label, audience, prefix in links
+        if _shown_to(audience)
+    ]
 
 
 def account_links() -> list[NavItem]:
