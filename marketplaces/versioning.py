@@ -25,11 +25,13 @@ def stale_guard(obj, expected_version: int | None, what: str) -> None:
 
 
 def flush_or_conflict(what: str) -> None:
-    """Flush; turn a lost optimistic-lock race (another process committed first) into Conflict."""
+    """Flush; turn a lost optimistic-lock race (another process committed first) into Conflict.
+
+    The caller (the view's `service_call`) rolls the transaction back, as after any refusal.
+    """
     try:
         db.session.flush()
     except StaleDataError as exc:
-        db.session.rollback()
         raise Conflict(
             f"Someone else changed this {what} at the same time. "
             "Reload the page to see their changes, then make yours again."

@@ -1,7 +1,8 @@
-"""Who may do what: role checks and ownership rules, in one place.
+"""Core guards: role checks for whole areas and single views.
 
 Whole areas are guarded once with `guard_blueprint`, so a new route in the staff or partner
-area is protected by default. Packages add their ownership rules here as plain functions.
+area is protected by default. Ownership rules live with their feature (for example
+supplier_profiles.permissions and marketplaces.applications.permissions), never here.
 """
 
 from __future__ import annotations

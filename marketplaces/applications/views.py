@@ -87,6 +87,7 @@ def _already_open(existing: Application, status: int = 200):
 def start(slug: str):
     """Step 1 of a new application; an open one is pointed to instead of duplicated."""
     marketplace = _published_marketplace(slug)
+    # A check before any change (nothing to commit or roll back): it picks the page to show.
     try:
         services.check_can_apply(current_user, marketplace)
     except NotAllowed as exc:
