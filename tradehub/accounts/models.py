@@ -75,7 +75,7 @@ class User(UserMixin, db.Model):
     @property
     def is_staff(self) -> bool:
         """Staff and administrators manage the service."""
-        return self.role in (Role.STAFF, Role.ADMIN)
+        return self.has_role(Role.STAFF)
 
     @property
     def email_confirmed(self) -> bool:
