@@ -18,7 +18,7 @@ from marketplaces.applications.cli import applications_cli
 from marketplaces.cli import marketplaces_cli
 from marketplaces.models import COMMISSION_BASES, SETUP_REQUIREMENTS, TRANSLATION_NEEDS
 from supplier_profiles.taxonomies import country_name
-from tradehub.main import register_account_links
+from tradehub.main import register_account_links, register_navigation
 from tradehub.staff import register_partner_section, register_staff_section
 
 
@@ -68,6 +68,9 @@ def init_app(app: Flask) -> None:
         "Applications the TradeHub team referred to your marketplace: accept or decline them.",
     )
     register_account_links(app, application_views.account_links)
+    register_navigation(
+        app, "marketplaces.landing", "Selling Online Overseas", "/selling-online-overseas"
+    )
     register_template_helpers(app)
 
 
