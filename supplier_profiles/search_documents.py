@@ -174,4 +174,3 @@ def mark_company_changed(company_id: int) -> None:
     company = db.session.get(Company, company_id)
     shown = company is not None and company.is_publishable
     mark_changed(company_id, OP_UPSERT if shown else OP_DELETE)
-
