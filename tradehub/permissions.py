@@ -48,4 +48,4 @@ def role_required(*roles: Role):
 
 def is_staff(user) -> bool:
     """Staff and administrators."""
-    return bool(user and user.is_authenticated and user.has_role(Role.STAFF))
+    return bool(user and user.is_authenticated and user.is_staff)

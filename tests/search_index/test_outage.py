@@ -18,7 +18,7 @@ from search_index.models import SearchOutbox
 from search_index.web import UNAVAILABLE_MESSAGE
 from supplier_profiles.models import Company
 from supplier_profiles.search_documents import count_publishable, mark_company_changed
-from supplier_profiles.services import create_company
+from supplier_profiles.services.companies import create_company
 from tests.factories import SearchCaseStudyFactory, SearchCompanyFactory
 from tradehub.after_commit import process_after_commit
 from tradehub.db_types import utcnow
