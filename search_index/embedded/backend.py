@@ -187,9 +187,12 @@ class EmbeddedBackend(IndexStore, FacetCounter, QueryPlanner, SearchBackend):
                 size = (
                     conn.execute(f"SELECT count(*) FROM {live}_docs").fetchone()[0] if live else 0
                 )
+                outdated = bool(live) and self._outdated(conn, live)
         except SearchError as exc:
             return {"ok": False, "backend": self.name, "detail": str(exc)}
         detail = f"{self.path}: {size} documents in {live}" if live else f"{self.path}: empty"
+        if outdated:
+            detail += "; built by an older version of the index layout (run `flask search reindex`)"
         return {"ok": True, "backend": self.name, "detail": detail}
 
     def suggest(self, prefix: str, limit: int = 8) -> list[str]:

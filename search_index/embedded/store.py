@@ -46,6 +46,20 @@ from search_index.document import (
 from search_index.errors import SearchError, SearchUnavailable
 
 BATCH_SIZE = 500
+# The columns of <gen>_docs, in order: a generation with others was built by an older version.
+DOC_COLUMNS = (
+    "id",
+    "slug",
+    "name",
+    "name_key",
+    "summary",
+    "industries",
+    "region",
+    "countries",
+    "verified",
+    "updated_at",
+    "updated_ts",
+)
 GEN_RE = re.compile(r"^suppliers_[0-9]{20}(?:_[0-9]+)?$")
 # Control characters never belong in profile text; removing them also means a document can
 # never contain the highlight sentinels of search_index.embedded.query.
@@ -212,6 +226,12 @@ class IndexStore:
         while name in existing:
             name, number = f"{base}_{number}", number + 1
         return name
+
+    @staticmethod
+    def _outdated(conn: sqlite3.Connection, gen: str) -> bool:
+        """True when the generation's document table is not this code's (a reindex fixes it)."""
+        found = tuple(row[1] for row in conn.execute(f"PRAGMA table_info({gen}_docs)"))
+        return found != DOC_COLUMNS
 
     def _create_generation(self, conn: sqlite3.Connection, gen: str) -> None:
         columns = ", ".join(TEXT_FIELDS)

@@ -183,3 +183,23 @@ def test_searching_a_new_empty_file_finds_nothing(tmp_path):
         assert backend.health()["ok"] is True
     finally:
         backend.close()
+
+
+def test_an_index_with_an_older_layout_asks_for_a_reindex_and_keeps_answering(tmp_path, make_doc):
+    backend = EmbeddedBackend(tmp_path / "search.sqlite3")
+    try:
+        backend.index_documents([make_doc(1, "Acme")])
+        with backend._transaction(write=True) as conn:
+            live = backend._meta(conn, "live")
+            # The layout before documents lost `published` (the source decides what is shown).
+            conn.execute(f"ALTER TABLE {live}_docs ADD COLUMN published INTEGER")  # noqa: S608
+        health = backend.health()
+        assert health["ok"] is True and "run `flask search reindex`" in health["detail"]
+        assert [h.name for h in backend.search(SearchQuery(text="acme")).hits] == ["Acme"]
+
+        backend.reindex([make_doc(1, "Acme"), make_doc(2, "Brill")])
+
+        assert "reindex" not in backend.health()["detail"]
+        assert backend.count() == 2
+    finally:
+        backend.close()
