@@ -364,11 +364,12 @@ def upsert_company(record: dict, matcher: CompanyMatcher, source: str = "import"
     for key in _PLAIN_FIELDS:
         if getattr(company, key) != record[key]:
             setattr(company, key, record[key])
-    _sync_case_studies(company, record["case_studies"])
+    # Before the case studies: their slug queries flush the new company, state included.
     apply_imported_state(
         company, verified=record["verified"], published=record["published"], source=source
     )
-    db.session.flush()  # one flush writes the company, its case studies and audit rows
+    _sync_case_studies(company, record["case_studies"])
+    db.session.flush()
     mark_company_changed(company.id)
     matcher.remember(company.id, company.number, company.name, company.email)
     return created
