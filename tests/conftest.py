@@ -298,6 +298,11 @@ def _close(value) -> None:
         close()
 
 
+def _filled(registry: dict) -> tuple:
+    # Flask's registries are defaultdicts: a lookup adds an empty entry, which is no change.
+    return tuple(sorted((repr(key), len(value)) for key, value in registry.items() if value))
+
+
 def _shape(app) -> tuple:
     """What a test would change if it added routes, blueprints, hooks, filters or commands."""
     hooks = (
@@ -308,13 +313,18 @@ def _shape(app) -> tuple:
         app.url_value_preprocessors,
         app.url_default_functions,
     )
+    error_handlers = {
+        (scope, code): handlers
+        for scope, by_code in app.error_handler_spec.items()
+        for code, handlers in by_code.items()
+    }
     return (
         tuple(app.blueprints),
         tuple(app.view_functions),
         len(list(app.url_map.iter_rules())),
-        tuple(tuple((key, len(funcs)) for key, funcs in registry.items()) for registry in hooks),
+        tuple(_filled(registry) for registry in hooks),
         len(app.teardown_appcontext_funcs),
-        repr(app.error_handler_spec),
+        _filled(error_handlers),
         tuple(app.jinja_env.globals),
         tuple(app.jinja_env.filters),
         tuple(app.cli.commands),
