@@ -23,7 +23,7 @@ from tradehub import api_docs, filters
 from tradehub.accounts import bp as accounts_bp
 from tradehub.accounts.models import User
 from tradehub.accounts.tokens import fingerprint
-from tradehub.after_commit import defer_until_response_closed, process_after_commit
+from tradehub.after_commit import defer_until_response_sent, process_after_commit
 from tradehub.cli import users_cli
 from tradehub.config import BASE_DIR, INSTANCE_DIR, Config, load_config
 from tradehub.extensions import csrf, db, limiter, login_manager, migrate
@@ -112,7 +112,7 @@ def register_extensions(app: Flask) -> None:
     # after_request hooks in reverse order, so this first one runs after every other hook.
     @app.after_request
     def run_side_effects_after_response(response):
-        return defer_until_response_closed(app, response)
+        return defer_until_response_sent(app, response)
 
     migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"), render_as_batch=True)
     csrf.init_app(app)

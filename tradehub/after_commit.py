@@ -7,14 +7,14 @@ or indexes half a change. Durable work is written to an outbox table in the same
 first, so a callback that fails is retried later by a CLI worker.
 
 In a web request the ready callbacks run after the response has been sent
-(`defer_until_response_closed`), in a fresh app context; in the CLI and any other app context
+(`defer_until_response_sent`), in a fresh app context; in the CLI and any other app context
 they run when the context ends, or whenever `process_after_commit()` is called.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from flask import Flask, Response
@@ -89,20 +89,41 @@ def process_after_commit() -> int:
     return ran
 
 
-def defer_until_response_closed(app: Flask, response: Response) -> Response:
-    """Hand the request's committed work to `response`, to run once it has been sent.
+def defer_until_response_sent(app: Flask, response: Response) -> Response:
+    """Hand the request's committed work to `response`, to run once its body has been sent.
 
-    The WSGI server closes the response after writing its last byte; the work then runs in a
-    new app context with its own session (the request's is gone by then). Werkzeug's test
-    client closes a response only when the request is made with `buffered=True`.
+    The work runs when the server asks for more of the body after the last byte was written,
+    or when it closes the response (a HEAD request, a client that went away), whichever comes
+    first, and only once; in a new app context with its own session, since the request's is
+    gone by then. (Werkzeug's development server closes a response only once the client has
+    closed the connection, hence the first trigger; its test client reads and closes the
+    response only when asked for a `buffered` one.)
     """
     ready = db.session.info.pop(_READY, None)
-    if ready:
-        response.call_on_close(lambda: _run_in_new_context(app, ready))
+    if not ready:
+        return response
+    job = _DeferredWork(app, ready)
+    response.response = _body_then(response.response, job)
+    response.call_on_close(job)
     return response
 
 
-def _run_in_new_context(app: Flask, callbacks: list[Callable[[], None]]) -> None:
-    with app.app_context():
-        _run(callbacks)
-        process_after_commit()  # work the callbacks committed and queued in turn
+def _body_then(body: Iterable[bytes], job: Callable[[], None]) -> Iterator[bytes]:
+    yield from body
+    job()
+
+
+class _DeferredWork:
+    """The request's callbacks, run once, in a new app context."""
+
+    def __init__(self, app: Flask, callbacks: list[Callable[[], None]]):
+        self.app = app
+        self.callbacks: list[Callable[[], None]] | None = callbacks
+
+    def __call__(self) -> None:
+        callbacks, self.callbacks = self.callbacks, None
+        if not callbacks:
+            return
+        with self.app.app_context():
+            _run(callbacks)
+            process_after_commit()  # work the callbacks committed and queued in turn
