@@ -38,6 +38,7 @@ from wtforms.validators import (
 
 from marketplaces.applications.models import ApplicationStatus
 from supplier_profiles import taxonomies
+from tradehub.companies_house import is_company_number, normalise_company_number
 
 PITCH_MAX = 1000
 DESCRIPTION_MAX = 1000
@@ -169,14 +170,8 @@ class BusinessForm(_OneTimeForm):
         "Companies House number (if registered)",
         widget=GovTextInput(),
         description="8 characters, like 01234567 or SC123456",
-        validators=[
-            Optional(),
-            Regexp(
-                r"^[A-Za-z0-9]{8}$",
-                message="Enter a Companies House number of 8 letters and numbers",
-            ),
-        ],
-        filters=[lambda v: (v or "").strip().upper()],
+        validators=[Optional()],
+        filters=[normalise_company_number],
     )
     website = StringField(
         "Website (optional)",
@@ -221,9 +216,13 @@ class BusinessForm(_OneTimeForm):
         self.employees.choices = _with_placeholder(taxonomies.choices("employees"))
 
     def validate_company_number(self, field) -> None:
-        """A Companies House registered business gives its number."""
+        """A Companies House registered business gives its number, in the registry's shape."""
         if self.company_type.data == "COMPANIES_HOUSE" and not field.data:
             raise ValidationError("Enter your Companies House number")
+        if field.data and not is_company_number(field.data):
+            raise ValidationError(
+                "Enter a Companies House number of 8 characters, like 01234567 or SC123456"
+            )
 
 
 class ProductsForm(_OneTimeForm):

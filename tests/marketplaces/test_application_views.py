@@ -180,6 +180,36 @@ def test_each_step_validates_and_keeps_what_was_typed(client, signed_in, market)
     assert "Hand-finished wool jumpers." in page  # kept
 
 
+@pytest.mark.parametrize(
+    ("typed", "saved", "error"),
+    [
+        ("9876543", "09876543", None),  # the registry zero-pads all-digit numbers
+        (" sc 123456 ", "SC123456", None),
+        ("12-34567", None, "Enter a Companies House number of 8 characters"),
+        ("ABCDEFGH", None, "Enter a Companies House number of 8 characters"),
+    ],
+)
+def test_companies_house_numbers_follow_the_registrys_rule(
+    client, signed_in, market, db, typed, saved, error
+):
+    signed_in("exporter")
+    start = f"/selling-online-overseas/{market.slug}/apply"
+    base = post_page_form(client, start, start, STEP_1).headers["Location"].rsplit("/", 1)[0]
+    response = post_page_form(
+        client,
+        f"{base}/your-business",
+        f"{base}/your-business",
+        {**STEP_2, "company_number": typed},
+    )
+    application = db.session.get(Application, int(base.rsplit("/", 1)[1]))
+    if error is None:
+        assert response.status_code == 302
+        assert application.company_number == saved
+    else:
+        assert error in response.get_data(as_text=True)
+        assert application.company_number == ""
+
+
 def test_a_companies_house_number_already_on_tradehub_is_explained(client, signed_in, market, db):
     ApplicantCompanyFactory(number="09876543")
     db.session.commit()
