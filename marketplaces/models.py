@@ -369,6 +369,10 @@ class Offer(db.Model):
         """Human name of the kind of offer."""
         return OFFER_KINDS.get(self.kind, OFFER_KINDS["other"])
 
+    def has_ended(self, today: date) -> bool:
+        """Its last valid day is before `today`: it can no longer be live or be published."""
+        return self.valid_until is not None and self.valid_until < today
+
     @hybrid_method
     def is_live(self, today: date) -> bool:
         """Published and valid on `today` (a UK date); `Offer.is_live(today)` is the SQL form."""

@@ -64,7 +64,7 @@ def publish_offer(offer: Offer, actor, expected_version: int) -> Offer:
     if offer.state == OfferState.PUBLISHED:
         raise NotAllowed("This offer is already published.")
     _check_offer_dates(offer.valid_from, offer.valid_until)
-    if offer.valid_until is not None and offer.valid_until < uk_today():
+    if offer.has_ended(uk_today()):
         raise ValidationFailed(
             f"This offer ended on {offer.valid_until:%-d %B %Y}: change its end date to publish it",
             "valid_until",
