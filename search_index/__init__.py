@@ -2,6 +2,7 @@
 backends, the indexing outbox and the document-source registry. Backends are plain Python
 objects, usable without a Flask app; feature packages register what is indexed."""
 
+import tradehub  # noqa: F401  (the composition root first: it loads every layer in order)
 from search_index.base import (
     FILTER_GROUPS,
     FacetValue,

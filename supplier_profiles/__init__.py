@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from flask import Flask
 
+import tradehub  # noqa: F401  (the composition root first: it loads every layer in order)
 from supplier_profiles import cli, openapi, search_documents
 from supplier_profiles.api import api_bp
 from supplier_profiles.exporter import account_links, exporter_bp
