@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from flask import Flask
 
+import tradehub  # noqa: F401  (the composition root first: it loads every layer in order)
 from marketplaces import api, costs, openapi, staff_views, views
 from marketplaces.applications import partner_views as application_partner_views
 from marketplaces.applications import staff_views as application_staff_views
