@@ -20,7 +20,17 @@ from aiosmtpd.controller import Controller
 from flask.globals import _cv_app
 from flask.testing import FlaskClient
 from jinja2 import BytecodeCache
-from sqlalchemy import create_engine, exists, inspect, literal, select, text, union_all
+from sqlalchemy import (
+    Integer,
+    create_engine,
+    exists,
+    func,
+    inspect,
+    literal,
+    select,
+    text,
+    union_all,
+)
 
 from tradehub import create_app
 from tradehub.extensions import db as _db
@@ -190,6 +200,38 @@ class TableWiper:
                 for table in self.tables:
                     if table.name in dirty:
                         conn.execute(table.delete())
+
+    def is_empty(self) -> bool:
+        """True when no table holds a row (and no id sequence moved)."""
+        with self.engine.connect() as conn:
+            return not self._dirty(conn)
+
+    def snapshot(self) -> dict[str, list[dict]]:
+        """Every row now in the database, by table, parents first (the order to insert in)."""
+        with self.engine.connect() as conn:
+            dirty = self._dirty(conn)
+            return {
+                t.name: [dict(row) for row in conn.execute(select(t)).mappings()]
+                for t in reversed(self.tables)
+                if t.name in dirty
+            }
+
+    def restore(self, rows: dict[str, list[dict]]) -> bool:
+        """Insert a snapshot's rows again; False (nothing done) if one of its tables has rows."""
+        tables = {t.name: t for t in self.tables}
+        with self.engine.begin() as conn:
+            if any(conn.scalar(select(exists().select_from(tables[name]))) for name in rows):
+                return False
+            for name, table_rows in rows.items():
+                if table_rows:
+                    conn.execute(tables[name].insert(), table_rows)
+                if self.postgresql:  # explicit ids: the next generated id follows the largest
+                    for column in tables[name].primary_key.columns:
+                        if isinstance(column.type, Integer):
+                            sequence = func.pg_get_serial_sequence(name, column.name)
+                            largest = select(func.max(column)).scalar_subquery()
+                            conn.execute(select(func.setval(sequence, largest)))
+        return True
 
     def close(self) -> None:
         self.engine.dispose()
