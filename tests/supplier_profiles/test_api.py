@@ -8,6 +8,7 @@ import pytest
 from openapi_core import OpenAPI
 from openapi_core.contrib.werkzeug import WerkzeugOpenAPIRequest, WerkzeugOpenAPIResponse
 
+from tests.conftest import openapi_spec
 from tests.supplier_profiles.buyer_fixtures import make_company, make_search_engine_unreachable
 
 
@@ -17,7 +18,7 @@ def openapi(client) -> OpenAPI:
     assert response.status_code == 200
     document = response.get_json()
     assert document["openapi"].startswith("3.")
-    return OpenAPI.from_dict(document)
+    return openapi_spec(document)
 
 
 @pytest.fixture
