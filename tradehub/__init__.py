@@ -2,7 +2,9 @@
 
 This module is the only place in `tradehub` that names a feature package: the core never
 imports search_index, supplier_profiles or marketplaces anywhere else. Feature modules import
-`tradehub.<submodule>`, never a name defined here.
+`tradehub.<submodule>`, never a name defined here, and each feature package's `__init__` imports
+`tradehub` before its own modules, so whichever package a program imports first, the layers
+load bottom-up and no module is used half-loaded.
 """
 
 from __future__ import annotations
