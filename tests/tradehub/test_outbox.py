@@ -158,3 +158,11 @@ def test_mail_is_sent_after_the_response_not_before(client, db, mailbox):
     mailbox.wait_for("later@example.com")
     db.session.refresh(row)
     assert row.sent_at is not None
+
+
+def test_status_counts_waiting_and_given_up_emails(db, runner):
+    _, given_up = _queue(db, "waiting@example.com", "given-up@example.com")
+    given_up.attempts = OutboxEmail.MAX_ATTEMPTS
+    db.session.commit()
+    result = runner.invoke(args=["outbox", "status"])
+    assert "Waiting: 2; given up after 8 attempts: 1" in result.output
