@@ -95,9 +95,9 @@ def defer_until_response_sent(app: Flask, response: Response) -> Response:
     The work runs when the server asks for more of the body after the last byte was written,
     or when it closes the response (a HEAD request, a client that went away), whichever comes
     first, and only once; in a new app context with its own session, since the request's is
-    gone by then. (Werkzeug's development server closes a response only once the client has
-    closed the connection, hence the first trigger; its test client reads and closes the
-    response only when asked for a `buffered` one.)
+    gone by then. (Werkzeug's development server drains the socket before it closes a response,
+    so a client that sent more bytes delays the close until it hangs up: hence the first
+    trigger. Its test client reads and closes a response only when asked for a `buffered` one.)
     """
     ready = db.session.info.pop(_READY, None)
     if not ready:
