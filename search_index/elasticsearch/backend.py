@@ -53,7 +53,6 @@ from search_index.elasticsearch.queries import (
 )
 from search_index.errors import SearchError, SearchUnavailable
 
-
 # Elasticsearch refuses from + size beyond this (index.max_result_window default).
 MAX_RESULT_WINDOW = 10_000
 # Documents per bulk request.
