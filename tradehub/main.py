@@ -82,7 +82,6 @@ def inject_navigation():
     return {
         "main_navigation": main_navigation,
         "account_links": account_links,
-        "view_functions": current_app.view_functions,
     }
 
 
