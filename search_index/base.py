@@ -28,6 +28,7 @@ __all__ = [
     "GROUP_FIELDS",
     "MAX_PER_PAGE",
     "SORTS",
+    "TOTAL_CAP",
     "FacetValue",
     "Hit",
     "SearchBackend",
@@ -37,6 +38,11 @@ __all__ = [
 
 SORTS: tuple[str, ...] = ("relevance", "name", "updated")
 MAX_PER_PAGE = 100
+# Totals are counted exactly up to this many matches; beyond it a result says "at least
+# TOTAL_CAP" (total_capped), which pages show as "10,000+". Counting every match of a broad
+# browse costs more than the page itself, and nobody pages that far (the engines' result
+# window ends at the same number).
+TOTAL_CAP = 10_000
 
 
 def _freeze_filters(
@@ -117,7 +123,11 @@ class FacetValue:
 
 @dataclass
 class SearchResult:
-    """A page of hits, the total, facet counts for every group, and a "did you mean" text."""
+    """A page of hits, the total, facet counts for every group, and a "did you mean" text.
+
+    total is exact up to TOTAL_CAP; when more documents match, total is TOTAL_CAP and
+    total_capped is true ("10,000+").
+    """
 
     total: int
     page: int
@@ -125,16 +135,25 @@ class SearchResult:
     hits: list[Hit]
     facets: dict[str, list[FacetValue]]
     suggestion: str | None = None
+    total_capped: bool = False
 
     @property
     def pages(self) -> int:
         """Number of pages the total fills (at least 1)."""
         return max(1, -(-self.total // self.per_page))
 
+    @classmethod
+    def capped(cls, exact_total: int, **fields: Any) -> SearchResult:
+        """A result whose exact total is known: capped at TOTAL_CAP as every backend reports."""
+        return cls(
+            total=min(exact_total, TOTAL_CAP), total_capped=exact_total > TOTAL_CAP, **fields
+        )
+
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict (for the API and the benchmark)."""
         return {
             "total": self.total,
+            "total_capped": self.total_capped,
             "page": self.page,
             "per_page": self.per_page,
             "pages": self.pages,

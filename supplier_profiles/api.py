@@ -117,6 +117,7 @@ def search_suppliers():
     return jsonify(
         {
             "total": result.total,
+            "total_capped": result.total_capped,
             "page": result.page,
             "per_page": result.per_page,
             "results": [hit_json(hit) for hit in result.hits],

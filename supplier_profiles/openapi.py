@@ -199,10 +199,28 @@ SCHEMAS: dict[str, Any] = {
     },
     "SupplierSearchResult": {
         "type": "object",
-        "required": ["total", "page", "per_page", "results", "facets", "suggestion"],
+        "required": [
+            "total",
+            "total_capped",
+            "page",
+            "per_page",
+            "results",
+            "facets",
+            "suggestion",
+        ],
         "additionalProperties": False,
         "properties": {
-            "total": {"type": "integer", "minimum": 0},
+            "total": {
+                "type": "integer",
+                "minimum": 0,
+                "maximum": 10000,
+                "description": "Matches, counted exactly up to 10,000 (see total_capped).",
+            },
+            "total_capped": {
+                "type": "boolean",
+                "description": "True when more than 10,000 suppliers match: total is then"
+                " 10,000 and the page shows 10,000+.",
+            },
             "page": {"type": "integer", "minimum": 1},
             "per_page": {"type": "integer", "minimum": 1, "maximum": 100},
             "results": {

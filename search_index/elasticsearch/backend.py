@@ -10,9 +10,11 @@ letters, two from 8; found by the term suggester, Lucene's Levenshtein-automaton
 and the corrected text comes back as the "did you mean" suggestion. This follows the contract in
 search_index/base.py ("when the term matches nothing as typed") exactly, where a plain
 ``fuzziness`` on every word would also widen queries whose words all exist, and would compare
-the typo with Porter stems rather than words. Group filters go in ``post_filter``
-and every facet is a ``filter`` aggregation applying all other groups' filters, which makes the
-counts disjunctive. The index holds only what the document source delivered (what may be
+the typo with Porter stems rather than words. The page request puts the group
+filters inside the query and counts the total up to TOTAL_CAP; a second, hit-free request in the
+same ``_msearch`` computes the facets, each a ``filter`` aggregation applying all other groups'
+filters, which makes the counts disjunctive, and is served from the engine's request cache until
+the index changes. The index holds only what the document source delivered (what may be
 shown), so every indexed document may match.
 """
 
@@ -27,6 +29,7 @@ from elasticsearch import exceptions as es_exceptions
 from search_index import analysis
 from search_index.base import (
     FILTER_GROUPS,
+    TOTAL_CAP,
     FacetValue,
     SearchBackend,
     SearchQuery,
@@ -251,18 +254,18 @@ class ElasticsearchBackend(IndexLifecycle, SearchBackend):
     def search(self, query: SearchQuery) -> SearchResult:
         """Run one query (see the module docstring for how text, filters and facets work).
 
-        One request whenever the words match something together. Only when they match nothing
+        One round trip whenever the words match something together: an ``_msearch`` of the
+        page request and the facets request (see request_bodies). Only when they match nothing
         a second, results-free request finds the words that match nothing as typed and their
         indexed neighbours within the edit limit (term suggester, Lucene's Levenshtein-automaton
-        spell checker); a third runs the query with those neighbours and counts them for the
-        "did you mean" text.
+        spell checker); a third round trip runs the query with those neighbours and counts them
+        for the "did you mean" text.
         """
         units = query_units(query.text)
-        response = self._search(self.request_body(query), "search")
+        page, facets = self._msearch(self.request_bodies(query))
         checkable = checkable_units(units)
-        matched = response.get("aggregations", {}).get("_matched", {}).get("doc_count", 0)
-        if matched or not checkable:
-            return self._result(query, response, None)
+        if facets["hits"]["total"]["value"] or not checkable:
+            return self._result(query, page, facets, None)
         probe = {
             "size": 0,
             "aggs": {"_units": unit_existence_agg(checkable)},
@@ -272,26 +275,60 @@ class ElasticsearchBackend(IndexLifecycle, SearchBackend):
         missing = missing_units(probed, checkable)
         candidates = correction_candidates(missing, checkable, probed.get("suggest", {}))
         if not candidates:
-            return self._result(query, response, None)
-        body = self._search_body(query, units, candidates)
+            return self._result(query, page, facets, None)
+        page_body, facets_body = self._bodies(query, units, candidates)
         words = analysis.unique(w for found in candidates.values() for w in found)
-        body["aggs"]["_candidates"] = unit_existence_agg(words)
-        response = self._search(body, "search")
-        corrections = find_corrections(candidates, response)
+        facets_body["aggs"]["_candidates"] = unit_existence_agg(words)
+        page, facets = self._msearch((page_body, facets_body))
+        corrections = find_corrections(candidates, facets)
         suggestion = None
         if corrections:
             suggestion = " ".join(corrections.get(w, w) for w in analysis.tokenize(query.text))
-        return self._result(query, response, suggestion)
+        return self._result(query, page, facets, suggestion)
 
-    def request_body(self, query: SearchQuery) -> dict[str, Any]:
-        """The body of the first (usually only) request search() sends to ``<alias>/_search``;
-        benchmarks send it raw to compare the engine alone with the whole backend."""
-        body = self._search_body(query, query_units(query.text), {})
-        if query.text:
-            # Documents matching the text before group filters: zero means some word matched
-            # nothing, the only case in which typo correction runs.
-            body["aggs"]["_matched"] = {"filter": {"match_all": {}}}
-        return body
+    def request_bodies(self, query: SearchQuery) -> tuple[dict[str, Any], dict[str, Any]]:
+        """The two bodies of the first (usually only) ``_msearch`` search() sends: the page and
+        the facets. Benchmarks send them raw to compare the engine alone with the whole backend.
+
+        The page request puts the group filters inside the query (the engine skips every
+        document they exclude) and counts the total exactly only up to TOTAL_CAP. The facets
+        request has no hits (``size`` 0) and the text alone as its query, with one filter
+        aggregation per group applying every other group's filters (disjunctive counts); its
+        hit count says whether the words matched anything before the filters, the only case in
+        which typo correction is skipped. Being hit-free, it is answered from the engine's shard
+        request cache, keyed by the body, until the next refresh that changes the index: a
+        repeated browse pays for its facet counts once per write, not once per request.
+        """
+        return self._bodies(query, query_units(query.text), {})
+
+    def _msearch(self, bodies: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Send request bodies to the alias in one ``_msearch``; the responses, in order."""
+        lines: list[dict[str, Any]] = []
+        for body in bodies:
+            header: dict[str, Any] = {"index": self.alias}
+            if body.get("size") == 0:
+                header["request_cache"] = True
+            lines.extend((header, body))
+        with Unavailable("search"):
+            answered = self.client.msearch(body=lines)["responses"]
+        return [self._msearch_response(item) for item in answered]
+
+    @staticmethod
+    def _msearch_response(item: dict[str, Any]) -> dict[str, Any]:
+        """One ``_msearch`` item, or the search layer's error for a failed one."""
+        error = item.get("error")
+        if error is None:
+            return item
+        status = int(item.get("status") or 500)
+        kind = error.get("type") if isinstance(error, Mapping) else str(error)
+        if status == 404 and kind == "index_not_found_exception":
+            # No index yet: nothing has been indexed, so nothing matches.
+            return {"hits": {"total": {"value": 0}, "hits": []}, "aggregations": {}}
+        if status >= 500 or status == 429:
+            raise SearchUnavailable(
+                f"search engine could not answer search (HTTP {status}): {kind}"
+            )
+        raise SearchError(f"search engine rejected search (HTTP {status}): {error}")
 
     def _search(self, body: dict[str, Any], what: str) -> dict[str, Any]:
         with Unavailable(what):
@@ -301,35 +338,35 @@ class ElasticsearchBackend(IndexLifecycle, SearchBackend):
                 # No index yet: nothing has been indexed, so nothing matches.
                 return {"hits": {"total": {"value": 0}, "hits": []}, "aggregations": {}}
 
-    def _search_body(
+    def _bodies(
         self, query: SearchQuery, units: Sequence[str], candidates: Mapping[str, list[str]]
-    ) -> dict[str, Any]:
-        """The request: unit clauses (a corrected unit matches any of its candidates), the
-        group filters as post_filter, facets, sort, page, highlight."""
+    ) -> tuple[dict[str, Any], dict[str, Any]]:
+        """The page request (unit clauses, a corrected unit matching any of its candidates;
+        group filters; sort; page; highlight; total up to the cap) and the facets request."""
         clauses = [unit_clause(unit, candidates.get(unit)) for unit in units]
-        body: dict[str, Any] = {
-            "query": {
-                "bool": {
-                    "must": clauses or [{"match_all": {}}],
-                }
-            },
+        text_query = {"bool": {"must": clauses or [{"match_all": {}}]}}
+        group_filters = group_filter_clauses(query.filters)
+        page_query = (
+            {"bool": {"must": text_query["bool"]["must"], "filter": group_filters}}
+            if group_filters
+            else text_query
+        )
+        page: dict[str, Any] = {
+            "query": page_query,
             "sort": sort_clause(query.sort),
-            "track_total_hits": True,
+            # One more than the cap, so that exactly TOTAL_CAP matches is still exact.
+            "track_total_hits": TOTAL_CAP + 1,
             "_source": list(settings.HIT_SOURCE_FIELDS),
-            "aggs": facet_aggs(query.filters),
         }
         offset = query.offset
         if offset + query.per_page <= MAX_RESULT_WINDOW:
-            body["from"] = offset
-            body["size"] = query.per_page
+            page["from"] = offset
+            page["size"] = query.per_page
         else:
             # Beyond the engine's window: report totals and facets, no hits.
-            body["size"] = 0
-        group_filters = group_filter_clauses(query.filters)
-        if group_filters:
-            body["post_filter"] = {"bool": {"filter": group_filters}}
+            page["size"] = 0
         if units:
-            body["highlight"] = {
+            page["highlight"] = {
                 "encoder": "html",
                 "pre_tags": ["<mark>"],
                 "post_tags": ["</mark>"],
@@ -342,17 +379,27 @@ class ElasticsearchBackend(IndexLifecycle, SearchBackend):
                     "keywords": {"number_of_fragments": 0},
                 },
             }
-        return body
+        facets: dict[str, Any] = {
+            "query": text_query,
+            "size": 0,
+            # Whether anything matched the words at all; counting further is not needed.
+            "track_total_hits": 1,
+            "aggs": facet_aggs(query.filters),
+        }
+        return page, facets
 
     def _result(
-        self, query: SearchQuery, response: Mapping[str, Any], suggestion: str | None
+        self,
+        query: SearchQuery,
+        page: Mapping[str, Any],
+        facets_response: Mapping[str, Any],
+        suggestion: str | None,
     ) -> SearchResult:
-        hits_part = response["hits"]
-        total = int(hits_part["total"]["value"])
+        hits_part = page["hits"]
         # Scores mean something only for a text query sorted by relevance (as in embedded).
         scored = query.sort == "relevance" and bool(query_units(query.text))
         hits = [to_hit(raw, with_score=scored) for raw in hits_part["hits"]]
-        aggregations = response.get("aggregations", {})
+        aggregations = facets_response.get("aggregations", {})
         facets: dict[str, list[FacetValue]] = {}
         for group in FILTER_GROUPS:
             agg = aggregations.get(f"facet_{group}")
@@ -362,8 +409,8 @@ class ElasticsearchBackend(IndexLifecycle, SearchBackend):
                     key = bucket.get("key_as_string", bucket["key"])
                     counts[str(key)] = int(bucket["doc_count"])
             facets[group] = sort_facet_values(counts)
-        return SearchResult(
-            total=total,
+        return SearchResult.capped(
+            int(hits_part["total"]["value"]),
             page=query.page,
             per_page=query.per_page,
             hits=hits,

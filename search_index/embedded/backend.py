@@ -253,4 +253,11 @@ class EmbeddedBackend(IndexStore, FacetCounter, QueryPlanner, SearchBackend):
             suggestion = " ".join(
                 match.corrections.get(word, word) for word in analysis.tokenize(query.text)
             )
-        return SearchResult(total, query.page, query.per_page, hits, facets, suggestion)
+        return SearchResult.capped(
+            total,
+            page=query.page,
+            per_page=query.per_page,
+            hits=hits,
+            facets=facets,
+            suggestion=suggestion,
+        )

@@ -285,17 +285,44 @@ def test_words_split_like_the_shared_tokenizer(backend):
 
 @needs_engine
 @pytest.mark.elasticsearch
-def test_request_body_sent_raw_gives_the_same_page(backend):
+def test_request_bodies_sent_raw_give_the_same_page_and_facets(backend):
     backend.index_documents(
         [make_doc(i, f"Company {i}", countries=["FR" if i % 2 else "DE"]) for i in range(1, 8)]
     )
     query = SearchQuery(text="export things", filters={"country": ["FR"]}, per_page=3)
 
-    raw = Elasticsearch([ES_URL]).search(index=backend.alias, body=backend.request_body(query))
+    page_body, facets_body = backend.request_bodies(query)
+    raw = Elasticsearch([ES_URL]).search(index=backend.alias, body=page_body)
+    raw_facets = Elasticsearch([ES_URL]).search(index=backend.alias, body=facets_body)
     result = backend.search(query)
 
     assert raw["hits"]["total"]["value"] == result.total == 4
     assert [int(h["_id"]) for h in raw["hits"]["hits"]] == [h.id for h in result.hits]
+    countries = raw_facets["aggregations"]["facet_country"]["values"]["buckets"]
+    assert {b["key"]: b["doc_count"] for b in countries} == {"FR": 4, "DE": 3}
+    assert [(f.value, f.count) for f in result.facets["country"]] == [("FR", 4), ("DE", 3)]
+
+
+@needs_engine
+@pytest.mark.elasticsearch
+def test_facet_counts_come_from_the_request_cache_until_the_index_changes(backend):
+    backend.index_documents([make_doc(i, f"Company {i}") for i in range(1, 6)])
+    client = Elasticsearch([ES_URL])
+
+    def cache_hits() -> int:
+        stats = client.indices.stats(index=backend.alias, metric="request_cache")
+        return sum(s["total"]["request_cache"]["hit_count"] for s in stats["indices"].values())
+
+    query = SearchQuery(filters={"region": ["LONDON"]})
+    backend.search(query)
+    before = cache_hits()
+    backend.search(query)
+    assert cache_hits() == before + 1
+
+    backend.index_documents([make_doc(6, "Company 6")])
+    result = backend.search(query)
+    assert cache_hits() == before + 1, "a write must invalidate the cached facet counts"
+    assert sum(f.count for f in result.facets["region"]) == 6
 
 
 @needs_engine
