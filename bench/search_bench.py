@@ -438,30 +438,41 @@ def es_latency(backend: Any, url: str, iterations: int, warmup: int) -> dict[str
     """App search() against the exact request bodies it sent, replayed with es.search()."""
     for _label, query in QUERY_MIX:
         backend.search(query)
-    captured: list[list[dict]] = []
+    # Every request the backend sent, as (API, body): searches and _msearch pairs.
+    captured: list[list[tuple[str, Any]]] = []
     totals: list[int] = []
-    real_search = backend.client.search
+    real_search, real_msearch = backend.client.search, backend.client.msearch
     for _label, query in QUERY_MIX:
-        bodies: list[dict] = []
+        sent: list[tuple[str, Any]] = []
 
-        def recording(*args: Any, bodies: list[dict] = bodies, **kwargs: Any) -> Any:
-            bodies.append(copy.deepcopy(kwargs["body"]))
+        def recording(*args: Any, sent: list = sent, **kwargs: Any) -> Any:
+            sent.append(("search", copy.deepcopy(kwargs["body"])))
             return real_search(*args, **kwargs)
 
-        backend.client.search = recording
+        def recording_multi(*args: Any, sent: list = sent, **kwargs: Any) -> Any:
+            sent.append(("msearch", copy.deepcopy(kwargs["body"])))
+            return real_msearch(*args, **kwargs)
+
+        backend.client.search, backend.client.msearch = recording, recording_multi
         totals.append(backend.search(query).total)
-        del backend.client.search
-        captured.append(bodies)
+        del backend.client.search, backend.client.msearch
+        captured.append(sent)
     es = Elasticsearch([url], timeout=60, max_retries=1, retry_on_timeout=False)
     alias = backend.alias
 
-    def run_raw(bodies: list[dict]) -> None:
-        for body in bodies:
-            es.search(index=alias, body=body)
+    def send(api: str, body: Any) -> list[int]:
+        """Send one captured request; the hit totals it answered."""
+        if api == "msearch":
+            return [r["hits"]["total"]["value"] for r in es.msearch(body=body)["responses"]]
+        return [es.search(index=alias, body=body)["hits"]["total"]["value"]]
 
-    for (label, _query), bodies, total in zip(QUERY_MIX, captured, totals, strict=True):
+    def run_raw(sent: list[tuple[str, Any]]) -> None:
+        for api, body in sent:
+            send(api, body)
+
+    for (label, _query), sent, total in zip(QUERY_MIX, captured, totals, strict=True):
         # The result comes from one of the requests (a typo probe has no hits of its own).
-        raw_totals = [es.search(index=alias, body=b)["hits"]["total"]["value"] for b in bodies]
+        raw_totals = [found for api, body in sent for found in send(api, body)]
         if total not in raw_totals:
             raise SystemExit(f"raw and app totals differ for {label}: {raw_totals} vs {total}")
     return _interleave(
