@@ -169,6 +169,7 @@ class EmbeddedBackend(IndexStore, FacetCounter, QueryPlanner, SearchBackend):
             for gen in self._generations(conn):
                 self._drop_generation(conn, gen)
             conn.execute("DROP TABLE IF EXISTS meta")
+            conn.execute("DROP TABLE IF EXISTS changes")
 
     # -- reading -----------------------------------------------------------------------------
     def count(self) -> int:

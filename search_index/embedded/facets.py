@@ -32,6 +32,8 @@ class Bitmaps:
 _BINARY_DIGITS = bytes.maketrans(b"\x00\x01", b"01")
 # Above this id, bitsets would waste memory; facets are then counted in SQL.
 MAX_BITMAP_ID = 1 << 25
+# More changed documents than this since a process last searched: rebuild its bitsets instead.
+MAX_INCREMENTAL_CHANGES = 5_000
 
 
 def id_bits(ids_csv: str | None) -> int:
@@ -50,7 +52,7 @@ def id_bits(ids_csv: str | None) -> int:
 
 class FacetCounter:
     """Filters and facet counts over a generation (mixed into EmbeddedBackend, which provides
-    `facet_bitmaps`, the bitset cache and the store's `_version`)."""
+    `facet_bitmaps`, the bitset cache and the store's `_version` and `_changed_since`)."""
 
     @staticmethod
     def _filter_sql(
@@ -82,7 +84,12 @@ class FacetCounter:
         )
 
     def _load_bitmaps(self, conn: sqlite3.Connection, live: str) -> Bitmaps | None:
-        """This index version's bitsets (built once per version and shared by threads)."""
+        """This index version's bitsets, shared by threads.
+
+        Built once per generation; after a write, only the documents it changed are read
+        again (from the store's changes log), so a save never makes the next search rebuild
+        every bitset. The Bitmaps another thread may be reading are never changed in place.
+        """
         key = (live, self._version(conn))
         cached = self._bitmaps
         if cached is not None and cached[0] == key:
@@ -91,18 +98,61 @@ class FacetCounter:
             cached = self._bitmaps
             if cached is not None and cached[0] == key:
                 return cached[1]
-            top = conn.execute(f"SELECT max(id), min(id) FROM {live}_docs").fetchone()
-            if top[0] is not None and (top[0] > MAX_BITMAP_ID or top[1] < 0):
-                return None
-            indexed = conn.execute(f"SELECT group_concat(id) FROM {live}_docs").fetchone()[0]
-            values: dict[str, dict[str, int]] = {group: {} for group in FILTER_GROUPS}
-            for group, value, ids in conn.execute(
-                f"SELECT grp, value, group_concat(doc_id) FROM {live}_facets GROUP BY grp, value"
-            ):
-                values[group][value] = id_bits(ids)
-            bitmaps = Bitmaps(id_bits(indexed), values)
+            bitmaps = None
+            if cached is not None and cached[0][0] == live and cached[0][1] < key[1]:
+                bitmaps = self._updated_bitmaps(conn, live, cached[1], cached[0][1])
+            if bitmaps is None:
+                bitmaps = self._build_bitmaps(conn, live)
+                if bitmaps is None:
+                    return None
             self._bitmaps = (key, bitmaps)
             return bitmaps
+
+    @staticmethod
+    def _build_bitmaps(conn: sqlite3.Connection, live: str) -> Bitmaps | None:
+        """Every bitset of a generation, from its tables (None when ids do not suit bitsets)."""
+        top = conn.execute(f"SELECT max(id), min(id) FROM {live}_docs").fetchone()
+        if top[0] is not None and (top[0] > MAX_BITMAP_ID or top[1] < 0):
+            return None
+        indexed = conn.execute(f"SELECT group_concat(id) FROM {live}_docs").fetchone()[0]
+        values: dict[str, dict[str, int]] = {group: {} for group in FILTER_GROUPS}
+        for group, value, ids in conn.execute(
+            f"SELECT grp, value, group_concat(doc_id) FROM {live}_facets GROUP BY grp, value"
+        ):
+            values[group][value] = id_bits(ids)
+        return Bitmaps(id_bits(indexed), values)
+
+    def _updated_bitmaps(
+        self, conn: sqlite3.Connection, live: str, old: Bitmaps, version: int
+    ) -> Bitmaps | None:
+        """old brought up to date by re-reading the documents changed since version; None
+        when it cannot be (the changes log was pruned, or too much changed to be cheaper)."""
+        changed = self._changed_since(conn, version)
+        if changed is None or len(changed) > MAX_INCREMENTAL_CHANGES:
+            return None
+        if not changed:
+            return old
+        if max(changed) > MAX_BITMAP_ID or min(changed) < 0:
+            return None
+        keep = ~id_bits(",".join(map(str, changed)))
+        marks = ", ".join("?" for _ in changed)
+        present = conn.execute(
+            f"SELECT group_concat(id) FROM {live}_docs WHERE id IN ({marks})", changed
+        ).fetchone()[0]
+        values: dict[str, dict[str, int]] = {}
+        for group, by_value in old.values.items():
+            values[group] = {}
+            for value, bits in by_value.items():
+                bits &= keep
+                if bits:
+                    values[group][value] = bits
+        for group, value, ids in conn.execute(
+            f"SELECT grp, value, group_concat(doc_id) FROM {live}_facets"
+            f" WHERE doc_id IN ({marks}) GROUP BY grp, value",
+            changed,
+        ):
+            values[group][value] = values[group].get(value, 0) | id_bits(ids)
+        return Bitmaps((old.indexed & keep) | id_bits(present), values)
 
     def _count_with_bitmaps(
         self,

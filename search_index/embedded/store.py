@@ -4,7 +4,12 @@ Layout of the file
 ------------------
 ``meta``                 key/value: ``live`` = the generation searches read, ``building`` = the
                          generation a running reindex is loading (if any), ``version`` = a
-                         counter every write bumps.
+                         counter every write bumps, ``changes_pruned`` = the newest version
+                         whose ``changes`` rows were deleted.
+``changes``              (version, doc id) of every document a write changed in the live
+                         generation, so in-memory facet bitsets of any process catch up with a
+                         write by re-reading those documents only (kept for CHANGES_KEPT
+                         versions).
 ``<gen>_docs``           one row per document: what a Hit shows, the sort keys.
 ``<gen>_fts``            FTS5 table, one column per text field, rowid = document id; tokenizer
                          ``porter unicode61 remove_diacritics 2`` (Porter stem, accent folding).
@@ -46,6 +51,8 @@ from search_index.document import (
 from search_index.errors import SearchError, SearchUnavailable
 
 BATCH_SIZE = 500
+# Versions of the changes log kept; a process whose facet bitsets are older rebuilds them.
+CHANGES_KEPT = 2_000
 # The columns of <gen>_docs, in order: a generation with others was built by an older version.
 DOC_COLUMNS = (
     "id",
@@ -196,8 +203,42 @@ class IndexStore:
 
     @staticmethod
     def _version(conn: sqlite3.Connection) -> int:
-        row = conn.execute("SELECT value FROM meta WHERE key = 'version'").fetchone()
+        return IndexStore._counter(conn, "version")
+
+    @staticmethod
+    def _counter(conn: sqlite3.Connection, key: str) -> int:
+        row = conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
         return int(row[0]) if row else 0
+
+    def _changed_since(self, conn: sqlite3.Connection, version: int) -> list[int] | None:
+        """Ids of the documents writes changed after ``version`` (up to the current one), or
+        None when the log no longer reaches back that far."""
+        try:
+            if version < self._counter(conn, "changes_pruned"):
+                return None
+            rows = conn.execute(
+                "SELECT DISTINCT doc_id FROM changes WHERE version > ?", (version,)
+            ).fetchall()
+        except sqlite3.OperationalError as exc:
+            if "no such table" in str(exc):
+                return None  # a file written before the log existed
+            raise
+        return [row[0] for row in rows]
+
+    def _log_changes(self, conn: sqlite3.Connection, ids: Sequence[int]) -> None:
+        """Record the ids this write transaction changes under the version it commits as."""
+        version = self._version(conn) + 1
+        conn.executemany(
+            "INSERT INTO changes(version, doc_id) VALUES (?, ?)", ((version, i) for i in ids)
+        )
+        if version % 100 == 0 and version > CHANGES_KEPT:
+            pruned = version - CHANGES_KEPT
+            conn.execute("DELETE FROM changes WHERE version <= ?", (pruned,))
+            conn.execute(
+                "INSERT INTO meta(key, value) VALUES ('changes_pruned', ?)"
+                " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                (str(pruned),),
+            )
 
     @staticmethod
     def _set_meta(conn: sqlite3.Connection, key: str, value: str | None) -> None:
@@ -272,6 +313,10 @@ class IndexStore:
 
     def _ensure_live(self, conn: sqlite3.Connection) -> str:
         conn.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+        conn.execute(
+            "CREATE TABLE IF NOT EXISTS changes (version INTEGER NOT NULL, doc_id INTEGER NOT NULL)"
+        )
+        conn.execute("CREATE INDEX IF NOT EXISTS changes_version ON changes(version)")
         live = self._meta(conn, "live")
         if live is None or live not in self._generations(conn):
             live = self._new_generation_name(conn)
@@ -339,7 +384,8 @@ class IndexStore:
     def _apply(self, docs: Sequence[SupplierDocument], delete_ids: Sequence[int]) -> None:
         """Upsert docs and delete ids in every write target, in one transaction."""
         with self._transaction(write=True) as conn:
+            ids = [(i,) for i in delete_ids] + [(d["id"],) for d in docs]
             for gen in self._write_targets(conn):
-                ids = [(i,) for i in delete_ids] + [(d["id"],) for d in docs]
                 self._delete_rows(conn, gen, ids)
                 self._insert_rows(conn, gen, docs)
+            self._log_changes(conn, [i for (i,) in ids])

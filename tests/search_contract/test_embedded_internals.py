@@ -70,6 +70,57 @@ def test_cached_facets_follow_writes_from_another_connection(index_file, make_do
         writer.close()
 
 
+def test_a_write_updates_cached_bitsets_without_rebuilding_them(index_file, make_doc, monkeypatch):
+    reader = EmbeddedBackend(index_file)
+    writer = EmbeddedBackend(index_file)
+    builds = []
+    build = EmbeddedBackend._build_bitmaps
+    monkeypatch.setattr(
+        EmbeddedBackend, "_build_bitmaps", staticmethod(lambda *a: builds.append(1) or build(*a))
+    )
+    try:
+        reader.search(SearchQuery())
+        assert len(builds) == 1
+        # A new company, a changed one (other industry, region and countries), a deleted one.
+        writer.index_documents([make_doc(900, "Sao Paulo Trading", countries=["BR"])])
+        writer.index_documents(
+            [make_doc(1000, "Moved Works", industries=["CREATIVE"], region="WALES", countries=[])]
+        )
+        writer.delete_documents([1001])
+        after = [reader.search(query) for query in QUERIES]
+        assert len(builds) == 1, "the writes must not rebuild the reader's bitsets"
+    finally:
+        reader.close()
+        writer.close()
+
+    fresh = EmbeddedBackend(index_file)
+    try:
+        expected = [fresh.search(query) for query in QUERIES]
+    finally:
+        fresh.close()
+    assert len(builds) == 2
+    for got, want in zip(after, expected, strict=True):
+        assert (got.total, got.facets) == (want.total, want.facets)
+        assert [h.id for h in got.hits] == [h.id for h in want.hits]
+
+
+def test_bitsets_older_than_the_changes_log_are_rebuilt(index_file, make_doc, monkeypatch):
+    reader = EmbeddedBackend(index_file)
+    writer = EmbeddedBackend(index_file)
+    try:
+        reader.search(SearchQuery())
+        writer.index_documents([make_doc(900, "Sao Paulo Trading", countries=["BR"])])
+        with sqlite3.connect(index_file) as conn:
+            # As if the log had been pruned past the version the reader's bitsets are from.
+            conn.execute("DELETE FROM changes")
+            conn.execute("INSERT OR REPLACE INTO meta VALUES ('changes_pruned', '1000000')")
+        result = reader.search(SearchQuery(filters={"country": ["BR"]}))
+    finally:
+        reader.close()
+        writer.close()
+    assert result.total == 1
+
+
 def test_reindex_leaves_one_generation_and_a_wal_file(index_file, corpus):
     backend = EmbeddedBackend(index_file)
     try:
