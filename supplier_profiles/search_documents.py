@@ -8,7 +8,7 @@ never reach the index.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -16,7 +16,7 @@ from flask import Flask
 from sqlalchemy import func, or_, select
 
 from search_index.document import SupplierDocument, format_updated_at
-from search_index.indexing import OP_DELETE, OP_UPSERT, mark_changed
+from search_index.indexing import OP_DELETE, OP_UPSERT, mark_changed, mark_many_changed
 from search_index.sources import DocumentSource, register_source
 from supplier_profiles.models import CaseStudy, Company
 from tradehub.extensions import db
@@ -174,3 +174,10 @@ def mark_company_changed(company_id: int) -> None:
     company = db.session.get(Company, company_id)
     shown = company is not None and company.is_publishable
     mark_changed(company_id, OP_UPSERT if shown else OP_DELETE)
+
+
+def mark_companies_changed(companies: Iterable[Company]) -> None:
+    """mark_company_changed for many flushed companies at once (bulk import)."""
+    mark_many_changed(
+        {company.id: OP_UPSERT if company.is_publishable else OP_DELETE for company in companies}
+    )
