@@ -20,7 +20,7 @@ Applying is safe with several workers at once:
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -319,13 +319,15 @@ def outbox_backlog() -> OutboxBacklog:
     return OutboxBacklog(pending, due, failing, oldest, last_error)
 
 
-def rebuild_index(batch_size: int = 500) -> tuple[str, int]:
+def rebuild_index(
+    batch_size: int = 500, advance: Callable[[int], None] | None = None
+) -> tuple[str, int]:
     """Rebuild the index from the document source through the backend's atomic swap.
 
-    Documents are streamed in batches of `batch_size`. Searches keep answering from the old
-    index until the swap. Records changed while the rebuild ran are queued again afterwards and
-    applied, so the new index cannot keep a copy read before such a change.
-    Returns (new index name, documents loaded).
+    Documents are streamed in batches of `batch_size`; `advance(n)` is told as each batch is
+    read (progress). Searches keep answering from the old index until the swap. Records changed
+    while the rebuild ran are queued again afterwards and applied, so the new index cannot keep
+    a copy read before such a change. Returns (new index name, documents loaded).
     """
     source = get_source()
     backend = get_backend()
@@ -336,14 +338,17 @@ def rebuild_index(batch_size: int = 500) -> tuple[str, int]:
         nonlocal loaded
         for doc in source.iter_all(batch_size):
             loaded += 1
+            if advance is not None and loaded % batch_size == 0:
+                advance(batch_size)
             yield doc
+        if advance is not None and loaded % batch_size:
+            advance(loaded % batch_size)
 
     name = backend.reindex(documents())
     db.session.rollback()  # end the read transaction before writing
     changed = set(source.changed_since(started))
     if changed:
-        for document_id in sorted(changed):
-            mark_changed(document_id)
+        mark_many_changed(dict.fromkeys(sorted(changed), OP_UPSERT))
         db.session.commit()
         process_after_commit()  # apply them now (what stays failed, `flask search sync` retries)
     return name, loaded

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import Any
@@ -466,17 +466,23 @@ def _write_batch(
 
 
 def import_records(
-    lines: Iterable[tuple[int, Any]], source: str = "import", batch_size: int = BATCH_SIZE
+    lines: Iterable[tuple[int, Any]],
+    source: str = "import",
+    batch_size: int = BATCH_SIZE,
+    advance: Callable[[int], None] | None = None,
 ) -> ImportReport:
     """Import (line number, parsed JSON or BadLine) pairs; commits every `batch_size` lines.
 
     Lines are validated first; valid ones are written a batch per transaction (one search
     outbox apply per batch). Bad lines are reported with their number and skipped.
+    `advance(n)` is told as each n lines are done (progress).
     """
     report = ImportReport()
     state = ImportState()
     batch: list[tuple[int, dict]] = []
+    read = 0
     for number, raw in lines:
+        read += 1
         try:
             if isinstance(raw, BadLine):
                 raise raw
@@ -487,8 +493,13 @@ def import_records(
         if len(batch) >= batch_size:
             _write_batch(batch, report, source, state)
             batch = []
+            if advance is not None:
+                advance(read)
+                read = 0
     if batch:
         _write_batch(batch, report, source, state)
+    if advance is not None and read:
+        advance(read)
     report.errors.sort()
     return report
 
