@@ -206,12 +206,21 @@ def drive(base: str, paths: Sequence[str], concurrency: int) -> dict[str, Any]:
 class Server:
     """gunicorn serving the app on loopback, started and stopped by this process."""
 
-    def __init__(self, env: dict[str, str], port: int, workers: int, log_path: Path) -> None:
+    def __init__(
+        self,
+        env: dict[str, str],
+        port: int,
+        workers: int,
+        log_path: Path,
+        checkout: Path = ROOT,
+    ) -> None:
+        """gunicorn from `checkout` (its own .venv; this one by default)."""
         self.base = f"http://127.0.0.1:{port}"
         self.log = log_path.open("w", encoding="utf-8")
+        gunicorn = VENV_BIN / "gunicorn" if checkout == ROOT else checkout / ".venv/bin/gunicorn"
         self.process = subprocess.Popen(  # noqa: S603 (fixed argument list)
             [
-                str(VENV_BIN / "gunicorn"),
+                str(gunicorn),
                 "-w",
                 str(workers),
                 "-b",
@@ -221,7 +230,7 @@ class Server:
                 "tradehub:create_app()",
             ],
             env=env,
-            cwd=ROOT,
+            cwd=checkout,
             stdout=self.log,
             stderr=subprocess.STDOUT,
         )
@@ -251,6 +260,85 @@ class Server:
                 self.process.kill()
                 self.process.wait()
         self.log.close()
+
+
+def query_kind(path: str) -> str:
+    """ "text" for a request with search words, "browse" for filters/sorts/pages alone."""
+    query = path.split("?", 1)[-1]
+    return "text" if any(part.startswith("q=") for part in query.split("&")) else "browse"
+
+
+def drive_pair(servers: dict[str, str], paths: Sequence[str]) -> dict[str, Any]:
+    """Send every path to each server in turn (one client thread, keep-alive sessions), the
+    order alternating from path to path so that load bursts hit both alike; latency per server
+    and query kind."""
+    sessions = {label: requests.Session() for label in servers}
+    samples: dict[str, dict[str, list[float]]] = {
+        label: {"browse": [], "text": [], "all": []} for label in servers
+    }
+    failures: list[str] = []
+    labels = list(servers)
+    for i, path in enumerate(paths):
+        for label in labels if i % 2 == 0 else labels[::-1]:
+            start = time.perf_counter()
+            try:
+                response = sessions[label].get(servers[label] + path, timeout=60)
+                if response.status_code != 200:
+                    failures.append(f"{label} {response.status_code} {path}")
+            except requests.RequestException as exc:
+                failures.append(f"{label} {type(exc).__name__} {path}")
+            elapsed = (time.perf_counter() - start) * 1000
+            samples[label][query_kind(path)].append(elapsed)
+            samples[label]["all"].append(elapsed)
+    return {
+        "requests_per_server": len(paths),
+        "errors": len(failures),
+        "first_errors": failures[:3],
+        "latency_ms": {
+            label: {kind: summary(values) for kind, values in kinds.items() if values}
+            for label, kinds in samples.items()
+        },
+    }
+
+
+def compare_with_baseline(
+    env: dict[str, str], args: argparse.Namespace, workdir: Path, backend: str
+) -> dict[str, Any]:
+    """This checkout and --baseline served side by side on the same database and index,
+    measured in one interleaved run per endpoint."""
+    baseline = Path(args.baseline).resolve()
+    servers = {
+        "current": Server(env, args.port, args.workers, workdir / f"gunicorn-{backend}.log"),
+        "baseline": Server(
+            env, args.port + 1, args.workers, workdir / f"gunicorn-{backend}-baseline.log", baseline
+        ),
+    }
+    out: dict[str, Any] = {"baseline": str(baseline), "baseline_commit": git_commit(baseline)}
+    try:
+        for server in servers.values():
+            server.wait_ready()
+        bases = {label: server.base for label, server in servers.items()}
+        out["check"] = {label: check_responses(base) for label, base in bases.items()}
+        out["endpoints"] = []
+        for endpoint in ENDPOINTS:
+            drive_pair(bases, request_paths(endpoint, len(QUERY_MIX) * 2))  # warm-up
+            load = load_average()
+            figures = drive_pair(bases, request_paths(endpoint, args.requests))
+            figures.update({"endpoint": endpoint, "load_before": load})
+            out["endpoints"].append(figures)
+            for kind in ("browse", "text"):
+                cur = figures["latency_ms"]["current"][kind]
+                base = figures["latency_ms"]["baseline"][kind]
+                print(
+                    f"  {endpoint:<20} {kind:<7} current p50 {cur['p50']:.1f} / p95 "
+                    f"{cur['p95']:.1f} ms; baseline p50 {base['p50']:.1f} / p95 "
+                    f"{base['p95']:.1f} ms (load {load})",
+                    flush=True,
+                )
+    finally:
+        for server in servers.values():
+            server.stop()
+    return out
 
 
 def check_responses(base: str) -> dict[str, Any]:
@@ -285,6 +373,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--skip-reindex",
         action="store_true",
         help="serve the index an earlier run built in the same --workdir",
+    )
+    parser.add_argument(
+        "--baseline",
+        help="another checkout (with its own .venv) to serve beside this one on the same data;"
+        " each request goes to both in turn (interleaved) and figures are split by query kind",
     )
     parser.add_argument(
         "--prepare-only",
@@ -333,6 +426,11 @@ def main(argv: Sequence[str] | None = None) -> int:
                 "companies_per_s": round(args.companies / seconds, 1),
             }
             print(f"  {output} ({seconds:.1f}s with process start)", flush=True)
+        if args.baseline:
+            run["comparison"] = compare_with_baseline(env, args, workdir, backend)
+            run["load_after"] = load_average()
+            report["runs"].append(run)
+            continue
         server = Server(env, args.port, args.workers, workdir / f"gunicorn-{backend}.log")
         try:
             server.wait_ready()

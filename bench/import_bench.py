@@ -2,6 +2,7 @@
 
     python -m bench.import_bench write --companies 100000 --out /tmp/companies.jsonl
     python -m bench.import_bench run --file /tmp/companies.jsonl [--flask .venv/bin/flask]
+        [--database-url postgresql://postgres@127.0.0.1:55432/empty_database]
 
 `write` makes a deterministic JSON Lines file from the demo generator (published, verified
 companies with case studies: the importer's full path). `run` migrates a new database in a
@@ -34,14 +35,15 @@ def write(companies: int, out: Path) -> None:
                 print(f"  {index:,} of {companies:,} written", file=sys.stderr)
 
 
-def run(file: Path, flask: str) -> float:
-    """Import `file` into a new database with `flask`; return the import's wall seconds."""
+def run(file: Path, flask: str, database_url: str | None = None) -> float:
+    """Import `file` into a new database with `flask` (a new SQLite file, or the empty
+    database at `database_url`); return the import's wall seconds."""
     with tempfile.TemporaryDirectory() as folder:
         env = {
             **os.environ,
             "TRADEHUB_ENV": "development",
             "SECRET_KEY": "import-bench",
-            "DATABASE_URL": f"sqlite:///{folder}/bench.db",
+            "DATABASE_URL": database_url or f"sqlite:///{folder}/bench.db",
             "SEARCH_BACKEND": "embedded",
             "SEARCH_EMBEDDED_PATH": f"{folder}/search.sqlite3",
         }
@@ -79,11 +81,16 @@ def main() -> None:
     runner = verbs.add_parser("run", help="time one import of the file")
     runner.add_argument("--file", type=Path, required=True)
     runner.add_argument("--flask", default=str(Path(sys.executable).with_name("flask")))
+    runner.add_argument(
+        "--database-url",
+        help="an empty database to import into (e.g. a new PostgreSQL database) instead of a"
+        " new SQLite file",
+    )
     args = parser.parse_args()
     if args.verb == "write":
         write(args.companies, args.out)
     else:
-        run(args.file, args.flask)
+        run(args.file, args.flask, args.database_url)
 
 
 if __name__ == "__main__":

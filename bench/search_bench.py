@@ -139,9 +139,10 @@ def best_of(count: int, rounds: list[float], **extra: Any) -> dict[str, Any]:
     }
 
 
-def git_commit() -> str:
-    """The commit the benchmark runs (the code under test), with '+dirty' for local edits."""
-    root = Path(__file__).resolve().parent.parent
+def git_commit(root: Path | None = None) -> str:
+    """The commit the benchmark runs (the code under test, or the checkout at root), with
+    '+dirty' for local edits."""
+    root = root or Path(__file__).resolve().parent.parent
     try:
         commit = subprocess.run(
             ["git", "rev-parse", "--short", "HEAD"],

@@ -12,6 +12,7 @@ from search_index.indexing import DEFAULT_BATCH, outbox_backlog, rebuild_index, 
 from search_index.service import get_backend
 from search_index.sources import get_source
 from tradehub.filters import uk_datetime
+from tradehub.progress import progress
 
 search_cli = AppGroup("search", help="Search index: sync the outbox, reindex, status.")
 
@@ -57,14 +58,16 @@ def reindex_command(batch_size: int) -> None:
     Reads every document the registered source delivers; searches keep working throughout.
     """
     started = time.monotonic()
+    source = get_source()
     try:
-        name, loaded = rebuild_index(batch_size=batch_size)
+        with progress(source.count(), f"Reindexing {source.label}") as advance:
+            name, loaded = rebuild_index(batch_size=batch_size, advance=advance)
     except SearchUnavailable as exc:
         raise click.ClickException(f"Search engine unavailable; nothing changed: {exc}") from exc
     except SearchError as exc:
         raise click.ClickException(f"Reindex failed; the old index is still live: {exc}") from exc
     elapsed = time.monotonic() - started
-    click.echo(f"Reindexed {loaded} {get_source().label} into {name} in {elapsed:.1f}s.")
+    click.echo(f"Reindexed {loaded} {source.label} into {name} in {elapsed:.1f}s.")
 
 
 @search_cli.command("status")

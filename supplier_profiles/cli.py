@@ -9,6 +9,7 @@ from flask.cli import AppGroup
 
 from supplier_profiles.demo import generate_companies
 from supplier_profiles.importer import BATCH_SIZE, import_records, read_jsonl
+from tradehub.progress import progress
 
 suppliers_cli = AppGroup("suppliers", help="Supplier profiles: bulk import.")
 
@@ -20,9 +21,17 @@ suppliers_cli = AppGroup("suppliers", help="Supplier profiles: bulk import.")
 )
 def import_command(path, batch_size: int) -> None:
     """Import companies from a JSON Lines file (one company per line; see docs/import-schema.md)."""
-    report = import_records(
-        read_jsonl(path), source=f"import of {path.name}", batch_size=batch_size
-    )
+    lines = None
+    if path.seekable():
+        lines = sum(1 for line in path if line.strip())
+        path.seek(0)
+    with progress(lines, f"Importing {path.name}") as advance:
+        report = import_records(
+            read_jsonl(path),
+            source=f"import of {path.name}",
+            batch_size=batch_size,
+            advance=advance,
+        )
     for number, reason in report.errors:
         click.echo(f"line {number}: {reason}", err=True)
     click.echo(
@@ -53,7 +62,8 @@ demo_cli = AppGroup("demo", help="Demo data for development and benchmarks.")
 def seed_command(count: int, seed: int) -> None:
     """Create (or refresh) realistic published, verified demo suppliers."""
     records = ((i + 1, record) for i, record in enumerate(generate_companies(count, seed=seed)))
-    report = import_records(records, source="demo seed", batch_size=500)
+    with progress(count, "Seeding demo suppliers") as advance:
+        report = import_records(records, source="demo seed", batch_size=500, advance=advance)
     for number, reason in report.errors:
         click.echo(f"demo company {number}: {reason}", err=True)
     click.echo(f"Demo suppliers: {report.created} created, {report.updated} refreshed.")

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import Any
@@ -21,6 +21,7 @@ from typing import Any
 from slugify import slugify
 from sqlalchemy import select
 from sqlalchemy.exc import DataError, IntegrityError
+from sqlalchemy.orm import selectinload
 
 from supplier_profiles import taxonomies
 from supplier_profiles.keywords import clean_keywords
@@ -34,8 +35,8 @@ from supplier_profiles.models import (
     CaseStudy,
     Company,
 )
-from supplier_profiles.search_documents import mark_company_changed
-from supplier_profiles.services.common import unique_slug
+from supplier_profiles.search_documents import mark_companies_changed
+from supplier_profiles.services.common import SlugAllocator
 from supplier_profiles.services.publishing import apply_imported_state, missing_for_publishing
 from tradehub.after_commit import process_after_commit
 from tradehub.companies_house import is_company_number, normalise_company_number
@@ -283,11 +284,12 @@ def validate_record(record: Any) -> dict:
 
 class CompanyMatcher:
     """Finds the existing company a record describes: by number, else by normalised name and
-    email. Loaded once per import, so matching costs no query per line."""
+    email. Loaded once per import (and again only after a rollback), so matching costs no
+    query per line; companies created earlier in the same batch are matched as objects."""
 
     def __init__(self):
-        self.by_number: dict[str, int] = {}
-        self.by_name_email: dict[tuple[str, str], int] = {}
+        self.by_number: dict[str, int | Company] = {}
+        self.by_name_email: dict[tuple[str, str], int | Company] = {}
         rows = db.session.execute(
             select(Company.id, Company.number, Company.name, Company.email).where(
                 ~Company.is_deleted
@@ -296,20 +298,47 @@ class CompanyMatcher:
         for company_id, number, name, email in rows:
             self.remember(company_id, number, name, email)
 
-    def remember(self, company_id: int, number: str | None, name: str, email: str) -> None:
-        """Record a company so later lines (and reruns) match it."""
+    def remember(
+        self, company: int | Company, number: str | None, name: str, email: str | None
+    ) -> None:
+        """Record a company (its id, or the object before its first flush) so later lines
+        (and reruns) match it."""
         if number:
-            self.by_number[number] = company_id
+            self.by_number[number] = company
         if email:
-            self.by_name_email[(normalise_name(name), email.lower())] = company_id
+            self.by_name_email[(normalise_name(name), email.lower())] = company
 
-    def find(self, record: dict) -> int | None:
-        """The id of the company this record updates, or None for a new one."""
+    def find(self, record: dict) -> int | Company | None:
+        """The company this record updates (id, or a not yet flushed object), None for new."""
         if record["number"]:
             return self.by_number.get(record["number"])
         if record["email"]:
             return self.by_name_email.get((normalise_name(record["name"]), record["email"]))
         return None
+
+
+class ImportState:
+    """What an import keeps from batch to batch: the matcher and the slugs in use. Read from
+    the database once, and again after a rollback (which undoes what they remembered)."""
+
+    def __init__(self) -> None:
+        self.reset()
+
+    def reset(self) -> None:
+        """Forget everything and read it again from the database."""
+        self.matcher = CompanyMatcher()
+        self.company_slugs = SlugAllocator(Company)
+        self.study_slugs = SlugAllocator(CaseStudy)
+
+    def load_companies(self, records: Iterable[dict]) -> dict[int, Company]:
+        """The existing companies these records update, with their case studies, in one query."""
+        ids = [found for found in map(self.matcher.find, records) if isinstance(found, int)]
+        if not ids:
+            return {}
+        companies = db.session.scalars(
+            select(Company).where(Company.id.in_(ids)).options(selectinload(Company.case_studies))
+        )
+        return {company.id: company for company in companies}
 
 
 _PLAIN_FIELDS = (
@@ -335,44 +364,66 @@ _PLAIN_FIELDS = (
 )
 
 
-def _sync_case_studies(company: Company, studies: list[dict]) -> None:
+def _sync_case_studies(company: Company, studies: list[dict], slugs: SlugAllocator) -> None:
     """Update case studies matched by title, add new ones; others are left as they are."""
     existing = {normalise_name(s.title): s for s in company.case_studies}
     for data in studies:
         study = existing.get(normalise_name(data["title"]))
         if study is None:
-            study = CaseStudy(
-                slug=unique_slug(CaseStudy, f"{company.name} {data['title']}", max_length=130)
-            )
+            study = CaseStudy(slug=slugs.allocate(f"{company.name} {data['title']}", 130))
             company.case_studies.append(study)
         for key, value in data.items():
             if getattr(study, key) != value:
                 setattr(study, key, value)
 
 
-def upsert_company(record: dict, matcher: CompanyMatcher, source: str = "import") -> bool:
-    """Create or update the company a validated record describes; flushes and marks it for
-    search. Returns True when it was created."""
-    company_id = matcher.find(record)
-    company = db.session.get(Company, company_id) if company_id is not None else None
+def upsert_company(
+    record: dict, state: ImportState, loaded: dict[int, Company], source: str = "import"
+) -> tuple[Company, bool]:
+    """Create or update (in the session, not flushed) the company a validated record
+    describes; returns it and whether it was created. `loaded` holds the batch's existing
+    companies (ImportState.load_companies)."""
+    found = state.matcher.find(record)
+    if isinstance(found, Company):
+        company = found
+    elif found is not None:
+        company = loaded.get(found) or db.session.get(Company, found)
+    else:
+        company = None
     created = company is None
     if created:
-        company = Company(slug=unique_slug(Company, record["name"]), number=record["number"])
+        company = Company(
+            slug=state.company_slugs.allocate(record["name"]), number=record["number"]
+        )
         db.session.add(company)
     elif record["number"] and company.number != record["number"]:
         company.number = record["number"]
     for key in _PLAIN_FIELDS:
         if getattr(company, key) != record[key]:
             setattr(company, key, record[key])
-    # Before the case studies: their slug queries flush the new company, state included.
     apply_imported_state(
         company, verified=record["verified"], published=record["published"], source=source
     )
-    _sync_case_studies(company, record["case_studies"])
+    _sync_case_studies(company, record["case_studies"], state.study_slugs)
+    state.matcher.remember(company, company.number, company.name, company.email)
+    return company, created
+
+
+def _write_records(records: list[dict], state: ImportState, source: str) -> int:
+    """Upsert records in the current transaction with one flush, mark them for search in one
+    go, and return how many were created (the caller commits)."""
+    loaded = state.load_companies(records)
+    written: dict[int, tuple[Company, bool]] = {}
+    for record in records:
+        company, created = upsert_company(record, state, loaded, source)
+        # A company two lines of one batch describe was created (at most) once.
+        written[id(company)] = (company, written.get(id(company), (company, False))[1] or created)
     db.session.flush()
-    mark_company_changed(company.id)
-    matcher.remember(company.id, company.number, company.name, company.email)
-    return created
+    companies = [company for company, _created in written.values()]
+    mark_companies_changed(companies)
+    for company in companies:
+        state.matcher.remember(company.id, company.number, company.name, company.email)
+    return sum(created for _company, created in written.values())
 
 
 def _refusal_reason(exc: IntegrityError | DataError | NotAllowed) -> str:
@@ -384,30 +435,29 @@ def _refusal_reason(exc: IntegrityError | DataError | NotAllowed) -> str:
     return f"the database refused a value ({detail})"
 
 
-def _write_batch(batch: list[tuple[int, dict]], report: ImportReport, source: str) -> None:
+def _write_batch(
+    batch: list[tuple[int, dict]], report: ImportReport, source: str, state: ImportState
+) -> None:
     """Write validated records in one transaction; if the database (or a service rule) refuses
     one, write them one per transaction instead so only the bad lines are refused. Then apply
     the search outbox."""
-    matcher = CompanyMatcher()
-    created = 0
     try:
-        for _number, record in batch:
-            created += upsert_company(record, matcher, source)
+        created = _write_records([record for _number, record in batch], state, source)
         db.session.commit()
     except (IntegrityError, DataError, NotAllowed):
         db.session.rollback()
-        matcher = CompanyMatcher()  # what it remembered was rolled back
+        state.reset()  # what it remembered was rolled back
         for number, record in batch:
             try:
-                line_created = upsert_company(record, matcher, source)
+                line_created = _write_records([record], state, source)
                 db.session.commit()
             except (IntegrityError, DataError, NotAllowed) as exc:
                 db.session.rollback()
                 report.errors.append((number, _refusal_reason(exc)))
-                matcher = CompanyMatcher()
+                state.reset()
                 continue
             report.created += line_created
-            report.updated += not line_created
+            report.updated += 1 - line_created
             process_after_commit()
     else:
         report.created += created
@@ -416,16 +466,23 @@ def _write_batch(batch: list[tuple[int, dict]], report: ImportReport, source: st
 
 
 def import_records(
-    lines: Iterable[tuple[int, Any]], source: str = "import", batch_size: int = BATCH_SIZE
+    lines: Iterable[tuple[int, Any]],
+    source: str = "import",
+    batch_size: int = BATCH_SIZE,
+    advance: Callable[[int], None] | None = None,
 ) -> ImportReport:
     """Import (line number, parsed JSON or BadLine) pairs; commits every `batch_size` lines.
 
     Lines are validated first; valid ones are written a batch per transaction (one search
     outbox apply per batch). Bad lines are reported with their number and skipped.
+    `advance(n)` is told as each n lines are done (progress).
     """
     report = ImportReport()
+    state = ImportState()
     batch: list[tuple[int, dict]] = []
+    read = 0
     for number, raw in lines:
+        read += 1
         try:
             if isinstance(raw, BadLine):
                 raise raw
@@ -434,10 +491,15 @@ def import_records(
             report.errors.append((number, str(exc)))
             continue
         if len(batch) >= batch_size:
-            _write_batch(batch, report, source)
+            _write_batch(batch, report, source, state)
             batch = []
+            if advance is not None:
+                advance(read)
+                read = 0
     if batch:
-        _write_batch(batch, report, source)
+        _write_batch(batch, report, source, state)
+    if advance is not None and read:
+        advance(read)
     report.errors.sort()
     return report
 

@@ -20,7 +20,10 @@ shown), so every indexed document may match.
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from itertools import islice
 from typing import Any
 
 from elasticsearch import Elasticsearch, helpers
@@ -60,6 +63,8 @@ from search_index.errors import SearchError, SearchUnavailable
 MAX_RESULT_WINDOW = 10_000
 # Documents per bulk request.
 BULK_CHUNK = 500
+# Bulk requests a reindex keeps in flight at once.
+BULK_THREADS = 2
 
 
 class ElasticsearchBackend(IndexLifecycle, SearchBackend):
@@ -148,20 +153,25 @@ class ElasticsearchBackend(IndexLifecycle, SearchBackend):
                 action["_index"] = index
             yield action
 
-    def _bulk(self, actions: Iterable[dict[str, Any]], *, refresh: Sequence[str] = ()) -> None:
+    def _bulk(
+        self,
+        actions: Iterable[dict[str, Any]],
+        *,
+        refresh: Sequence[str] = (),
+        parallel: bool = False,
+    ) -> None:
         """Send actions in chunks, then refresh the given indices once (not once per chunk).
 
+        `parallel` (reindex) keeps BULK_THREADS requests in flight, so the engine indexes one
+        chunk while this process converts the next instead of waiting for it.
         Deleting a missing document or re-creating a present one (reindex) is not an error.
         """
+        timeout = max(self.timeout, 60.0)
         with Unavailable("bulk indexing"):
-            _, errors = helpers.bulk(
-                self.client,
-                actions,
-                chunk_size=BULK_CHUNK,
-                raise_on_error=False,
-                raise_on_exception=True,
-                request_timeout=max(self.timeout, 60.0),
-            )
+            if parallel:
+                errors = self._bulk_in_flight(actions, timeout)
+            else:
+                errors = self._bulk_chunk(actions, timeout)
             if refresh:
                 self.client.indices.refresh(index=",".join(refresh))
         failures = [e for e in errors if not is_benign(e)]
@@ -172,6 +182,34 @@ class ElasticsearchBackend(IndexLifecycle, SearchBackend):
                     f"engine failed {len(failures)} bulk action(s): {failures[:1]}"
                 )
             raise SearchError(f"engine rejected {len(failures)} bulk action(s): {failures[:1]}")
+
+    def _bulk_chunk(self, actions: Iterable[dict[str, Any]], timeout: float) -> list[dict]:
+        """One helpers.bulk call; the items that failed."""
+        _, errors = helpers.bulk(
+            self.client,
+            actions,
+            chunk_size=BULK_CHUNK,
+            raise_on_error=False,
+            raise_on_exception=True,
+            request_timeout=timeout,
+        )
+        return list(errors)
+
+    def _bulk_in_flight(self, actions: Iterable[dict[str, Any]], timeout: float) -> list[dict]:
+        """Bulk requests of BULK_CHUNK actions, BULK_THREADS at a time. The actions are made
+        in this thread (their documents come from its database session); only sending is
+        handed to the pool."""
+        errors: list[dict] = []
+        with ThreadPoolExecutor(BULK_THREADS, thread_name_prefix="bulk") as pool:
+            in_flight: deque[Future[list[dict]]] = deque()
+            iterator = iter(actions)
+            while chunk := list(islice(iterator, BULK_CHUNK)):
+                in_flight.append(pool.submit(self._bulk_chunk, chunk, timeout))
+                if len(in_flight) >= BULK_THREADS:
+                    errors.extend(in_flight.popleft().result())
+            for sent in in_flight:
+                errors.extend(sent.result())
+        return errors
 
     # -- reading --------------------------------------------------------------------------
 

@@ -82,7 +82,7 @@ class IndexLifecycle:
         with Unavailable("creating the new index"):
             self.client.indices.create(index=name, body=settings.index_body(bulk_loading=True))
         try:
-            self._bulk(self._index_actions(docs, name, upsert=False))
+            self._bulk(self._index_actions(docs, name, upsert=False), parallel=True)
             with Unavailable("preparing the new index"):
                 self.client.indices.put_settings(
                     index=name, body={"index": {"refresh_interval": None}}

@@ -18,7 +18,8 @@ import json
 import os
 import sqlite3
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import suppress
 
 from search_index import analysis
@@ -36,8 +37,38 @@ from search_index.document import (
 )
 from search_index.embedded.facets import Bitmaps, FacetCounter
 from search_index.embedded.query import QueryPlanner
-from search_index.embedded.store import BATCH_SIZE, IndexStore
+from search_index.embedded.store import BATCH_SIZE, IndexStore, Rows
 from search_index.errors import SearchError
+
+
+def prepared_batches(
+    docs: Iterable[SupplierDocument],
+) -> Iterator[tuple[list[SupplierDocument], Rows]]:
+    """Validated documents in batches of BATCH_SIZE (the last one of each id), each with its
+    table rows. The rows of the next batch are built in a second thread while the caller
+    writes the current one (SQLite releases the GIL while it works); the documents themselves
+    are read in the caller's thread, which owns the database session they come from."""
+
+    def batches() -> Iterator[list[SupplierDocument]]:
+        batch: dict[int, SupplierDocument] = {}
+        for raw in docs:
+            doc = validate_document(raw)
+            batch[doc["id"]] = doc
+            if len(batch) >= BATCH_SIZE:
+                yield list(batch.values())
+                batch = {}
+        if batch:
+            yield list(batch.values())
+
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="embedded-rows") as builder:
+        waiting: tuple[list[SupplierDocument], Future[Rows]] | None = None
+        for batch in batches():
+            building = (batch, builder.submit(IndexStore._rows, batch))
+            if waiting is not None:
+                yield waiting[0], waiting[1].result()
+            waiting = building
+        if waiting is not None:
+            yield waiting[0], waiting[1].result()
 
 
 class EmbeddedBackend(IndexStore, FacetCounter, QueryPlanner, SearchBackend):
@@ -102,15 +133,8 @@ class EmbeddedBackend(IndexStore, FacetCounter, QueryPlanner, SearchBackend):
             self._create_generation(conn, gen)
             self._set_meta(conn, "building", gen)
         try:
-            batch: dict[int, SupplierDocument] = {}
-            for raw in docs:
-                doc = validate_document(raw)
-                batch[doc["id"]] = doc
-                if len(batch) >= BATCH_SIZE:
-                    self._load_batch(gen, list(batch.values()))
-                    batch = {}
-            if batch:
-                self._load_batch(gen, list(batch.values()))
+            for batch, rows in prepared_batches(docs):
+                self._load_batch(gen, batch, rows)
             with self._transaction(write=True, bump=False) as conn:
                 self._check_building(conn, gen)
                 # Merge the FTS5 segments before the swap, outside the swap transaction.
@@ -136,11 +160,13 @@ class EmbeddedBackend(IndexStore, FacetCounter, QueryPlanner, SearchBackend):
         if self._meta(conn, "building") != gen:
             raise SearchError("another reindex replaced this one before it finished")
 
-    def _load_batch(self, gen: str, docs: list[SupplierDocument]) -> None:
+    def _load_batch(self, gen: str, docs: list[SupplierDocument], rows: Rows) -> None:
+        """Write a batch's prepared rows into the building generation, except documents the
+        app wrote there meanwhile (newer than the reindex's copy)."""
         with self._transaction(write=True, bump=False) as conn:
             self._check_building(conn, gen)
             present = set()
-            ids = [d["id"] for d in docs]
+            ids = rows.ids
             for start in range(0, len(ids), 500):
                 chunk = ids[start : start + 500]
                 marks = ", ".join("?" for _ in chunk)
@@ -150,7 +176,9 @@ class EmbeddedBackend(IndexStore, FacetCounter, QueryPlanner, SearchBackend):
                         f"SELECT id FROM {gen}_docs WHERE id IN ({marks})", chunk
                     )
                 )
-            self._insert_rows(conn, gen, [d for d in docs if d["id"] not in present])
+            if present:
+                rows = self._rows([d for d in docs if d["id"] not in present])
+            self._write_rows(conn, gen, rows)
 
     def _abandon(self, gen: str) -> None:
         """Drop a half-built generation after a failed reindex (best effort)."""

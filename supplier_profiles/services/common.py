@@ -3,7 +3,8 @@ slugs and taxonomy checks."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import itertools
+from collections.abc import Iterator, Sequence
 
 from slugify import slugify
 from sqlalchemy import select
@@ -48,18 +49,39 @@ def require_staff(user: User) -> None:
         raise PermissionDenied("Only department staff can do this.")
 
 
+def slug_candidates(text: str, max_length: int = 100) -> Iterator[str]:
+    """URL slugs for `text` in the order they are tried: "acme", "acme-2", "acme-3", ..."""
+    base = slugify(text, max_length=max_length, word_boundary=True) or "item"
+    yield base
+    for n in itertools.count(2):
+        yield f"{base}-{n}"
+
+
 def unique_slug(model, text: str, max_length: int = 100, exclude_id: int | None = None) -> str:
     """A URL slug from `text` that no other row of `model` uses ("acme", "acme-2", ...)."""
-    base = slugify(text, max_length=max_length, word_boundary=True) or "item"
-    candidate, n = base, 1
-    while True:
+    for candidate in slug_candidates(text, max_length):
         stmt = select(model.id).where(model.slug == candidate)
         if exclude_id is not None:
             stmt = stmt.where(model.id != exclude_id)
         if db.session.scalar(stmt) is None:
             return candidate
-        n += 1
-        candidate = f"{base}-{n}"
+    raise AssertionError("slug_candidates never ends")
+
+
+class SlugAllocator:
+    """unique_slug for many new rows of one model, answered from memory: the slugs in use are
+    read once (a bulk import would otherwise query once per slug tried)."""
+
+    def __init__(self, model) -> None:
+        self.taken: set[str] = set(db.session.scalars(select(model.slug)))
+
+    def allocate(self, text: str, max_length: int = 100) -> str:
+        """The first free slug for `text`, reserved for the caller."""
+        for candidate in slug_candidates(text, max_length):
+            if candidate not in self.taken:
+                self.taken.add(candidate)
+                return candidate
+        raise AssertionError("slug_candidates never ends")
 
 
 def check_codes(group: str, codes: Sequence[str], field: str) -> list[str]:
