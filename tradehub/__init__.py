@@ -23,6 +23,7 @@ import search_index
 import supplier_profiles
 from tradehub import api_docs, filters
 from tradehub.accounts import bp as accounts_bp
+from tradehub.accounts.admin_views import bp as admin_bp
 from tradehub.accounts.models import User
 from tradehub.accounts.tokens import fingerprint
 from tradehub.after_commit import defer_until_response_sent, process_after_commit
@@ -101,8 +102,9 @@ def load_user(session_id: str) -> User | None:
     if not user_id.isdigit():
         return None
     user = db.session.get(User, int(user_id))
-    # The id carries a password fingerprint: changing the password ends other sessions.
-    if user is None or fingerprint(user.password_hash) != pw:
+    # The id carries a password fingerprint: changing the password ends other sessions; a
+    # deactivated account's sessions end at once (issue 16).
+    if user is None or fingerprint(user.password_hash) != pw or not user.is_active:
         return None
     return user
 
@@ -142,6 +144,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(api_docs.bp)
     app.register_blueprint(staff_bp)
     app.register_blueprint(partner_bp)
+    app.register_blueprint(admin_bp)
     search_index.init_app(app)
     supplier_profiles.init_app(app)
     marketplaces.init_app(app)

@@ -159,6 +159,12 @@ class Config:
         # and the longest URL it reads before answering 414.
         self.API_RATE_LIMIT = env.get("API_RATE_LIMIT", "600 per minute")
         self.API_MAX_URL_LENGTH = _int(env.get("API_MAX_URL_LENGTH"), 2048)
+        # Accounts administration and second factor (issue #16).
+        self.INVITATION_MAX_AGE = _int(env.get("INVITATION_MAX_AGE"), 7 * 24 * 3600)
+        self.TWO_FACTOR_RATE_LIMIT = env.get("TWO_FACTOR_RATE_LIMIT", "5 per 5 minutes;20 per day")
+        self.TWO_FACTOR_REMEMBER_DAYS = _int(env.get("TWO_FACTOR_REMEMBER_DAYS"), 30)
+        self.TWO_FACTOR_PENDING_SECONDS = _int(env.get("TWO_FACTOR_PENDING_SECONDS"), 600)
+        self.AUDIT_RETENTION_DAYS = _int(env.get("AUDIT_RETENTION_DAYS"), 6 * 365)
 
     def validate(self) -> None:
         """Refuse to run with settings that would be unsafe in this environment."""

@@ -32,6 +32,7 @@ _CORE_NAVIGATION = (
     ("accounts.sign_in", "Sign in", "anonymous", "/account/sign-in"),
     ("staff.home", "Staff", "staff", "/staff"),
     ("partner.home", "Partner", "partner", "/partner"),
+    ("admin.users", "Admin", "admin", "/admin"),
 )
 
 
@@ -48,6 +49,7 @@ def _shown_to(audience: str) -> bool:
         "anonymous": not signed_in,
         "staff": signed_in and current_user.has_role(Role.STAFF),
         "partner": signed_in and current_user.has_role(Role.PARTNER),
+        "admin": signed_in and current_user.has_role(Role.ADMIN),
     }[audience]
 
 
