@@ -13,6 +13,7 @@ from flask import Flask
 import tradehub  # noqa: F401  (the composition root first: it loads every layer in order)
 from marketplaces import api, costs, staff_views, views
 from marketplaces.applications import partner_views as application_partner_views
+from marketplaces.applications import personal_data as application_personal_data
 from marketplaces.applications import services as application_services
 from marketplaces.applications import staff_views as application_staff_views
 from marketplaces.applications import views as application_views
@@ -73,6 +74,7 @@ def init_app(app: Flask) -> None:
         "Applications the TradeHub team referred to your marketplace: accept or decline them.",
     )
     register_account_links(app, application_views.account_links)
+    application_personal_data.register(app)  # "Download your data", "Delete your account"
     # An admin inviting a partner (or making a user one) picks their marketplace in the same step.
     register_role_link(
         app,
