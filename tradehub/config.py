@@ -155,6 +155,10 @@ class Config:
         self.REMEMBER_COOKIE_SAMESITE = "Lax"
         self.WTF_CSRF_TIME_LIMIT = 3600 * 8
         self.SQLALCHEMY_RECORD_QUERIES = False
+        # Public API (issue #17): requests per client IP (partners' keys carry their own limit),
+        # and the longest URL it reads before answering 414.
+        self.API_RATE_LIMIT = env.get("API_RATE_LIMIT", "600 per minute")
+        self.API_MAX_URL_LENGTH = _int(env.get("API_MAX_URL_LENGTH"), 2048)
 
     def validate(self) -> None:
         """Refuse to run with settings that would be unsafe in this environment."""
