@@ -31,7 +31,7 @@ $(VENV)/.installed: setup.cfg pyproject.toml | $(BIN)/python
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund
 
-tradehub/static/govuk/govuk-frontend.min.css: node_modules/.package-lock.json scripts/build-assets
+tradehub/static/govuk/govuk-frontend.min.css: node_modules/.package-lock.json scripts/build-assets package.json
 	scripts/build-assets
 
 assets: tradehub/static/govuk/govuk-frontend.min.css
