@@ -1,7 +1,7 @@
 """Accounts administration (issue 16): invitations, deactivation, deletion, TOTP, recovery codes, account audit
 
 Revision ID: c16a2d7e4f10
-Revises: b17a9c3e5d21
+Revises: c13d5e2a7f10
 Create Date: 2026-12-04 16:15:00.000000
 
 """
@@ -12,7 +12,7 @@ import tradehub.db_types
 
 # revision identifiers, used by Alembic.
 revision = 'c16a2d7e4f10'
-down_revision = 'b17a9c3e5d21'
+down_revision = 'c13d5e2a7f10'
 branch_labels = None
 depends_on = None
 

@@ -14,12 +14,14 @@ words.
 from __future__ import annotations
 
 import html
+import itertools
 import json
+import multiprocessing
 import os
 import sqlite3
 import threading
 from collections.abc import Iterable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import suppress
 
 from search_index import analysis
@@ -45,9 +47,15 @@ def prepared_batches(
     docs: Iterable[SupplierDocument],
 ) -> Iterator[tuple[list[SupplierDocument], Rows]]:
     """Validated documents in batches of BATCH_SIZE (the last one of each id), each with its
-    table rows. The rows of the next batch are built in a second thread while the caller
-    writes the current one (SQLite releases the GIL while it works); the documents themselves
-    are read in the caller's thread, which owns the database session they come from."""
+    table rows.
+
+    Building rows is pure Python (tokenising for the typo and autocomplete tables, sort keys,
+    JSON): from the second batch on it runs in a forked helper process, one batch ahead, so
+    it uses the other core while this process writes the current batch into SQLite (a thread
+    would not: it would hold the GIL the writer needs between rows). The documents are read
+    in the caller's process, which owns the database session they come from. An index of
+    one batch never starts the helper.
+    """
 
     def batches() -> Iterator[list[SupplierDocument]]:
         batch: dict[int, SupplierDocument] = {}
@@ -60,15 +68,27 @@ def prepared_batches(
         if batch:
             yield list(batch.values())
 
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="embedded-rows") as builder:
-        waiting: tuple[list[SupplierDocument], Future[Rows]] | None = None
-        for batch in batches():
-            building = (batch, builder.submit(IndexStore._rows, batch))
-            if waiting is not None:
-                yield waiting[0], waiting[1].result()
-            waiting = building
-        if waiting is not None:
+    pending = batches()
+    first = next(pending, None)
+    if first is None:
+        return
+    second = next(pending, None)
+    if second is None:
+        yield first, IndexStore._rows(first)
+        return
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=1, mp_context=context) as builder:
+        waiting = (first, builder.submit(build_rows, first))
+        for batch in itertools.chain([second], pending):
+            building = (batch, builder.submit(build_rows, batch))
             yield waiting[0], waiting[1].result()
+            waiting = building
+        yield waiting[0], waiting[1].result()
+
+
+def build_rows(docs: list[SupplierDocument]) -> Rows:
+    """IndexStore._rows, by name, for the helper process."""
+    return IndexStore._rows(docs)
 
 
 class EmbeddedBackend(IndexStore, FacetCounter, QueryPlanner, SearchBackend):

@@ -115,3 +115,19 @@ def test_the_served_document_is_valid_openapi_3_1_and_covers_every_declared_endp
     # Each path is served by a real route: nothing in the document is written by hand.
     api_routes = {openapi_path(r.rule) for r in app.url_map.iter_rules()}
     assert set(document["paths"]) <= api_routes
+
+
+def test_the_reference_page_has_getting_started_and_the_sites_own_csp(client):
+    home = client.get("/").get_data(as_text=True)
+    assert 'href="/api/docs"' in home  # linked from the footer of every page
+
+    response = client.get("/api/docs")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "Getting started" in html and "curl 'http://localhost/api/v2/suppliers?q=salmon" in html
+    assert 'src="/static/swagger-ui/swagger-ui-bundle.js"' in html  # our files, no CDN
+    assert 'data-openapi-url="/api/v1/openapi.json"' in html
+    # No exception to the Content Security Policy: no inline script or style, no other origin.
+    csp = response.headers["Content-Security-Policy"]
+    assert "script-src 'self' 'nonce-" in csp and "style-src 'self';" in csp
+    assert "unsafe" not in csp

@@ -20,6 +20,7 @@ from tradehub.accounts import audit
 from tradehub.accounts.models import RecoveryCode, Role, User, normalise_email
 from tradehub.accounts.passwords import hash_password
 from tradehub.accounts.services import find_user_by_email, resend_confirmation
+from tradehub.accounts.sessions import end_all_sessions
 from tradehub.accounts.tokens import InvalidToken, fingerprint, make_token, read_token
 from tradehub.db_types import utcnow
 from tradehub.errors import NotAllowed, ValidationFailed
@@ -274,6 +275,7 @@ def deactivate(admin: User, user: User) -> None:
     _check_not_last_admin(user, "deactivate")
     user.active = False
     user.deactivated_at = utcnow()
+    end_all_sessions(user)  # every open session ends on its next request
     audit.record(admin, "deactivated", user, before={"active": True}, after={"active": False})
 
 
@@ -296,5 +298,6 @@ def reset_second_factor(admin: User, user: User) -> None:
     user.totp_enabled_at = None
     user.totp_last_step = None
     db.session.execute(db.delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
+    end_all_sessions(user)  # signed in again, they must enrol before anything else
     audit.record(admin, "two_factor_reset", user, before={"totp": "on"}, after={"totp": "off"})
 

@@ -180,6 +180,12 @@ class SignOutForm(FlaskForm):
     submit = SubmitField("Sign out")
 
 
+class SignOutEverywhereForm(FlaskForm):
+    """A button only: ends the sessions on every device (CSRF-protected POST)."""
+
+    submit = SubmitField("Sign out of all devices", widget=GovSubmitInput())
+
+
 class AcceptInvitationForm(ResetPasswordForm):
     """An invitee confirms their name and chooses a password."""
 

@@ -63,6 +63,8 @@ class User(UserMixin, db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]
     password_changed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Bumped to end every session of this user at once (tradehub.accounts.sessions).
+    session_version: Mapped[int] = mapped_column(default=0, server_default="0")
     # Administration (issue 16): invited by an admin, deactivated, or deleted by its owner
     # (a deleted account is kept, anonymised, so applications and audit rows still point at it).
     invited_at: Mapped[datetime | None]
@@ -104,8 +106,8 @@ class User(UserMixin, db.Model):
         return self.role in SECOND_FACTOR_ROLES
 
     def get_id(self) -> str:
-        """Session id that changes with the password, so a change signs out other sessions."""
-        return f"{self.id}.{fingerprint(self.password_hash)}"
+        """Session id that changes with the password and the session version (sign-out)."""
+        return f"{self.id}.{fingerprint(self.password_hash)}.{self.session_version or 0}"
 
     @property
     def is_staff(self) -> bool:
