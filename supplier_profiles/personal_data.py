@@ -19,11 +19,34 @@ from tradehub.extensions import db
 from tradehub.personal_data import register_personal_data
 
 PROFILE_FIELDS = (
-    "name", "number", "company_type", "summary", "description", "website", "email", "phone",
-    "employees", "region", "industries", "export_countries", "languages", "keywords",
-    "products_services", "twitter_url", "facebook_url", "linkedin_url", "address_line_1",
-    "address_line_2", "locality", "postal_code", "country", "published", "verified_at",
-    "created_at", "updated_at", "deleted_at",
+    "name",
+    "number",
+    "company_type",
+    "summary",
+    "description",
+    "website",
+    "email",
+    "phone",
+    "employees",
+    "region",
+    "industries",
+    "export_countries",
+    "languages",
+    "keywords",
+    "products_services",
+    "twitter_url",
+    "facebook_url",
+    "linkedin_url",
+    "address_line_1",
+    "address_line_2",
+    "locality",
+    "postal_code",
+    "country",
+    "published",
+    "verified_at",
+    "created_at",
+    "updated_at",
+    "deleted_at",
 )
 
 
@@ -42,9 +65,15 @@ def export_companies(user: User) -> list[dict]:
         row["company"] = {field: getattr(company, field) for field in PROFILE_FIELDS}
         if member.is_owner:
             row["case_studies"] = [
-                {"title": c.title, "summary": c.summary, "description": c.description,
-                 "website": c.website, "testimonial": c.testimonial,
-                 "testimonial_source": c.testimonial_source, "created_at": c.created_at}
+                {
+                    "title": c.title,
+                    "summary": c.summary,
+                    "description": c.description,
+                    "website": c.website,
+                    "testimonial": c.testimonial,
+                    "testimonial_source": c.testimonial_source,
+                    "created_at": c.created_at,
+                }
                 for c in company.case_studies
             ]
         rows.append(row)
@@ -61,8 +90,12 @@ def _enquiry(enquiry: Enquiry, sender: bool) -> dict:
     }
     if not sender:
         row.update(
-            {"from_name": enquiry.full_name, "from_organisation": enquiry.organisation,
-             "from_email": enquiry.email, "from_country": enquiry.country}
+            {
+                "from_name": enquiry.full_name,
+                "from_organisation": enquiry.organisation,
+                "from_email": enquiry.email,
+                "from_country": enquiry.country,
+            }
         )
     return row
 
@@ -114,18 +147,27 @@ def anonymise_enquiries_sent(user: User) -> None:
 def register(app) -> None:
     """Add supplier profiles' sections to the export and to account deletion."""
     register_personal_data(
-        app, "companies", "Your company", export_companies, erase=erase_memberships,
+        app,
+        "companies",
+        "Your company",
+        export_companies,
+        erase=erase_memberships,
         blockers=owned_company_blockers,
         on_deletion="If you own a company you must make another member its owner or delete it "
         "first. If you are an editor of a company, you stop being one.",
     )
     register_personal_data(
-        app, "enquiries_sent", "Enquiries you sent", export_enquiries_sent,
+        app,
+        "enquiries_sent",
+        "Enquiries you sent",
+        export_enquiries_sent,
         erase=anonymise_enquiries_sent,
         on_deletion="Enquiries you sent stay with the companies that received them, with your "
         "name, organisation and email address removed.",
     )
     register_personal_data(
-        app, "enquiries_received", "Enquiries your company received", export_enquiries_received,
+        app,
+        "enquiries_received",
+        "Enquiries your company received",
+        export_enquiries_received,
     )
-

@@ -19,7 +19,7 @@ from flask import current_app
 from sqlalchemy import select, update
 
 from tradehub.accounts import audit
-from tradehub.accounts.administration import _check_not_last_admin
+from tradehub.accounts.administration import check_not_last_admin
 from tradehub.accounts.models import AccountAuditEntry, RecoveryCode, User
 from tradehub.accounts.passwords import hash_password, verify_password
 from tradehub.accounts.sessions import end_all_sessions
@@ -134,7 +134,7 @@ def delete_account(user: User, password: str) -> None:
     reasons = deletion_blockers(user)
     if reasons:
         raise NotAllowed(reasons[0])
-    _check_not_last_admin(user, "delete")
+    check_not_last_admin(user, "delete")
     for section in sections():
         if section.erase is not None:
             section.erase(user)

@@ -11,9 +11,9 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from marketplaces.applications.models import PartnerAccount
 from tests.conftest import PASSWORD, sign_in
 from tests.factories import CompanyFactory, MarketplaceFactory, UserFactory
-from marketplaces.applications.models import PartnerAccount
 from tradehub.accounts.models import AccountAuditEntry, Role, User
 from tradehub.db_types import utcnow
 
@@ -74,8 +74,9 @@ def test_every_admin_route_is_for_admins_only(app, db):
 def test_user_list_searches_and_filters(client, db, admin):
     now = utcnow()
     UserFactory(email="recent.staff@example.com", role=Role.STAFF, last_login_at=now)
-    UserFactory(email="old.buyer@example.com", role=Role.BUYER,
-                last_login_at=now - timedelta(days=200))
+    UserFactory(
+        email="old.buyer@example.com", role=Role.BUYER, last_login_at=now - timedelta(days=200)
+    )
     UserFactory(email="new.exporter@example.com", email_confirmed_at=None)
     UserFactory(email="gone.exporter@example.com", active=False, deactivated_at=now)
     db.session.commit()
@@ -118,13 +119,17 @@ def test_invited_staff_member_chooses_a_password_and_the_link_works_once(
     invitee = app.test_client()
     page = invitee.get(path).get_data(as_text=True)
     assert "Accept your invitation" in page and "sam.staff@example.com" in page
-    weak = invitee.post_form(path, {"full_name": "Sam Staff", "password": "short",
-                                    "confirm": "short"})
+    weak = invitee.post_form(
+        path, {"full_name": "Sam Staff", "password": "short", "confirm": "short"}
+    )
     assert "Password must be between" in weak.get_data(as_text=True)
     accepted = invitee.post_form(
         path,
-        {"full_name": "Sam Staff", "password": "a long new password", "confirm":
-         "a long new password"},
+        {
+            "full_name": "Sam Staff",
+            "password": "a long new password",
+            "confirm": "a long new password",
+        },
     )
     assert accepted.status_code == 302
     # Staff must set up an authenticator app before anything else.
@@ -282,6 +287,7 @@ def test_audit_trail_filters_and_exports_csv(client, db, admin):
     db.session.commit()
     client.post_form(f"/admin/users/{one.id}/role", {"role": "buyer"})
     client.post_form(f"/admin/users/{two.id}/deactivate")
+    client.get("/admin/users")  # shows (and so clears) the confirmation messages
 
     page = client.get("/admin/audit?action=role_changed").get_data(as_text=True)
     assert "one@example.com" in page and "=two@example.com" not in page

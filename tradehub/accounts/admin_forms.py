@@ -23,6 +23,10 @@ class DayField(DateField):
     """A GOV.UK date input (day, month, year) whose error says what to enter."""
 
     def process_formdata(self, valuelist):
+        if len(valuelist) != 3:  # not sent (a GET with other filters), or not day-month-year
+            self.raw_data = None if not valuelist else (list(valuelist) + ["", "", ""])[:3]
+            if not valuelist:
+                return
         try:
             super().process_formdata(valuelist)
         except ValueError as exc:

@@ -126,7 +126,7 @@ def user_query(filters: UserFilters) -> Select:
 # --- the last admin --------------------------------------------------------------------------
 
 
-def _check_not_last_admin(user: User, doing: str) -> None:
+def check_not_last_admin(user: User, doing: str) -> None:
     """Refuse to leave the service without an active administrator."""
     if user.role != Role.ADMIN or not user.active:
         return
@@ -256,7 +256,7 @@ def change_role(admin: User, user: User, role: Role, link_target: str | None = N
     if role == user.role and role_link(role) is None:
         raise ValidationFailed("Select a different role", "role")
     if role != Role.ADMIN:
-        _check_not_last_admin(user, "demote")
+        check_not_last_admin(user, "demote")
     user.role = role
     db.session.flush()
     after = {"role": role.value}
@@ -272,7 +272,7 @@ def deactivate(admin: User, user: User) -> None:
     """Stop `user` signing in and end every session they have, at once; data stays."""
     if not user.active:
         raise NotAllowed("This account is already deactivated.")
-    _check_not_last_admin(user, "deactivate")
+    check_not_last_admin(user, "deactivate")
     user.active = False
     user.deactivated_at = utcnow()
     end_all_sessions(user)  # every open session ends on its next request
@@ -300,4 +300,3 @@ def reset_second_factor(admin: User, user: User) -> None:
     db.session.execute(db.delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
     end_all_sessions(user)  # signed in again, they must enrol before anything else
     audit.record(admin, "two_factor_reset", user, before={"totp": "on"}, after={"totp": "off"})
-

@@ -31,7 +31,7 @@ from tradehub.refusals import service_call
 from tradehub.security import is_safe_redirect
 
 PENDING = "tradehub_2fa_pending"
-SETUP_SECRET = "tradehub_2fa_setup"
+SETUP_SECRET = "tradehub_2fa_setup"  # noqa: S105 (a session key, not a secret)
 NEW_CODES = "tradehub_2fa_codes"
 
 # Pages a user who must still enrol may open.

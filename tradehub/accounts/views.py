@@ -178,7 +178,9 @@ def accept_invitation(token: str):
         invited = administration.user_for_invitation(token)
     except InvalidToken as exc:
         return render_template("accounts/link_problem.html", message=str(exc)), 400
-    form = AcceptInvitationForm(data={"full_name": invited.full_name} if request.method == "GET" else None)
+    form = AcceptInvitationForm(
+        data={"full_name": invited.full_name} if request.method == "GET" else None
+    )
     if form.validate_on_submit():
         with service_call(form) as call:
             user = administration.accept_invitation(token, form.full_name.data, form.password.data)
