@@ -188,6 +188,7 @@ class Config:
         self.TWO_FACTOR_REMEMBER_DAYS = _int(env.get("TWO_FACTOR_REMEMBER_DAYS"), 30)
         self.TWO_FACTOR_PENDING_SECONDS = _int(env.get("TWO_FACTOR_PENDING_SECONDS"), 600)
         self.AUDIT_RETENTION_DAYS = _int(env.get("AUDIT_RETENTION_DAYS"), 6 * 365)
+        self.OUTBOX_RETENTION_DAYS = _int(env.get("OUTBOX_RETENTION_DAYS"), 90)
 
     def validate(self) -> None:
         """Refuse to run with settings that would be unsafe in this environment."""
