@@ -106,7 +106,13 @@ class AmountField(_ParseMessage, DecimalField):
 
 
 class DayMonthYearField(_ParseMessage, DateField):
-    """A date typed as day, month and year."""
+    """A date typed as day, month and year (three inputs sharing the field's name)."""
+
+    def process(self, formdata, data=None, extra_filters=None) -> None:
+        """Read as DateField does; a post missing some of the three parts still renders."""
+        super().process(formdata, data, extra_filters)
+        if formdata is not None and len(self.raw_data or []) != 3:
+            self.raw_data = [*(self.raw_data or []), "", "", ""][:3]
 
 
 class ChoiceRadioField(_ChoiceMessage, RadioField):

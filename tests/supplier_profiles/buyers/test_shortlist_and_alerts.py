@@ -90,9 +90,7 @@ def test_shortlist_answers_json_for_the_pages_script(client, db, buyer, cheese):
     response = client.post_form("/account/shortlist/cheddar-gorge-creamery", headers=headers)
     assert response.status_code == 200
     assert response.json == {"shortlisted": True, "company": "cheddar-gorge-creamery"}
-    response = client.post_form(
-        "/account/shortlist/cheddar-gorge-creamery/remove", headers=headers
-    )
+    response = client.post_form("/account/shortlist/cheddar-gorge-creamery/remove", headers=headers)
     assert response.json == {"shortlisted": False, "company": "cheddar-gorge-creamery"}
 
 
@@ -253,12 +251,13 @@ def test_frequency_change_and_delete_only_for_the_owner(client, db, make_user, b
     client.post_form("/account/sign-out")
     other_client = client.application.test_client()
     sign_in(other_client, other)
+    assert other_client.post_form(f"/account/saved-searches/{saved.id}/delete").status_code == 404
     assert (
-        other_client.post_form(f"/account/saved-searches/{saved.id}/delete").status_code == 404
+        other_client.post_form(
+            f"/account/saved-searches/{saved.id}/frequency", {f"s{saved.id}-frequency": "off"}
+        ).status_code
+        == 404
     )
-    assert other_client.post_form(
-        f"/account/saved-searches/{saved.id}/frequency", {f"s{saved.id}-frequency": "off"}
-    ).status_code == 404
     assert "Cheese" not in other_client.get("/account/saved-searches").get_data(as_text=True)
 
     sign_in(client, buyer)
