@@ -26,6 +26,7 @@ from tradehub.accounts import bp as accounts_bp
 from tradehub.accounts.models import User
 from tradehub.accounts.tokens import fingerprint
 from tradehub.after_commit import defer_until_response_sent, process_after_commit
+from tradehub.api import register_api
 from tradehub.cli import users_cli
 from tradehub.config import BASE_DIR, INSTANCE_DIR, Config, load_config
 from tradehub.extensions import csrf, db, limiter, login_manager, migrate
@@ -126,6 +127,7 @@ def register_extensions(app: Flask) -> None:
     login_manager.session_protection = "basic"
     login_manager.user_loader(load_user)
     register_security(app)
+    register_api(app)
 
     # The CLI and other app contexts (and anything committed during teardown) run it here.
     @app.teardown_appcontext
