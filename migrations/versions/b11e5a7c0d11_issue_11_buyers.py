@@ -3,7 +3,7 @@ responses and audit; companies may opt out of requests; outbox mails carry extra
 (List-Unsubscribe)
 
 Revision ID: b11e5a7c0d11
-Revises: e4a1f0c2b9d7
+Revises: b17a9c3e5d21
 Create Date: 2026-12-04 15:58:42.097752
 
 """
