@@ -16,7 +16,7 @@ import tradehub.db_types
 
 # revision identifiers, used by Alembic.
 revision = "b11e5a7c0d11"
-down_revision = "e4a1f0c2b9d7"
+down_revision = "b17a9c3e5d21"
 branch_labels = None
 depends_on = None
 
