@@ -518,6 +518,7 @@ def test_csv_export_neutralises_formulas(client, signed_in, market, db):
     response = client.get("/staff/applications/export.csv")
     assert response.status_code == 200
     assert response.mimetype == "text/csv"
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"  # charset said once
     assert "attachment" in response.headers["Content-Disposition"]
     rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
     assert len(rows) == 1
