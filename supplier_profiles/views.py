@@ -7,7 +7,7 @@ queries the companies table, so it costs no query per result.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from flask import (
     Blueprint,
@@ -33,6 +33,7 @@ from supplier_profiles.buyer_forms import (
     SORT_CHOICES,
     ContactSupplierForm,
     SearchForm,
+    filter_choices,
     filter_label,
 )
 from supplier_profiles.models import CaseStudy, Company
@@ -42,9 +43,18 @@ from tradehub.refusals import service_call
 
 bp = Blueprint("supplier_profiles", __name__)
 
-# Facet groups with many values show the biggest ones plus whatever is selected.
+# Facet groups with many values show the biggest ones first; the rest are one "show all N"
+# away (a link without JavaScript, expanding in place with it). Selected values always show.
 FACET_LIMIT = 15
-
+# What "show all N ..." calls a group's values.
+FACET_PLURALS = {
+    "industry": "industries",
+    "region": "regions",
+    "country": "export markets",
+    "language": "languages",
+    "employees": "sizes",
+    "verified": "values",
+}
 
 # --- helpers ---------------------------------------------------------------------------------
 
@@ -81,41 +91,72 @@ def page_url(number: int) -> str:
 
 @dataclass
 class FacetGroup:
-    """One filter group as the page shows it."""
+    """One filter group as the page shows it: `items` first, `more` behind "show all"."""
 
     name: str
     title: str
     items: list[dict]
     selected: int
+    more: list[dict] = field(default_factory=list)
+    show_all_url: str = ""
+    plural: str = ""
+
+    @property
+    def size(self) -> int:
+        """How many values the group has in all."""
+        return len(self.items) + len(self.more)
 
 
-def facet_groups(form: SearchForm, result) -> list[FacetGroup]:
-    """Checkbox items with counts for every filter group; selected values always shown."""
+def _facet_item(name: str, value: str, count: int, checked: bool) -> dict:
+    return {
+        "value": value,
+        "html": Markup('{} <span class="th-facet-count">({:,})</span>').format(
+            filter_label(name, value), count
+        ),
+        "checked": checked,
+    }
+
+
+def facet_groups(form: SearchForm, result, show_all: frozenset[str] = frozenset()) -> list:
+    """Checkbox items with counts for every value of every filter group.
+
+    Every value the group accepts is offered, also those with no match in this search (count
+    0), so a buyer can always reach it without editing the URL. Values are ordered by count,
+    then by name (company sizes keep their natural order); the first FACET_LIMIT show and the
+    rest sit behind "show all N" unless the group is in `show_all`. Selected values always
+    show.
+    """
     groups = []
     for name in SearchForm.GROUPS:
         selected = list(getattr(form, name).data or [])
         counts = {facet.value: facet.count for facet in result.facets.get(name, [])}
-        values = [facet.value for facet in result.facets.get(name, [])]
-        if name not in ("region", "employees", "verified") and len(values) > FACET_LIMIT:
-            values = values[:FACET_LIMIT]
-        values += [v for v in selected if v not in values]
+        choices = filter_choices(name)
         if name == "employees":
-            order = [code for code, _ in form.employees.choices]
-            values.sort(key=lambda v: order.index(v) if v in order else len(order))
-        items = []
-        for value in values:
-            count = counts.get(value, 0)
-            items.append(
-                {
-                    "value": value,
-                    "html": Markup('{} <span class="th-facet-count">({:,})</span>').format(
-                        filter_label(name, value), count
-                    ),
-                    "checked": value in selected,
-                }
+            values = [code for code, _ in choices]
+        else:
+            labels = dict(choices)
+            values = sorted(labels, key=lambda v: (-counts.get(v, 0), labels[v].casefold()))
+        shown, more = values, []
+        if len(values) > FACET_LIMIT and name not in show_all:
+            shown = values[:FACET_LIMIT] + [v for v in values[FACET_LIMIT:] if v in selected]
+            more = [v for v in values[FACET_LIMIT:] if v not in selected]
+        groups.append(
+            FacetGroup(
+                name,
+                FILTER_LABELS[name],
+                [_facet_item(name, v, counts.get(v, 0), v in selected) for v in shown],
+                len(selected),
+                more=[_facet_item(name, v, counts.get(v, 0), False) for v in more],
+                show_all_url=url_for(
+                    "supplier_profiles.find_a_supplier",
+                    **args_with(show=sorted(show_all | {name})),
+                    _anchor=f"facet-{name}",
+                )
+                if more
+                else "",
+                plural=FACET_PLURALS[name],
             )
-        if items:
-            groups.append(FacetGroup(name, FILTER_LABELS[name], items, len(selected)))
+        )
     return groups
 
 
@@ -218,7 +259,8 @@ def find_a_supplier():
         form=None,
         search_form=form,
         result=result,
-        groups=facet_groups(form, result),
+        groups=facet_groups(form, result, show_all=frozenset(request.args.getlist("show"))),
+        filter_groups=SearchForm.GROUPS,
         chips=selected_filters(form),
         sort_choices=SORT_CHOICES,
         page_url=page_url,
