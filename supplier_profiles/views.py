@@ -13,6 +13,7 @@ from flask import (
     Blueprint,
     abort,
     current_app,
+    g,
     redirect,
     render_template,
     request,
@@ -23,6 +24,7 @@ from markupsafe import Markup
 from slugify import slugify
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
+from werkzeug.datastructures import MultiDict
 
 from search_index import service
 from search_index.base import SearchQuery
@@ -30,6 +32,7 @@ from search_index.errors import SearchUnavailable
 from supplier_profiles import contact, taxonomies
 from supplier_profiles.buyer_forms import (
     FILTER_LABELS,
+    MAX_PAGE,
     SORT_CHOICES,
     ContactSupplierForm,
     SearchForm,
@@ -73,7 +76,8 @@ def run_search(form: SearchForm, per_page: int | None = None):
 
 def args_with(**changes) -> dict[str, list[str]]:
     """The current query string as lists, with `changes` applied (None removes a key)."""
-    args = request.args.to_dict(flat=False)
+    # Find a Supplier keeps only the parts of a hand-edited link it understood (g.search_args).
+    args = g.get("search_args", request.args).to_dict(flat=False)
     for key, value in changes.items():
         if value is None:
             args.pop(key, None)
@@ -229,10 +233,55 @@ def company_or_redirect(slug: str, endpoint: str, **kwargs):
 # --- Find a Supplier ---------------------------------------------------------------------------
 
 
+def forgiving_search_args(args) -> tuple[MultiDict, list[str]]:
+    """The page's query string with what a hand-edited or old URL got wrong left out.
+
+    Unknown filter values and sorts are dropped (the valid ones stay) and a page that is not a
+    whole number from 1 is page 1; each change is returned as a short notice for the page. The
+    JSON API does not use this: it stays strict and names the parameter in a 400.
+    """
+    cleaned = MultiDict()
+    notices = []
+    for key, values in args.lists():
+        if key in SearchForm.GROUPS:
+            allowed = dict(filter_choices(key))
+            for value in values:
+                if value in allowed:
+                    cleaned.add(key, value)
+                else:
+                    notices.append(
+                        f"We ignored ‘{value[:60]}’ because it is not a"
+                        f"{'n' if FILTER_LABELS[key][0] in 'AEIOU' else ''} "
+                        f"{FILTER_LABELS[key].lower()} we list."
+                    )
+        elif key == "sort":
+            if values[0] in dict(SORT_CHOICES):
+                cleaned.add(key, values[0])
+            else:
+                notices.append("We ignored the sort order in the link and sorted by relevance.")
+        elif key == "page":
+            number = values[0].strip()
+            if number.isdigit() and int(number) >= 1:
+                cleaned.add(key, str(min(int(number), MAX_PAGE)))
+            else:
+                notices.append("We ignored the page number in the link and showed the first page.")
+        elif key == "per_page":
+            continue  # the page always shows 20; only the API takes per_page
+        else:
+            for value in values:
+                cleaned.add(key, value)
+    return cleaned, notices
+
+
 @bp.route("/find-a-supplier")
 def find_a_supplier():
-    """Search UK suppliers by words and filters; browse them all with no words."""
-    form = SearchForm(formdata=request.args)
+    """Search UK suppliers by words and filters; browse them all with no words.
+
+    A hand-edited or old link never gives an error page: what it gets wrong is left out with a
+    short notice, and a page past the end shows the last page."""
+    args, notices = forgiving_search_args(request.args)
+    g.search_args = args
+    form = SearchForm(formdata=args)
     if not form.validate():
         return render_template(
             "supplier_profiles/find_a_supplier.html",
@@ -256,6 +305,7 @@ def find_a_supplier():
         return redirect(page_url(result.pages))
     return render_template(
         "supplier_profiles/find_a_supplier.html",
+        notices=notices,
         form=None,
         search_form=form,
         result=result,

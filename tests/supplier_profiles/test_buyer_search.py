@@ -219,9 +219,6 @@ def test_unpublished_and_unverified_companies_never_appear(client, catalogue, db
 @pytest.mark.parametrize(
     "query, message",
     [
-        ("?industry=NOT_AN_INDUSTRY", "&#39;NOT_AN_INDUSTRY&#39; is not a valid industry code"),
-        ("?page=0", "Page must be between 1 and 500"),
-        ("?sort=price", "Sort must be one of relevance, name or updated"),
         ("?q=" + "x" * 201, "Search words must be 200 characters or fewer"),
     ],
 )
@@ -324,3 +321,45 @@ def test_sort_and_filters_are_one_form(client, catalogue):
     assert '<select class="govuk-select" id="sort" name="sort">' in search
     assert "Apply filters" in search and 'name="sort" value=' not in search
     assert 'form="sort-form"' not in html
+
+
+@pytest.mark.parametrize(
+    "query, notice",
+    [
+        (
+            "?industry=AEROSPACE&industry=NOT_A_SECTOR",
+            "We ignored ‘NOT_A_SECTOR’ because it is not an industry we list.",
+        ),
+        ("?industry=AEROSPACE&page=abc", "We ignored the page number in the link"),
+        ("?industry=AEROSPACE&page=-1", "We ignored the page number in the link"),
+        ("?industry=AEROSPACE&sort=price", "We ignored the sort order in the link"),
+    ],
+)
+def test_hand_edited_links_keep_the_valid_filters_with_a_short_notice(client, catalogue, query, notice):
+    html = page(client, query)
+    assert notice in html
+    assert "There is a problem" not in html
+    assert result_names(html) == ["Filton Composite Structures"]
+    assert 'value="AEROSPACE" checked' in html
+
+
+@pytest.mark.parametrize("number", ["999", "4", "500"])
+def test_a_page_past_the_end_shows_the_last_page(client, catalogue, number):
+    response = client.get(f"{URL}?industry=AEROSPACE&page={number}")
+    assert response.status_code == 302
+    assert "page" not in parse_qs(urlsplit(response.headers["Location"]).query)
+    last = "?" + urlsplit(response.headers["Location"]).query
+    assert result_names(page(client, last)) == ["Filton Composite Structures"]
+
+
+def test_a_page_past_the_end_of_nothing_is_a_friendly_empty_page(client, catalogue):
+    html = page(client, "?q=submarines&page=7")
+    assert "There are no suppliers that match your search." in html
+    assert "Browse all UK suppliers" in html
+
+
+def test_the_json_api_stays_strict_about_bad_parameters(client, catalogue):
+    response = client.get("/api/v1/suppliers?industry=NOT_A_SECTOR")
+    assert response.status_code == 400
+    assert "industry" in response.get_data(as_text=True)
+    assert client.get("/api/v1/suppliers?page=abc").status_code == 400
