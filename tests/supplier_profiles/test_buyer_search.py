@@ -284,7 +284,8 @@ def test_every_industry_is_reachable_without_javascript(client, catalogue):
     visible = _visible_part(html, "industry")
     assert visible.count('name="industry"') == 15
     link = re.search(
-        r'<a class="govuk-link th-facet__show-all" href="([^"]+)"[^>]*>Show all (\d+) industries</a>',
+        r'<a class="govuk-link th-facet__show-all" href="([^"]+)"[^>]*>'
+        r"Show all (\d+) industries</a>",
         html,
     )
     assert link and int(link.group(2)) == len(industries)
@@ -296,9 +297,7 @@ def test_every_industry_is_reachable_without_javascript(client, catalogue):
     assert parse_qs(urlsplit(link.group(1).replace("&amp;", "&")).query)["q"] == ["cheese"]
 
 
-def test_export_markets_and_languages_are_all_reachable_and_selected_values_show(
-    client, catalogue
-):
+def test_export_markets_and_languages_are_all_reachable_and_selected_values_show(client, catalogue):
     from supplier_profiles import taxonomies
 
     html = page(client, "?country=ZW&language=cy")
@@ -335,7 +334,9 @@ def test_sort_and_filters_are_one_form(client, catalogue):
         ("?industry=AEROSPACE&sort=price", "We ignored the sort order in the link"),
     ],
 )
-def test_hand_edited_links_keep_the_valid_filters_with_a_short_notice(client, catalogue, query, notice):
+def test_hand_edited_links_keep_the_valid_filters_with_a_short_notice(
+    client, catalogue, query, notice
+):
     html = page(client, query)
     assert notice in html
     assert "There is a problem" not in html
