@@ -178,6 +178,10 @@ class Config:
         # and the longest URL it reads before answering 414.
         self.API_RATE_LIMIT = env.get("API_RATE_LIMIT", "600 per minute")
         self.API_MAX_URL_LENGTH = _int(env.get("API_MAX_URL_LENGTH"), 2048)
+        # Security (issue #13): a signed-in session ends after this many seconds without a
+        # request, and this many seconds after sign-in whatever happens (accounts/sessions.py).
+        self.SESSION_IDLE_TIMEOUT = _int(env.get("SESSION_IDLE_TIMEOUT"), 2 * 3600)
+        self.SESSION_LIFETIME = _int(env.get("SESSION_LIFETIME"), 30 * 24 * 3600)
 
     def validate(self) -> None:
         """Refuse to run with settings that would be unsafe in this environment."""
@@ -186,6 +190,9 @@ class Config:
                 "SECRET_KEY must be set in production: it signs sessions and email tokens."
             )
         vars(self).update(search_settings(vars(self)))  # overrides are typed and checked too
+        for name in ("SESSION_IDLE_TIMEOUT", "SESSION_LIFETIME"):
+            if int(getattr(self, name)) <= 0:
+                raise ConfigurationError(f"{name} must be a number of seconds above 0")
 
     def as_dict(self) -> dict:
         """Upper-case attributes, the form Flask's config takes."""
