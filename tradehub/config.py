@@ -162,6 +162,12 @@ class Config:
         self.CONTACT_RATE_LIMIT_SENDER = env.get(
             "CONTACT_RATE_LIMIT_SENDER", "3 per hour;10 per day"
         )
+        # Buying requests (#11): auto-approve buyers who had a request approved before; the
+        # contact form's fill time applies, with its own per-IP limit.
+        self.BUYING_REQUEST_AUTO_APPROVE = _bool(env.get("BUYING_REQUEST_AUTO_APPROVE"), True)
+        self.BUYING_REQUEST_RATE_LIMIT_IP = env.get(
+            "BUYING_REQUEST_RATE_LIMIT_IP", "5 per 10 minutes;20 per day"
+        )
         self.SERVER_NAME = env.get("SERVER_NAME") or None
         self.PREFERRED_URL_SCHEME = env.get("PREFERRED_URL_SCHEME", "http")
         self.EMAIL_TOKEN_MAX_AGE = _int(env.get("EMAIL_TOKEN_MAX_AGE"), 3 * 24 * 3600)
