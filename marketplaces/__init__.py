@@ -2,7 +2,7 @@
 
 `init_app` is the package's one piece of wiring: the public, staff and API blueprints, the
 application workflow's exporter, staff and partner blueprints (`marketplaces.applications`),
-both CLI groups, the staff and partner sections, the account-page link, the OpenAPI paths and
+both CLI groups, the staff and partner sections, the account-page link, the API's OpenAPI tag and
 the template helpers.
 """
 
@@ -11,7 +11,7 @@ from __future__ import annotations
 from flask import Flask
 
 import tradehub  # noqa: F401  (the composition root first: it loads every layer in order)
-from marketplaces import api, costs, openapi, staff_views, views
+from marketplaces import api, costs, staff_views, views
 from marketplaces.applications import partner_views as application_partner_views
 from marketplaces.applications import staff_views as application_staff_views
 from marketplaces.applications import views as application_views
@@ -19,6 +19,7 @@ from marketplaces.applications.cli import applications_cli
 from marketplaces.cli import marketplaces_cli
 from marketplaces.models import COMMISSION_BASES, SETUP_REQUIREMENTS, TRANSLATION_NEEDS
 from supplier_profiles.taxonomies import country_name
+from tradehub.api_docs import register_openapi
 from tradehub.main import register_account_links, register_navigation
 from tradehub.staff import register_partner_section, register_staff_section
 
@@ -34,7 +35,7 @@ def init_app(app: Flask) -> None:
         application_partner_views.bp,
     ):
         app.register_blueprint(blueprint)
-    openapi.register(app)
+    register_openapi(app, tags=[api.TAG])  # its paths come from the declared endpoints
     app.cli.add_command(marketplaces_cli)
     app.cli.add_command(applications_cli)
     register_staff_section(

@@ -1,124 +1,85 @@
 """The marketplaces JSON API: the finder's filters and sorts, and one marketplace by slug.
 
-Read-only and anonymous, so the blueprint needs no CSRF exemption. A bad or unknown parameter
-gets a 400 whose error names it; only published marketplaces and live offers are ever returned.
-Described in the site's OpenAPI document by `marketplaces.openapi`.
+Read-only and anonymous, so the blueprint needs no CSRF exemption. Declared with
+`tradehub.api.operation`: the pydantic models of `marketplaces.api_schemas` parse the query (a
+bad or unknown parameter gets a 400 naming it) and serialise the answer, and the site's OpenAPI
+document is generated from them. Only published marketplaces and live offers are ever returned.
+v2 lists use the one envelope (data, meta, links); v1 keeps its older shape until its Sunset.
 """
 
 from __future__ import annotations
 
+from datetime import date, datetime, time
 from decimal import Decimal
 
-from flask import Blueprint, jsonify, request, url_for
-from werkzeug.datastructures import MultiDict
+from flask import Blueprint, url_for
+from sqlalchemy import func, select
 
-from marketplaces.catalogue import get_published, live_offers
-from marketplaces.finder import SORTS, FinderQuery, find_marketplaces
-from marketplaces.models import (
-    FULFILMENT,
-    POSITIONING,
-    PRODUCT_CATEGORIES,
-    SELLER_MODELS,
-    Marketplace,
-    Offer,
+from marketplaces.api_schemas import (
+    TAG,
+    TRUE_VALUES,
+    MarketplaceListParameters,
+    MarketplaceListV1,
+    MarketplacePage,
 )
-from supplier_profiles import taxonomies
-from tradehub.dates import uk_today
-from tradehub.handlers import MESSAGES
+from marketplaces.api_schemas import (
+    Marketplace as MarketplaceBody,
+)
+from marketplaces.catalogue import get_published, live_offers
+from marketplaces.finder import FinderQuery, find_marketplaces
+from marketplaces.models import Marketplace, Offer
+from tradehub.api import (
+    LIST_MAX_AGE,
+    Answer,
+    ApiError,
+    Deprecation,
+    newest,
+    operation,
+    page_links,
+)
+from tradehub.dates import UK, uk_today
+from tradehub.extensions import db
 from tradehub.money import money_to_json
 
-bp = Blueprint("marketplaces_api", __name__, url_prefix="/api/v1")
+bp = Blueprint("marketplaces_api", __name__, url_prefix="/api")
 
-DEFAULT_PER_PAGE = 20
-MAX_PER_PAGE = 100
-MAX_PAGE = 1000
-LIST_PARAMETERS = {
-    "category": PRODUCT_CATEGORIES,
-    "country": None,  # any ISO 3166-1 alpha-2 code
-    "positioning": POSITIONING,
-    "fulfilment": FULFILMENT,
-    "seller_model": SELLER_MODELS,
-}
-FLAG_PARAMETERS = ("uk_offer", "no_local_company", "no_local_bank_account")
-SINGLE_PARAMETERS = ("sort", "page", "per_page", *FLAG_PARAMETERS)
-KNOWN_PARAMETERS = frozenset({*LIST_PARAMETERS, *SINGLE_PARAMETERS})
-TRUE_VALUES = {"true": True, "1": True, "false": False, "0": False}
+TAG_NAME = TAG["name"]
+# v1's shapes stay for six months after v2 shipped (docs/api.md, CHANGELOG.md).
+V1_DEPRECATED_ON = date(2026, 12, 4)
+V1_SUNSET_ON = date(2027, 6, 4)
 
 
-class BadParameter(ValueError):
-    """A query parameter the API refuses; `parameter` names it."""
-
-    def __init__(self, parameter: str, detail: str):
-        super().__init__(detail)
-        self.parameter = parameter
+def _v1(successor: str) -> Deprecation:
+    return Deprecation(V1_DEPRECATED_ON, V1_SUNSET_ON, f"marketplaces_api.{successor}")
 
 
-def api_error(status: int, detail: str, parameter: str | None = None):
-    """The API's error body (the site-wide shape); `parameter` names the one at fault."""
-    error = {"status": status, "title": MESSAGES.get(status, MESSAGES[500])[0], "detail": detail}
-    if parameter is not None:
-        error["parameter"] = parameter
-    return jsonify({"error": error}), status
-
-
-def _integer(args: MultiDict, name: str, default: int, maximum: int) -> int:
-    raw = args.get(name)
-    if raw is None or raw == "":
-        return default
-    if not raw.isdigit() or not 1 <= int(raw) <= maximum:
-        raise BadParameter(name, f"{name} must be a whole number from 1 to {maximum}")
-    return int(raw)
-
-
-def parse_query(args: MultiDict) -> tuple[FinderQuery, int, int]:
-    """Turn the query string into (FinderQuery, page, per_page), or raise BadParameter."""
-    for name in args:
-        if name not in KNOWN_PARAMETERS:
-            raise BadParameter(
-                name,
-                f"{name} is not a parameter of this endpoint; use "
-                f"{', '.join(sorted(KNOWN_PARAMETERS))}",
-            )
-    for name in SINGLE_PARAMETERS:
-        if len(args.getlist(name)) > 1:
-            raise BadParameter(name, f"{name} may be given only once")
-    values: dict[str, list[str]] = {}
-    for name, allowed in LIST_PARAMETERS.items():
-        given = [v.strip() for v in args.getlist(name) if v.strip()]
-        if name == "country":
-            given = [v.upper() for v in given]
-            bad = [v for v in given if not taxonomies.is_valid("country", v)]
-            if bad:
-                raise BadParameter(
-                    name,
-                    f"country must be an ISO 3166-1 alpha-2 code, like FR; {bad[0]!r} is not one",
-                )
-        else:
-            bad = [v for v in given if v not in allowed]
-            if bad:
-                raise BadParameter(name, f"{name} {bad[0]!r} is not one of: {', '.join(allowed)}")
-        values[name] = given
-    flags = {}
-    for name in FLAG_PARAMETERS:
-        raw = (args.get(name) or "false").strip().lower()
-        if raw not in TRUE_VALUES:
-            raise BadParameter(name, f"{name} must be true or false")
-        flags[name] = TRUE_VALUES[raw]
-    sort = args.get("sort") or "relevance"
-    if sort not in SORTS:
-        raise BadParameter("sort", f"sort must be one of: {', '.join(SORTS)}")
-    query = FinderQuery(
-        categories=values["category"],
-        countries=values["country"],
-        positioning=values["positioning"],
-        fulfilment=values["fulfilment"],
-        seller_models=values["seller_model"],
-        sort=sort,
-        **flags,
+def finder_query(params: MarketplaceListParameters) -> FinderQuery:
+    """The validated parameters as the finder's query."""
+    return FinderQuery(
+        categories=list(params.category),
+        countries=list(params.country),
+        positioning=list(params.positioning),
+        fulfilment=list(params.fulfilment),
+        seller_models=list(params.seller_model),
+        uk_offer=params.uk_offer in TRUE_VALUES,
+        no_local_company=params.no_local_company in TRUE_VALUES,
+        no_local_bank_account=params.no_local_bank_account in TRUE_VALUES,
+        sort=params.sort,
     )
-    page = _integer(args, "page", 1, MAX_PAGE)
-    per_page = _integer(args, "per_page", DEFAULT_PER_PAGE, MAX_PER_PAGE)
-    return query, page, per_page
+
+
+def _start_of_today() -> datetime:
+    # Offers start and end on UK dates: what is live can change at midnight with no write.
+    return datetime.combine(uk_today(), time(), tzinfo=UK)
+
+
+def marketplaces_changed_at() -> datetime:
+    """When any marketplace or offer last changed, or today began: Last-Modified of lists."""
+    return newest(
+        db.session.scalar(select(func.max(Marketplace.updated_at))),
+        db.session.scalar(select(func.max(Offer.updated_at))),
+        _start_of_today(),
+    )
 
 
 def _decimal(value: Decimal | None) -> str | None:
@@ -203,38 +164,100 @@ def marketplace_json(m: Marketplace, offers: list[Offer]) -> dict:
     }
 
 
-def _page_link(page: int) -> str:
-    args = request.args.to_dict(flat=False)
-    args["page"] = [str(page)]
-    return url_for("marketplaces_api.list_marketplaces", _external=True, **args)
+_LIST_DESCRIPTION = (
+    "Filters are OR within a parameter and AND across parameters. A marketplace that sells "
+    "worldwide matches every country. Only published marketplaces and their live (published, "
+    "in-date) UK offers are returned. Unknown parameters are refused."
+)
+_LIST = {
+    "tag": TAG_NAME,
+    "description": _LIST_DESCRIPTION,
+    "query": MarketplaceListParameters,
+    "max_age": LIST_MAX_AGE,
+}
 
 
-@bp.get("/marketplaces")
-def list_marketplaces():
-    """Published marketplaces filtered and sorted like the finder, a page at a time."""
-    try:
-        query, page, per_page = parse_query(request.args)
-    except BadParameter as exc:
-        return api_error(400, str(exc), exc.parameter)
-    result = find_marketplaces(query, page=page, per_page=per_page)
+def _page(params: MarketplaceListParameters):
+    result = find_marketplaces(finder_query(params), page=params.page, per_page=params.per_page)
     today = uk_today()
-    return jsonify(
-        {
+    items = [marketplace_json(m, live_offers(m, today)) for m in result.items]
+    return result, items
+
+
+@bp.get("/v2/marketplaces")
+@operation(
+    operation_id="listMarketplaces",
+    summary="Published partner marketplaces, filtered and sorted like the finder",
+    response=MarketplacePage,
+    **_LIST,
+)
+def list_marketplaces(params: MarketplaceListParameters) -> Answer:
+    """A page of marketplaces in the list envelope."""
+    result, items = _page(params)
+    body = {
+        "data": items,
+        "meta": {
             "total": result.total,
-            "page": page,
-            "per_page": per_page,
+            "page": params.page,
+            "per_page": params.per_page,
             "pages": result.pages,
-            "next": _page_link(page + 1) if page < result.pages else None,
-            "previous": _page_link(page - 1) if 1 < page <= result.pages + 1 else None,
-            "marketplaces": [marketplace_json(m, live_offers(m, today)) for m in result.items],
-        }
-    )
+        },
+        "links": page_links(params.page, result.pages),
+    }
+    return Answer(body, marketplaces_changed_at())
 
 
-@bp.get("/marketplaces/<slug>")
-def get_marketplace(slug: str):
-    """One published marketplace with its live UK offers; 404 JSON otherwise."""
+@bp.get("/v1/marketplaces")
+@operation(
+    operation_id="listMarketplacesV1",
+    summary="Published partner marketplaces (v1 shape)",
+    response=MarketplaceListV1,
+    deprecation=_v1("list_marketplaces"),
+    **_LIST,
+)
+def list_marketplaces_v1(params: MarketplaceListParameters) -> Answer:
+    """v1: total, page, per_page, pages, next, previous and marketplaces at the top level."""
+    result, items = _page(params)
+    page = params.page
+    links = page_links(page, result.pages)
+    body = {
+        "total": result.total,
+        "page": page,
+        "per_page": params.per_page,
+        "pages": result.pages,
+        "next": links["next"],
+        "previous": links["prev"] if 1 < page <= result.pages + 1 else None,
+        "marketplaces": items,
+    }
+    return Answer(body, marketplaces_changed_at())
+
+
+def _one(slug: str) -> Answer:
     found = get_published(slug)
     if found is None:
-        return api_error(404, f"No published marketplace has the slug {slug!r}.")
-    return jsonify(marketplace_json(found, live_offers(found)))
+        raise ApiError(404, f"No published marketplace has the slug {slug!r}.")
+    changed = newest(found.updated_at, *(o.updated_at for o in found.offers), _start_of_today())
+    return Answer(marketplace_json(found, live_offers(found)), changed)
+
+
+_ONE = {
+    "summary": "One published marketplace with every fact and its live UK offers",
+    "tag": TAG_NAME,
+    "response": MarketplaceBody,
+    "path_parameters": {"slug": "The marketplace's slug, as in its page's web address."},
+    "errors": {404: "No published marketplace has this slug."},
+}
+
+
+@bp.get("/v2/marketplaces/<slug>")
+@operation(operation_id="getMarketplace", **_ONE)
+def get_marketplace(slug: str) -> Answer:
+    """One published marketplace with its live UK offers; 404 JSON otherwise."""
+    return _one(slug)
+
+
+@bp.get("/v1/marketplaces/<slug>")
+@operation(operation_id="getMarketplaceV1", deprecation=_v1("get_marketplace"), **_ONE)
+def get_marketplace_v1(slug: str) -> Answer:
+    """v1 of one marketplace: the same body as v2."""
+    return _one(slug)

@@ -24,7 +24,7 @@ class CaseStudyDocument(TypedDict):
 
 
 class SupplierDocument(TypedDict):
-    """One company as the search engines see it (see /tmp/team/search_spec.md)."""
+    """One company as the search engines see it."""
 
     id: int
     slug: str
@@ -103,8 +103,28 @@ def format_updated_at(moment: datetime) -> str:
     )
 
 
+class CheckedDocument(dict):
+    """A document already in the normalised shape validate_document returns.
+
+    validate_document returns one, and a source whose builder makes that shape itself
+    (supplier_profiles' document_from) marks its documents with it (`checked(doc)`), so the
+    backends' bulk paths do not check every document a second time. tests/search_index proves
+    the builder's documents are exactly what validate_document would make of them.
+    """
+
+
+def checked(doc: SupplierDocument) -> SupplierDocument:
+    """Mark a document built in the normalised shape (see CheckedDocument); not a check."""
+    return CheckedDocument(doc)  # type: ignore[return-value]
+
+
 def validate_document(doc: Mapping[str, Any]) -> SupplierDocument:
-    """Check a document's shape and return a normalised copy (lists are lists, time is UTC 'Z')."""
+    """Check a document's shape and return a normalised copy (lists are lists, time is UTC 'Z').
+
+    A CheckedDocument is returned as it is: it is in that shape already.
+    """
+    if isinstance(doc, CheckedDocument):
+        return doc  # type: ignore[return-value]
     missing = [key for key in SupplierDocument.__annotations__ if key not in doc]
     if missing:
         raise InvalidDocument(f"document {doc.get('id')!r} is missing {', '.join(missing)}")
@@ -140,7 +160,7 @@ def validate_document(doc: Mapping[str, Any]) -> SupplierDocument:
     out["verified"] = bool(doc["verified"])
     out["case_study_count"] = int(doc["case_study_count"])
     out["updated_at"] = format_updated_at(parse_updated_at(doc["updated_at"]))
-    return out  # type: ignore[return-value]
+    return CheckedDocument(out)  # type: ignore[return-value]
 
 
 def case_study_text(study: Mapping[str, Any]) -> str:

@@ -8,13 +8,15 @@ from __future__ import annotations
 from flask import Flask
 
 import tradehub  # noqa: F401  (the composition root first: it loads every layer in order)
-from supplier_profiles import cli, openapi, search_documents
+from supplier_profiles import buyers, cli, search_documents
 from supplier_profiles.api import api_bp
+from supplier_profiles.api_schemas import TAG as API_TAG
 from supplier_profiles.exporter import account_links, exporter_bp
 from supplier_profiles.media import case_study_image_url, company_logo_url, media_bp
 from supplier_profiles.staff import staff_bp
 from supplier_profiles.verification import format_code
 from supplier_profiles.views import bp
+from tradehub.api_docs import register_openapi
 from tradehub.extensions import csrf
 from tradehub.main import register_account_links, register_navigation
 from tradehub.staff import register_staff_section
@@ -22,16 +24,17 @@ from tradehub.staff import register_staff_section
 
 def init_app(app: Flask) -> None:
     """Register every supplier blueprint (buyer pages, exporter area, media, staff, JSON API),
-    the OpenAPI fragment, the search document source, the CLI groups, the staff sections,
+    the API's OpenAPI tag, the search document source, the CLI groups, the staff sections,
     the account links and the Jinja helpers for image URLs."""
     search_documents.register(app)  # supplier profiles are what search indexes
     app.register_blueprint(bp)
     app.register_blueprint(exporter_bp)
     app.register_blueprint(media_bp)
     app.register_blueprint(staff_bp)
+    buyers.init_app(app)  # shortlists, saved searches and alerts, buying requests (#11)
     csrf.exempt(api_bp)
     app.register_blueprint(api_bp)
-    openapi.register(app)
+    register_openapi(app, tags=[API_TAG])  # its paths come from the declared endpoints
     cli.register_commands(app)
     register_staff_section(
         app,

@@ -1,81 +1,89 @@
 """The public JSON API: search suppliers, read one supplier's public profile, name completions.
 
-Read-only and anonymous. Parameters are validated by the same SearchForm as the page; a bad or
-unknown parameter gets a 400 whose error names it. When the search engine is down the answer is
-a 503 JSON error. The responses are described by /api/v1/openapi.json (supplier_profiles.openapi).
+Read-only and anonymous. Every endpoint is declared with `tradehub.api.operation`: the pydantic
+models of `supplier_profiles.api_schemas` parse the query (a bad or unknown parameter gets a 400
+naming it) and serialise the answer, and the OpenAPI document is generated from them. v2 lists
+use the one envelope (data, meta, links); v1 keeps its older shapes, deprecated, until its
+Sunset date. When the search engine is down the answer is a 503 JSON error.
 """
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify, redirect, request, url_for
-from sqlalchemy import select
+from datetime import date, datetime
+
+from flask import Blueprint, current_app, redirect, url_for
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from search_index import service
+from search_index.base import SearchQuery
 from search_index.errors import SearchUnavailable
 from supplier_profiles import taxonomies
-from supplier_profiles.buyer_forms import QUERY_MAX, SearchForm, filter_label
+from supplier_profiles.api_schemas import (
+    FILTER_GROUPS,
+    MAX_PAGE,
+    SUGGEST_LIMIT,
+    TAG,
+    SuggestionsPage,
+    SuggestionsV1,
+    SuggestParameters,
+    SupplierProfile,
+    SupplierSearchPage,
+    SupplierSearchParameters,
+    SupplierSearchResultV1,
+)
+from supplier_profiles.buyer_forms import filter_label
 from supplier_profiles.media import case_study_image_url, company_logo_url
 from supplier_profiles.models import CaseStudy, Company
-from supplier_profiles.views import canonical_slug, run_search
-from tradehub.extensions import db
-from tradehub.handlers import MESSAGES
-
-api_bp = Blueprint("supplier_profiles_api", __name__, url_prefix="/api/v1")
-
-SEARCH_PARAMETERS = frozenset(
-    {
-        "q",
-        "industry",
-        "region",
-        "country",
-        "language",
-        "employees",
-        "verified",
-        "sort",
-        "page",
-        "per_page",
-    }
+from supplier_profiles.views import canonical_slug
+from tradehub.api import (
+    LIST_MAX_AGE,
+    Answer,
+    ApiError,
+    Deprecation,
+    newest,
+    operation,
+    page_count,
+    page_links,
 )
-SUGGEST_LIMIT = 8
+from tradehub.extensions import db
+
+api_bp = Blueprint("supplier_profiles_api", __name__, url_prefix="/api")
+
+TAG_NAME = TAG["name"]
+# v1's shapes stay for six months after v2 shipped (docs/api.md, CHANGELOG.md).
+V1_DEPRECATED_ON = date(2026, 12, 4)
+V1_SUNSET_ON = date(2027, 6, 4)
+SEARCH_UNAVAILABLE = "Search is not available at the moment. Try again in a few minutes."
+_SEARCH_ERRORS = {503: "The search engine is unavailable; try again later."}
+_SLUG = {"slug": "The supplier's slug, as in its page's web address."}
 
 
-def api_error(status: int, detail: str, parameter: str | None = None):
-    """The API's error body; `parameter` names the query parameter at fault."""
-    title = MESSAGES.get(status, MESSAGES[500])[0]
-    error = {"status": status, "title": title, "detail": detail}
-    if parameter is not None:
-        error["parameter"] = parameter
-    return jsonify({"error": error}), status
+def _v1(successor: str) -> Deprecation:
+    return Deprecation(V1_DEPRECATED_ON, V1_SUNSET_ON, f"supplier_profiles_api.{successor}")
 
 
-def search_unavailable():
-    """503 when the search engine cannot answer."""
-    current_app.logger.warning("API: search engine unavailable")
-    response, status = api_error(
-        503, "Search is not available at the moment. Try again in a few minutes."
+def suppliers_changed_at() -> datetime:
+    """When any supplier or case study last changed: the Last-Modified of searches."""
+    return newest(
+        db.session.scalar(select(func.max(Company.updated_at))),
+        db.session.scalar(select(func.max(CaseStudy.updated_at))),
     )
-    response.headers["Retry-After"] = "60"
-    return response, status
 
 
-def _first_error(form: SearchForm) -> tuple[str, str]:
-    for name in ("q", *SearchForm.GROUPS, "sort", "page", "per_page"):
-        errors = getattr(form, name).errors
-        if errors:
-            return name, f"{name}: {errors[0]}"
-    raise LookupError("form has no errors")
-
-
-def _unknown_parameter() -> str | None:
-    return next((name for name in request.args if name not in SEARCH_PARAMETERS), None)
-
-
-def _single_valued() -> str | None:
-    return next(
-        (name for name in ("q", "sort", "page", "per_page") if len(request.args.getlist(name)) > 1),
-        None,
+def _search(params: SupplierSearchParameters):
+    query = SearchQuery(
+        text=params.q,
+        filters=params.filters(),
+        sort=params.sort,
+        page=params.page,
+        per_page=params.per_page,
     )
+    try:
+        return service.search(query)
+    except SearchUnavailable:
+        current_app.logger.warning("API: search engine unavailable")
+        raise ApiError(503, SEARCH_UNAVAILABLE, headers={"Retry-After": "60"}) from None
 
 
 def hit_json(hit) -> dict:
@@ -93,44 +101,81 @@ def hit_json(hit) -> dict:
     }
 
 
-@api_bp.get("/suppliers")
-def search_suppliers():
-    """Search published suppliers: text, repeatable filters, sort, pages and facet counts."""
-    unknown = _unknown_parameter()
-    if unknown is not None:
-        return api_error(
-            400,
-            f"Unknown parameter {unknown!r}. Use one of: {', '.join(sorted(SEARCH_PARAMETERS))}.",
-            unknown,
-        )
-    repeated = _single_valued()
-    if repeated is not None:
-        return api_error(400, f"{repeated}: give this parameter once.", repeated)
-    form = SearchForm(formdata=request.args)
-    if not form.validate():
-        parameter, detail = _first_error(form)
-        return api_error(400, detail, parameter)
-    try:
-        result = run_search(form)
-    except SearchUnavailable:
-        return search_unavailable()
-    return jsonify(
-        {
+def facets_json(result) -> dict:
+    """Facet counts of every filter group, with the labels a person reads."""
+    return {
+        group: [
+            {"value": f.value, "label": filter_label(group, f.value), "count": f.count}
+            for f in result.facets.get(group, [])
+        ]
+        for group in FILTER_GROUPS
+    }
+
+
+_SEARCH_DESCRIPTION = (
+    "Free text over names, keywords, products and services, summaries, case studies and "
+    "descriptions, with filters (OR within a filter, AND across filters), facet counts for "
+    "every filter, sort and pages. Only published and verified suppliers are ever returned. "
+    "Unknown parameters are refused."
+)
+
+
+@api_bp.get("/v2/suppliers")
+@operation(
+    operation_id="searchSuppliers",
+    summary="Search published UK suppliers",
+    description=_SEARCH_DESCRIPTION,
+    tag=TAG_NAME,
+    query=SupplierSearchParameters,
+    response=SupplierSearchPage,
+    errors=_SEARCH_ERRORS,
+    max_age=LIST_MAX_AGE,
+)
+def search_suppliers(params: SupplierSearchParameters) -> Answer:
+    """A page of suppliers in the list envelope, facets and suggestion in `meta`."""
+    result = _search(params)
+    pages = page_count(result.total, params.per_page, MAX_PAGE)
+    body = {
+        "data": [hit_json(hit) for hit in result.hits],
+        "meta": {
             "total": result.total,
             "total_capped": result.total_capped,
-            "page": result.page,
-            "per_page": result.per_page,
-            "results": [hit_json(hit) for hit in result.hits],
-            "facets": {
-                group: [
-                    {"value": f.value, "label": filter_label(group, f.value), "count": f.count}
-                    for f in result.facets.get(group, [])
-                ]
-                for group in SearchForm.GROUPS
-            },
+            "page": params.page,
+            "per_page": params.per_page,
+            "pages": pages,
+            "facets": facets_json(result),
             "suggestion": result.suggestion,
-        }
-    )
+        },
+        "links": page_links(params.page, pages),
+    }
+    return Answer(body, suppliers_changed_at())
+
+
+@api_bp.get("/v1/suppliers")
+@operation(
+    operation_id="searchSuppliersV1",
+    summary="Search published UK suppliers (v1 shape)",
+    description=_SEARCH_DESCRIPTION,
+    tag=TAG_NAME,
+    query=SupplierSearchParameters,
+    response=SupplierSearchResultV1,
+    errors=_SEARCH_ERRORS,
+    max_age=LIST_MAX_AGE,
+    deprecation=_v1("search_suppliers"),
+)
+def search_suppliers_v1(params: SupplierSearchParameters) -> Answer:
+    """v1: total, page, per_page, results, facets and suggestion at the top level."""
+    result = _search(params)
+    body = {
+        "total": result.total,
+        "total_capped": result.total_capped,
+        "page": result.page,
+        "per_page": result.per_page,
+        "results": [hit_json(hit) for hit in result.hits],
+        "facets": facets_json(result),
+        "suggestion": result.suggestion,
+    }
+    return Answer(body, suppliers_changed_at())
 
 
 def case_study_json(company: Company, study: CaseStudy) -> dict:
@@ -195,9 +240,7 @@ def company_json(company: Company) -> dict:
     }
 
 
-@api_bp.get("/suppliers/<slug>")
-def get_supplier(slug: str):
-    """One published supplier with its case studies; a non-canonical slug redirects."""
+def _published_company(slug: str, endpoint: str):
     company = db.session.scalar(
         select(Company)
         .where(Company.slug == slug)
@@ -206,27 +249,87 @@ def get_supplier(slug: str):
     if company is None:
         canonical = canonical_slug(slug)
         if canonical is not None:
-            return redirect(url_for("supplier_profiles_api.get_supplier", slug=canonical), 301)
+            return redirect(url_for(endpoint, slug=canonical), 301)
     if company is None or not company.is_publishable:
-        return api_error(404, f"No published supplier has the slug {slug!r}.")
-    return jsonify(company_json(company))
+        raise ApiError(404, f"No published supplier has the slug {slug!r}.")
+    changed = newest(company.updated_at, *(s.updated_at for s in company.case_studies))
+    return Answer(company_json(company), changed)
 
 
-@api_bp.get("/suggest")
-def suggest():
-    """Company-name completions for the search box (autocomplete)."""
-    unknown = next((name for name in request.args if name != "q"), None)
-    if unknown is not None:
-        return api_error(400, f"Unknown parameter {unknown!r}. Use q.", unknown)
-    prefix = (request.args.get("q") or "").strip()
-    if len(prefix) > QUERY_MAX:
-        return api_error(400, f"q: must be {QUERY_MAX} characters or fewer", "q")
+_PROFILE = {
+    "summary": "A published supplier's public profile with its case studies",
+    "tag": TAG_NAME,
+    "response": SupplierProfile,
+    "path_parameters": _SLUG,
+    "errors": {404: "No published supplier has this slug."},
+    "redirects": {301: "The slug is not canonical; Location has the canonical URL."},
+}
+
+
+@api_bp.get("/v2/suppliers/<slug>")
+@operation(operation_id="getSupplier", **_PROFILE)
+def get_supplier(slug: str):
+    """One published supplier with its case studies; a non-canonical slug redirects."""
+    return _published_company(slug, "supplier_profiles_api.get_supplier")
+
+
+@api_bp.get("/v1/suppliers/<slug>")
+@operation(operation_id="getSupplierV1", deprecation=_v1("get_supplier"), **_PROFILE)
+def get_supplier_v1(slug: str):
+    """v1 of the profile: the same body as v2."""
+    return _published_company(slug, "supplier_profiles_api.get_supplier_v1")
+
+
+def _suggestions(prefix: str) -> list[str]:
     if not prefix:
-        return jsonify({"query": prefix, "suggestions": []})
+        return []
     try:
-        suggestions = service.suggest(prefix, limit=SUGGEST_LIMIT)
+        return list(service.suggest(prefix, limit=SUGGEST_LIMIT))
     except SearchUnavailable:
-        return search_unavailable()
-    response = jsonify({"query": prefix, "suggestions": list(suggestions)})
-    response.headers["Cache-Control"] = "public, max-age=60"
-    return response
+        current_app.logger.warning("API: search engine unavailable")
+        raise ApiError(503, SEARCH_UNAVAILABLE, headers={"Retry-After": "60"}) from None
+
+
+@api_bp.get("/v2/suggest")
+@operation(
+    operation_id="suggestSuppliers",
+    summary="Company-name completions for a search box",
+    tag=TAG_NAME,
+    query=SuggestParameters,
+    response=SuggestionsPage,
+    errors=_SEARCH_ERRORS,
+    max_age=LIST_MAX_AGE,
+)
+def suggest(params: SuggestParameters) -> Answer:
+    """Completions in the list envelope (one page of at most 8)."""
+    names = _suggestions(params.q)
+    body = {
+        "data": names,
+        "meta": {
+            "total": len(names),
+            "page": 1,
+            "per_page": SUGGEST_LIMIT,
+            "pages": 1 if names else 0,
+            "query": params.q,
+        },
+        "links": page_links(1, 1 if names else 0),
+    }
+    return Answer(body, suppliers_changed_at())
+
+
+@api_bp.get("/v1/suggest")
+@operation(
+    operation_id="suggestSuppliersV1",
+    summary="Company-name completions for a search box (v1 shape)",
+    tag=TAG_NAME,
+    query=SuggestParameters,
+    response=SuggestionsV1,
+    errors=_SEARCH_ERRORS,
+    max_age=LIST_MAX_AGE,
+    deprecation=_v1("suggest"),
+)
+def suggest_v1(params: SuggestParameters) -> Answer:
+    """v1: {query, suggestions}."""
+    return Answer(
+        {"query": params.q, "suggestions": _suggestions(params.q)}, suppliers_changed_at()
+    )

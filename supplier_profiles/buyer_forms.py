@@ -105,7 +105,7 @@ def _filter_field(group: str) -> FilterField:
 
 
 class SearchForm(FlaskForm):
-    """Find a Supplier parameters, shared by the page and `GET /api/v1/suppliers`."""
+    """Find a Supplier parameters of the page (the API declares its own in api_schemas)."""
 
     class Meta:
         csrf = False

@@ -15,7 +15,7 @@ from typing import Any
 from flask import Flask
 from sqlalchemy import func, or_, select
 
-from search_index.document import SupplierDocument, format_updated_at
+from search_index.document import SupplierDocument, checked, format_updated_at
 from search_index.indexing import OP_DELETE, OP_UPSERT, mark_changed, mark_many_changed
 from search_index.sources import DocumentSource, register_source
 from supplier_profiles.models import CaseStudy, Company
@@ -58,34 +58,42 @@ def build_document(company: Company) -> SupplierDocument:
 
 def document_from(company: Any, studies: Sequence[Any]) -> SupplierDocument:
     """The document from anything carrying DOCUMENT_COLUMNS (a Company or a result row) and
-    its case studies (CaseStudy objects or rows with CASE_STUDY_COLUMNS)."""
+    its case studies (CaseStudy objects or rows with CASE_STUDY_COLUMNS), built in the shape
+    search_index.validate_document makes (so the backends need not check it again)."""
     updated = max([company.updated_at, *(s.updated_at for s in studies if s.updated_at)])
-    return {
-        "id": company.id,
-        "slug": company.slug,
-        "name": company.name,
-        "summary": company.summary or "",
-        "description": company.description or "",
-        "keywords": list(company.keywords or []),
-        "products_services": list(company.products_services or []),
-        "case_studies": [
-            {
-                "title": study.title or "",
-                "summary": study.summary or "",
-                "description": study.description or "",
-                "keywords": list(study.keywords or []),
-            }
-            for study in studies
-        ],
-        "industries": list(company.industries or []),
-        "region": company.region or None,
-        "countries": list(company.export_countries or []),
-        "languages": list(company.languages or []),
-        "employees": company.employees or None,
-        "verified": company.verified_at is not None,  # the "verified" facet
-        "case_study_count": len(studies),
-        "updated_at": format_updated_at(updated),
-    }
+    return checked(
+        {
+            "id": company.id,
+            "slug": company.slug,
+            "name": company.name,
+            "summary": company.summary or "",
+            "description": company.description or "",
+            "keywords": _strings(company.keywords),
+            "products_services": _strings(company.products_services),
+            "case_studies": [
+                {
+                    "title": study.title or "",
+                    "summary": study.summary or "",
+                    "description": study.description or "",
+                    "keywords": _strings(study.keywords),
+                }
+                for study in studies
+            ],
+            "industries": _strings(company.industries),
+            "region": company.region or None,
+            "countries": _strings(company.export_countries),
+            "languages": _strings(company.languages),
+            "employees": company.employees or None,
+            "verified": company.verified_at is not None,  # the "verified" facet
+            "case_study_count": len(studies),
+            "updated_at": format_updated_at(updated),
+        }
+    )
+
+
+def _strings(values: Sequence[str] | None) -> list[str]:
+    """A list column as a document list: its non-empty strings, in order."""
+    return [value for value in values or () if value]
 
 
 def _documents(company_rows: Sequence[Any]) -> Iterator[SupplierDocument]:

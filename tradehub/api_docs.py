@@ -1,138 +1,280 @@
-"""The site-wide OpenAPI 3 document, served at /api/v1/openapi.json, built from registered parts.
+"""The OpenAPI 3.1 document at /api/v1/openapi.json, generated, and the reference page /api/docs.
 
-Each feature package describes its own endpoints beside them and adds them from its init_app
-with `register_openapi(app, paths=..., schemas=..., tags=...)` (in `<package>.openapi.register`).
-The core gives the document its frame and the `Error` schema that every JSON error answer has
-(`tradehub.handlers.error_response`); `error_response(description)` refers to it. A path,
-schema or tag defined twice with different content is refused when it is registered.
+Nothing here is written by hand per endpoint: the document walks the app's URL map, takes every
+view declared with `tradehub.api.operation` and turns its declaration (the pydantic models that
+parse the request and serialise the answer) into paths, parameters, responses and component
+schemas. Feature packages add only their tags' descriptions with `register_openapi(app, tags=)`.
 """
 
 from __future__ import annotations
 
 import copy
+import re
+from datetime import UTC, datetime
 from typing import Any
 
-from flask import Blueprint, Flask, current_app, jsonify, request
+from flask import Blueprint, Flask, current_app, jsonify, render_template, request
+from pydantic.json_schema import models_json_schema
+
+from tradehub.api import (
+    COMMON_ERRORS,
+    Answer,
+    Error,
+    Operation,
+    finish_get,
+    shared_api_limit,
+)
 
 bp = Blueprint("api_docs", __name__)
 
-OPENAPI_VERSION = "3.0.3"
+OPENAPI_VERSION = "3.1.0"
+API_VERSION = "2.0.0"
 
-_PARTS = "tradehub.openapi_parts"
+_TAGS = "tradehub.openapi_tags"
+_CACHE = "tradehub.openapi_document"
+_BUILT_AT = "tradehub.openapi_built_at"
 
-# The shape of every JSON error (tradehub.handlers.error_response); APIs add `parameter`.
-ERROR_SCHEMA: dict[str, Any] = {
-    "type": "object",
-    "required": ["error"],
-    "additionalProperties": False,
-    "properties": {
-        "error": {
-            "type": "object",
-            "required": ["status", "title", "detail"],
-            "additionalProperties": False,
-            "properties": {
-                "status": {"type": "integer"},
-                "title": {"type": "string"},
-                "detail": {"type": "string"},
-                "parameter": {
-                    "type": "string",
-                    "description": "The query parameter at fault (400 only).",
-                },
-            },
-        }
+_REF = "#/components/schemas/{model}"
+_RULE_ARGUMENT = re.compile(r"<(?:[^:<>]+:)?([^<>]+)>")
+
+# Response headers, described once and referred to from every operation.
+HEADERS: dict[str, dict[str, Any]] = {
+    "ETag": {
+        "description": "Strong validator of the body; send it back in If-None-Match.",
+        "schema": {"type": "string"},
+    },
+    "Last-Modified": {
+        "description": "When the data behind the answer last changed (HTTP date).",
+        "schema": {"type": "string"},
+    },
+    "Cache-Control": {
+        "description": "public, max-age=60 for lists and searches, 300 for one item.",
+        "schema": {"type": "string"},
+    },
+    "RateLimit-Limit": {
+        "description": "Requests allowed per window for this client (IP address or API key).",
+        "schema": {"type": "integer"},
+    },
+    "RateLimit-Remaining": {
+        "description": "Requests left in the current window.",
+        "schema": {"type": "integer"},
+    },
+    "RateLimit-Reset": {
+        "description": "Seconds until the window resets.",
+        "schema": {"type": "integer"},
+    },
+    "Retry-After": {
+        "description": "Seconds to wait before trying again.",
+        "schema": {"type": "integer"},
+    },
+    "Deprecation": {
+        "description": "RFC 9745: when this endpoint was deprecated (@ Unix time).",
+        "schema": {"type": "string"},
+    },
+    "Sunset": {
+        "description": "RFC 8594: the date after which this endpoint may stop answering.",
+        "schema": {"type": "string"},
+    },
+    "Link": {
+        "description": 'The successor endpoint (rel="successor-version").',
+        "schema": {"type": "string"},
     },
 }
 
-
-def error_response(description: str) -> dict:
-    """An OpenAPI response whose body is the site-wide `Error` schema."""
-    return {
-        "description": description,
-        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
-    }
+_LIMIT_HEADERS = ("RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset")
 
 
-def query_list_parameter(name: str, description: str, enum: list[str] | None = None) -> dict:
-    """A repeatable query parameter (`?name=a&name=b`), optionally limited to `enum` values."""
-    items: dict[str, Any] = {"type": "string"}
-    if enum:
-        items["enum"] = enum
-    return {
-        "name": name,
-        "in": "query",
-        "required": False,
-        "description": description,
-        "style": "form",
-        "explode": True,
-        "schema": {"type": "array", "items": items},
-    }
-
-
-def register_openapi(
-    app: Flask,
-    *,
-    paths: dict[str, Any] | None = None,
-    schemas: dict[str, Any] | None = None,
-    tags: list[dict[str, str]] | None = None,
-) -> None:
-    """Add a package's paths, component schemas and tags to the app's OpenAPI document."""
-    part = {
-        "paths": copy.deepcopy(paths or {}),
-        "components": {"schemas": copy.deepcopy(schemas or {})},
-        "tags": copy.deepcopy(tags or []),
-    }
-    parts = app.extensions.setdefault(_PARTS, [])
-    # Refuse a clash now, at start-up, rather than on the first request for the document.
-    merge_fragment(build_document(parts), part)
-    parts.append(part)
-
-
-def merge_fragment(document: dict, fragment: dict) -> dict:
-    """Add a fragment's paths, components and tags; a name defined twice is an error."""
-    for path, item in fragment.get("paths", {}).items():
-        if path in document["paths"]:
-            raise ValueError(f"OpenAPI path {path} is defined twice")
-        document["paths"][path] = item
-    for section, entries in fragment.get("components", {}).items():
-        target = document["components"].setdefault(section, {})
-        for name, value in entries.items():
-            if name in target and target[name] != value:
-                raise ValueError(f"OpenAPI component {section}/{name} is defined twice")
-            target[name] = value
-    known = {tag["name"]: tag for tag in document["tags"]}
-    for tag in fragment.get("tags", []):
+def register_openapi(app: Flask, *, tags: list[dict[str, str]]) -> None:
+    """Describe a package's tags; a tag described twice differently is refused at start-up."""
+    known = app.extensions.setdefault(_TAGS, {})
+    for tag in tags:
         if tag["name"] in known and known[tag["name"]] != tag:
             raise ValueError(f"OpenAPI tag {tag['name']} is defined twice")
-        if tag["name"] not in known:
-            document["tags"].append(tag)
-            known[tag["name"]] = tag
-    return document
+        known[tag["name"]] = dict(tag)
 
 
-def build_document(parts: list[dict], server_url: str | None = None) -> dict:
-    """The whole OpenAPI document from the registered parts (a fresh copy each call)."""
-    document = {
+def openapi_path(rule: str) -> str:
+    """A Flask rule as an OpenAPI path: `/suppliers/<slug>` becomes `/suppliers/{slug}`."""
+    return _RULE_ARGUMENT.sub(r"{\1}", rule)
+
+
+def _headers(names) -> dict[str, dict[str, str]]:
+    return {name: {"$ref": f"#/components/headers/{name}"} for name in names}
+
+
+def _error(description: str, headers=()) -> dict:
+    response: dict[str, Any] = {
+        "description": description,
+        "content": {"application/json": {"schema": {"$ref": _REF.format(model="Error")}}},
+    }
+    if headers:
+        response["headers"] = _headers(headers)
+    return response
+
+
+def _parameters(op: Operation, schemas: dict[str, Any], path: str) -> list[dict]:
+    parameters = [
+        {
+            "name": name,
+            "in": "path",
+            "required": True,
+            "description": description,
+            "schema": {"type": "string"},
+        }
+        for name, description in op.path_parameters.items()
+    ]
+    missing = set(re.findall(r"{([^}]+)}", path)) - set(op.path_parameters)
+    if missing:
+        raise ValueError(f"{path}: describe the path parameters {sorted(missing)}")
+    if op.query is None:
+        return parameters
+    model = schemas[op.query.__name__]
+    for name, info in op.query.model_fields.items():
+        schema = copy.deepcopy(model["properties"][name])
+        schema.pop("title", None)
+        description = schema.pop("description", None) or info.description or ""
+        parameter: dict[str, Any] = {
+            "name": name,
+            "in": "query",
+            "required": info.is_required(),
+            "description": description,
+            "schema": schema,
+        }
+        if schema.get("type") == "array":
+            parameter.update(style="form", explode=True)
+        parameters.append(parameter)
+    return parameters
+
+
+def _operation(op: Operation, schemas: dict[str, Any], path: str, endpoint: str) -> dict:
+    ok_headers = ["ETag", "Last-Modified", "Cache-Control", *_LIMIT_HEADERS]
+    if op.deprecation:
+        ok_headers += ["Deprecation", "Sunset", "Link"]
+    summary = (op.response.__doc__ or "").strip().splitlines()[0]
+    responses: dict[str, Any] = {
+        "200": {
+            "description": summary,
+            "headers": _headers(ok_headers),
+            "content": {
+                "application/json": {"schema": {"$ref": _REF.format(model=op.response.__name__)}}
+            },
+        },
+        "304": {
+            "description": "Not modified: the If-None-Match validator still matches.",
+            "headers": _headers(["ETag", "Last-Modified", "Cache-Control"]),
+        },
+    }
+    for status, description in op.redirects.items():
+        responses[str(status)] = {
+            "description": description,
+            "headers": {
+                "Location": {"description": "The canonical URL.", "schema": {"type": "string"}}
+            },
+        }
+    errors = {**op.errors, **COMMON_ERRORS}
+    if op.query is not None:
+        errors.setdefault(400, "A parameter is invalid or unknown; error.parameter names it.")
+    for status in sorted(errors):
+        headers = ("Retry-After",) if status in (429, 503) else ()
+        responses[str(status)] = _error(errors[status], headers)
+    document_op = {
+        "tags": [op.tag],
+        "operationId": op.operation_id,
+        "summary": op.summary,
+        "description": op.description,
+        "parameters": _parameters(op, schemas, path),
+        "responses": responses,
+        "security": [{}, {"ApiKey": []}],
+    }
+    if op.deprecation:
+        document_op["deprecated"] = True
+        document_op["description"] = (
+            f"{op.description}\n\nDeprecated on {op.deprecation.deprecated_on:%-d %B %Y}; "
+            f"answers until {op.deprecation.sunset_on:%-d %B %Y}. "
+            "Move to the v2 endpoint named in the Link header."
+        ).strip()
+    return document_op
+
+
+def build_document(app: Flask, server_url: str) -> dict:
+    """The OpenAPI 3.1 document of every declared endpoint of `app` (a fresh dict each call)."""
+    found: list[tuple[str, str, Operation]] = []
+    for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
+        op = getattr(app.view_functions[rule.endpoint], "api", None)
+        if op is not None:
+            found.append((openapi_path(rule.rule), rule.endpoint, op))
+    models: list[tuple[type, str]] = [(Error, "serialization")]
+    for _, _, op in found:
+        models.append((op.response, "serialization"))
+        if op.query is not None:
+            models.append((op.query, "validation"))
+    _, top = models_json_schema(list(dict.fromkeys(models)), ref_template=_REF)
+    schemas = top.get("$defs", {})
+    paths: dict[str, Any] = {}
+    used_ids: set[str] = set()
+    for path, endpoint, op in found:
+        if op.operation_id in used_ids:
+            raise ValueError(f"OpenAPI operationId {op.operation_id} is used twice")
+        used_ids.add(op.operation_id)
+        paths.setdefault(path, {})["get"] = _operation(op, schemas, path, endpoint)
+    for _, _, op in found:  # parameters are listed one by one, not as a schema
+        if op.query is not None:
+            schemas.pop(op.query.__name__, None)
+    tags = app.extensions.get(_TAGS, {})
+    return {
         "openapi": OPENAPI_VERSION,
         "info": {
             "title": "TradeHub API",
-            "version": "1.0.0",
-            "description": "Read-only public API of TradeHub: find UK suppliers"
-            " and compare partner e-marketplaces. No authentication.",
+            "version": API_VERSION,
+            "description": (
+                "Read-only public API of TradeHub: find UK suppliers and compare partner "
+                "e-marketplaces. No authentication is needed; partners with an API key (header "
+                "X-API-Key) get higher rate limits. Lists in v2 share one envelope "
+                "(data, meta, links); v1 keeps its older shapes until its Sunset date. "
+                "A getting-started guide is at /api/docs."
+            ),
         },
-        "servers": [{"url": server_url or "/"}],
-        "tags": [],
-        "paths": {},
-        "components": {"schemas": {"Error": copy.deepcopy(ERROR_SCHEMA)}},
+        "servers": [{"url": server_url}],
+        "tags": [tags[name] for name in sorted(tags)],
+        "paths": paths,
+        "components": {
+            "schemas": dict(sorted(schemas.items())),
+            "headers": copy.deepcopy(HEADERS),
+            "securitySchemes": {
+                "ApiKey": {
+                    "type": "apiKey",
+                    "in": "header",
+                    "name": "X-API-Key",
+                    "description": "Optional partner key (from TradeHub staff): higher limits.",
+                }
+            },
+        },
     }
-    for part in parts:
-        merge_fragment(document, copy.deepcopy(part))
-    return document
+
+
+def document_for(app: Flask, server_url: str) -> dict:
+    """The document for `server_url`, built once per app and server (the routes are fixed)."""
+    cache = app.extensions.setdefault(_CACHE, {})
+    if server_url not in cache:
+        cache[server_url] = build_document(app, server_url)
+        app.extensions.setdefault(_BUILT_AT, datetime.now(UTC))
+    return cache[server_url]
 
 
 @bp.get("/api/v1/openapi.json")
+@shared_api_limit
 def openapi_document():
-    """The OpenAPI 3 document describing every /api/v1 endpoint."""
-    parts = current_app.extensions.get(_PARTS, [])
-    response = jsonify(build_document(parts, request.host_url.rstrip("/")))
-    response.headers["Access-Control-Allow-Origin"] = "*"
-    return response
+    """The OpenAPI 3.1 document of /api/v1 and /api/v2 (CORS-enabled, cacheable)."""
+    document = document_for(current_app, request.host_url.rstrip("/"))
+    built_at = current_app.extensions[_BUILT_AT]
+    answer = Answer(document, built_at)
+    return finish_get(jsonify(answer.body), answer.last_modified, 3600)
+
+
+openapi_document.public = True
+
+
+@bp.get("/api/docs")
+def reference():
+    """The API reference: getting started, then the document rendered by Swagger UI."""
+    return render_template("api_docs/reference.html")

@@ -8,6 +8,7 @@ from flask import Flask, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from tradehub.api import ApiError, error_body
 from tradehub.errors import Conflict, NotAllowed, PermissionDenied
 from tradehub.extensions import db
 
@@ -30,7 +31,9 @@ MESSAGES = {
         "Reload the page to see the latest version, then try again.",
     ),
     413: ("The file is too large", "Choose a smaller file and try again."),
+    414: ("The web address is too long", "Shorten the web address and try again."),
     429: ("Too many attempts", "You have tried too many times. Wait a few minutes and try again."),
+    401: ("Not recognised", "Check the key you sent and try again."),
     500: ("Sorry, there is a problem with the service", "Try again later."),
     503: ("Sorry, the service is unavailable", "Try again later."),
 }
@@ -48,9 +51,7 @@ def error_response(status: int, detail: str | None = None, title: str | None = N
     default_title, advice = MESSAGES.get(status, MESSAGES[500])
     title = title or default_title
     if wants_json():
-        return jsonify(
-            {"error": {"status": status, "title": title, "detail": detail or advice}}
-        ), status
+        return jsonify(error_body(status, title, detail or advice)), status
     return render_template(
         "errors/error.html", status=status, title=title, advice=detail or advice
     ), status
@@ -58,6 +59,14 @@ def error_response(status: int, detail: str | None = None, title: str | None = N
 
 def register_errorhandlers(app: Flask) -> None:
     """Attach the handlers for HTTP errors and domain errors."""
+
+    @app.errorhandler(ApiError)
+    def api_error(error: ApiError):
+        title = MESSAGES.get(error.status, MESSAGES[500])[0]
+        response = jsonify(error_body(error.status, title, error.detail, error.parameter))
+        response.status_code = error.status
+        response.headers.update(error.headers)
+        return response
 
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):
@@ -89,6 +98,8 @@ def register_errorhandlers(app: Flask) -> None:
         if error.code and error.code >= 500:
             db.session.rollback()
         detail = error.description if wants_json() and error.code in (400, 404, 409, 422) else None
+        if wants_json() and error.code == 429:
+            detail = "Too many requests. Wait the seconds that Retry-After says, then try again."
         return error_response(error.code or 500, detail)
 
     @app.errorhandler(Exception)

@@ -14,11 +14,14 @@ words.
 from __future__ import annotations
 
 import html
+import itertools
 import json
+import multiprocessing
 import os
 import sqlite3
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import suppress
 
 from search_index import analysis
@@ -36,8 +39,56 @@ from search_index.document import (
 )
 from search_index.embedded.facets import Bitmaps, FacetCounter
 from search_index.embedded.query import QueryPlanner
-from search_index.embedded.store import BATCH_SIZE, IndexStore
+from search_index.embedded.store import BATCH_SIZE, IndexStore, Rows
 from search_index.errors import SearchError
+
+
+def prepared_batches(
+    docs: Iterable[SupplierDocument],
+) -> Iterator[tuple[list[SupplierDocument], Rows]]:
+    """Validated documents in batches of BATCH_SIZE (the last one of each id), each with its
+    table rows.
+
+    Building rows is pure Python (tokenising for the typo and autocomplete tables, sort keys,
+    JSON): from the second batch on it runs in a forked helper process, one batch ahead, so
+    it uses the other core while this process writes the current batch into SQLite (a thread
+    would not: it would hold the GIL the writer needs between rows). The documents are read
+    in the caller's process, which owns the database session they come from. An index of
+    one batch never starts the helper.
+    """
+
+    def batches() -> Iterator[list[SupplierDocument]]:
+        batch: dict[int, SupplierDocument] = {}
+        for raw in docs:
+            doc = validate_document(raw)
+            batch[doc["id"]] = doc
+            if len(batch) >= BATCH_SIZE:
+                yield list(batch.values())
+                batch = {}
+        if batch:
+            yield list(batch.values())
+
+    pending = batches()
+    first = next(pending, None)
+    if first is None:
+        return
+    second = next(pending, None)
+    if second is None:
+        yield first, IndexStore._rows(first)
+        return
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=1, mp_context=context) as builder:
+        waiting = (first, builder.submit(build_rows, first))
+        for batch in itertools.chain([second], pending):
+            building = (batch, builder.submit(build_rows, batch))
+            yield waiting[0], waiting[1].result()
+            waiting = building
+        yield waiting[0], waiting[1].result()
+
+
+def build_rows(docs: list[SupplierDocument]) -> Rows:
+    """IndexStore._rows, by name, for the helper process."""
+    return IndexStore._rows(docs)
 
 
 class EmbeddedBackend(IndexStore, FacetCounter, QueryPlanner, SearchBackend):
@@ -102,15 +153,8 @@ class EmbeddedBackend(IndexStore, FacetCounter, QueryPlanner, SearchBackend):
             self._create_generation(conn, gen)
             self._set_meta(conn, "building", gen)
         try:
-            batch: dict[int, SupplierDocument] = {}
-            for raw in docs:
-                doc = validate_document(raw)
-                batch[doc["id"]] = doc
-                if len(batch) >= BATCH_SIZE:
-                    self._load_batch(gen, list(batch.values()))
-                    batch = {}
-            if batch:
-                self._load_batch(gen, list(batch.values()))
+            for batch, rows in prepared_batches(docs):
+                self._load_batch(gen, batch, rows)
             with self._transaction(write=True, bump=False) as conn:
                 self._check_building(conn, gen)
                 # Merge the FTS5 segments before the swap, outside the swap transaction.
@@ -136,11 +180,13 @@ class EmbeddedBackend(IndexStore, FacetCounter, QueryPlanner, SearchBackend):
         if self._meta(conn, "building") != gen:
             raise SearchError("another reindex replaced this one before it finished")
 
-    def _load_batch(self, gen: str, docs: list[SupplierDocument]) -> None:
+    def _load_batch(self, gen: str, docs: list[SupplierDocument], rows: Rows) -> None:
+        """Write a batch's prepared rows into the building generation, except documents the
+        app wrote there meanwhile (newer than the reindex's copy)."""
         with self._transaction(write=True, bump=False) as conn:
             self._check_building(conn, gen)
             present = set()
-            ids = [d["id"] for d in docs]
+            ids = rows.ids
             for start in range(0, len(ids), 500):
                 chunk = ids[start : start + 500]
                 marks = ", ".join("?" for _ in chunk)
@@ -150,7 +196,9 @@ class EmbeddedBackend(IndexStore, FacetCounter, QueryPlanner, SearchBackend):
                         f"SELECT id FROM {gen}_docs WHERE id IN ({marks})", chunk
                     )
                 )
-            self._insert_rows(conn, gen, [d for d in docs if d["id"] not in present])
+            if present:
+                rows = self._rows([d for d in docs if d["id"] not in present])
+            self._write_rows(conn, gen, rows)
 
     def _abandon(self, gen: str) -> None:
         """Drop a half-built generation after a failed reindex (best effort)."""

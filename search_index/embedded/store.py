@@ -36,6 +36,7 @@ import threading
 import weakref
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -76,6 +77,18 @@ _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 def clean_text(text: str) -> str:
     """Text as indexed: control characters replaced by spaces."""
     return _CONTROL_RE.sub(" ", text)
+
+
+@dataclass
+class Rows:
+    """What a batch of documents writes into each table of a generation."""
+
+    ids: list[int]
+    docs: list[tuple]
+    fts: list[tuple]
+    facets: list[tuple[str, str, int]]
+    names: list[tuple[str, int]]
+    words: set[str]
 
 
 class IndexStore:
@@ -342,11 +355,17 @@ class IndexStore:
 
     @staticmethod
     def _insert_rows(conn: sqlite3.Connection, gen: str, docs: Sequence[SupplierDocument]) -> None:
-        doc_rows, fts_rows, facet_rows, name_rows = [], [], [], []
-        words: set[str] = set()
+        IndexStore._write_rows(conn, gen, IndexStore._rows(docs))
+
+    @staticmethod
+    def _rows(docs: Sequence[SupplierDocument]) -> Rows:
+        """The rows of every table for docs (pure Python: no connection needed, so a reindex
+        builds the next batch's rows while SQLite writes the current one)."""
+        rows = Rows([], [], [], [], [], set())
         for doc in docs:
             texts = {key: clean_text(value) for key, value in field_texts(doc).items()}
-            doc_rows.append(
+            rows.ids.append(doc["id"])
+            rows.docs.append(
                 (
                     doc["id"],
                     doc["slug"],
@@ -361,24 +380,28 @@ class IndexStore:
                     parse_updated_at(doc["updated_at"]).timestamp(),
                 )
             )
-            fts_rows.append((doc["id"], *(texts[f] for f in TEXT_FIELDS)))
+            rows.fts.append((doc["id"], *(texts[f] for f in TEXT_FIELDS)))
             for group, values in filter_values(doc).items():
-                facet_rows.extend((group, value, doc["id"]) for value in values)
-            name_rows.extend((w, doc["id"]) for w in set(analysis.tokenize(doc["name"])))
-            words.update(analysis.tokenize(" ".join(texts.values())))
-        words = {w for w in words if len(w) >= 3 and not w.isdigit()} - analysis.STOPWORDS
+                rows.facets.extend((group, value, doc["id"]) for value in values)
+            rows.names.extend((w, doc["id"]) for w in set(analysis.tokenize(doc["name"])))
+            rows.words.update(analysis.tokenize(" ".join(texts.values())))
+        rows.words = {w for w in rows.words if len(w) >= 3 and not w.isdigit()} - analysis.STOPWORDS
+        return rows
+
+    @staticmethod
+    def _write_rows(conn: sqlite3.Connection, gen: str, rows: Rows) -> None:
         conn.executemany(
-            f"INSERT INTO {gen}_docs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", doc_rows
+            f"INSERT INTO {gen}_docs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows.docs
         )
         placeholders = ", ".join("?" for _ in range(len(TEXT_FIELDS) + 1))
         conn.executemany(
             f"INSERT INTO {gen}_fts(rowid, {', '.join(TEXT_FIELDS)}) VALUES ({placeholders})",
-            fts_rows,
+            rows.fts,
         )
-        conn.executemany(f"INSERT OR IGNORE INTO {gen}_facets VALUES (?, ?, ?)", facet_rows)
-        conn.executemany(f"INSERT OR IGNORE INTO {gen}_name_words VALUES (?, ?)", name_rows)
+        conn.executemany(f"INSERT OR IGNORE INTO {gen}_facets VALUES (?, ?, ?)", rows.facets)
+        conn.executemany(f"INSERT OR IGNORE INTO {gen}_name_words VALUES (?, ?)", rows.names)
         conn.executemany(
-            f"INSERT OR IGNORE INTO {gen}_words VALUES (?, ?)", [(w, len(w)) for w in words]
+            f"INSERT OR IGNORE INTO {gen}_words VALUES (?, ?)", [(w, len(w)) for w in rows.words]
         )
 
     def _apply(self, docs: Sequence[SupplierDocument], delete_ids: Sequence[int]) -> None:

@@ -6,8 +6,6 @@ from decimal import Decimal
 
 import pytest
 
-from marketplaces.openapi import openapi_fragment
-
 API = "/api/v1/marketplaces"
 
 
@@ -159,11 +157,17 @@ def test_page_past_the_end_is_empty_not_an_error(client, loaded):
     assert body["marketplaces"] == [] and body["total"] == 37 and body["next"] is None
 
 
-def test_openapi_fragment_describes_both_endpoints():
-    fragment = openapi_fragment()
+def test_openapi_document_describes_both_endpoints_in_both_versions(client):
+    document = client.get("/api/v1/openapi.json").get_json()
 
-    assert set(fragment["paths"]) == {"/api/v1/marketplaces", "/api/v1/marketplaces/{slug}"}
-    listed = fragment["paths"]["/api/v1/marketplaces"]["get"]
+    paths = {p for p in document["paths"] if "marketplaces" in p}
+    assert paths == {
+        "/api/v1/marketplaces",
+        "/api/v1/marketplaces/{slug}",
+        "/api/v2/marketplaces",
+        "/api/v2/marketplaces/{slug}",
+    }
+    listed = document["paths"]["/api/v1/marketplaces"]["get"]
     names = {p["name"] for p in listed["parameters"]}
     assert names == {
         "category",
@@ -178,15 +182,24 @@ def test_openapi_fragment_describes_both_endpoints():
         "page",
         "per_page",
     }
-    schemas = fragment["components"]["schemas"]
-    assert {"Marketplace", "MarketplaceList", "MarketplaceOffer"} <= set(schemas)
+    assert listed["deprecated"] is True
+    assert "deprecated" not in document["paths"]["/api/v2/marketplaces"]["get"]
+    schemas = document["components"]["schemas"]
+    assert {"Marketplace", "MarketplaceListV1", "MarketplacePage", "MarketplaceOffer"} <= set(
+        schemas
+    )
+    # Code parameters are enums built from the marketplace facts and the country list.
+    country = next(p for p in listed["parameters"] if p["name"] == "country")
+    assert country["schema"]["items"] == {"$ref": "#/components/schemas/CountryCode"}
+    assert "JP" in schemas["CountryCode"]["enum"]
+    assert "Food and drink" in schemas["ProductCategory"]["enum"]
 
 
 def test_responses_have_exactly_the_documented_fields(client, loaded):
-    schemas = openapi_fragment()["components"]["schemas"]
+    schemas = client.get("/api/v1/openapi.json").get_json()["components"]["schemas"]
     body = client.get(f"{API}?per_page=1&uk_offer=true").get_json()
 
-    assert set(body) == set(schemas["MarketplaceList"]["required"])
+    assert set(body) == set(schemas["MarketplaceListV1"]["required"])
     marketplace = body["marketplaces"][0]
     assert set(marketplace) == set(schemas["Marketplace"]["properties"])
     assert set(marketplace["uk_offers"][0]) == set(schemas["MarketplaceOffer"]["properties"])
@@ -216,3 +229,45 @@ def test_real_responses_validate_against_the_site_openapi_document(app, client, 
 
     with app.test_request_context(url, base_url="http://localhost"):
         spec.validate_response(WerkzeugOpenAPIRequest(request), WerkzeugOpenAPIResponse(response))
+
+
+# --- v2: the one list envelope ---------------------------------------------------------------
+
+V2 = "/api/v2/marketplaces"
+
+
+def test_v2_list_is_the_envelope_with_links_that_keep_the_filters(client, loaded):
+    first = client.get(f"{V2}?per_page=20&sort=name").get_json()
+    second = client.get(f"{V2}?per_page=20&sort=name&page=2").get_json()
+
+    assert set(first) == {"data", "meta", "links"}
+    assert first["meta"] == {"total": 37, "page": 1, "per_page": 20, "pages": 2}
+    names = [m["name"] for m in first["data"] + second["data"]]
+    assert len(set(names)) == 37 and names[0] == "Allegro" and names[-1] == "Zalora"
+    base = "http://localhost/api/v2/marketplaces?per_page=20&sort=name&page="
+    assert first["links"] == {
+        "self": base + "1",
+        "next": base + "2",
+        "prev": None,
+        "first": base + "1",
+        "last": base + "2",
+    }
+    assert second["links"]["next"] is None and second["links"]["prev"] == base + "1"
+    # Following the links walks the list.
+    assert client.get(first["links"]["next"]).get_json()["data"] == second["data"]
+
+
+def test_v2_one_marketplace_is_the_same_as_v1(client, loaded):
+    assert client.get(f"{V2}/rakuten").get_json() == client.get(f"{API}/rakuten").get_json()
+    assert client.get(f"{V2}/nope").status_code == 404
+
+
+def test_v1_answers_carry_deprecation_sunset_and_successor(client, loaded):
+    response = client.get(f"{API}?sort=name&per_page=5")
+
+    assert response.headers["Deprecation"].startswith("@")
+    assert response.headers["Sunset"] == "Fri, 04 Jun 2027 00:00:00 GMT"
+    assert response.headers["Link"] == (
+        '<http://localhost/api/v2/marketplaces?sort=name&per_page=5>; rel="successor-version"'
+    )
+    assert "Deprecation" not in client.get(f"{V2}?sort=name").headers

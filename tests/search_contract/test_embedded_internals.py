@@ -137,11 +137,12 @@ def test_reindex_leaves_one_generation_and_a_wal_file(index_file, corpus):
     assert mode == "wal"
 
 
-def test_a_failed_reindex_keeps_the_live_index(index_file, corpus, make_doc):
+@pytest.mark.parametrize("loaded_first", [5, 1_200], ids=["one batch", "helper process"])
+def test_a_failed_reindex_keeps_the_live_index(index_file, corpus, make_corpus, loaded_first):
     backend = EmbeddedBackend(index_file)
 
     def broken():
-        yield from corpus[:5]
+        yield from (corpus + make_corpus(loaded_first, start_id=5000))[:loaded_first]
         raise RuntimeError("database went away mid-export")
 
     try:
@@ -159,6 +160,19 @@ def test_a_failed_reindex_keeps_the_live_index(index_file, corpus, make_doc):
             building = conn.execute("SELECT value FROM meta WHERE key = 'building'").fetchone()
         assert len(gens) == 1
         assert building is None
+    finally:
+        backend.close()
+
+
+def test_a_large_reindex_indexes_every_document_once(index_file, make_corpus):
+    docs = make_corpus(1_234, start_id=5000)
+    backend = EmbeddedBackend(index_file)
+    try:
+        backend.reindex(iter(docs))  # three batches: rows built by the helper process
+        assert backend.count() == len(docs)
+        assert backend.search(SearchQuery(text="north")).total == len(
+            [d for d in docs if "North" in d["name"]]
+        )
     finally:
         backend.close()
 

@@ -245,7 +245,7 @@ def test_page_works_without_javascript_and_offers_autocomplete(client, catalogue
     # A plain GET form: search, filters and sort all work without scripts.
     assert '<form method="get" action="/find-a-supplier"' in html
     assert 'form="sort-form"' in html and 'id="sort-form"' in html
-    assert 'data-suggest-url="/api/v1/suggest"' in html
+    assert 'data-suggest-url="/api/v2/suggest"' in html
     assert "js/find-a-supplier.mjs" in html
     assert client.get("/static/js/find-a-supplier.mjs").status_code == 200
 

@@ -27,7 +27,7 @@ function enhanceSuggestions (input) {
         })
         if (!response.ok) return
         const body = await response.json()
-        list.replaceChildren(...body.suggestions.map((name) => {
+        list.replaceChildren(...body.data.map((name) => {
           const option = document.createElement('option')
           option.value = name
           return option

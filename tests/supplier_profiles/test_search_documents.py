@@ -1,0 +1,29 @@
+"""The documents supplier_profiles builds are in the search layer's normalised shape, which is
+why the backends' bulk paths trust them without checking each one again."""
+
+from __future__ import annotations
+
+from search_index.document import CheckedDocument, validate_document
+from supplier_profiles.search_documents import SUPPLIERS, build_document
+from tests.factories import CaseStudyFactory, SearchCompanyFactory
+
+
+def test_built_documents_are_exactly_what_validation_would_make_of_them(db):
+    company = SearchCompanyFactory(
+        keywords=["whisky", "", "gin"],
+        products_services=[],
+        languages=["en", "fr"],
+        region=None,
+        employees=None,
+    )
+    CaseStudyFactory(company=company, keywords=["casks", ""], summary=None)
+    CaseStudyFactory(company=company)
+    db.session.commit()
+
+    built = [build_document(company), *SUPPLIERS.iter_all(10)]
+
+    for doc in built:
+        assert isinstance(doc, CheckedDocument)
+        assert validate_document(dict(doc)) == doc
+    assert built[0]["keywords"] == ["whisky", "gin"]
+    assert built[0]["case_studies"][0]["keywords"] == ["casks"]
