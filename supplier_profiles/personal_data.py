@@ -2,17 +2,29 @@
 account" (registered with `tradehub.personal_data` from `init_app`).
 
 - the company the person belongs to (all its profile details if they own it);
-- enquiries they sent (matched by their account's address) and enquiries their company received.
+- enquiries they sent (matched by their account's address) and enquiries their company received;
+- as a buyer (issue 11's tables): their shortlist, saved searches and buying requests with the
+  suppliers' responses.
 
 Deleting an account: an owned company must be transferred or deleted first; a membership of
 someone else's company ends; enquiries the person sent stay with the company that received
-them, with the sender's name, organisation, address and IP removed.
+them, with the sender's name, organisation, address and IP removed; the shortlist, saved
+searches and buying requests (with their matches, responses and audit) are deleted.
 """
 
 from __future__ import annotations
 
 from sqlalchemy import select, update
 
+from supplier_profiles.buyers.models import (
+    BuyingRequest,
+    BuyingRequestAudit,
+    BuyingRequestMatch,
+    BuyingRequestResponse,
+    SavedSearch,
+    SavedSearchSeen,
+    ShortlistEntry,
+)
 from supplier_profiles.models import CompanyMember, Enquiry
 from tradehub.accounts.models import User, normalise_email
 from tradehub.extensions import db
@@ -144,6 +156,83 @@ def anonymise_enquiries_sent(user: User) -> None:
     )
 
 
+def export_shortlist(user: User) -> list[dict]:
+    """Suppliers the person shortlisted, with their own notes."""
+    entries = db.session.scalars(
+        select(ShortlistEntry).where(ShortlistEntry.user_id == user.id).order_by(ShortlistEntry.id)
+    )
+    return [{"company": e.company.name, "note": e.note, "added_at": e.created_at} for e in entries]
+
+
+def export_saved_searches(user: User) -> list[dict]:
+    """The person's saved searches and how often they are emailed."""
+    searches = db.session.scalars(
+        select(SavedSearch).where(SavedSearch.user_id == user.id).order_by(SavedSearch.id)
+    )
+    return [
+        {
+            "name": s.name,
+            "words": s.query_text,
+            "filters": s.filters,
+            "alerts": s.frequency.value,
+            "last_alert_at": s.last_alert_at,
+            "created_at": s.created_at,
+        }
+        for s in searches
+    ]
+
+
+def export_buying_requests(user: User) -> list[dict]:
+    """The person's buying requests and the responses suppliers sent to them."""
+    requests = db.session.scalars(
+        select(BuyingRequest).where(BuyingRequest.buyer_id == user.id).order_by(BuyingRequest.id)
+    )
+    return [
+        {
+            "title": r.title,
+            "description": r.description,
+            "industry": r.industry,
+            "quantity": r.quantity,
+            "unit": r.unit,
+            "destination_country": r.destination_country,
+            "deadline": r.deadline,
+            "budget": f"{r.budget_amount} {r.budget_currency}" if r.budget_amount else "",
+            "status": r.status.value,
+            "rejection_reason": r.rejection_reason,
+            "sent_from_ip": r.sender_ip,
+            "created_at": r.created_at,
+            "responses": [
+                {
+                    "company": response.company.name,
+                    "message": response.message,
+                    "price": response.price,
+                    "lead_time": response.lead_time,
+                    "minimum_order": response.minimum_order,
+                    "sent_at": response.created_at,
+                }
+                for response in r.responses
+            ],
+        }
+        for r in requests
+    ]
+
+
+def erase_buyer_data(user: User) -> None:
+    """Delete the shortlist, saved searches and buying requests, children first."""
+    searches = select(SavedSearch.id).where(SavedSearch.user_id == user.id)
+    requests = select(BuyingRequest.id).where(BuyingRequest.buyer_id == user.id)
+    for statement in (
+        db.delete(SavedSearchSeen).where(SavedSearchSeen.saved_search_id.in_(searches)),
+        db.delete(SavedSearch).where(SavedSearch.user_id == user.id),
+        db.delete(ShortlistEntry).where(ShortlistEntry.user_id == user.id),
+        db.delete(BuyingRequestMatch).where(BuyingRequestMatch.request_id.in_(requests)),
+        db.delete(BuyingRequestResponse).where(BuyingRequestResponse.request_id.in_(requests)),
+        db.delete(BuyingRequestAudit).where(BuyingRequestAudit.request_id.in_(requests)),
+        db.delete(BuyingRequest).where(BuyingRequest.buyer_id == user.id),
+    ):
+        db.session.execute(statement.execution_options(synchronize_session=False))
+
+
 def register(app) -> None:
     """Add supplier profiles' sections to the export and to account deletion."""
     register_personal_data(
@@ -165,6 +254,17 @@ def register(app) -> None:
         on_deletion="Enquiries you sent stay with the companies that received them, with your "
         "name, organisation and email address removed.",
     )
+    register_personal_data(
+        app,
+        "shortlist",
+        "Your shortlist",
+        export_shortlist,
+        erase=erase_buyer_data,
+        on_deletion="Your shortlist, saved searches and buying requests (with the responses "
+        "suppliers sent you) are deleted.",
+    )
+    register_personal_data(app, "saved_searches", "Your saved searches", export_saved_searches)
+    register_personal_data(app, "buying_requests", "Your buying requests", export_buying_requests)
     register_personal_data(
         app,
         "enquiries_received",

@@ -8,7 +8,9 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from pathlib import Path
+from urllib.parse import urlsplit
 
+from tradehub.base_url import DEVELOPMENT_BASE_URL, parse_base_url
 from tradehub.errors import ConfigurationError
 
 # The folder that holds the four packages, `templates/` and `migrations/`: the checkout, or
@@ -125,6 +127,7 @@ class Config:
     TESTING = False
     DEBUG = False
     REQUIRE_SECRET_KEY = False
+    REQUIRE_BASE_URL = False
 
     def __init__(self, environ: Mapping[str, str] | None = None):
         env = os.environ if environ is None else environ
@@ -162,6 +165,12 @@ class Config:
         self.CONTACT_RATE_LIMIT_SENDER = env.get(
             "CONTACT_RATE_LIMIT_SENDER", "3 per hour;10 per day"
         )
+        # Buying requests (#11): auto-approve buyers who had a request approved before; the
+        # contact form's fill time applies, with its own per-IP limit.
+        self.BUYING_REQUEST_AUTO_APPROVE = _bool(env.get("BUYING_REQUEST_AUTO_APPROVE"), True)
+        self.BUYING_REQUEST_RATE_LIMIT_IP = env.get(
+            "BUYING_REQUEST_RATE_LIMIT_IP", "5 per 10 minutes;20 per day"
+        )
         self.SERVER_NAME = env.get("SERVER_NAME") or None
         self.PREFERRED_URL_SCHEME = env.get("PREFERRED_URL_SCHEME", "http")
         self.EMAIL_TOKEN_MAX_AGE = _int(env.get("EMAIL_TOKEN_MAX_AGE"), 3 * 24 * 3600)
@@ -182,6 +191,13 @@ class Config:
         # request, and this many seconds after sign-in whatever happens (accounts/sessions.py).
         self.SESSION_IDLE_TIMEOUT = _int(env.get("SESSION_IDLE_TIMEOUT"), 2 * 3600)
         self.SESSION_LIFETIME = _int(env.get("SESSION_LIFETIME"), 30 * 24 * 3600)
+        # Every external link (mail, API `url` fields, PDFs, canonical links) is built from
+        # BASE_URL, never from the Host header. Production requires it and trusts only its host
+        # (plus any extra TRUSTED_HOSTS, comma-separated, e.g. a load balancer's health check).
+        self.BASE_URL = env.get("BASE_URL") or None
+        self.TRUSTED_HOSTS = [
+            h.strip() for h in env.get("TRUSTED_HOSTS", "").split(",") if h.strip()
+        ] or None
         # Accounts administration and second factor (issue #16).
         self.INVITATION_MAX_AGE = _int(env.get("INVITATION_MAX_AGE"), 7 * 24 * 3600)
         self.TWO_FACTOR_RATE_LIMIT = env.get("TWO_FACTOR_RATE_LIMIT", "5 per 5 minutes;20 per day")
@@ -197,6 +213,16 @@ class Config:
                 "SECRET_KEY must be set in production: it signs sessions and email tokens."
             )
         vars(self).update(search_settings(vars(self)))  # overrides are typed and checked too
+        if self.REQUIRE_BASE_URL and not self.BASE_URL:
+            raise ConfigurationError(
+                "BASE_URL must be set in production, like https://tradehub.example.gov.uk: "
+                "every emailed link is built from it."
+            )
+        self.BASE_URL = parse_base_url(self.BASE_URL or DEVELOPMENT_BASE_URL)
+        if self.REQUIRE_BASE_URL:
+            # Refuse requests whose Host is not ours (Flask answers 400).
+            host = urlsplit(self.BASE_URL).hostname
+            self.TRUSTED_HOSTS = [host, *[h for h in self.TRUSTED_HOSTS or [] if h != host]]
         for name in ("SESSION_IDLE_TIMEOUT", "SESSION_LIFETIME"):
             if int(getattr(self, name)) <= 0:
                 raise ConfigurationError(f"{name} must be a number of seconds above 0")
@@ -233,6 +259,7 @@ class ProductionConfig(Config):
 
     ENV_NAME = "production"
     REQUIRE_SECRET_KEY = True
+    REQUIRE_BASE_URL = True
 
     def __init__(self, environ: Mapping[str, str] | None = None):
         super().__init__(environ)

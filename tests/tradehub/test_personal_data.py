@@ -13,11 +13,14 @@ from marketplaces.applications.models import (
     ApplicationEvent,
     ApplicationStatus,
 )
+from supplier_profiles.buyers.models import BuyingRequest, SavedSearch, ShortlistEntry
 from supplier_profiles.models import CompanyMember, Enquiry, MemberRole
 from tests.conftest import PASSWORD, sign_in
 from tests.factories import (
     ApplicantCompanyFactory,
     ApplicationFactory,
+    BuyingRequestFactory,
+    BuyingRequestResponseFactory,
     CompanyFactory,
     EnquiryFactory,
     UserFactory,
@@ -162,3 +165,39 @@ def test_the_last_admin_cannot_delete_their_account(client, db, signed_in):
     assert "last active administrator" in refused.get_data(as_text=True)
     db.session.expire_all()
     assert db.session.get(User, admin.id).deleted_at is None
+
+
+def test_a_buyers_shortlist_searches_and_requests_are_exported_then_deleted(app, client, db):
+    me = UserFactory(role=Role.BUYER, email="buyer.me@example.com")
+    other = UserFactory(role=Role.BUYER, email="buyer.other@example.com")
+    supplier = CompanyFactory(name="Cheddar Co")
+    db.session.flush()
+    db.session.add(ShortlistEntry(user_id=me.id, company_id=supplier.id, note="call in May"))
+    db.session.add(SavedSearch(user_id=me.id, name="Cheese in Somerset", query_text="cheddar"))
+    db.session.add(SavedSearch(user_id=other.id, name="Their private search"))
+    mine = BuyingRequestFactory(buyer=me, title="Cheddar for Paris")
+    BuyingRequestResponseFactory(request=mine, company=supplier, message="We ship weekly")
+    BuyingRequestFactory(buyer=other, title="Their secret request")
+    db.session.commit()
+    sign_in(client, me)
+
+    data = client.get("/account/your-data.json").get_json()
+    assert data["shortlist"] == [
+        {
+            "company": "Cheddar Co",
+            "note": "call in May",
+            "added_at": data["shortlist"][0]["added_at"],
+        }
+    ]
+    assert [s["name"] for s in data["saved_searches"]] == ["Cheese in Somerset"]
+    [request] = data["buying_requests"]
+    assert request["title"] == "Cheddar for Paris"
+    assert request["responses"][0]["message"] == "We ship weekly"
+    text = json.dumps(data)
+    assert "Their private search" not in text and "Their secret request" not in text
+
+    assert client.post_form("/account/delete", {"password": PASSWORD}).status_code == 302
+    db.session.expire_all()
+    assert db.session.scalars(select(ShortlistEntry)).all() == []
+    assert [s.name for s in db.session.scalars(select(SavedSearch))] == ["Their private search"]
+    assert [r.title for r in db.session.scalars(select(BuyingRequest))] == ["Their secret request"]
