@@ -5,6 +5,7 @@ and their open session ends. axe finds no serious or critical problem on any new
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import expect
@@ -50,7 +51,7 @@ def test_invite_enrol_sign_in_with_a_code_and_deactivate(
     link = next(url for url in mailbox.links(message) if "/account/invitation/" in url)
 
     staff_page = new_browser_page()
-    staff_page.goto(link)
+    staff_page.goto(urlsplit(link).path)  # links are built from BASE_URL; the path is ours
     expect(staff_page.locator("h1")).to_have_text("Accept your invitation")
     _clean(staff_page, axe_violations, "accept invitation")
     staff_page.get_by_label("New password", exact=True).fill(NEW_PASSWORD)
