@@ -8,7 +8,7 @@ never reach the index.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -18,7 +18,7 @@ from sqlalchemy import func, or_, select
 from search_index.document import SupplierDocument, checked, format_updated_at
 from search_index.indexing import OP_DELETE, OP_UPSERT, mark_changed, mark_many_changed
 from search_index.sources import DocumentSource, register_source
-from supplier_profiles.models import CaseStudy, Company
+from supplier_profiles.models import CaseStudy, CaseStudyImage, Company
 from tradehub.extensions import db
 
 __all__ = [
@@ -48,18 +48,33 @@ DOCUMENT_COLUMNS = (
     "verified_at",
     "updated_at",
 )
-CASE_STUDY_COLUMNS = ("company_id", "title", "summary", "description", "keywords", "updated_at")
+CASE_STUDY_COLUMNS = (
+    "id",
+    "company_id",
+    "title",
+    "summary",
+    "description",
+    "keywords",
+    "website",
+    "updated_at",
+)
 
 
 def build_document(company: Company) -> SupplierDocument:
     """The search document of one company (whether it may be shown is the source's question)."""
-    return document_from(company, list(company.case_studies))
+    studies = list(company.case_studies)
+    captions = {study.id: [image.caption for image in study.images] for study in studies}
+    return document_from(company, studies, captions)
 
 
-def document_from(company: Any, studies: Sequence[Any]) -> SupplierDocument:
-    """The document from anything carrying DOCUMENT_COLUMNS (a Company or a result row) and
-    its case studies (CaseStudy objects or rows with CASE_STUDY_COLUMNS), built in the shape
-    search_index.validate_document makes (so the backends need not check it again)."""
+def document_from(
+    company: Any, studies: Sequence[Any], captions: Mapping[int, Sequence[str]] | None = None
+) -> SupplierDocument:
+    """The document from anything carrying DOCUMENT_COLUMNS (a Company or a result row), its
+    case studies (CaseStudy objects or rows with CASE_STUDY_COLUMNS) and their images' captions
+    by case study id, built in the shape search_index.validate_document makes (so the backends
+    need not check it again)."""
+    captions = captions or {}
     updated = max([company.updated_at, *(s.updated_at for s in studies if s.updated_at)])
     return checked(
         {
@@ -106,8 +121,17 @@ def _documents(company_rows: Sequence[Any]) -> Iterator[SupplierDocument]:
         .order_by(CaseStudy.id)
     ):
         studies.setdefault(study.company_id, []).append(study)
+    captions: dict[int, list[str]] = {}
+    study_ids = [study.id for found in studies.values() for study in found]
+    for start in range(0, len(study_ids), 500):
+        for study_id, caption in db.session.execute(
+            select(CaseStudyImage.case_study_id, CaseStudyImage.caption)
+            .where(CaseStudyImage.case_study_id.in_(study_ids[start : start + 500]))
+            .order_by(CaseStudyImage.case_study_id, CaseStudyImage.position)
+        ):
+            captions.setdefault(study_id, []).append(caption)
     for company in company_rows:
-        yield document_from(company, studies.get(company.id, []))
+        yield document_from(company, studies.get(company.id, []), captions)
 
 
 def _company_columns() -> list[Any]:
