@@ -91,6 +91,8 @@ def document_from(
                     "summary": study.summary or "",
                     "description": study.description or "",
                     "keywords": _strings(study.keywords),
+                    "captions": _strings(captions.get(study.id)),
+                    "website": study.website or "",
                 }
                 for study in studies
             ],

@@ -9,6 +9,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+from supplier_profiles.models import CaseStudyImage
 from tests.supplier_profiles.buyer_fixtures import (
     count_queries,
     make_company,
@@ -261,3 +262,28 @@ def test_search_page_makes_no_query_per_result(client, db):
         assert "26 suppliers" in page(client, "?q=widgets")
     # Results come from the index: the page needs no database query at all.
     assert len(one) == len(many) == 0, many
+
+
+def test_case_study_captions_and_website_addresses_find_the_supplier(client, db):
+    company = make_company(
+        name="Stromness Knitwear",
+        case_studies=[
+            {"title": "Ganseys for a Bergen shop", "website": "https://www.bergen-wool.example/"}
+        ],
+    )
+    make_company(name="Other Supplier")
+    db.session.add(
+        CaseStudyImage(
+            case_study=company.case_studies[0],
+            position=1,
+            caption="Hand-finished cable patterns",
+            content_type="image/png",
+            data=b"\x89PNG",
+            width=1,
+            height=1,
+        )
+    )
+    reindex(company)
+
+    assert result_names(page(client, "?q=cable+patterns")) == ["Stromness Knitwear"]
+    assert result_names(page(client, "?q=bergen-wool.example")) == ["Stromness Knitwear"]
