@@ -7,7 +7,6 @@ helpers here so they index exactly the same text and filter values.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any, TypedDict
@@ -22,8 +21,6 @@ class CaseStudyDocument(TypedDict):
     summary: str
     description: str
     keywords: list[str]
-    captions: list[str]  # of its images
-    website: str
 
 
 class SupplierDocument(TypedDict):
@@ -157,8 +154,6 @@ def validate_document(doc: Mapping[str, Any]) -> SupplierDocument:
                 "summary": str(study.get("summary") or ""),
                 "description": str(study.get("description") or ""),
                 "keywords": [str(k) for k in study.get("keywords") or [] if k],
-                "captions": [str(c) for c in study.get("captions") or [] if c],
-                "website": str(study.get("website") or ""),
             }
         )
     out["case_studies"] = studies
@@ -169,23 +164,10 @@ def validate_document(doc: Mapping[str, Any]) -> SupplierDocument:
 
 
 def case_study_text(study: Mapping[str, Any]) -> str:
-    """The indexed text of one case study: title, summary, description, keywords, its images'
-    captions and its website address (as address_words gives it)."""
+    """The indexed text of one case study: title, summary, description and keywords."""
     parts = [study.get("title") or "", study.get("summary") or "", study.get("description") or ""]
     parts.extend(study.get("keywords") or [])
-    parts.extend(study.get("captions") or [])
-    parts.append(address_words(study.get("website") or ""))
     return LIST_SEPARATOR.join(part for part in parts if part)
-
-
-_SCHEME_RE = re.compile(r"^[a-z][a-z0-9+.-]*://(www\.)?", re.IGNORECASE)
-
-
-def address_words(url: str) -> str:
-    """A web address as searchable text: without the scheme and a leading "www.", which every
-    address shares ("https://www.acme-casks.co.uk/barrels" -> "acme-casks.co.uk/barrels"; the
-    tokenisers then split it into acme, casks, co, uk, barrels)."""
-    return _SCHEME_RE.sub("", url.strip()).rstrip("/")
 
 
 def field_texts(doc: Mapping[str, Any]) -> dict[str, str]:

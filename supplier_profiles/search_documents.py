@@ -62,19 +62,38 @@ CASE_STUDY_COLUMNS = (
 
 def build_document(company: Company) -> SupplierDocument:
     """The search document of one company (whether it may be shown is the source's question)."""
-    studies = list(company.case_studies)
-    captions = {study.id: [image.caption for image in study.images] for study in studies}
-    return document_from(company, studies, captions)
+    return document_from(company, list(company.case_studies))
+
+
+def _website_words(address: str | None) -> list[str]:
+    """A case study's web address as buyers type it: without the scheme, "www." or a slash."""
+    address = (address or "").strip()
+    for prefix in ("https://", "http://", "www."):
+        address = address.removeprefix(prefix) if address.lower().startswith(prefix) else address
+    return [address.rstrip("/")] if address else []
+
+
+def _study_terms(study: Any, captions: Mapping[int, list[str]] | None) -> list[str]:
+    """A case study's keywords, image captions and web address: all searchable."""
+    if captions is None:
+        study_captions = [image.caption for image in study.images]
+    else:
+        study_captions = captions.get(study.id, [])
+    return (
+        _strings(study.keywords)
+        + _strings(study_captions)
+        + _website_words(getattr(study, "website", ""))
+    )
 
 
 def document_from(
-    company: Any, studies: Sequence[Any], captions: Mapping[int, Sequence[str]] | None = None
+    company: Any, studies: Sequence[Any], captions: Mapping[int, list[str]] | None = None
 ) -> SupplierDocument:
-    """The document from anything carrying DOCUMENT_COLUMNS (a Company or a result row), its
-    case studies (CaseStudy objects or rows with CASE_STUDY_COLUMNS) and their images' captions
-    by case study id, built in the shape search_index.validate_document makes (so the backends
-    need not check it again)."""
-    captions = captions or {}
+    """The document from anything carrying DOCUMENT_COLUMNS (a Company or a result row) and
+    its case studies (CaseStudy objects, or rows with CASE_STUDY_COLUMNS plus `captions`, the
+    image captions by case study id), built in the shape search_index.validate_document makes
+    (so the backends need not check it again). A case study's image captions and web address
+    are searched with its keywords."""
     updated = max([company.updated_at, *(s.updated_at for s in studies if s.updated_at)])
     return checked(
         {
@@ -90,9 +109,7 @@ def document_from(
                     "title": study.title or "",
                     "summary": study.summary or "",
                     "description": study.description or "",
-                    "keywords": _strings(study.keywords),
-                    "captions": _strings(captions.get(study.id)),
-                    "website": study.website or "",
+                    "keywords": _study_terms(study, captions),
                 }
                 for study in studies
             ],
@@ -124,14 +141,14 @@ def _documents(company_rows: Sequence[Any]) -> Iterator[SupplierDocument]:
     ):
         studies.setdefault(study.company_id, []).append(study)
     captions: dict[int, list[str]] = {}
-    study_ids = [study.id for found in studies.values() for study in found]
-    for start in range(0, len(study_ids), 500):
-        for study_id, caption in db.session.execute(
+    study_ids = [study.id for rows in studies.values() for study in rows]
+    if study_ids:
+        for image in db.session.execute(
             select(CaseStudyImage.case_study_id, CaseStudyImage.caption)
-            .where(CaseStudyImage.case_study_id.in_(study_ids[start : start + 500]))
-            .order_by(CaseStudyImage.case_study_id, CaseStudyImage.position)
+            .where(CaseStudyImage.case_study_id.in_(study_ids))
+            .order_by(CaseStudyImage.case_study_id, CaseStudyImage.id)
         ):
-            captions.setdefault(study_id, []).append(caption)
+            captions.setdefault(image.case_study_id, []).append(image.caption)
     for company in company_rows:
         yield document_from(company, studies.get(company.id, []), captions)
 

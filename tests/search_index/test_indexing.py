@@ -182,8 +182,6 @@ def test_document_carries_what_buyers_see(db):
             "summary": "What we did.",
             "description": "How we did it.",
             "keywords": ["cranes"],
-            "captions": [],
-            "website": "",
         }
     ]
     assert doc["updated_at"].endswith("Z")

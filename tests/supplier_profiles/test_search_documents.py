@@ -41,6 +41,5 @@ def test_built_documents_are_exactly_what_validation_would_make_of_them(db):
         assert isinstance(doc, CheckedDocument)
         assert validate_document(dict(doc)) == doc
     assert built[0]["keywords"] == ["whisky", "gin"]
-    assert built[0]["case_studies"][0]["keywords"] == ["casks"]
-    assert built[0]["case_studies"][0]["captions"] == ["Copper stills"]
+    assert built[0]["case_studies"][0]["keywords"] == ["casks", "Copper stills", "casks.example"]
     assert built[1] == built[0]
