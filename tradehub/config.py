@@ -194,6 +194,9 @@ class Config:
         # Every external link (mail, API `url` fields, PDFs, canonical links) is built from
         # BASE_URL, never from the Host header. Production requires it and trusts only its host
         # (plus any extra TRUSTED_HOSTS, comma-separated, e.g. a load balancer's health check).
+        # Image uploads (logos, case-study pictures) per user and per IP address.
+        self.UPLOAD_RATE_LIMIT = env.get("UPLOAD_RATE_LIMIT", "30 per hour;100 per day")
+        self.UPLOAD_RATE_LIMIT_IP = env.get("UPLOAD_RATE_LIMIT_IP", "60 per hour;300 per day")
         self.BASE_URL = env.get("BASE_URL") or None
         self.TRUSTED_HOSTS = [
             h.strip() for h in env.get("TRUSTED_HOSTS", "").split(",") if h.strip()
