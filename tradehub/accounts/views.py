@@ -87,7 +87,12 @@ def confirm_email(token: str):
     target = confirmation.next_path or url_for("accounts.dashboard")
     if current_user.is_authenticated and current_user.id == user.id:
         return redirect(target)
-    if confirmation.first_use and user.is_active and not current_user.is_authenticated:
+    if (
+        confirmation.first_use
+        and user.is_active
+        and not user.has_second_factor
+        and not current_user.is_authenticated
+    ):
         # The link proves the address, once: sign the new user in where they were going (an
         # invitation they opened before they had an account).
         login_user(user)
