@@ -82,7 +82,7 @@ def filter_label(group: str, value: str) -> str:
     """The words a person reads for a filter value."""
     if group == "verified":
         return dict(VERIFIED_CHOICES).get(value, value)
-    return taxonomies.label(group, value)
+    return taxonomies.display_label(group, value)
 
 
 class FilterField(SelectMultipleField):

@@ -321,11 +321,12 @@ def contact_sent(slug: str):
 
 @bp.app_template_global()
 def label_for(group: str, code: str | None) -> str:
-    """The words for a taxonomy code (industry, region, country, language, company_type ...)."""
-    return taxonomies.label(group, code)
+    """The words for a taxonomy code (industry, region, country, language, company_type ...),
+    in the reader's language."""
+    return taxonomies.display_label(group, code)
 
 
 @bp.app_template_global()
 def labels_for(group: str, codes) -> str:
-    """Several codes' words, comma-separated."""
-    return ", ".join(taxonomies.label(group, code) for code in codes or [])
+    """Several codes' words, comma-separated, in the reader's language."""
+    return ", ".join(taxonomies.display_label(group, code) for code in codes or [])

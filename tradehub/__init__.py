@@ -21,7 +21,7 @@ from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 import marketplaces
 import search_index
 import supplier_profiles
-from tradehub import api_docs, filters
+from tradehub import api_docs, filters, i18n
 from tradehub.accounts import bp as accounts_bp
 from tradehub.accounts.models import User
 from tradehub.accounts.tokens import fingerprint
@@ -128,6 +128,7 @@ def register_extensions(app: Flask) -> None:
     login_manager.user_loader(load_user)
     register_security(app)
     register_api(app)
+    i18n.init_app(app)
 
     # The CLI and other app contexts (and anything committed during teardown) run it here.
     @app.teardown_appcontext
