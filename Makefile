@@ -13,9 +13,14 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 SEARCH_NODE_PORT ?= 9250
 PGTEST_PORT ?= 55432
+# The test/trial cluster (make search-cluster, the failover test): its own HTTP ports
+# SEARCH_CLUSTER_PORT.. and transport ports SEARCH_CLUSTER_TRANSPORT_PORT.., apart from the node.
+SEARCH_CLUSTER_PORT ?= 9260
+SEARCH_CLUSTER_TRANSPORT_PORT ?= 9360
+SEARCH_CLUSTER_NODES ?= 3
 export SEARCH_NODE_PORT PGTEST_PORT
 
-.PHONY: run setup test test-fast test-sqlite test-postgres lint wheel-check search-node system-packages \
+.PHONY: run setup test test-fast test-sqlite test-postgres lint wheel-check search-node search-cluster search-cluster-stop system-packages \
         services-up services-down assets db seed bench clean catalogues translations
 
 ## Set-up -----------------------------------------------------------------------------------
@@ -89,6 +94,16 @@ system-packages:
 
 search-node:
 	scripts/search-node run
+
+# N OpenSearch nodes on loopback as one cluster, in the background; stop with
+# `make search-cluster-stop`.
+search-cluster:
+	SEARCH_NODE_PORT=$(SEARCH_CLUSTER_PORT) SEARCH_NODE_TRANSPORT_PORT=$(SEARCH_CLUSTER_TRANSPORT_PORT) \
+	  scripts/search-node cluster start $(SEARCH_CLUSTER_NODES)
+
+search-cluster-stop:
+	SEARCH_NODE_PORT=$(SEARCH_CLUSTER_PORT) SEARCH_NODE_TRANSPORT_PORT=$(SEARCH_CLUSTER_TRANSPORT_PORT) \
+	  scripts/search-node cluster stop
 
 services-up: system-packages
 	scripts/search-node start

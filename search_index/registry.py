@@ -25,5 +25,7 @@ def get_backend(config: Mapping[str, Any]) -> SearchBackend:
             settings["ELASTICSEARCH_URL"],
             prefix=settings["SEARCH_INDEX_PREFIX"],
             timeout=settings["SEARCH_TIMEOUT"],
+            shards=settings["SEARCH_SHARDS"],
+            replicas=settings["SEARCH_REPLICAS"],
         )
     return EmbeddedBackend(settings["SEARCH_EMBEDDED_PATH"], timeout=settings["SEARCH_TIMEOUT"])

@@ -74,9 +74,14 @@ def search_settings(values: Mapping[str, object]) -> dict[str, object]:
         ) from exc
     if timeout <= 0:
         raise ConfigurationError("SEARCH_TIMEOUT must be more than 0 seconds")
-    url = str(values.get("ELASTICSEARCH_URL") or "").strip() or None
+    # One node's URL, or a comma-separated list of a cluster's nodes (the client spreads
+    # requests over them and retries a failed node's requests on another).
+    nodes = [part.strip() for part in str(values.get("ELASTICSEARCH_URL") or "").split(",")]
+    url = ",".join(node for node in nodes if node) or None
     if backend == "elasticsearch" and url is None:
         raise ConfigurationError("SEARCH_BACKEND=elasticsearch needs ELASTICSEARCH_URL")
+    shards = _search_count(values, "SEARCH_SHARDS", 1, minimum=1)
+    replicas = _search_count(values, "SEARCH_REPLICAS", 0, minimum=0)
     return {
         "SEARCH_BACKEND": backend,
         "SEARCH_EMBEDDED_PATH": str(
@@ -85,7 +90,21 @@ def search_settings(values: Mapping[str, object]) -> dict[str, object]:
         "ELASTICSEARCH_URL": url,
         "SEARCH_INDEX_PREFIX": str(values.get("SEARCH_INDEX_PREFIX") or "tradehub"),
         "SEARCH_TIMEOUT": timeout,
+        "SEARCH_SHARDS": shards,
+        "SEARCH_REPLICAS": replicas,
     }
+
+
+def _search_count(values: Mapping[str, object], name: str, default: int, *, minimum: int) -> int:
+    """SEARCH_SHARDS / SEARCH_REPLICAS: a whole number of at least `minimum`."""
+    raw = values.get(name)
+    try:
+        number = default if raw in (None, "") else int(raw)  # type: ignore[call-overload]
+    except (TypeError, ValueError) as exc:
+        raise ConfigurationError(f"{name} must be a whole number, got {raw!r}") from exc
+    if number < minimum:
+        raise ConfigurationError(f"{name} must be at least {minimum}, got {number}")
+    return number
 
 
 def _database_url(url: str | None) -> str:
@@ -113,7 +132,7 @@ class Config:
         self.SQLALCHEMY_DATABASE_URI = _database_url(env.get("DATABASE_URL"))
         self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
         # SEARCH_BACKEND, SEARCH_EMBEDDED_PATH, ELASTICSEARCH_URL, SEARCH_INDEX_PREFIX,
-        # SEARCH_TIMEOUT; a local engine is the default URL.
+        # SEARCH_TIMEOUT, SEARCH_SHARDS, SEARCH_REPLICAS; a local engine is the default URL.
         vars(self).update(search_settings({"ELASTICSEARCH_URL": "http://127.0.0.1:9200", **env}))
         # Mail: with no MAIL_SERVER the outbox logs messages instead of sending them.
         self.MAIL_SERVER = env.get("MAIL_SERVER") or None
@@ -143,6 +162,12 @@ class Config:
         self.CONTACT_RATE_LIMIT_SENDER = env.get(
             "CONTACT_RATE_LIMIT_SENDER", "3 per hour;10 per day"
         )
+        # Buying requests (#11): auto-approve buyers who had a request approved before; the
+        # contact form's fill time applies, with its own per-IP limit.
+        self.BUYING_REQUEST_AUTO_APPROVE = _bool(env.get("BUYING_REQUEST_AUTO_APPROVE"), True)
+        self.BUYING_REQUEST_RATE_LIMIT_IP = env.get(
+            "BUYING_REQUEST_RATE_LIMIT_IP", "5 per 10 minutes;20 per day"
+        )
         self.SERVER_NAME = env.get("SERVER_NAME") or None
         self.PREFERRED_URL_SCHEME = env.get("PREFERRED_URL_SCHEME", "http")
         self.EMAIL_TOKEN_MAX_AGE = _int(env.get("EMAIL_TOKEN_MAX_AGE"), 3 * 24 * 3600)
@@ -159,6 +184,10 @@ class Config:
         # and the longest URL it reads before answering 414.
         self.API_RATE_LIMIT = env.get("API_RATE_LIMIT", "600 per minute")
         self.API_MAX_URL_LENGTH = _int(env.get("API_MAX_URL_LENGTH"), 2048)
+        # Security (issue #13): a signed-in session ends after this many seconds without a
+        # request, and this many seconds after sign-in whatever happens (accounts/sessions.py).
+        self.SESSION_IDLE_TIMEOUT = _int(env.get("SESSION_IDLE_TIMEOUT"), 2 * 3600)
+        self.SESSION_LIFETIME = _int(env.get("SESSION_LIFETIME"), 30 * 24 * 3600)
 
     def validate(self) -> None:
         """Refuse to run with settings that would be unsafe in this environment."""
@@ -167,6 +196,9 @@ class Config:
                 "SECRET_KEY must be set in production: it signs sessions and email tokens."
             )
         vars(self).update(search_settings(vars(self)))  # overrides are typed and checked too
+        for name in ("SESSION_IDLE_TIMEOUT", "SESSION_LIFETIME"):
+            if int(getattr(self, name)) <= 0:
+                raise ConfigurationError(f"{name} must be a number of seconds above 0")
 
     def as_dict(self) -> dict:
         """Upper-case attributes, the form Flask's config takes."""

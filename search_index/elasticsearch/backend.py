@@ -20,6 +20,7 @@ shown), so every indexed document may match.
 
 from __future__ import annotations
 
+import time
 from collections import deque
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -65,6 +66,17 @@ MAX_RESULT_WINDOW = 10_000
 BULK_CHUNK = 500
 # Bulk requests a reindex keeps in flight at once.
 BULK_THREADS = 2
+# Most times a request is sent to another node of a cluster after its node failed.
+MAX_NODE_RETRIES = 2
+# Pause before sending a search whose shards failed again (seconds, per attempt).
+SHARD_RETRY_PAUSE = 0.25
+
+
+def _shards_lost(response: Mapping[str, Any]) -> bool:
+    """True when some shard of the answer failed (or the whole item failed with a 5xx)."""
+    if "error" in response:
+        return int(response.get("status") or 500) >= 500
+    return bool((response.get("_shards") or {}).get("failed"))
 
 
 class ElasticsearchBackend(IndexLifecycle, SearchBackend):
@@ -80,19 +92,35 @@ class ElasticsearchBackend(IndexLifecycle, SearchBackend):
         *,
         refresh: bool = True,
         client: Elasticsearch | None = None,
+        shards: int = 1,
+        replicas: int = 0,
     ) -> None:
         """Connect lazily to ``url``; ``refresh`` makes index/delete calls visible at once.
 
-        refresh=True suits the app (a saved profile shows up in the next search) and tests;
-        reindex() never refreshes per batch, it loads with refresh off and refreshes once.
+        ``url`` is one node or a comma-separated list of a cluster's nodes. With several, the
+        client sends requests round-robin, marks a node that refuses a connection or times out
+        as dead for a while and sends the request to the next node (at most one retry per
+        other node, so a request is bounded by nodes x timeout); a search the engine answers
+        with failed shards (a node lost mid-request) is sent again the same bounded number of
+        times. refresh=True suits the app (a saved profile shows up in the next search) and
+        tests; reindex() never refreshes per batch, it loads with refresh off and refreshes
+        once. ``shards`` and ``replicas`` shape every index this backend creates.
         """
         self.url = url
+        self.nodes = [node.strip() for node in url.split(",") if node.strip()]
         self.prefix = prefix
         self.timeout = timeout
         self.refresh = refresh
+        self.shards = shards
+        self.replicas = replicas
         self.alias = f"{prefix}-suppliers"
+        # One node: one retry on a refused connection, none on a timeout (as before clusters).
+        self.retries = min(len(self.nodes) - 1, MAX_NODE_RETRIES) if len(self.nodes) > 1 else 0
         self.client = client or Elasticsearch(
-            [url], timeout=timeout, max_retries=1, retry_on_timeout=False
+            self.nodes,
+            timeout=timeout,
+            max_retries=max(self.retries, 1),
+            retry_on_timeout=self.retries > 0,
         )
 
     # -- writing --------------------------------------------------------------------------
@@ -347,15 +375,25 @@ class ElasticsearchBackend(IndexLifecycle, SearchBackend):
             if body.get("size") == 0:
                 header["request_cache"] = True
             lines.extend((header, body))
-        with Unavailable("search"):
-            answered = self.client.msearch(body=lines)["responses"]
-        return [self._msearch_response(item) for item in answered]
+        for attempt in range(self.retries + 1):
+            with Unavailable("search"):
+                answered = self.client.msearch(body=lines)["responses"]
+            if attempt < self.retries and any(_shards_lost(item) for item in answered):
+                time.sleep(SHARD_RETRY_PAUSE * (attempt + 1))
+                continue
+            return [self._msearch_response(item) for item in answered]
+        raise AssertionError("unreachable: the last attempt returns")
 
     @staticmethod
     def _msearch_response(item: dict[str, Any]) -> dict[str, Any]:
         """One ``_msearch`` item, or the search layer's error for a failed one."""
         error = item.get("error")
         if error is None:
+            if _shards_lost(item):
+                # Partial results would be wrong results: say the engine could not answer.
+                raise SearchUnavailable(
+                    f"search engine lost shards during search: {item['_shards']}"
+                )
             return item
         status = int(item.get("status") or 500)
         kind = error.get("type") if isinstance(error, Mapping) else str(error)
@@ -369,12 +407,25 @@ class ElasticsearchBackend(IndexLifecycle, SearchBackend):
         raise SearchError(f"search engine rejected search (HTTP {status}): {error}")
 
     def _search(self, body: dict[str, Any], what: str) -> dict[str, Any]:
-        with Unavailable(what):
-            try:
-                return self.client.search(index=self.alias, body=body)
-            except es_exceptions.NotFoundError:
-                # No index yet: nothing has been indexed, so nothing matches.
-                return {"hits": {"total": {"value": 0}, "hits": []}, "aggregations": {}}
+        for attempt in range(self.retries + 1):
+            with Unavailable(what):
+                try:
+                    response = self.client.search(index=self.alias, body=body)
+                except es_exceptions.NotFoundError:
+                    # No index yet: nothing has been indexed, so nothing matches.
+                    return {"hits": {"total": {"value": 0}, "hits": []}, "aggregations": {}}
+                except es_exceptions.TransportError as exc:
+                    # All copies of a shard unreachable (503) while a lost node's replicas
+                    # are promoted: another attempt, bounded, before giving up.
+                    if attempt < self.retries and exc.status_code == 503:
+                        time.sleep(SHARD_RETRY_PAUSE * (attempt + 1))
+                        continue
+                    raise
+            if not _shards_lost(response):
+                return response
+            if attempt < self.retries:
+                time.sleep(SHARD_RETRY_PAUSE * (attempt + 1))
+        raise SearchUnavailable(f"search engine lost shards during {what}: {response['_shards']}")
 
     def _bodies(
         self, query: SearchQuery, units: Sequence[str], candidates: Mapping[str, list[str]]

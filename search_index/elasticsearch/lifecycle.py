@@ -59,7 +59,7 @@ class IndexLifecycle:
         if self._alias_targets():
             return
         name = self.new_index_name()
-        body = settings.index_body()
+        body = settings.index_body(shards=self.shards, replicas=self.replicas)
         body["aliases"] = {self.alias: {}}
         with Unavailable("creating the index"):
             self.client.indices.create(index=name, body=body)
@@ -80,14 +80,26 @@ class IndexLifecycle:
         self._drop_unfinished()
         name = self.new_index_name()
         with Unavailable("creating the new index"):
-            self.client.indices.create(index=name, body=settings.index_body(bulk_loading=True))
+            # Replicas are added after the load: copying finished segments is cheaper than
+            # indexing every document twice.
+            self.client.indices.create(
+                index=name,
+                body=settings.index_body(bulk_loading=True, shards=self.shards, replicas=0),
+            )
         try:
             self._bulk(self._index_actions(docs, name, upsert=False), parallel=True)
             with Unavailable("preparing the new index"):
                 self.client.indices.put_settings(
-                    index=name, body={"index": {"refresh_interval": None}}
+                    index=name,
+                    body={"index": {"refresh_interval": None, "number_of_replicas": self.replicas}},
                 )
                 self.client.indices.refresh(index=name)
+                if self.replicas:
+                    # The alias moves only to an index whose copies are all allocated, so the
+                    # loss of one node right after a reindex loses nothing.
+                    self.client.cluster.health(
+                        index=name, wait_for_status="green", timeout="120s", request_timeout=130
+                    )
         except BaseException:
             # A half-built index must never be left where the next swap could pick it.
             with Unavailable("dropping the unfinished index"):

@@ -161,15 +161,16 @@ def mappings() -> dict[str, Any]:
     }
 
 
-def index_body(*, bulk_loading: bool = False) -> dict[str, Any]:
-    """Settings and mappings of a concrete index: one shard, no replicas (see the search spec).
+def index_body(*, bulk_loading: bool = False, shards: int = 1, replicas: int = 0) -> dict[str, Any]:
+    """Settings and mappings of a concrete index: by default one shard and no replicas (one
+    node); a cluster that must survive a lost node sets replicas to 1 (SEARCH_REPLICAS).
 
     bulk_loading turns periodic refresh off while a fresh index is filled; reindex turns it
     back on before the alias moves.
     """
     settings: dict[str, Any] = {
-        "number_of_shards": 1,
-        "number_of_replicas": 0,
+        "number_of_shards": shards,
+        "number_of_replicas": replicas,
         "analysis": analysis_settings(),
     }
     if bulk_loading:

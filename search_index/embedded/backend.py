@@ -19,7 +19,6 @@ import os
 import sqlite3
 import threading
 from collections.abc import Iterable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import suppress
 
 from search_index import analysis
@@ -44,31 +43,19 @@ from search_index.errors import SearchError
 def prepared_batches(
     docs: Iterable[SupplierDocument],
 ) -> Iterator[tuple[list[SupplierDocument], Rows]]:
-    """Validated documents in batches of BATCH_SIZE (the last one of each id), each with its
-    table rows. The rows of the next batch are built in a second thread while the caller
-    writes the current one (SQLite releases the GIL while it works); the documents themselves
-    are read in the caller's thread, which owns the database session they come from."""
-
-    def batches() -> Iterator[list[SupplierDocument]]:
-        batch: dict[int, SupplierDocument] = {}
-        for raw in docs:
-            doc = validate_document(raw)
-            batch[doc["id"]] = doc
-            if len(batch) >= BATCH_SIZE:
-                yield list(batch.values())
-                batch = {}
-        if batch:
-            yield list(batch.values())
-
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="embedded-rows") as builder:
-        waiting: tuple[list[SupplierDocument], Future[Rows]] | None = None
-        for batch in batches():
-            building = (batch, builder.submit(IndexStore._rows, batch))
-            if waiting is not None:
-                yield waiting[0], waiting[1].result()
-            waiting = building
-        if waiting is not None:
-            yield waiting[0], waiting[1].result()
+    """Validated documents in batches of BATCH_SIZE (the last one of each id), each with the
+    rows a reindex writes (text for the vocabulary table rather than tokenised words)."""
+    batch: dict[int, SupplierDocument] = {}
+    for raw in docs:
+        doc = validate_document(raw)
+        batch[doc["id"]] = doc
+        if len(batch) >= BATCH_SIZE:
+            ready = list(batch.values())
+            yield ready, IndexStore._rows(ready, words=False)
+            batch = {}
+    if batch:
+        ready = list(batch.values())
+        yield ready, IndexStore._rows(ready, words=False)
 
 
 class EmbeddedBackend(IndexStore, FacetCounter, QueryPlanner, SearchBackend):
@@ -130,13 +117,14 @@ class EmbeddedBackend(IndexStore, FacetCounter, QueryPlanner, SearchBackend):
             for stale in self._generations(conn) - {live}:
                 self._drop_generation(conn, stale)
             gen = self._new_generation_name(conn)
-            self._create_generation(conn, gen)
+            self._create_generation(conn, gen, vocabulary=True)
             self._set_meta(conn, "building", gen)
         try:
             for batch, rows in prepared_batches(docs):
                 self._load_batch(gen, batch, rows)
             with self._transaction(write=True, bump=False) as conn:
                 self._check_building(conn, gen)
+                self._finish_vocabulary(conn, gen)
                 # Merge the FTS5 segments before the swap, outside the swap transaction.
                 conn.execute(f"INSERT INTO {gen}_fts({gen}_fts) VALUES ('optimize')")
             with self._transaction(write=True) as conn:
@@ -177,7 +165,7 @@ class EmbeddedBackend(IndexStore, FacetCounter, QueryPlanner, SearchBackend):
                     )
                 )
             if present:
-                rows = self._rows([d for d in docs if d["id"] not in present])
+                rows = self._rows([d for d in docs if d["id"] not in present], words=False)
             self._write_rows(conn, gen, rows)
 
     def _abandon(self, gen: str) -> None:

@@ -16,6 +16,7 @@ from tradehub.accounts.forms import (
     ResendConfirmationForm,
     ResetPasswordForm,
     SignInForm,
+    SignOutEverywhereForm,
 )
 from tradehub.accounts.models import Role, normalise_email
 from tradehub.accounts.tokens import InvalidToken
@@ -35,7 +36,7 @@ def _account_key() -> str:
 
 
 def _sign_in_failed(response) -> bool:
-    # Only failed attempts count against the account: a success redirects.
+    # Only failed attempts count (per account and per IP): a success redirects.
     return response.status_code != 302
 
 
@@ -89,7 +90,9 @@ def resend_confirmation():
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
+# Only failed attempts count, both per IP (an office behind NAT signs in many times an hour)
+# and per account.
+@limiter.limit(_login_limit, methods=["POST"], deduct_when=_sign_in_failed)
 @limiter.limit(_login_limit, methods=["POST"], key_func=_account_key, deduct_when=_sign_in_failed)
 def sign_in():
     """Sign in; the same message for an unknown address and a wrong password."""
@@ -108,10 +111,30 @@ def sign_in():
 
 @bp.route("/sign-out", methods=["POST"])
 def sign_out():
-    """Sign out (POST with CSRF, so another site cannot sign you out)."""
+    """Sign out (POST with CSRF, so another site cannot sign you out).
+
+    The session ends on the server too: a copy of the cookie stops working.
+    """
+    if current_user.is_authenticated:
+        with service_call():
+            services.sign_out(current_user)
     logout_user()
     flash("You have signed out.", "success")
     return redirect(url_for("main.home"))
+
+
+@bp.route("/sign-out-everywhere", methods=["POST"])
+@login_required
+def sign_out_everywhere():
+    """End every session of this account, on every device, then sign in again here."""
+    form = SignOutEverywhereForm()
+    if form.validate_on_submit():
+        with service_call():
+            services.sign_out(current_user)
+        logout_user()
+        flash("You have signed out on all your devices. Sign in again to continue.", "success")
+        return redirect(url_for("accounts.sign_in"))
+    return redirect(url_for("accounts.dashboard"))
 
 
 @bp.route("/forgot-password", methods=["GET", "POST"])
@@ -165,4 +188,8 @@ def change_password():
 @login_required
 def dashboard():
     """Your account: what you can do next, by role."""
-    return render_template("accounts/dashboard.html", resend_form=ResendConfirmationForm())
+    return render_template(
+        "accounts/dashboard.html",
+        resend_form=ResendConfirmationForm(),
+        sign_out_everywhere_form=SignOutEverywhereForm(),
+    )

@@ -9,13 +9,20 @@ final class Options {
     private Options() {
     }
 
-    /** Returns port, transport-port, data, home and cluster-name; arguments override environment. */
+    /**
+     * Returns port, transport-port, data, home, cluster-name, seed-hosts and initial-masters;
+     * arguments override environment.
+     */
     static Map<String, String> parse(String[] args, Map<String, String> env) {
         Map<String, String> values = new HashMap<>();
         values.put("port", env.getOrDefault("SEARCH_NODE_PORT", "9200"));
         values.put("data", env.getOrDefault("SEARCH_NODE_DATA", "data"));
         values.put("home", env.getOrDefault("SEARCH_NODE_HOME", "home"));
         values.put("cluster-name", env.getOrDefault("SEARCH_NODE_CLUSTER_NAME", "tradehub-dev"));
+        // Empty: a single-node cluster. Otherwise comma-separated host:transport-port of every
+        // node (seed hosts) and the node names that vote in the first election.
+        values.put("seed-hosts", env.getOrDefault("SEARCH_NODE_SEED_HOSTS", ""));
+        values.put("initial-masters", env.getOrDefault("SEARCH_NODE_INITIAL_MASTERS", ""));
         String transport = env.get("SEARCH_NODE_TRANSPORT_PORT");
         if (transport != null) {
             values.put("transport-port", transport);

@@ -30,6 +30,10 @@ import org.opensearch.transport.Netty4Plugin;
  *   --data DIR          SEARCH_NODE_DATA            index data, default ./data
  *   --home DIR          SEARCH_NODE_HOME            path.home (config, logs, modules, plugins), default ./home
  *   --cluster-name X    SEARCH_NODE_CLUSTER_NAME    default tradehub-dev
+ *   --seed-hosts H      SEARCH_NODE_SEED_HOSTS      host:transport-port,... of the cluster's nodes;
+ *                                                   empty (the default) for a single-node cluster
+ *   --initial-masters N SEARCH_NODE_INITIAL_MASTERS node names voting in the first election
+ *                                                   (node names are search-node-HTTPPORT)
  * </pre>
  * The node stops cleanly on SIGTERM/SIGINT (a shutdown hook closes it and waits for it).
  */
@@ -69,21 +73,31 @@ public final class SearchNode {
         Files.createDirectories(data);
         installLoggingConfig(home.resolve("config"));
 
-        Settings settings = Settings.builder()
+        Settings.Builder builder = Settings.builder()
             .put("path.home", home.toString())
             .put("path.data", data.toString())
             .put("path.logs", logs.toString())
             .put("cluster.name", options.get("cluster-name"))
             .put("node.name", "search-node-" + httpPort)
-            .put("discovery.type", "single-node")
             .put("network.host", "127.0.0.1")
             .put("http.port", httpPort)
             .put("transport.port", transportPort)
             // Small CI disks must not turn our indices read-only.
             .put("cluster.routing.allocation.disk.threshold_enabled", false)
             // Deleting by wildcard is handy in tests; the alias makes it safe for the app.
-            .put("action.destructive_requires_name", false)
-            .build();
+            .put("action.destructive_requires_name", false);
+        String seedHosts = options.get("seed-hosts").trim();
+        if (seedHosts.isEmpty()) {
+            builder.put("discovery.type", "single-node");
+        } else {
+            builder.putList("discovery.seed_hosts", List.of(seedHosts.split(",")));
+            builder.putList("cluster.initial_cluster_manager_nodes",
+                List.of(options.get("initial-masters").split(",")));
+            // A node killed on loopback is noticed within seconds, not the default minute.
+            builder.put("cluster.fault_detection.follower_check.timeout", "3s");
+            builder.put("cluster.fault_detection.leader_check.timeout", "3s");
+        }
+        Settings settings = builder.build();
 
         Environment environment = InternalSettingsPreparer.prepareEnvironment(
             settings, Map.of(), home.resolve("config"), () -> "search-node-" + httpPort);
