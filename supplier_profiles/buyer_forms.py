@@ -22,7 +22,6 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import (
     EmailField,
     HiddenField,
-    IntegerField,
     RadioField,
     SelectField,
     SelectMultipleField,
@@ -41,6 +40,7 @@ from wtforms.validators import (
 from search_index.base import MAX_PER_PAGE
 from supplier_profiles import taxonomies
 from supplier_profiles.models import ENQUIRY_MESSAGE_MAX, ENQUIRY_SUBJECT_MAX
+from tradehub.form_fields import WholeNumberField
 from tradehub.i18n import format_number
 
 QUERY_MAX = 200
@@ -149,8 +149,9 @@ class SearchForm(FlaskForm):
         if field.raw_data and field.data not in dict(SORT_CHOICES):
             raise ValidationError(gettext("Sort must be one of relevance, name or updated"))
 
-    page = IntegerField(
+    page = WholeNumberField(
         _l("Page"),
+        invalid=_l("Page must be a whole number, like 2"),
         default=1,
         validators=[
             Optional(),
@@ -159,8 +160,9 @@ class SearchForm(FlaskForm):
             ),
         ],
     )
-    per_page = IntegerField(
+    per_page = WholeNumberField(
         "Results per page",
+        invalid="per_page must be a whole number, like 20",
         default=20,
         validators=[
             Optional(),

@@ -30,6 +30,9 @@ from tradehub.outbox import OutboxMixin, claim, record_failure
 log = logging.getLogger(__name__)
 
 
+SUBJECT_MAX = 255  # the outbox column; subjects built from company names can be longer
+
+
 class OutboxEmail(OutboxMixin, db.Model):
     """One email waiting to be sent, or the record that it was."""
 
@@ -42,7 +45,7 @@ class OutboxEmail(OutboxMixin, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     to_address: Mapped[str] = mapped_column(String(320))
-    subject: Mapped[str] = mapped_column(String(255))
+    subject: Mapped[str] = mapped_column(String(SUBJECT_MAX))
     body_text: Mapped[str] = mapped_column(Text)
     reply_to: Mapped[str | None] = mapped_column(String(320))
     # Extra headers, e.g. List-Unsubscribe on alert mails: {"Name": "value"}.
@@ -51,6 +54,12 @@ class OutboxEmail(OutboxMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<OutboxEmail {self.id} to={self.to_address!r} sent={self.sent_at is not None}>"
+
+
+def fit_subject(subject: str) -> str:
+    """One line, at most SUBJECT_MAX characters (cut with an ellipsis)."""
+    line = " ".join(subject.split())
+    return line if len(line) <= SUBJECT_MAX else line[: SUBJECT_MAX - 1].rstrip() + "…"
 
 
 def queue_email(
@@ -65,7 +74,7 @@ def queue_email(
     body = render_template(f"email/{template}.txt", **context)
     message = OutboxEmail(
         to_address=to,
-        subject=subject,
+        subject=fit_subject(subject),
         body_text=body,
         reply_to=reply_to,
         headers=dict(headers) if headers else None,

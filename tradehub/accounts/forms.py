@@ -119,7 +119,12 @@ class SignInForm(FlaskForm):
     password = PasswordField(
         "Password",
         widget=GovPasswordInput(),
-        validators=[InputRequired("Enter your password"), Length(max=PASSWORD_MAX)],
+        validators=[
+            InputRequired("Enter your password"),
+            Length(
+                max=PASSWORD_MAX, message=f"Password must be {PASSWORD_MAX} characters or fewer"
+            ),
+        ],
         render_kw={"autocomplete": "current-password"},
     )
     submit = SubmitField("Sign in", widget=GovSubmitInput())
