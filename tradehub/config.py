@@ -201,6 +201,13 @@ class Config:
         self.TRUSTED_HOSTS = [
             h.strip() for h in env.get("TRUSTED_HOSTS", "").split(",") if h.strip()
         ] or None
+        # Accounts administration and second factor (issue #16).
+        self.INVITATION_MAX_AGE = _int(env.get("INVITATION_MAX_AGE"), 7 * 24 * 3600)
+        self.TWO_FACTOR_RATE_LIMIT = env.get("TWO_FACTOR_RATE_LIMIT", "5 per 5 minutes;20 per day")
+        self.TWO_FACTOR_REMEMBER_DAYS = _int(env.get("TWO_FACTOR_REMEMBER_DAYS"), 30)
+        self.TWO_FACTOR_PENDING_SECONDS = _int(env.get("TWO_FACTOR_PENDING_SECONDS"), 600)
+        self.AUDIT_RETENTION_DAYS = _int(env.get("AUDIT_RETENTION_DAYS"), 6 * 365)
+        self.OUTBOX_RETENTION_DAYS = _int(env.get("OUTBOX_RETENTION_DAYS"), 90)
 
     def validate(self) -> None:
         """Refuse to run with settings that would be unsafe in this environment."""
