@@ -216,7 +216,7 @@ class _RecordingConnection:
 
 
 class _RowRecorder:
-    """Stands in for a connection in EmbeddedBackend._insert_rows and keeps its statements."""
+    """Stands in for a connection in EmbeddedBackend._write_rows and keeps its statements."""
 
     def __init__(self) -> None:
         self.statements: list[tuple[str, list[tuple]]] = []
@@ -271,14 +271,16 @@ def embedded_indexing(
     outbox.close()
     _fresh(outbox_path)
 
-    # Raw: the rows the backend would write (built outside the clock, by the backend's own
-    # row builder), inserted into the same tables with plain executemany, 500 per transaction.
+    # Raw: the rows the backend's reindex writes (built outside the clock, by the backend's own
+    # row builder), inserted into the same tables with plain executemany, 500 per transaction;
+    # then the same vocabulary step and FTS5 optimize the reindex ends with.
     raw_path = workdir / "raw.sqlite3"
     gen = "suppliers_20260101000000000000"
     batches = []
     for batch in chunks([validate_document(d) for d in docs], APP_INDEX_BATCH):
         recorder = _RowRecorder()
-        EmbeddedBackend._insert_rows(recorder, gen, batch)  # type: ignore[arg-type]
+        rows = EmbeddedBackend._rows(batch, words=False)
+        EmbeddedBackend._write_rows(recorder, gen, rows)  # type: ignore[arg-type]
         batches.append(recorder.statements)
 
     def raw_insert(only_fts: bool) -> tuple[float, float]:
@@ -286,7 +288,7 @@ def embedded_indexing(
         _fresh(raw_path)
         conn = _raw_connection(raw_path)
         conn.execute("BEGIN")
-        EmbeddedBackend(raw_path)._create_generation(conn, gen)  # the backend's DDL
+        EmbeddedBackend(raw_path)._create_generation(conn, gen, vocabulary=True)  # its DDL
         conn.execute("COMMIT")
         start = time.perf_counter()
         for statements in batches:
@@ -297,7 +299,10 @@ def embedded_indexing(
             conn.execute("COMMIT")
         middle = time.perf_counter()
         if not only_fts:
+            conn.execute("BEGIN IMMEDIATE")
+            EmbeddedBackend._finish_vocabulary(conn, gen)
             conn.execute(f"INSERT INTO {gen}_fts({gen}_fts) VALUES ('optimize')")  # noqa: S608
+            conn.execute("COMMIT")
         end = time.perf_counter()
         conn.close()
         _fresh(raw_path)

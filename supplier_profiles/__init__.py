@@ -8,7 +8,7 @@ from __future__ import annotations
 from flask import Flask
 
 import tradehub  # noqa: F401  (the composition root first: it loads every layer in order)
-from supplier_profiles import cli, search_documents
+from supplier_profiles import buyers, cli, search_documents
 from supplier_profiles.api import api_bp
 from supplier_profiles.api_schemas import TAG as API_TAG
 from supplier_profiles.exporter import account_links, exporter_bp
@@ -31,6 +31,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(exporter_bp)
     app.register_blueprint(media_bp)
     app.register_blueprint(staff_bp)
+    buyers.init_app(app)  # shortlists, saved searches and alerts, buying requests (#11)
     csrf.exempt(api_bp)
     app.register_blueprint(api_bp)
     register_openapi(app, tags=[API_TAG])  # its paths come from the declared endpoints

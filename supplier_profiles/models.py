@@ -135,6 +135,8 @@ class Company(db.Model):
     verified_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     published: Mapped[bool] = mapped_column(default=False)
     published_at: Mapped[datetime | None]
+    # Buyers' requests for quotation are offered to the company unless it opts out.
+    accepts_buying_requests: Mapped[bool] = mapped_column(default=True, server_default=text("true"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     # Deleted companies are kept (enquiries, audit) but vanish everywhere; number is released.

@@ -18,6 +18,12 @@ from marketplaces.applications.deadlines import response_due_at
 from marketplaces.applications.models import Application, ApplicationStatus, PartnerAccount
 from marketplaces.facts import apply_facts, normalise_facts
 from marketplaces.models import Marketplace, MarketplaceState, Offer, OfferState
+from supplier_profiles.buyers.models import (
+    BuyingRequest,
+    BuyingRequestResponse,
+    RequestStatus,
+    ResponseNotice,
+)
 from supplier_profiles.models import (
     CaseStudy,
     Company,
@@ -199,6 +205,47 @@ class EnquiryFactory(BaseFactory):
     message = "Could you quote for 500 brackets a month?"
     status = EnquiryStatus.NEW
     sender_ip = "203.0.113.7"
+
+
+# --- buyers (#11) ----------------------------------------------------------------------------
+
+
+class BuyerFactory(UserFactory):
+    """A confirmed overseas buyer account."""
+
+    role = Role.BUYER
+    email = factory.Sequence(lambda n: f"buyer{n}@importer.example")
+
+
+class BuyingRequestFactory(BaseFactory):
+    """An approved, open request for cheese, due in 30 days; pass buyer=user."""
+
+    class Meta:
+        model = BuyingRequest
+
+    buyer = factory.SubFactory(BuyerFactory)
+    title = "Farmhouse cheddar for delicatessens"
+    description = "Mature farmhouse cheddar in 2 kg truckles, for 12 delicatessens in Paris."
+    industry = "FOOD_AND_DRINK"
+    quantity = 400
+    unit = "kilograms"
+    destination_country = "FR"
+    deadline = factory.LazyFunction(lambda: utcnow().date() + timedelta(days=30))
+    response_notice = ResponseNotice.EACH
+    status = RequestStatus.OPEN
+    approved_at = factory.LazyFunction(utcnow)
+
+
+class BuyingRequestResponseFactory(BaseFactory):
+    """A supplier's answer; pass request= and company=."""
+
+    class Meta:
+        model = BuyingRequestResponse
+
+    message = "We make 2 kg truckles of mature cheddar and ship to France every week."
+    price = "£14.50 a kilogram, delivered"
+    lead_time = "2 weeks"
+    minimum_order = "100 kilograms"
 
 
 # Words for bulk-generated profiles: every company gets one of each list, chosen deterministically.

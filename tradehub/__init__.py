@@ -21,10 +21,9 @@ from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 import marketplaces
 import search_index
 import supplier_profiles
-from tradehub import api_docs, filters
+from tradehub import api_docs, api_keys_staff, filters
 from tradehub.accounts import bp as accounts_bp
-from tradehub.accounts.models import User
-from tradehub.accounts.tokens import fingerprint
+from tradehub.accounts.sessions import load_user, register_sessions
 from tradehub.after_commit import defer_until_response_sent, process_after_commit
 from tradehub.api import register_api
 from tradehub.cli import users_cli
@@ -96,18 +95,6 @@ def register_templates(app: Flask) -> None:
     filters.register(app)
 
 
-def load_user(session_id: str) -> User | None:
-    """The user a session id names, while its password fingerprint still matches."""
-    user_id, _, pw = session_id.partition(".")
-    if not user_id.isdigit():
-        return None
-    user = db.session.get(User, int(user_id))
-    # The id carries a password fingerprint: changing the password ends other sessions.
-    if user is None or fingerprint(user.password_hash) != pw:
-        return None
-    return user
-
-
 def register_extensions(app: Flask) -> None:
     """Attach the unbound extensions and the per-request hooks they need."""
     db.init_app(app)
@@ -131,6 +118,7 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
     login_manager.user_loader(load_user)
+    register_sessions(app)
     register_security(app)
     register_api(app)
 
@@ -147,6 +135,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(api_docs.bp)
     app.register_blueprint(staff_bp)
     app.register_blueprint(partner_bp)
+    api_keys_staff.register(app)  # the API keys screen, on the core's staff blueprint
     search_index.init_app(app)
     supplier_profiles.init_app(app)
     marketplaces.init_app(app)

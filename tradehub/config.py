@@ -191,6 +191,12 @@ class Config:
         self.CONTACT_RATE_LIMIT_SENDER = env.get(
             "CONTACT_RATE_LIMIT_SENDER", "3 per hour;10 per day"
         )
+        # Buying requests (#11): auto-approve buyers who had a request approved before; the
+        # contact form's fill time applies, with its own per-IP limit.
+        self.BUYING_REQUEST_AUTO_APPROVE = _bool(env.get("BUYING_REQUEST_AUTO_APPROVE"), True)
+        self.BUYING_REQUEST_RATE_LIMIT_IP = env.get(
+            "BUYING_REQUEST_RATE_LIMIT_IP", "5 per 10 minutes;20 per day"
+        )
         self.SERVER_NAME = env.get("SERVER_NAME") or None
         self.PREFERRED_URL_SCHEME = env.get("PREFERRED_URL_SCHEME", "http")
         self.EMAIL_TOKEN_MAX_AGE = _int(env.get("EMAIL_TOKEN_MAX_AGE"), 3 * 24 * 3600)
@@ -207,6 +213,10 @@ class Config:
         # and the longest URL it reads before answering 414.
         self.API_RATE_LIMIT = env.get("API_RATE_LIMIT", "600 per minute")
         self.API_MAX_URL_LENGTH = _int(env.get("API_MAX_URL_LENGTH"), 2048)
+        # Security (issue #13): a signed-in session ends after this many seconds without a
+        # request, and this many seconds after sign-in whatever happens (accounts/sessions.py).
+        self.SESSION_IDLE_TIMEOUT = _int(env.get("SESSION_IDLE_TIMEOUT"), 2 * 3600)
+        self.SESSION_LIFETIME = _int(env.get("SESSION_LIFETIME"), 30 * 24 * 3600)
 
     def validate(self) -> None:
         """Refuse to run with settings that would be unsafe in this environment."""
@@ -215,6 +225,9 @@ class Config:
                 "SECRET_KEY must be set in production: it signs sessions and email tokens."
             )
         vars(self).update(search_settings(vars(self)))  # overrides are typed and checked too
+        for name in ("SESSION_IDLE_TIMEOUT", "SESSION_LIFETIME"):
+            if int(getattr(self, name)) <= 0:
+                raise ConfigurationError(f"{name} must be a number of seconds above 0")
         self._validate_scale_out()
 
     def _validate_scale_out(self) -> None:

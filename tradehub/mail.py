@@ -19,7 +19,7 @@ from typing import Any
 import click
 from flask import current_app, render_template
 from flask.cli import AppGroup
-from sqlalchemy import String, Text, func, select
+from sqlalchemy import JSON, String, Text, func, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from tradehub.after_commit import collect_after_commit
@@ -45,6 +45,8 @@ class OutboxEmail(OutboxMixin, db.Model):
     subject: Mapped[str] = mapped_column(String(255))
     body_text: Mapped[str] = mapped_column(Text)
     reply_to: Mapped[str | None] = mapped_column(String(320))
+    # Extra headers, e.g. List-Unsubscribe on alert mails: {"Name": "value"}.
+    headers: Mapped[dict[str, str] | None] = mapped_column(JSON)
     sent_at: Mapped[datetime | None] = mapped_column(index=True)
 
     def __repr__(self) -> str:
@@ -52,11 +54,22 @@ class OutboxEmail(OutboxMixin, db.Model):
 
 
 def queue_email(
-    to: str, subject: str, template: str, reply_to: str | None = None, **context
+    to: str,
+    subject: str,
+    template: str,
+    reply_to: str | None = None,
+    headers: Mapping[str, str] | None = None,
+    **context,
 ) -> OutboxEmail:
     """Render `templates/email/<template>.txt` and add it to the outbox in this transaction."""
     body = render_template(f"email/{template}.txt", **context)
-    message = OutboxEmail(to_address=to, subject=subject, body_text=body, reply_to=reply_to)
+    message = OutboxEmail(
+        to_address=to,
+        subject=subject,
+        body_text=body,
+        reply_to=reply_to,
+        headers=dict(headers) if headers else None,
+    )
     db.session.add(message)
     db.session.flush()
     collect_after_commit("tradehub.mail", message.id, _send_committed)
@@ -142,6 +155,8 @@ def _message(config: Mapping[str, Any], row: OutboxEmail) -> EmailMessage:
     msg["Message-ID"] = make_msgid(domain="tradehub")
     if row.reply_to:
         msg["Reply-To"] = row.reply_to
+    for name, value in (row.headers or {}).items():
+        msg[name] = value
     msg.set_content(row.body_text)
     return msg
 

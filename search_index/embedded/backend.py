@@ -14,14 +14,11 @@ words.
 from __future__ import annotations
 
 import html
-import itertools
 import json
-import multiprocessing
 import os
 import sqlite3
 import threading
 from collections.abc import Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from contextlib import suppress
 
 from search_index import analysis
@@ -46,49 +43,19 @@ from search_index.errors import SearchError
 def prepared_batches(
     docs: Iterable[SupplierDocument],
 ) -> Iterator[tuple[list[SupplierDocument], Rows]]:
-    """Validated documents in batches of BATCH_SIZE (the last one of each id), each with its
-    table rows.
-
-    Building rows is pure Python (tokenising for the typo and autocomplete tables, sort keys,
-    JSON): from the second batch on it runs in a forked helper process, one batch ahead, so
-    it uses the other core while this process writes the current batch into SQLite (a thread
-    would not: it would hold the GIL the writer needs between rows). The documents are read
-    in the caller's process, which owns the database session they come from. An index of
-    one batch never starts the helper.
-    """
-
-    def batches() -> Iterator[list[SupplierDocument]]:
-        batch: dict[int, SupplierDocument] = {}
-        for raw in docs:
-            doc = validate_document(raw)
-            batch[doc["id"]] = doc
-            if len(batch) >= BATCH_SIZE:
-                yield list(batch.values())
-                batch = {}
-        if batch:
-            yield list(batch.values())
-
-    pending = batches()
-    first = next(pending, None)
-    if first is None:
-        return
-    second = next(pending, None)
-    if second is None:
-        yield first, IndexStore._rows(first)
-        return
-    context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(max_workers=1, mp_context=context) as builder:
-        waiting = (first, builder.submit(build_rows, first))
-        for batch in itertools.chain([second], pending):
-            building = (batch, builder.submit(build_rows, batch))
-            yield waiting[0], waiting[1].result()
-            waiting = building
-        yield waiting[0], waiting[1].result()
-
-
-def build_rows(docs: list[SupplierDocument]) -> Rows:
-    """IndexStore._rows, by name, for the helper process."""
-    return IndexStore._rows(docs)
+    """Validated documents in batches of BATCH_SIZE (the last one of each id), each with the
+    rows a reindex writes (text for the vocabulary table rather than tokenised words)."""
+    batch: dict[int, SupplierDocument] = {}
+    for raw in docs:
+        doc = validate_document(raw)
+        batch[doc["id"]] = doc
+        if len(batch) >= BATCH_SIZE:
+            ready = list(batch.values())
+            yield ready, IndexStore._rows(ready, words=False)
+            batch = {}
+    if batch:
+        ready = list(batch.values())
+        yield ready, IndexStore._rows(ready, words=False)
 
 
 class EmbeddedBackend(IndexStore, FacetCounter, QueryPlanner, SearchBackend):
@@ -150,13 +117,14 @@ class EmbeddedBackend(IndexStore, FacetCounter, QueryPlanner, SearchBackend):
             for stale in self._generations(conn) - {live}:
                 self._drop_generation(conn, stale)
             gen = self._new_generation_name(conn)
-            self._create_generation(conn, gen)
+            self._create_generation(conn, gen, vocabulary=True)
             self._set_meta(conn, "building", gen)
         try:
             for batch, rows in prepared_batches(docs):
                 self._load_batch(gen, batch, rows)
             with self._transaction(write=True, bump=False) as conn:
                 self._check_building(conn, gen)
+                self._finish_vocabulary(conn, gen)
                 # Merge the FTS5 segments before the swap, outside the swap transaction.
                 conn.execute(f"INSERT INTO {gen}_fts({gen}_fts) VALUES ('optimize')")
             with self._transaction(write=True) as conn:
@@ -197,7 +165,7 @@ class EmbeddedBackend(IndexStore, FacetCounter, QueryPlanner, SearchBackend):
                     )
                 )
             if present:
-                rows = self._rows([d for d in docs if d["id"] not in present])
+                rows = self._rows([d for d in docs if d["id"] not in present], words=False)
             self._write_rows(conn, gen, rows)
 
     def _abandon(self, gen: str) -> None:

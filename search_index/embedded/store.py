@@ -14,7 +14,10 @@ Layout of the file
 ``<gen>_fts``            FTS5 table, one column per text field, rowid = document id; tokenizer
                          ``porter unicode61 remove_diacritics 2`` (Porter stem, accent folding).
 ``<gen>_facets``         (group, value, doc id) rows for filters and facet counts.
-``<gen>_words``          the folded words of all documents, for typo candidates.
+``<gen>_words``          the folded words of all documents, for typo candidates. A reindex
+                         fills it once at the end from ``<gen>_vocab`` (a contentless FTS5
+                         table of the documents' text, tokenised by SQLite, dropped again):
+                         tokenising every document in Python cost more than the inserts.
 ``<gen>_name_words``     folded words of company names, for autocomplete.
 
 A generation ``<gen>`` is ``suppliers_<UTC timestamp>``. Every search reads ``meta.live`` and the
@@ -52,6 +55,9 @@ from search_index.document import (
 from search_index.errors import SearchError, SearchUnavailable
 
 BATCH_SIZE = 500
+# How SQLite tokenises text for the typo-candidate vocabulary: the FTS5 tokenizer without the
+# Porter stemmer, so the words are folded surface forms as analysis.tokenize gives them.
+VOCABULARY_TOKENIZER = "unicode61 remove_diacritics 2"
 # Versions of the changes log kept; a process whose facet bitsets are older rebuilds them.
 CHANGES_KEPT = 2_000
 # The columns of <gen>_docs, in order: a generation with others was built by an older version.
@@ -89,6 +95,7 @@ class Rows:
     facets: list[tuple[str, str, int]]
     names: list[tuple[str, int]]
     words: set[str]
+    vocab: list[tuple[int, str]]
 
 
 class IndexStore:
@@ -287,7 +294,10 @@ class IndexStore:
         found = tuple(row[1] for row in conn.execute(f"PRAGMA table_info({gen}_docs)"))
         return found != DOC_COLUMNS
 
-    def _create_generation(self, conn: sqlite3.Connection, gen: str) -> None:
+    def _create_generation(
+        self, conn: sqlite3.Connection, gen: str, *, vocabulary: bool = False
+    ) -> None:
+        """The tables of a generation; `vocabulary` adds ``<gen>_vocab`` for a reindex."""
         columns = ", ".join(TEXT_FIELDS)
         conn.execute(
             f"CREATE TABLE {gen}_docs ("
@@ -315,11 +325,34 @@ class IndexStore:
             " PRIMARY KEY (word, doc_id)) WITHOUT ROWID"
         )
         conn.execute(f"CREATE INDEX {gen}_name_words_doc ON {gen}_name_words(doc_id)")
+        if vocabulary:
+            conn.execute(
+                f"CREATE VIRTUAL TABLE {gen}_vocab USING fts5(text, content='', detail='none',"
+                f" tokenize='{VOCABULARY_TOKENIZER}')"
+            )
+
+    @staticmethod
+    def _finish_vocabulary(conn: sqlite3.Connection, gen: str) -> None:
+        """Fill ``<gen>_words`` from the reindex's ``<gen>_vocab`` (the rule of _rows: folded
+        words of 3+ characters, not all digits, not stop words) and drop the vocabulary."""
+        conn.execute(f"CREATE VIRTUAL TABLE {gen}_vocab_terms USING fts5vocab({gen}_vocab, 'row')")
+        conn.execute(
+            f"INSERT OR IGNORE INTO {gen}_words SELECT term, length(term) FROM {gen}_vocab_terms"
+            " WHERE length(term) >= 3 AND term GLOB '*[^0-9]*'"
+        )
+        stop = sorted(analysis.STOPWORDS)
+        conn.execute(
+            f"DELETE FROM {gen}_words WHERE word IN ({', '.join('?' for _ in stop)})", stop
+        )
+        conn.execute(f"DROP TABLE {gen}_vocab_terms")
+        conn.execute(f"DROP TABLE {gen}_vocab")
 
     @staticmethod
     def _drop_generation(conn: sqlite3.Connection, gen: str) -> None:
         if not GEN_RE.match(gen):
             raise SearchError(f"refusing to drop {gen!r}: not a generation name")
+        conn.execute(f"DROP TABLE IF EXISTS {gen}_vocab_terms")
+        conn.execute(f"DROP TABLE IF EXISTS {gen}_vocab")
         conn.execute(f"DROP TABLE IF EXISTS {gen}_fts")
         for suffix in ("docs", "facets", "words", "name_words"):
             conn.execute(f"DROP TABLE IF EXISTS {gen}_{suffix}")
@@ -358,10 +391,11 @@ class IndexStore:
         IndexStore._write_rows(conn, gen, IndexStore._rows(docs))
 
     @staticmethod
-    def _rows(docs: Sequence[SupplierDocument]) -> Rows:
-        """The rows of every table for docs (pure Python: no connection needed, so a reindex
-        builds the next batch's rows while SQLite writes the current one)."""
-        rows = Rows([], [], [], [], [], set())
+    def _rows(docs: Sequence[SupplierDocument], *, words: bool = True) -> Rows:
+        """The rows of every table for docs (pure Python: no connection needed). Without
+        `words` (a reindex), each document's text goes to ``<gen>_vocab`` instead of being
+        tokenised here for ``<gen>_words`` (see _finish_vocabulary)."""
+        rows = Rows([], [], [], [], [], set(), [])
         for doc in docs:
             texts = {key: clean_text(value) for key, value in field_texts(doc).items()}
             rows.ids.append(doc["id"])
@@ -384,7 +418,10 @@ class IndexStore:
             for group, values in filter_values(doc).items():
                 rows.facets.extend((group, value, doc["id"]) for value in values)
             rows.names.extend((w, doc["id"]) for w in set(analysis.tokenize(doc["name"])))
-            rows.words.update(analysis.tokenize(" ".join(texts.values())))
+            if words:
+                rows.words.update(analysis.tokenize(" ".join(texts.values())))
+            else:
+                rows.vocab.append((doc["id"], " ".join(texts.values())))
         rows.words = {w for w in rows.words if len(w) >= 3 and not w.isdigit()} - analysis.STOPWORDS
         return rows
 
@@ -400,9 +437,13 @@ class IndexStore:
         )
         conn.executemany(f"INSERT OR IGNORE INTO {gen}_facets VALUES (?, ?, ?)", rows.facets)
         conn.executemany(f"INSERT OR IGNORE INTO {gen}_name_words VALUES (?, ?)", rows.names)
-        conn.executemany(
-            f"INSERT OR IGNORE INTO {gen}_words VALUES (?, ?)", [(w, len(w)) for w in rows.words]
-        )
+        if rows.words:
+            conn.executemany(
+                f"INSERT OR IGNORE INTO {gen}_words VALUES (?, ?)",
+                [(w, len(w)) for w in rows.words],
+            )
+        if rows.vocab:
+            conn.executemany(f"INSERT INTO {gen}_vocab(rowid, text) VALUES (?, ?)", rows.vocab)
 
     def _apply(self, docs: Sequence[SupplierDocument], delete_ids: Sequence[int]) -> None:
         """Upsert docs and delete ids in every write target, in one transaction."""

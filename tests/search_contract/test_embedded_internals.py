@@ -137,7 +137,7 @@ def test_reindex_leaves_one_generation_and_a_wal_file(index_file, corpus):
     assert mode == "wal"
 
 
-@pytest.mark.parametrize("loaded_first", [5, 1_200], ids=["one batch", "helper process"])
+@pytest.mark.parametrize("loaded_first", [5, 1_200], ids=["one batch", "three batches"])
 def test_a_failed_reindex_keeps_the_live_index(index_file, corpus, make_corpus, loaded_first):
     backend = EmbeddedBackend(index_file)
 
@@ -168,13 +168,39 @@ def test_a_large_reindex_indexes_every_document_once(index_file, make_corpus):
     docs = make_corpus(1_234, start_id=5000)
     backend = EmbeddedBackend(index_file)
     try:
-        backend.reindex(iter(docs))  # three batches: rows built by the helper process
+        backend.reindex(iter(docs))  # three batches
         assert backend.count() == len(docs)
         assert backend.search(SearchQuery(text="north")).total == len(
             [d for d in docs if "North" in d["name"]]
         )
     finally:
         backend.close()
+
+
+def test_the_reindex_vocabulary_equals_the_one_writes_build(index_file, corpus, make_corpus):
+    """Typo candidates come from the words table: a reindex fills it from SQLite's tokeniser,
+    a write from analysis.tokenize; both must give the same words."""
+    docs = corpus + make_corpus(600, start_id=5000)
+    docs[0] = {**docs[0], "summary": "Café Über-Straße naïve 2024 4x4 o'neill ΑΘΗΝΑ 東京 the"}
+    rebuilt, written = EmbeddedBackend(index_file), EmbeddedBackend(index_file.with_name("w"))
+    try:
+        rebuilt.reindex(iter(docs))
+        written.clear()
+        written.index_documents(docs)
+        words = []
+        for backend in (rebuilt, written):
+            with backend._transaction(write=False) as conn:
+                live = backend._meta(conn, "live")
+                rows = conn.execute(f"SELECT word FROM {live}_words")  # noqa: S608
+                words.append({row[0] for row in rows})
+                tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
+                assert not any(name.endswith(("_vocab", "_vocab_terms")) for name in tables)
+    finally:
+        rebuilt.close()
+        written.close()
+    assert words[0] == words[1]
+    assert {"cafe", "uber", "straße", "naive", "neill", "αθηνα"} <= words[0]
+    assert "the" not in words[0] and "2024" not in words[0]
 
 
 def test_writes_during_a_reindex_reach_the_new_generation(index_file, corpus, make_doc):

@@ -3,6 +3,9 @@
 import pytest
 from playwright.sync_api import expect
 
+from tests.conftest import PASSWORD
+from tradehub.accounts.models import Role
+
 pytestmark = pytest.mark.browser
 
 
@@ -29,3 +32,24 @@ def test_api_reference_renders_without_csp_errors_and_is_accessible(browser_page
     expect(page.locator("#operations-Find_a_Supplier-searchSuppliers .parameters")).to_be_visible()
     assert axe_violations(page) == []
     assert console_errors == []
+
+
+def test_staff_issue_a_key_in_the_browser_accessibly(browser_page, axe_violations, make_user):
+    staff = make_user(role=Role.STAFF)
+    page = browser_page
+    page.goto("/account/sign-in")
+    page.get_by_label("Email address").fill(staff.email)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/account/**")
+    page.goto("/staff/")
+    page.get_by_role("link", name="API keys").click()
+    page.get_by_role("button", name="Issue key").click()  # nothing entered
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Enter the partner organisation")
+    assert axe_violations(page) == []
+
+    page.get_by_label("Partner organisation").fill("Trade Partner Ltd")
+    page.get_by_label("Contact email address").fill("api@partner.example")
+    page.get_by_role("button", name="Issue key").click()
+    expect(page.locator("#new-api-key")).to_contain_text("th_")
+    assert axe_violations(page) == []

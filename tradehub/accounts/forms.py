@@ -170,3 +170,9 @@ class SignOutForm(FlaskForm):
     """Signing out changes state, so it is a CSRF-protected POST."""
 
     submit = SubmitField("Sign out")
+
+
+class SignOutEverywhereForm(FlaskForm):
+    """A button only: ends the sessions on every device (CSRF-protected POST)."""
+
+    submit = SubmitField("Sign out of all devices", widget=GovSubmitInput())

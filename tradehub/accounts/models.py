@@ -63,14 +63,16 @@ class User(UserMixin, db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]
     password_changed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Bumped to end every session of this user at once (tradehub.accounts.sessions).
+    session_version: Mapped[int] = mapped_column(default=0, server_default="0")
 
     @property
     def is_active(self) -> bool:  # Flask-Login asks this before letting a session in
         return self.active
 
     def get_id(self) -> str:
-        """Session id that changes with the password, so a change signs out other sessions."""
-        return f"{self.id}.{fingerprint(self.password_hash)}"
+        """Session id that changes with the password and the session version (sign-out)."""
+        return f"{self.id}.{fingerprint(self.password_hash)}.{self.session_version or 0}"
 
     @property
     def is_staff(self) -> bool:

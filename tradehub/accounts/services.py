@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 
 from tradehub.accounts.models import Role, User, normalise_email
 from tradehub.accounts.passwords import hash_password, needs_rehash, verify_password
+from tradehub.accounts.sessions import end_all_sessions
 from tradehub.accounts.tokens import InvalidToken, fingerprint, make_token, read_token
 from tradehub.db_types import utcnow
 from tradehub.errors import ValidationFailed
@@ -174,3 +175,12 @@ def change_password(user: User, current_password: str, new_password: str) -> Non
     if not verify_password(user.password_hash, current_password):
         raise ValidationFailed("Your current password is not correct.", "current_password")
     set_password(user, new_password)
+
+
+def sign_out(user: User) -> None:
+    """End the user's sessions on the server, so a copied session cookie stops working.
+
+    Sessions are signed cookies with no server-side list, so this ends every session of the
+    account (the same as "sign out of all devices").
+    """
+    end_all_sessions(user)

@@ -16,6 +16,7 @@ from tradehub.accounts.forms import (
     ResendConfirmationForm,
     ResetPasswordForm,
     SignInForm,
+    SignOutEverywhereForm,
 )
 from tradehub.accounts.models import Role, normalise_email
 from tradehub.accounts.tokens import InvalidToken
@@ -108,10 +109,30 @@ def sign_in():
 
 @bp.route("/sign-out", methods=["POST"])
 def sign_out():
-    """Sign out (POST with CSRF, so another site cannot sign you out)."""
+    """Sign out (POST with CSRF, so another site cannot sign you out).
+
+    The session ends on the server too: a copy of the cookie stops working.
+    """
+    if current_user.is_authenticated:
+        with service_call():
+            services.sign_out(current_user)
     logout_user()
     flash("You have signed out.", "success")
     return redirect(url_for("main.home"))
+
+
+@bp.route("/sign-out-everywhere", methods=["POST"])
+@login_required
+def sign_out_everywhere():
+    """End every session of this account, on every device, then sign in again here."""
+    form = SignOutEverywhereForm()
+    if form.validate_on_submit():
+        with service_call():
+            services.sign_out(current_user)
+        logout_user()
+        flash("You have signed out on all your devices. Sign in again to continue.", "success")
+        return redirect(url_for("accounts.sign_in"))
+    return redirect(url_for("accounts.dashboard"))
 
 
 @bp.route("/forgot-password", methods=["GET", "POST"])
@@ -165,4 +186,8 @@ def change_password():
 @login_required
 def dashboard():
     """Your account: what you can do next, by role."""
-    return render_template("accounts/dashboard.html", resend_form=ResendConfirmationForm())
+    return render_template(
+        "accounts/dashboard.html",
+        resend_form=ResendConfirmationForm(),
+        sign_out_everywhere_form=SignOutEverywhereForm(),
+    )
