@@ -23,7 +23,7 @@ SEARCH_CLUSTER_NODES ?= 3
 export SEARCH_NODE_PORT PGTEST_PORT REDIS_TEST_PORT
 
 .PHONY: run setup test test-fast test-sqlite test-postgres lint wheel-check search-node search-cluster search-cluster-stop system-packages \
-        services-up services-down assets db seed bench clean
+        services-up services-down assets db seed bench relevance clean
 
 ## Set-up -----------------------------------------------------------------------------------
 
@@ -116,7 +116,7 @@ test-sqlite: setup
 	ELASTICSEARCH_URL=http://127.0.0.1:$(SEARCH_NODE_PORT) TEST_REDIS_URL=$(TEST_REDIS_URL) $(PYTEST_RUN)
 
 # The search contract suite never touches the database, so the PostgreSQL leg skips it.
-test-postgres: PYTEST_EXTRA = --ignore=tests/search_contract
+test-postgres: PYTEST_EXTRA = --ignore=tests/search_contract --ignore=tests/relevance
 test-postgres: setup
 	@echo "== Test suite on PostgreSQL (search: embedded and OpenSearch) =="
 	ELASTICSEARCH_URL=http://127.0.0.1:$(SEARCH_NODE_PORT) TEST_REDIS_URL=$(TEST_REDIS_URL) \
@@ -139,6 +139,11 @@ wheel-check: assets
 
 bench: setup
 	$(BIN)/python bench/search_bench.py
+
+# Search relevance on the judged set (tests/relevance/), per backend; OpenSearch when it runs.
+relevance: setup
+	ELASTICSEARCH_URL=$${ELASTICSEARCH_URL-http://127.0.0.1:$(SEARCH_NODE_PORT)} \
+	$(BIN)/python -m tests.relevance.report $(RELEVANCE_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules tradehub/static/govuk instance .pytest_cache .ruff_cache

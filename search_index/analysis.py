@@ -10,12 +10,17 @@ Stemming is Porter's algorithm in both engines: FTS5's ``porter`` tokenizer and 
 
 from __future__ import annotations
 
+import html
+import itertools
 import re
 import sqlite3
 import threading
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
+from pathlib import Path
+
+import jellyfish
 
 # ---------------------------------------------------------------------------------------------
 # Field weights (BM25 column weights in FTS5, ^boosts in Elasticsearch). Name weighs most.
@@ -35,7 +40,13 @@ ENGLISH_STOPWORDS: tuple[str, ...] = (
     "it", "no", "not", "of", "on", "or", "such", "that", "the", "their", "then", "there",
     "these", "they", "this", "to", "was", "will", "with",
 )  # fmt: skip
-COMPANY_STOPWORDS: tuple[str, ...] = ("ltd", "limited", "plc", "llp", "lp")
+# Legal-form words (and "&" in "& Co", which is punctuation): ignored for matching, so a
+# company searched as "X Company Limited", "X & Co", "X Co.", "X CIC" or "X Inc" is found
+# under whichever form it registered. An exact full-name match still ranks first.
+COMPANY_STOPWORDS: tuple[str, ...] = (
+    "ltd", "limited", "plc", "llp", "lp", "co", "company", "cic", "inc", "incorporated",
+    "corp", "corporation",
+)  # fmt: skip
 STOPWORDS: frozenset[str] = frozenset(ENGLISH_STOPWORDS + COMPANY_STOPWORDS)
 
 # ---------------------------------------------------------------------------------------------
@@ -45,137 +56,46 @@ FUZZY_ONE_EDIT_MIN_LENGTH = 5
 FUZZY_TWO_EDITS_MIN_LENGTH = 8
 
 # ---------------------------------------------------------------------------------------------
-# Trade synonyms: each group's words match each other. Multi-word entries are phrases.
-SYNONYM_GROUPS: tuple[tuple[str, ...], ...] = (
-    ("logistics", "freight", "shipping", "haulage"),
-    ("pharmaceutical", "pharma"),
-    ("apparel", "clothing", "garments"),
-    ("eyewear", "glasses", "spectacles"),
-    ("footwear", "shoes"),
-    ("cosmetics", "beauty"),
-    ("automotive", "automobile"),
-    ("ecommerce", "online retail"),
-    ("aerospace", "aviation"),
-    ("furniture", "furnishings"),
-    ("packaging", "packing"),
-    ("agriculture", "farming", "agritech"),
-    ("construction", "building"),
-    ("consultancy", "consulting", "advisory"),
-    ("education", "training", "edtech"),
-    ("healthcare", "medical"),
-    ("fintech", "financial technology"),
-    ("biotech", "biotechnology"),
-    ("textiles", "fabrics"),
-    ("beverages", "drinks"),
-    ("confectionery", "sweets", "candy"),
-    ("seafood", "fish"),
-    ("marine", "maritime"),
-    ("cybersecurity", "cyber security", "infosec"),
-    ("translation", "localization"),
-    ("warehousing", "storage"),
-    ("manufacturer", "maker", "producer"),
-    ("wholesaler", "distributor"),
-    ("spirits", "liquor"),
-    ("ai", "artificial intelligence"),
-    ("medtech", "medical devices"),
-    ("renewables", "clean energy"),
-    ("vehicles", "cars"),
-)
-
-# ---------------------------------------------------------------------------------------------
-# UK/US spelling: every British form maps to the American one (one form per word). Inflected
-# forms are generated from families so "colourful", "organisations", "centred" are covered.
-_OUR_WORDS = (
-    "colour", "flavour", "favour", "honour", "labour", "harbour", "neighbour", "behaviour",
-    "humour", "odour", "vapour", "rumour", "savour", "armour", "endeavour", "vigour", "parlour",
-    "tumour", "glamour", "splendour", "valour", "clamour", "rigour",
-)  # fmt: skip
-_OUR_SUFFIXES = (
-    "", "s", "ed", "ing", "ings", "ful", "fully", "less", "ist", "ists", "er", "ers", "able",
-    "ite", "ites", "y", "ation", "hood", "hoods",
-)  # fmt: skip
-_ISE_STEMS = (
-    "organ", "real", "recogn", "special", "custom", "optim", "util", "standard", "author",
-    "minim", "maxim", "modern", "priorit", "summar", "apolog", "categor", "character",
-    "commercial", "capital", "digit", "emphas", "final", "global", "harmon", "industrial",
-    "international", "local", "mobil", "normal", "personal", "stabil", "steril", "synchron",
-    "visual", "monet", "central", "legal", "critic", "energ", "fertil", "galvan", "homogen",
-    "pasteur", "familiar", "sanit", "computer", "container", "decentral", "democrat", "econom",
-    "fossil", "general", "hospital", "ideal", "immun", "item", "jeopard", "liberal", "memor",
-    "metabol", "miniatur", "neutral", "penal", "polar", "popular", "publicis", "rational",
-    "revital", "scrutin", "subsid", "symbol", "theor", "tranquil", "urban", "vandal", "westernis",
-)  # fmt: skip
-_ISE_SUFFIXES = (
-    ("ise", "ize"), ("ised", "ized"), ("ises", "izes"), ("ising", "izing"),
-    ("isation", "ization"), ("isations", "izations"), ("iser", "izer"), ("isers", "izers"),
-    ("isable", "izable"),
-)  # fmt: skip
-_YSE_STEMS = ("anal", "paral", "catal", "dial", "electrol", "hydrol")
-_YSE_SUFFIXES = (("yse", "yze"), ("ysed", "yzed"), ("ysing", "yzing"), ("yser", "yzer"))
-_RE_STEMS = ("cent", "met", "lit", "fib", "theat", "calib", "spect", "sab", "lust", "somb", "mit")
-_RE_SUFFIXES = (("re", "er"), ("res", "ers"), ("red", "ered"), ("ring", "ering"))
-_OGUE_STEMS = ("catal", "dial", "anal", "monol", "epil", "prol")
-_OGUE_SUFFIXES = (("ogue", "og"), ("ogues", "ogs"), ("ogued", "oged"), ("oguing", "oging"))
-_ENCE_STEMS = ("defen", "licen", "offen", "preten")
-_ENCE_SUFFIXES = (("ce", "se"), ("ces", "ses"))
-_LL_VERBS = (
-    "travel", "model", "label", "cancel", "fuel", "counsel", "level", "signal", "channel",
-    "tunnel", "pedal", "panel", "jewel", "dial", "funnel", "shovel",
-)  # fmt: skip
-_SINGLE_PAIRS = (
-    ("jewellery", "jewelry"), ("jeweller", "jeweler"), ("jewellers", "jewelers"),
-    ("aluminium", "aluminum"), ("tyre", "tire"), ("tyres", "tires"),
-    ("programme", "program"), ("programmes", "programs"),
-    ("draught", "draft"), ("draughts", "drafts"), ("grey", "gray"), ("greys", "grays"),
-    ("plough", "plow"), ("ploughs", "plows"), ("kerb", "curb"), ("sulphur", "sulfur"),
-    ("mould", "mold"), ("moulds", "molds"), ("moulded", "molded"), ("moulding", "molding"),
-    ("pyjamas", "pajamas"), ("aeroplane", "airplane"), ("aeroplanes", "airplanes"),
-    ("enrol", "enroll"), ("enrolment", "enrollment"), ("fulfil", "fulfill"),
-    ("fulfilment", "fulfillment"), ("instalment", "installment"), ("skilful", "skillful"),
-    ("ageing", "aging"), ("judgement", "judgment"), ("acknowledgement", "acknowledgment"),
-    ("manoeuvre", "maneuver"), ("manoeuvres", "maneuvers"), ("paediatric", "pediatric"),
-    ("orthopaedic", "orthopedic"), ("anaesthetic", "anesthetic"), ("oestrogen", "estrogen"),
-    ("encyclopaedia", "encyclopedia"), ("haemoglobin", "hemoglobin"), ("faeces", "feces"),
-    ("speciality", "specialty"), ("specialities", "specialties"), ("cosy", "cozy"),
-    ("doughnut", "donut"), ("doughnuts", "donuts"), ("storey", "story"), ("storeys", "stories"),
-    ("whilst", "while"), ("amongst", "among"), ("artefact", "artifact"),
-    ("artefacts", "artifacts"), ("licenced", "licensed"), ("practise", "practice"),
-    ("cheque", "check"), ("cheques", "checks"), ("gaol", "jail"), ("tonne", "ton"),
-    ("tonnes", "tons"), ("woollen", "woolen"), ("woollens", "woolens"), ("yoghurt", "yogurt"),
-    ("yoghurts", "yogurts"), ("chilli", "chili"), ("chillies", "chilies"),
-)  # fmt: skip
+# Reviewed data files (search_index/data/): buyer vocabulary and UK/US spellings.
+DATA_DIR = Path(__file__).resolve().parent / "data"
+VOCABULARY_FILE = DATA_DIR / "vocabulary.txt"
+SPELLING_FILE = DATA_DIR / "spelling_uk_us.txt"
 
 
-def _build_spelling_variants() -> dict[str, str]:
-    """British form -> American form for every family and inflection above."""
+def _data_lines(path: Path) -> list[str]:
+    """The non-blank, non-comment lines of a data file."""
+    lines = []
+    for raw in path.read_text(encoding="utf-8").splitlines():
+        line = raw.strip()
+        if line and not line.startswith("#"):
+            lines.append(line)
+    return lines
+
+
+def parse_synonym_group(line: str) -> tuple[str, ...]:
+    """One group from "a, b c, d": entries folded, spaces collapsed, repeats dropped."""
+    entries = [" ".join(tokenize(entry)) for entry in line.split(",")]
+    return tuple(unique(entry for entry in entries if entry))
+
+
+def _load_synonym_groups() -> tuple[tuple[str, ...], ...]:
+    groups = []
+    for line in _data_lines(VOCABULARY_FILE):
+        group = parse_synonym_group(line)
+        if len(group) >= 2:
+            groups.append(group)
+    return tuple(groups)
+
+
+def _load_spelling_variants() -> dict[str, str]:
+    """British form -> American form, from the reviewed spelling file."""
     pairs: dict[str, str] = {}
-    for word in _OUR_WORDS:
-        us = word[:-2] + "r"  # colour -> color
-        for suffix in _OUR_SUFFIXES:
-            pairs[word + suffix] = us + suffix
-    for stems, suffixes in (
-        (_ISE_STEMS, _ISE_SUFFIXES),
-        (_YSE_STEMS, _YSE_SUFFIXES),
-        (_RE_STEMS, _RE_SUFFIXES),
-        (_OGUE_STEMS, _OGUE_SUFFIXES),
-        (_ENCE_STEMS, _ENCE_SUFFIXES),
-    ):
-        for stem in stems:
-            for uk, us in suffixes:
-                pairs[stem + uk] = stem + us
-    for verb in _LL_VERBS:
-        for uk, us in (("led", "ed"), ("ling", "ing"), ("ler", "er"), ("lers", "ers")):
-            pairs[verb + uk] = verb + us
-    pairs.update(_SINGLE_PAIRS)
+    for line in _data_lines(SPELLING_FILE):
+        uk, us = line.split()
+        pairs[uk] = us
     # A word that is itself the American form of something never maps away from it.
     return {uk: us for uk, us in sorted(pairs.items()) if uk != us and uk not in pairs.values()}
 
-
-SPELLING_VARIANTS: dict[str, str] = _build_spelling_variants()
-_SPELLING_FORMS: dict[str, tuple[str, ...]] = {}
-for _uk, _us in SPELLING_VARIANTS.items():
-    _SPELLING_FORMS.setdefault(_us, (_us,))
-    _SPELLING_FORMS[_us] = (*_SPELLING_FORMS[_us], _uk)
 
 _WORD_RE = re.compile(r"[^\W_]+")
 
@@ -217,14 +137,106 @@ def spelling_forms(word: str) -> tuple[str, ...]:
     return _SPELLING_FORMS.get(normal, (normal,))
 
 
-def synonym_phrases() -> list[tuple[tuple[str, ...], ...]]:
-    """SYNONYM_GROUPS as tuples of folded word sequences (multi-word entries are phrases)."""
-    return [tuple(tuple(tokenize(entry)) for entry in group) for group in SYNONYM_GROUPS]
+def synonym_phrases(
+    groups: Iterable[Iterable[str]] | None = None,
+) -> list[tuple[tuple[str, ...], ...]]:
+    """Synonym groups (SYNONYM_GROUPS by default) as tuples of folded word sequences
+    (multi-word entries are phrases; stop words stay, as the indexed text has them)."""
+    chosen = SYNONYM_GROUPS if groups is None else groups
+    return [tuple(tuple(tokenize(entry)) for entry in group) for group in chosen]
+
+
+def entry_key(words: Iterable[str]) -> tuple[str, ...]:
+    """What recognises a synonym entry in a query: the stems of its words that are not stop
+    words, spelling normalised ("Plumbing and Heating" -> ("plumb", "heat"))."""
+    return tuple(porter_stem(normalise_spelling(w)) for w in words if w not in STOPWORDS)
 
 
 def synonym_rules() -> list[str]:
-    """Solr-format equivalence rules ("logistics, freight, shipping") for Elasticsearch."""
-    return [", ".join(group) for group in SYNONYM_GROUPS]
+    """Solr-format equivalence rules ("logistics, freight, shipping") for Elasticsearch.
+
+    Stop words are left out of the entries ("block of flats" -> "block flats"): the rules are
+    analysed by the search analyzer's chain, whose stop filter would leave a hole in them,
+    which synonym_graph refuses; the stop filter skips them in the query just the same.
+    """
+    rules = []
+    for group in SYNONYM_GROUPS:
+        entries = unique(" ".join(w for w in e.split() if w not in STOPWORDS) for e in group)
+        entries = [entry for entry in entries if entry]
+        if len(entries) >= 2:
+            rules.append(", ".join(entries))
+    return rules
+
+
+# ---------------------------------------------------------------------------------------------
+# Query text as typed: markup, entities and dotted abbreviations are cleaned before analysis.
+_TAG_RE = re.compile(r"<[^>]{0,200}>")
+_DOTTED_RE = re.compile(r"\b(?:[^\W\d_]\.){2,}", re.UNICODE)
+_PROFILE_RE = re.compile(r"(?:^|[/\s])suppliers/([a-z0-9]+(?:-[a-z0-9]+)*)/?(?:[?#]\S*)?$")
+
+
+def clean_query(text: str) -> str:
+    """Query text as searched: HTML tags dropped, entities decoded ("<b>gin</b> &amp; tonic"
+    -> "gin & tonic"), dotted abbreviations closed up ("P.L.C." -> "PLC"), spaces collapsed."""
+    if "<" in text or "&" in text:
+        # Tags, then entities, then tags the entities spelt ("&lt;b&gt;gin" -> "gin").
+        text = _TAG_RE.sub(" ", html.unescape(_TAG_RE.sub(" ", text)))
+    if "." in text:
+        text = _DOTTED_RE.sub(lambda m: m.group(0).replace(".", ""), text)
+    return " ".join(text.split())
+
+
+def profile_slug(text: str) -> str | None:
+    """The company slug of a pasted profile address ("https://host/suppliers/acme-ltd")."""
+    match = _PROFILE_RE.search(text.strip().lower())
+    return match.group(1) if match else None
+
+
+def name_key(text: str) -> str:
+    """A name as exact-name matching compares it: folded words, stop words and legal forms
+    dropped ("The Acme Company Ltd" -> "acme")."""
+    return " ".join(query_words(clean_query(text)))
+
+
+# ---------------------------------------------------------------------------------------------
+# Ranking tiers shared by both backends (Elasticsearch adds them as constant scores; the
+# embedded backend orders by them): each query unit matched, then an exact full-name match,
+# then the whole query as a phrase in a name, summary or case study, then BM25.
+TIER_UNIT = 10_000.0
+TIER_SLUG = 50_000.0
+TIER_EXACT_NAME = 5_000.0
+TIER_PHRASE = 2_000.0
+# A query whose words find fewer companies than this (but some) is widened to companies
+# matching any of its words, ranked below those matching more ("remove words if few results").
+FEW_MATCHES = 5
+# Combinations of "most words" the query may ask for before it requires every word.
+MAX_WORD_COMBINATIONS = 20
+PHRASE_FIELDS = ("name", "summary", "case_studies")
+
+
+def required_words(total: int) -> int:
+    """How many of a query's words a company must match: all of one or two words, else most
+    of them (more than half). A multi-word unit (a synonym entry) counts its words. When that
+    finds fewer than FEW_MATCHES companies (but some), any word will do (backends widen it)."""
+    return total if total <= 2 else total // 2 + 1
+
+
+def unit_combinations(weights: Sequence[int]) -> list[tuple[int, ...]] | None:
+    """The smallest sets of units (by position) whose words reach required_words(); None when
+    every unit is required (there is no choice, or too many combinations to spell out)."""
+    total = sum(weights)
+    need = required_words(total)
+    if need >= total:
+        return None
+    found: list[tuple[int, ...]] = []
+    for size in range(1, len(weights) + 1):
+        for chosen in itertools.combinations(range(len(weights)), size):
+            reached = sum(weights[i] for i in chosen)
+            if reached >= need and all(reached - weights[i] < need for i in chosen):
+                found.append(chosen)
+                if len(found) > MAX_WORD_COMBINATIONS:
+                    return None
+    return found
 
 
 def spelling_rules() -> list[str]:
@@ -268,6 +280,40 @@ def edit_distance(a: str, b: str, limit: int) -> int:
             return limit + 1
         previous2, previous = previous, current
     return min(previous[-1], limit + 1)
+
+
+# ---------------------------------------------------------------------------------------------
+# Sounds-alike candidates for a word nothing is within the edit limit of (a buyer who writes
+# by ear: "fotografy" -> "photography", "joolery" -> "jewellery"): indexed words with the same
+# sound key. The key is the word's metaphone (jellyfish) with the vowel-like W, H and Y taken
+# out and repeated sounds said once, so "JWLR" (jewellery) and "JLR" (joolery) agree, and
+# "SSSRS" (scissors) and "SSRS" (sizzors) too. Words of PHONETIC_MIN_LENGTH+ letters only.
+PHONETIC_MIN_LENGTH = 5
+_SEMIVOWELS = str.maketrans("", "", "WHY")
+
+
+@lru_cache(maxsize=65536)
+def phonetic_key(word: str) -> str:
+    """The sound key of a folded word ("photography" -> "FTKRF", "jewellery" -> "JLR")."""
+    key = jellyfish.metaphone(word).translate(_SEMIVOWELS)
+    return "".join(sound for i, sound in enumerate(key) if i == 0 or key[i - 1] != sound)
+
+
+def rank_phonetic(word: str, candidates: Iterable[str]) -> list[str]:
+    """Indexed words that sound like word and share at least half its letters, best first:
+    nearest spelling, then A-Z."""
+    key = phonetic_key(word)
+    if len(word) < PHONETIC_MIN_LENGTH or len(key) < 2:
+        return []
+    scored = []
+    for c in set(candidates):
+        if c == word or len(c) < 3 or c in STOPWORDS or phonetic_key(c) != key:
+            continue
+        # Sounding alike is not enough when most letters differ ("quillon" is not "kiln").
+        distance = edit_distance(word, c, 8)
+        if distance * 2 <= max(len(word), len(c)):
+            scored.append((distance, c))
+    return [c for _distance, c in sorted(scored)][:MAX_FUZZY_CANDIDATES]
 
 
 def sort_key(name: str) -> str:
@@ -335,6 +381,16 @@ def elasticsearch_analysis() -> dict:
 def unique(items: Iterable[str]) -> list[str]:
     """Items in first-seen order without repeats."""
     return list(dict.fromkeys(items))
+
+
+# Trade synonyms and British/American words: each group's entries match each other.
+SYNONYM_GROUPS: tuple[tuple[str, ...], ...] = _load_synonym_groups()
+# UK/US spelling: every British form maps to the American one (one form per word).
+SPELLING_VARIANTS: dict[str, str] = _load_spelling_variants()
+_SPELLING_FORMS: dict[str, tuple[str, ...]] = {}
+for _uk, _us in SPELLING_VARIANTS.items():
+    _SPELLING_FORMS.setdefault(_us, (_us,))
+    _SPELLING_FORMS[_us] = (*_SPELLING_FORMS[_us], _uk)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -3,9 +3,16 @@
 Every backend (embedded SQLite FTS5, Elasticsearch/OpenSearch) implements SearchBackend and passes
 tests/search_contract/. The rules both must follow:
 
-- free text: every query term (after stop words are dropped) must match in at least one text
-  field; a term matches through its UK/US spelling forms, its synonyms, its stem, and, when the
-  term matches nothing as typed, through words one edit away (two for 8+ letters);
+- free text: query text is read as shown (markup dropped, entities decoded); a query unit is a
+  word (stop words and legal-form words dropped) or a multi-word synonym entry; a company must
+  match every unit of a one- or two-unit query and most units (more than half) of a longer one
+  (analysis.required_units); a unit matches through its UK/US spelling forms, its synonyms (the
+  reviewed vocabulary and staff groups), its stem, and, when the unit matches nothing as typed,
+  through words within its edit limit (one edit from 5 letters, two from 8) or, failing those,
+  words that sound alike (metaphone), which also make the "did you mean" text;
+- ranking: more units matched first; then a pasted profile address's company, an exact
+  full-name match (legal forms ignored), the whole query as a phrase in a name, summary or case
+  study; then BM25 with the field weights;
 - filters: OR within a group, AND across groups; facets are disjunctive;
 - every indexed document may be returned: which records may be shown is decided once, by the
   document source (search_index/sources.py), which indexes nothing else;
@@ -20,6 +27,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from search_index.analysis import clean_query
 from search_index.document import FILTER_GROUPS, GROUP_FIELDS, SupplierDocument
 from search_index.errors import InvalidSearchQuery
 
@@ -74,6 +82,9 @@ class SearchQuery:
     sort: str = "relevance"
     page: int = 1
     per_page: int = 20
+    # Synonym groups staff added (each a tuple of entries), applied to this query on top of
+    # the reviewed vocabulary; the app's search service fills it in.
+    synonyms: tuple[tuple[str, ...], ...] = ()
 
     def __post_init__(self) -> None:
         """Reject what the contract does not allow and normalise the filters."""
@@ -83,7 +94,11 @@ class SearchQuery:
             raise InvalidSearchQuery("page must be a whole number from 1")
         if not isinstance(self.per_page, int) or not 1 <= self.per_page <= MAX_PER_PAGE:
             raise InvalidSearchQuery(f"per_page must be between 1 and {MAX_PER_PAGE}")
-        object.__setattr__(self, "text", (self.text or "").strip())
+        # Markup and entities pasted into the box are read as the text they show.
+        object.__setattr__(self, "text", clean_query(self.text or ""))
+        object.__setattr__(
+            self, "synonyms", tuple(tuple(group) for group in self.synonyms if len(group) >= 2)
+        )
         object.__setattr__(self, "filters", _freeze_filters(self.filters))
 
     @property

@@ -7,7 +7,8 @@ The defences need no outside service:
   sent faster than a person could type it is refused;
 - rate limits per IP address and per sender email, kept in Flask-Limiter's storage (memory in
   one process, Redis through RATELIMIT_STORAGE_URI for several);
-- the staff-managed list of blocked senders (one address, or a whole domain).
+- the staff-managed list of blocked senders (one address, or a whole domain): their messages
+  are dropped silently and they see the normal "sent" page, so a spammer learns nothing.
 
 Every refusal is a ValidationFailed naming the form field to show it beside, so the view keeps
 what the buyer typed. Nothing here commits: the view does.
@@ -42,10 +43,6 @@ TOO_FAST_MESSAGE = (
 )
 EXPIRED_MESSAGE = "This form has expired. Check your message, then send it again."
 HONEYPOT_MESSAGE = "Leave the ‘Leave this field blank’ field empty"
-BLOCKED_MESSAGE = (
-    "We cannot send messages from this email address. If you think this is wrong, "
-    "contact the TradeHub team."
-)
 IP_LIMIT_MESSAGE = (
     "You have sent too many messages from this connection. Wait an hour, then try again."
 )
@@ -164,10 +161,11 @@ def send_enquiry(
     form_token: str | None,
     honeypot: str | None,
     sender_ip: str,
-) -> Enquiry:
+) -> Enquiry | None:
     """Store a buyer's enquiry, mail it to the company (reply-to the buyer) and confirm it to
     the buyer. Raises ValidationFailed (with the field to show it beside) when a spam defence
-    refuses it. Flushes, never commits."""
+    refuses it; returns None, storing and sending nothing, for a blocked sender (who is shown
+    the normal "sent" page). Flushes, never commits."""
     if not company.is_publishable:
         raise NotAllowed("This supplier is not taking enquiries through TradeHub.")
     if not company.email:
@@ -175,7 +173,7 @@ def send_enquiry(
     check_honeypot(honeypot)
     check_fill_time(company, form_token)
     if is_blocked(details.email):
-        raise ValidationFailed(BLOCKED_MESSAGE, "email")
+        return None
     check_rate_limits(sender_ip, details.email)
 
     enquiry = Enquiry(

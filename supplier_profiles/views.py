@@ -7,12 +7,13 @@ queries the companies table, so it costs no query per result.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from flask import (
     Blueprint,
     abort,
     current_app,
+    g,
     redirect,
     render_template,
     request,
@@ -23,6 +24,7 @@ from markupsafe import Markup
 from slugify import slugify
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
+from werkzeug.datastructures import MultiDict
 
 from search_index import service
 from search_index.base import SearchQuery
@@ -30,9 +32,11 @@ from search_index.errors import SearchUnavailable
 from supplier_profiles import contact, taxonomies
 from supplier_profiles.buyer_forms import (
     FILTER_LABELS,
+    MAX_PAGE,
     SORT_CHOICES,
     ContactSupplierForm,
     SearchForm,
+    filter_choices,
     filter_label,
 )
 from supplier_profiles.models import CaseStudy, Company
@@ -42,9 +46,18 @@ from tradehub.refusals import service_call
 
 bp = Blueprint("supplier_profiles", __name__)
 
-# Facet groups with many values show the biggest ones plus whatever is selected.
+# Facet groups with many values show the biggest ones first; the rest are one "show all N"
+# away (a link without JavaScript, expanding in place with it). Selected values always show.
 FACET_LIMIT = 15
-
+# What "show all N ..." calls a group's values.
+FACET_PLURALS = {
+    "industry": "industries",
+    "region": "regions",
+    "country": "export markets",
+    "language": "languages",
+    "employees": "sizes",
+    "verified": "values",
+}
 
 # --- helpers ---------------------------------------------------------------------------------
 
@@ -63,7 +76,8 @@ def run_search(form: SearchForm, per_page: int | None = None):
 
 def args_with(**changes) -> dict[str, list[str]]:
     """The current query string as lists, with `changes` applied (None removes a key)."""
-    args = request.args.to_dict(flat=False)
+    # Find a Supplier keeps only the parts of a hand-edited link it understood (g.search_args).
+    args = g.get("search_args", request.args).to_dict(flat=False)
     for key, value in changes.items():
         if value is None:
             args.pop(key, None)
@@ -81,41 +95,72 @@ def page_url(number: int) -> str:
 
 @dataclass
 class FacetGroup:
-    """One filter group as the page shows it."""
+    """One filter group as the page shows it: `items` first, `more` behind "show all"."""
 
     name: str
     title: str
     items: list[dict]
     selected: int
+    more: list[dict] = field(default_factory=list)
+    show_all_url: str = ""
+    plural: str = ""
+
+    @property
+    def size(self) -> int:
+        """How many values the group has in all."""
+        return len(self.items) + len(self.more)
 
 
-def facet_groups(form: SearchForm, result) -> list[FacetGroup]:
-    """Checkbox items with counts for every filter group; selected values always shown."""
+def _facet_item(name: str, value: str, count: int, checked: bool) -> dict:
+    return {
+        "value": value,
+        "html": Markup('{} <span class="th-facet-count">({:,})</span>').format(
+            filter_label(name, value), count
+        ),
+        "checked": checked,
+    }
+
+
+def facet_groups(form: SearchForm, result, show_all: frozenset[str] = frozenset()) -> list:
+    """Checkbox items with counts for every value of every filter group.
+
+    Every value the group accepts is offered, also those with no match in this search (count
+    0), so a buyer can always reach it without editing the URL. Values are ordered by count,
+    then by name (company sizes keep their natural order); the first FACET_LIMIT show and the
+    rest sit behind "show all N" unless the group is in `show_all`. Selected values always
+    show.
+    """
     groups = []
     for name in SearchForm.GROUPS:
         selected = list(getattr(form, name).data or [])
         counts = {facet.value: facet.count for facet in result.facets.get(name, [])}
-        values = [facet.value for facet in result.facets.get(name, [])]
-        if name not in ("region", "employees", "verified") and len(values) > FACET_LIMIT:
-            values = values[:FACET_LIMIT]
-        values += [v for v in selected if v not in values]
+        choices = filter_choices(name)
         if name == "employees":
-            order = [code for code, _ in form.employees.choices]
-            values.sort(key=lambda v: order.index(v) if v in order else len(order))
-        items = []
-        for value in values:
-            count = counts.get(value, 0)
-            items.append(
-                {
-                    "value": value,
-                    "html": Markup('{} <span class="th-facet-count">({:,})</span>').format(
-                        filter_label(name, value), count
-                    ),
-                    "checked": value in selected,
-                }
+            values = [code for code, _ in choices]
+        else:
+            labels = dict(choices)
+            values = sorted(labels, key=lambda v: (-counts.get(v, 0), labels[v].casefold()))
+        shown, more = values, []
+        if len(values) > FACET_LIMIT and name not in show_all:
+            shown = values[:FACET_LIMIT] + [v for v in values[FACET_LIMIT:] if v in selected]
+            more = [v for v in values[FACET_LIMIT:] if v not in selected]
+        groups.append(
+            FacetGroup(
+                name,
+                FILTER_LABELS[name],
+                [_facet_item(name, v, counts.get(v, 0), v in selected) for v in shown],
+                len(selected),
+                more=[_facet_item(name, v, counts.get(v, 0), False) for v in more],
+                show_all_url=url_for(
+                    "supplier_profiles.find_a_supplier",
+                    **args_with(show=sorted(show_all | {name})),
+                    _anchor=f"facet-{name}",
+                )
+                if more
+                else "",
+                plural=FACET_PLURALS[name],
             )
-        if items:
-            groups.append(FacetGroup(name, FILTER_LABELS[name], items, len(selected)))
+        )
     return groups
 
 
@@ -188,10 +233,55 @@ def company_or_redirect(slug: str, endpoint: str, **kwargs):
 # --- Find a Supplier ---------------------------------------------------------------------------
 
 
+def forgiving_search_args(args) -> tuple[MultiDict, list[str]]:
+    """The page's query string with what a hand-edited or old URL got wrong left out.
+
+    Unknown filter values and sorts are dropped (the valid ones stay) and a page that is not a
+    whole number from 1 is page 1; each change is returned as a short notice for the page. The
+    JSON API does not use this: it stays strict and names the parameter in a 400.
+    """
+    cleaned = MultiDict()
+    notices = []
+    for key, values in args.lists():
+        if key in SearchForm.GROUPS:
+            allowed = dict(filter_choices(key))
+            for value in values:
+                if value in allowed:
+                    cleaned.add(key, value)
+                else:
+                    notices.append(
+                        f"We ignored ‘{value[:60]}’ because it is not a"
+                        f"{'n' if FILTER_LABELS[key][0] in 'AEIOU' else ''} "
+                        f"{FILTER_LABELS[key].lower()} we list."
+                    )
+        elif key == "sort":
+            if values[0] in dict(SORT_CHOICES):
+                cleaned.add(key, values[0])
+            else:
+                notices.append("We ignored the sort order in the link and sorted by relevance.")
+        elif key == "page":
+            number = values[0].strip()
+            if number.isdigit() and int(number) >= 1:
+                cleaned.add(key, str(min(int(number), MAX_PAGE)))
+            else:
+                notices.append("We ignored the page number in the link and showed the first page.")
+        elif key == "per_page":
+            continue  # the page always shows 20; only the API takes per_page
+        else:
+            for value in values:
+                cleaned.add(key, value)
+    return cleaned, notices
+
+
 @bp.route("/find-a-supplier")
 def find_a_supplier():
-    """Search UK suppliers by words and filters; browse them all with no words."""
-    form = SearchForm(formdata=request.args)
+    """Search UK suppliers by words and filters; browse them all with no words.
+
+    A hand-edited or old link never gives an error page: what it gets wrong is left out with a
+    short notice, and a page past the end shows the last page."""
+    args, notices = forgiving_search_args(request.args)
+    g.search_args = args
+    form = SearchForm(formdata=args)
     if not form.validate():
         return render_template(
             "supplier_profiles/find_a_supplier.html",
@@ -215,10 +305,12 @@ def find_a_supplier():
         return redirect(page_url(result.pages))
     return render_template(
         "supplier_profiles/find_a_supplier.html",
+        notices=notices,
         form=None,
         search_form=form,
         result=result,
-        groups=facet_groups(form, result),
+        groups=facet_groups(form, result, show_all=frozenset(request.args.getlist("show"))),
+        filter_groups=SearchForm.GROUPS,
         chips=selected_filters(form),
         sort_choices=SORT_CHOICES,
         page_url=page_url,

@@ -294,8 +294,15 @@ def api_client_key() -> str:
     return f"ip:{request.remote_addr or 'unknown'}"
 
 
-# One bucket per client for every API endpoint together.
-shared_api_limit = limiter.shared_limit(api_rate_limit, scope="api", key_func=api_client_key)
+def _is_preflight() -> bool:
+    return request.method == "OPTIONS"
+
+
+# One bucket per client for every API endpoint together. CORS preflights are free: a browser
+# sends one before some GETs, and counting both would halve a web page's allowance.
+shared_api_limit = limiter.shared_limit(
+    api_rate_limit, scope="api", key_func=api_client_key, exempt_when=_is_preflight
+)
 
 
 def operation(

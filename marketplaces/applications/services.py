@@ -40,6 +40,13 @@ STEPS = {
     3: ("your-products", "Your products"),
     4: ("your-experience", "Your export experience"),
 }
+# The same steps as staff and marketplace partners read them (about the applicant).
+STEP_TITLES_FOR_REVIEWERS = {
+    1: "Contact details",
+    2: "The business",
+    3: "Products",
+    4: "Export experience",
+}
 STEP_FIELDS: dict[int, tuple[str, ...]] = {
     1: ("contact_name", "contact_job_title", "contact_email", "contact_phone"),
     2: (

@@ -75,7 +75,7 @@ def export_csv():
     filename = f"marketplace-applications-{utcnow():%Y-%m-%d}.csv"
     return Response(
         body,
-        mimetype="text/csv; charset=utf-8",
+        content_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
 

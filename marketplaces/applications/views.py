@@ -19,7 +19,11 @@ from marketplaces.applications.forms import (
     form_initial,
 )
 from marketplaces.applications.models import Application, ApplicationStatus
-from marketplaces.applications.services import STEPS, OpenApplicationExists
+from marketplaces.applications.services import (
+    STEP_TITLES_FOR_REVIEWERS,
+    STEPS,
+    OpenApplicationExists,
+)
 from marketplaces.catalogue import get_published
 from marketplaces.models import PRODUCT_CATEGORIES, Marketplace
 from tradehub.accounts.models import Role
@@ -39,7 +43,11 @@ def marketplace_url(marketplace: Marketplace) -> str:
 
 @bp.app_context_processor
 def _helpers():
-    return {"marketplace_url": marketplace_url, "application_steps": STEPS}
+    return {
+        "marketplace_url": marketplace_url,
+        "application_steps": STEPS,
+        "reviewer_step_titles": STEP_TITLES_FOR_REVIEWERS,
+    }
 
 
 def account_links(user) -> list[tuple[str, str]]:

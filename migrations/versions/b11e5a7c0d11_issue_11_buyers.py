@@ -3,7 +3,7 @@ responses and audit; companies may opt out of requests; outbox mails carry extra
 (List-Unsubscribe)
 
 Revision ID: b11e5a7c0d11
-Revises: b17a9c3e5d21
+Revises: c13d5e2a7f10
 Create Date: 2026-12-04 15:58:42.097752
 
 """
@@ -16,7 +16,7 @@ import tradehub.db_types
 
 # revision identifiers, used by Alembic.
 revision = "b11e5a7c0d11"
-down_revision = "b17a9c3e5d21"
+down_revision = "c13d5e2a7f10"
 branch_labels = None
 depends_on = None
 

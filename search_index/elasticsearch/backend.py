@@ -45,17 +45,22 @@ from search_index.elasticsearch import settings
 from search_index.elasticsearch.failures import Unavailable, bulk_statuses, is_benign
 from search_index.elasticsearch.lifecycle import IndexLifecycle
 from search_index.elasticsearch.queries import (
+    Units,
     checkable_units,
     correction_candidates,
     facet_aggs,
     find_corrections,
     group_filter_clauses,
     missing_units,
+    phonetic_aggs,
+    phonetic_candidates,
     query_units,
+    ranking_clauses,
     sort_clause,
     spelling_suggester,
+    text_clauses,
+    text_rule,
     to_hit,
-    unit_clause,
     unit_existence_agg,
 )
 from search_index.errors import SearchError, SearchUnavailable
@@ -320,35 +325,53 @@ class ElasticsearchBackend(IndexLifecycle, SearchBackend):
     def search(self, query: SearchQuery) -> SearchResult:
         """Run one query (see the module docstring for how text, filters and facets work).
 
-        One round trip whenever the words match something together: an ``_msearch`` of the
-        page request and the facets request (see request_bodies). Only when they match nothing
-        a second, results-free request finds the words that match nothing as typed and their
-        indexed neighbours within the edit limit (term suggester, Lucene's Levenshtein-automaton
-        spell checker); a third round trip runs the query with those neighbours and counts them
-        for the "did you mean" text.
+        One round trip whenever every word matches something: an ``_msearch`` of the page
+        request and the facets request (see request_bodies). When a word matches nothing as
+        typed, a results-free request finds its indexed neighbours within the edit limit (term
+        suggester, Lucene's Levenshtein-automaton spell checker) or, failing those, the words
+        that sound like it (a terms aggregation over the sound keys); the query then runs again
+        with them, counting them for the "did you mean" text. When the words find fewer than
+        analysis.FEW_MATCHES companies (but some), the query runs once more widened to any
+        word, ranked by words matched.
         """
-        units = query_units(query.text)
-        page, facets = self._msearch(self.request_bodies(query))
-        checkable = checkable_units(units)
-        if facets["hits"]["total"]["value"] or not checkable:
-            return self._result(query, page, facets, None)
-        probe = {
-            "size": 0,
-            "aggs": {"_units": unit_existence_agg(checkable)},
-            "suggest": spelling_suggester(checkable),
-        }
-        probed = self._search(probe, "search")
-        missing = missing_units(probed, checkable)
-        candidates = correction_candidates(missing, checkable, probed.get("suggest", {}))
-        if not candidates:
-            return self._result(query, page, facets, None)
-        page_body, facets_body = self._bodies(query, units, candidates)
-        words = analysis.unique(w for found in candidates.values() for w in found)
-        facets_body["aggs"]["_candidates"] = unit_existence_agg(words)
-        page, facets = self._msearch((page_body, facets_body))
-        corrections = find_corrections(candidates, facets)
+        units = query_units(query.text, query.synonyms)
+        page, facets = self._msearch(self._bodies(query, units, {}))
+        checkable = checkable_units(units.units)
+        if len(units.units) > 1:
+            missing = missing_units(facets, checkable)
+        else:
+            missing = checkable if not facets["hits"]["total"]["value"] else []
+        candidates: dict[str, list[str]] = {}
+        phonetic: list[str] = []
+        if missing:
+            probe: dict[str, Any] = {"size": 0, "suggest": spelling_suggester(checkable)}
+            sounds = phonetic_aggs(checkable)
+            if sounds:
+                probe["aggs"] = sounds
+            if not probe["suggest"]:
+                del probe["suggest"]
+            probed = self._search(probe, "search")
+            candidates = correction_candidates(missing, checkable, probed.get("suggest", {}))
+            by_sound = phonetic_candidates(
+                [u for u in missing if u not in candidates],
+                checkable,
+                probed.get("aggregations", {}),
+            )
+            phonetic = list(by_sound)
+            candidates.update(by_sound)
+        corrections: dict[str, str] = {}
+        if candidates:
+            page_body, facets_body = self._bodies(query, units, candidates)
+            words = analysis.unique(w for found in candidates.values() for w in found)
+            facets_body["aggs"]["_candidates"] = unit_existence_agg(words)
+            page, facets = self._msearch((page_body, facets_body))
+            corrections = find_corrections(candidates, facets, phonetic)
+        found = facets["hits"]["total"]["value"]
+        if len(units.units) > 1 and 0 < found < analysis.FEW_MATCHES:
+            page, facets = self._msearch(self._bodies(query, units, candidates, widen=True))
         suggestion = None
-        if corrections:
+        # Only a text that finds something is offered (the corrections are part of this query).
+        if corrections and facets["hits"]["total"]["value"]:
             suggestion = " ".join(corrections.get(w, w) for w in analysis.tokenize(query.text))
         return self._result(query, page, facets, suggestion)
 
@@ -360,12 +383,13 @@ class ElasticsearchBackend(IndexLifecycle, SearchBackend):
         document they exclude) and counts the total exactly only up to TOTAL_CAP. The facets
         request has no hits (``size`` 0) and the text alone as its query, with one filter
         aggregation per group applying every other group's filters (disjunctive counts); its
-        hit count says whether the words matched anything before the filters, the only case in
-        which typo correction is skipped. Being hit-free, it is answered from the engine's shard
-        request cache, keyed by the body, until the next refresh that changes the index: a
-        repeated browse pays for its facet counts once per write, not once per request.
+        hit count (up to analysis.FEW_MATCHES) says whether the words matched anything before
+        the filters, and whether the query must be widened. Being hit-free, it is answered from
+        the engine's shard request cache, keyed by the body, until the next refresh that
+        changes the index: a repeated browse pays for its facet counts once per write, not once
+        per request.
         """
-        return self._bodies(query, query_units(query.text), {})
+        return self._bodies(query, query_units(query.text, query.synonyms), {})
 
     def _msearch(self, bodies: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
         """Send request bodies to the alias in one ``_msearch``; the responses, in order."""
@@ -428,18 +452,29 @@ class ElasticsearchBackend(IndexLifecycle, SearchBackend):
         raise SearchUnavailable(f"search engine lost shards during {what}: {response['_shards']}")
 
     def _bodies(
-        self, query: SearchQuery, units: Sequence[str], candidates: Mapping[str, list[str]]
+        self,
+        query: SearchQuery,
+        units: Units,
+        candidates: Mapping[str, list[str]],
+        *,
+        widen: bool = False,
     ) -> tuple[dict[str, Any], dict[str, Any]]:
-        """The page request (unit clauses, a corrected unit matching any of its candidates;
-        group filters; sort; page; highlight; total up to the cap) and the facets request."""
-        clauses = [unit_clause(unit, candidates.get(unit)) for unit in units]
-        text_query = {"bool": {"must": clauses or [{"match_all": {}}]}}
+        """The page request (the text rule and group filters as filters, the ranking clauses
+        as scores; sort; page; highlight; total up to the cap) and the facets request."""
         group_filters = group_filter_clauses(query.filters)
-        page_query = (
-            {"bool": {"must": text_query["bool"]["must"], "filter": group_filters}}
-            if group_filters
-            else text_query
-        )
+        if units.units:
+            clauses = text_clauses(units, candidates)
+            rule, optional = text_rule(units, clauses, widen)
+            text_query: dict[str, Any] = {"bool": {"filter": [rule]}}
+            page_query: dict[str, Any] = {
+                "bool": {
+                    "filter": [rule, *group_filters],
+                    "should": ranking_clauses(units, clauses, optional),
+                }
+            }
+        else:
+            text_query = {"match_all": {}}
+            page_query = {"bool": {"filter": group_filters}} if group_filters else {"match_all": {}}
         page: dict[str, Any] = {
             "query": page_query,
             "sort": sort_clause(query.sort),
@@ -454,12 +489,13 @@ class ElasticsearchBackend(IndexLifecycle, SearchBackend):
         else:
             # Beyond the engine's window: report totals and facets, no hits.
             page["size"] = 0
-        if units:
+        if units.units:
             page["highlight"] = {
                 "encoder": "html",
                 "pre_tags": ["<mark>"],
                 "post_tags": ["</mark>"],
                 "require_field_match": True,
+                "highlight_query": {"bool": {"should": clauses}},
                 "fields": {
                     "summary": {"number_of_fragments": 0},
                     "description": {"fragment_size": 160, "number_of_fragments": 2},
@@ -471,10 +507,14 @@ class ElasticsearchBackend(IndexLifecycle, SearchBackend):
         facets: dict[str, Any] = {
             "query": text_query,
             "size": 0,
-            # Whether anything matched the words at all; counting further is not needed.
-            "track_total_hits": 1,
+            # Whether anything matched the words at all, and whether few did (then the query
+            # is widened); counting further is not needed.
+            "track_total_hits": analysis.FEW_MATCHES,
             "aggs": facet_aggs(query.filters),
         }
+        checkable = checkable_units(units.units)
+        if len(units.units) > 1 and checkable:
+            facets["aggs"]["_units"] = unit_existence_agg(checkable, units.staff)
         return page, facets
 
     def _result(
@@ -486,7 +526,7 @@ class ElasticsearchBackend(IndexLifecycle, SearchBackend):
     ) -> SearchResult:
         hits_part = page["hits"]
         # Scores mean something only for a text query sorted by relevance (as in embedded).
-        scored = query.sort == "relevance" and bool(query_units(query.text))
+        scored = query.sort == "relevance" and bool(query_units(query.text).units)
         hits = [to_hit(raw, with_score=scored) for raw in hits_part["hits"]]
         aggregations = facets_response.get("aggregations", {})
         facets: dict[str, list[FacetValue]] = {}

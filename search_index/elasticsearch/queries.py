@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
@@ -21,64 +22,216 @@ CORRECTION_HITS_CAP = 50
 
 
 @lru_cache(maxsize=1)
-def _synonym_phrase_stems() -> tuple[frozenset[tuple[str, ...]], int]:
-    """Stems of every multi-word synonym entry ("financial technology"), and the longest."""
-    phrases = frozenset(
-        tuple(porter_stem(analysis.normalise_spelling(word)) for word in entry)
+def _synonym_phrase_keys() -> frozenset[tuple[str, ...]]:
+    """Keys of every multi-word vocabulary entry ("financial technology"); one-word entries
+    need no grouping, the search analyzer's synonym_graph expands them."""
+    return frozenset(
+        key
         for group in analysis.synonym_phrases()
         for entry in group
-        if len(entry) > 1
+        if len(key := analysis.entry_key(entry)) > 1
     )
-    return phrases, max((len(p) for p in phrases), default=1)
 
 
-def query_units(text: str) -> list[str]:
-    """Query words without stop words; a multi-word synonym entry stays together as one unit.
+@dataclass
+class Units:
+    """A query as the engine matches it.
 
-    Entries are recognised by stem, as the embedded backend does ("financial technologies").
+    units: the words, or multi-word synonym entries kept together, each matched as a whole;
+    weights: each unit's word count; staff: a unit's staff synonym entries (it matches any);
+    slug, exact_name, phrase: a pasted profile address, the name an exact match must have,
+    and the whole query as a phrase (None for one word).
     """
+
+    units: list[str] = field(default_factory=list)
+    weights: list[int] = field(default_factory=list)
+    staff: dict[str, list[str]] = field(default_factory=dict)
+    slug: str | None = None
+    exact_name: str = ""
+    phrase: str | None = None
+
+
+def query_units(text: str, extra: Sequence[Sequence[str]] = ()) -> Units:
+    """Query words without stop words; a multi-word vocabulary entry, or any staff synonym
+    entry, stays together as one unit. Entries are recognised by stem, as the embedded
+    backend does ("financial technologies")."""
+    slug = analysis.profile_slug(text)
+    if slug is not None:
+        text = slug.replace("-", " ")
     words = analysis.query_words(text)[:MAX_QUERY_WORDS]
     stems = [porter_stem(analysis.normalise_spelling(word)) for word in words]
-    phrases, longest = _synonym_phrase_stems()
-    units: list[str] = []
+    staff_groups: dict[tuple[str, ...], list[str]] = {}
+    for group in analysis.synonym_phrases(extra):
+        for entry in group:
+            key = analysis.entry_key(entry)
+            if key:
+                found = staff_groups.setdefault(key, [])
+                found.extend(" ".join(other) for other in group if other not in found)
+    phrases = _synonym_phrase_keys() | set(staff_groups)
+    longest = max((len(p) for p in phrases), default=1)
+    out = Units(
+        slug=slug,
+        exact_name=analysis.name_key(text),
+        phrase=" ".join(analysis.tokenize(text)[:MAX_QUERY_WORDS]) if len(words) > 1 else None,
+    )
     i = 0
     while i < len(words):
-        for size in range(min(longest, len(words) - i), 1, -1):
-            if tuple(stems[i : i + size]) in phrases:
-                units.append(" ".join(words[i : i + size]))
-                i += size
+        size = 1
+        for length in range(min(longest, len(words) - i), 0, -1):
+            key = tuple(stems[i : i + length])
+            if (length > 1 and key in phrases) or key in staff_groups:
+                size = length
                 break
-        else:
-            units.append(words[i])
-            i += 1
-    return analysis.unique(units)
+        unit = " ".join(words[i : i + size])
+        key = tuple(stems[i : i + size])
+        out.units.append(unit)
+        out.weights.append(size)
+        if key in staff_groups:
+            out.staff[unit] = analysis.unique(staff_groups[key])
+        i += size
+    return out
 
 
 def checkable_units(units: Sequence[str]) -> list[str]:
-    """Units typo tolerance may correct: single words long enough for an edit."""
-    return [unit for unit in units if " " not in unit and analysis.max_edits(unit) > 0]
+    """Units typo tolerance may correct: single words long enough for an edit, or for a
+    sounds-alike neighbour."""
+    return analysis.unique(
+        unit
+        for unit in units
+        if " " not in unit
+        and (analysis.max_edits(unit) > 0 or len(unit) >= analysis.PHONETIC_MIN_LENGTH)
+    )
 
 
-def unit_clause(unit: str, candidates: Sequence[str] | None = None) -> dict[str, Any]:
-    """One unit must match in some field (all its words in that field for a phrase unit);
-    a corrected unit matches when any of its candidate spellings does."""
+def _multi_match(text: str, operator: str) -> dict[str, Any]:
     return {
         "multi_match": {
-            "query": " ".join(candidates) if candidates else unit,
+            "query": text,
             "fields": settings.query_fields(),
             "type": "best_fields",
-            "operator": "or" if candidates else "and",
+            "operator": operator,
         }
     }
 
 
-def unit_existence_agg(units: Sequence[str]) -> dict[str, Any]:
+def unit_clause(
+    unit: str, candidates: Sequence[str] | None = None, entries: Sequence[str] = ()
+) -> dict[str, Any]:
+    """One unit must match in some field (all its words in that field for a phrase unit);
+    a corrected unit matches when any of its candidate spellings does; a unit in a staff
+    synonym group matches when any entry of the group does."""
+    if candidates:
+        return _multi_match(" ".join([unit, *candidates]), "or")
+    if entries:
+        options = [_multi_match(text, "and") for text in analysis.unique([unit, *entries])]
+        return {"bool": {"should": options, "minimum_should_match": 1}}
+    return _multi_match(unit, "and")
+
+
+def text_clauses(units: Units, candidates: Mapping[str, Sequence[str]]) -> list[dict[str, Any]]:
+    return [
+        unit_clause(unit, candidates.get(unit), units.staff.get(unit, ())) for unit in units.units
+    ]
+
+
+def text_rule(units: Units, clauses: list[dict[str, Any]], widen: bool) -> tuple[dict, bool]:
+    """Which companies match: every unit, or enough units for most of the words (each unit's
+    clause repeated once per word, so minimum_should_match counts words), or any unit when
+    widened; and whether some unit is optional (then ranking counts the words matched)."""
+    if widen:
+        return {"bool": {"should": clauses, "minimum_should_match": 1}}, True
+    if analysis.unit_combinations(units.weights) is None:
+        return {"bool": {"must": clauses}}, False
+    weighted = [c for c, w in zip(clauses, units.weights, strict=True) for _ in range(w)]
+    need = analysis.required_words(sum(units.weights))
+    return {"bool": {"should": weighted, "minimum_should_match": need}}, True
+
+
+def ranking_clauses(
+    units: Units, clauses: list[dict[str, Any]], optional: bool
+) -> list[dict[str, Any]]:
+    """Scoring clauses: the ranking tiers as constant scores (words matched when some are
+    optional, pasted profile address, exact name, whole-query phrase), then BM25."""
+    scoring: list[dict[str, Any]] = []
+    if optional:
+        scoring.extend(
+            {"constant_score": {"filter": clause, "boost": analysis.TIER_UNIT * weight}}
+            for clause, weight in zip(clauses, units.weights, strict=True)
+        )
+    if units.slug:
+        scoring.append(
+            {"constant_score": {"filter": {"term": {"slug": units.slug}},
+                                "boost": analysis.TIER_SLUG}}
+        )  # fmt: skip
+    if units.exact_name:
+        scoring.append(
+            {
+                "constant_score": {
+                    "filter": {"term": {settings.NAME_KEY_FIELD: units.exact_name}},
+                    "boost": analysis.TIER_EXACT_NAME,
+                }
+            }
+        )
+    if units.phrase:
+        scoring.append(
+            {
+                "constant_score": {
+                    "filter": {
+                        "multi_match": {
+                            "query": units.phrase,
+                            "type": "phrase",
+                            "analyzer": "th_text",
+                            "fields": [
+                                settings.INDEX_TEXT_FIELDS[f] for f in analysis.PHRASE_FIELDS
+                            ],
+                        }
+                    },
+                    "boost": analysis.TIER_PHRASE,
+                }
+            }
+        )
+    return scoring + clauses
+
+
+def phonetic_aggs(units: Sequence[str]) -> dict[str, Any]:
+    """Indexed words sounding like each unit (same sound key), with their document counts."""
+    return {
+        f"sounds_{i}": {
+            "terms": {
+                "field": settings.SOUNDS_FIELD,
+                "include": f"{analysis.phonetic_key(unit)}:.*",
+                "size": 200,
+            }
+        }
+        for i, unit in enumerate(units)
+        if len(unit) >= analysis.PHONETIC_MIN_LENGTH and len(analysis.phonetic_key(unit)) >= 2
+    }
+
+
+def phonetic_candidates(
+    missing: Sequence[str], checkable: Sequence[str], aggregations: Mapping[str, Any]
+) -> dict[str, list[str]]:
+    """Sounds-alike candidates of each missing unit, best first (analysis.rank_phonetic)."""
+    found: dict[str, list[str]] = {}
+    for i, unit in enumerate(checkable):
+        if unit not in missing:
+            continue
+        buckets = (aggregations.get(f"sounds_{i}") or {}).get("buckets", [])
+        words = [b["key"].split(":", 1)[1] for b in buckets if b["doc_count"] > 0]
+        ranked = analysis.rank_phonetic(unit, words)
+        if ranked:
+            found[unit] = ranked
+    return found
+
+
+def unit_existence_agg(
+    units: Sequence[str], staff: Mapping[str, Sequence[str]] | None = None
+) -> dict[str, Any]:
     """How many documents each unit (or candidate word) matches as typed, ignoring
     the rest of the query."""
-    return {
-        "global": {},
-        "aggs": {"units": {"filters": {"filters": {unit: unit_clause(unit) for unit in units}}}},
-    }
+    staff = staff or {}
+    filters = {unit: unit_clause(unit, None, staff.get(unit, ())) for unit in units}
+    return {"global": {}, "aggs": {"units": {"filters": {"filters": filters}}}}
 
 
 def _terms_filter(group: str, values: Sequence[str]) -> dict[str, Any]:
@@ -139,11 +292,14 @@ def spelling_suggester(units: Sequence[str]) -> dict[str, Any]:
             },
         }
         for i, unit in enumerate(units)
+        if analysis.max_edits(unit) > 0
     }
 
 
 def find_corrections(
-    candidates: Mapping[str, Sequence[str]], response: Mapping[str, Any]
+    candidates: Mapping[str, Sequence[str]],
+    response: Mapping[str, Any],
+    phonetic: Sequence[str] = (),
 ) -> dict[str, str]:
     """Each corrected unit's best candidate that still matches a document: nearest, then most
     matches (counted up to CORRECTION_HITS_CAP, as the embedded backend does), then A-Z.
@@ -155,7 +311,7 @@ def find_corrections(
     counts = {word: b["doc_count"] for word, b in buckets.get("buckets", {}).items()}
     corrections: dict[str, str] = {}
     for unit, words in candidates.items():
-        limit = analysis.max_edits(unit)
+        limit = 8 if unit in phonetic else analysis.max_edits(unit)
         ranked = sorted(
             (
                 analysis.edit_distance(unit, word, limit),
@@ -220,8 +376,8 @@ def to_hit(raw: Mapping[str, Any], *, with_score: bool) -> Hit:
 def highlight_html(fields: Mapping[str, list[str]], summary: str) -> str:
     """The first highlighted field's fragments (already HTML-encoded by the engine), else the
     escaped summary."""
-    for field in settings.HIGHLIGHT_FIELDS:
-        fragments = fields.get(field)
+    for name in settings.HIGHLIGHT_FIELDS:
+        fragments = fields.get(name)
         if fragments:
             # The engine's HTML encoder also escapes "/", which needs no escaping; undo just
             # that so highlights read like html.escape() output ("&amp;#x2F;" stays as it is).

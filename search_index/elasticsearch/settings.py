@@ -17,7 +17,7 @@ from functools import lru_cache
 from typing import Any
 
 from search_index import analysis
-from search_index.document import case_study_text
+from search_index.document import case_study_text, field_texts
 
 # Free-text field of the contract (document.TEXT_FIELDS) -> field in the index.
 INDEX_TEXT_FIELDS: dict[str, str] = {
@@ -63,6 +63,10 @@ HIT_SOURCE_FIELDS: tuple[str, ...] = (
 )
 
 SPELL_FIELD = "spell"
+# The name as exact-name matching compares it (analysis.name_key), and "KEY:word" for every
+# indexed word with its sound key (analysis.phonetic_key), for sounds-alike suggestions.
+NAME_KEY_FIELD = "name_key"
+SOUNDS_FIELD = "sounds"
 SCHEMA_META_KEY = "tradehub_schema"
 NAME_SORT_FIELD = "name_sort"
 AUTOCOMPLETE_FIELD = "name.autocomplete"
@@ -141,6 +145,8 @@ def mappings() -> dict[str, Any]:
             "slug": {"type": "keyword"},
             "name": name,
             NAME_SORT_FIELD: {"type": "keyword"},
+            NAME_KEY_FIELD: {"type": "keyword"},
+            SOUNDS_FIELD: {"type": "keyword"},
             "summary": _text(highlighted=True),
             "description": _text(highlighted=True),
             "keywords": _text(highlighted=True),
@@ -195,6 +201,14 @@ def to_source(doc: Mapping[str, Any]) -> dict[str, Any]:
     """The indexed source of a validated SupplierDocument."""
     source = {key: doc[key] for key in doc}
     source[NAME_SORT_FIELD] = analysis.sort_key(doc["name"])
+    source[NAME_KEY_FIELD] = analysis.name_key(doc["name"])
+    words = {
+        word
+        for text in field_texts(doc).values()
+        for word in analysis.tokenize(text)
+        if len(word) >= 3 and not word.isdigit() and word not in analysis.STOPWORDS
+    }
+    source[SOUNDS_FIELD] = sorted(f"{analysis.phonetic_key(w)}:{w}" for w in words)
     # One array entry per case study, so highlight fragments never run across two studies.
     source["case_studies_text"] = [case_study_text(study) for study in doc["case_studies"]]
     return source

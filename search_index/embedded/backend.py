@@ -244,9 +244,9 @@ class EmbeddedBackend(IndexStore, FacetCounter, QueryPlanner, SearchBackend):
             live = self._meta(conn, "live")
             if live is None:
                 return SearchResult(0, query.page, query.per_page, [], facets, None)
-            match = self._build_match(conn, live, query.text)
+            match = self._build_match(conn, live, query.text, query.synonyms)
             total, facets = self._count(conn, live, match.expression, query)
-            rows = self._page(conn, live, match.expression, query)
+            rows = self._page(conn, live, match, query)
             snippets = self._snippets(conn, live, match.expression, [row[0] for row in rows])
 
         hits = [
@@ -266,7 +266,8 @@ class EmbeddedBackend(IndexStore, FacetCounter, QueryPlanner, SearchBackend):
             for row in rows
         ]
         suggestion = None
-        if match.corrections:
+        # Only a text that finds something is offered (the corrections are part of this query).
+        if match.corrections and total:
             suggestion = " ".join(
                 match.corrections.get(word, word) for word in analysis.tokenize(query.text)
             )

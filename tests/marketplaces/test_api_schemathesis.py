@@ -26,6 +26,10 @@ from schemathesis.specs.openapi.checks import (
 from tests.supplier_profiles.buyer_fixtures import make_company
 
 EXAMPLES = 20  # valid cases for each of 10 operations, invalid for the 6 with query parameters
+KNOWN_SLUGS = {
+    "marketplaces": ["etsy", "rakuten"],
+    "suppliers": ["lomond-smokehouse", "Lomond-Smokehouse"],
+}
 CHECKS = [
     not_a_server_error,
     status_code_conformance,
@@ -77,6 +81,15 @@ def test_the_api_answers_as_its_document_says(api_schema):
 
         answers_as_documented()
 
+    # Random slugs find nothing (404): real ones, and a non-canonical one (301), are sent too.
+    for operation in operations:
+        if "{slug}" in operation.path:
+            kind = operation.path.split("/")[3]
+            for slug in KNOWN_SLUGS[kind]:
+                case = operation.Case(path_parameters={"slug": slug})
+                statuses.append(case.call_and_validate(checks=CHECKS).status_code)
+
     # A real run: a few hundred requests, many answered, many refused as the document says.
     assert len(statuses) >= 300
     assert statuses.count(200) >= 50 and statuses.count(400) >= 50
+    assert 301 in statuses and 404 in statuses

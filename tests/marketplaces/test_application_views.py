@@ -492,6 +492,9 @@ def test_staff_assign_and_notes_stay_internal(app, client, signed_in, market, db
     page = client.get(url).get_data(as_text=True)
     assert "Owner sounded unsure on the phone." in page
     assert "Assigned to Colleague Staff" in page  # the audit trail records assignment
+    # Staff read about the applicant, not in the applicant's own voice.
+    assert "Contact details" in page and "The business" in page
+    assert "Your details" not in page and "Your business" not in page
     assert db.session.scalar(select(func.count()).select_from(ApplicationNote)) == 1
 
     exporter_client = app.test_client()
@@ -518,6 +521,7 @@ def test_csv_export_neutralises_formulas(client, signed_in, market, db):
     response = client.get("/staff/applications/export.csv")
     assert response.status_code == 200
     assert response.mimetype == "text/csv"
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"  # charset said once
     assert "attachment" in response.headers["Content-Disposition"]
     rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
     assert len(rows) == 1

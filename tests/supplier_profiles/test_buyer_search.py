@@ -219,9 +219,6 @@ def test_unpublished_and_unverified_companies_never_appear(client, catalogue, db
 @pytest.mark.parametrize(
     "query, message",
     [
-        ("?industry=NOT_AN_INDUSTRY", "&#39;NOT_AN_INDUSTRY&#39; is not a valid industry code"),
-        ("?page=0", "Page must be between 1 and 500"),
-        ("?sort=price", "Sort must be one of relevance, name or updated"),
         ("?q=" + "x" * 201, "Search words must be 200 characters or fewer"),
     ],
 )
@@ -244,7 +241,7 @@ def test_page_works_without_javascript_and_offers_autocomplete(client, catalogue
     html = page(client, "?industry=FOOD_AND_DRINK")
     # A plain GET form: search, filters and sort all work without scripts.
     assert '<form method="get" action="/find-a-supplier"' in html
-    assert 'form="sort-form"' in html and 'id="sort-form"' in html
+    assert '<select class="govuk-select" id="sort" name="sort">' in html
     assert 'data-suggest-url="/api/v2/suggest"' in html
     assert "js/find-a-supplier.mjs" in html
     assert client.get("/static/js/find-a-supplier.mjs").status_code == 200
@@ -261,3 +258,109 @@ def test_search_page_makes_no_query_per_result(client, db):
         assert "26 suppliers" in page(client, "?q=widgets")
     # Results come from the index: the page needs no database query at all.
     assert len(one) == len(many) == 0, many
+
+
+def _visible_part(html: str, group: str) -> str:
+    """The group's markup without the part hidden behind "show all"."""
+    start = html.index(f'id="facet-{group}"')
+    end = html.index("</details>", start)
+    block = html[start:end]
+    hidden = block.find(f'id="facet-more-{group}" hidden')
+    return block if hidden == -1 else block[:hidden]
+
+
+def test_every_industry_is_reachable_without_javascript(client, catalogue):
+    from supplier_profiles import taxonomies
+
+    industries = [code for code, _ in taxonomies.choices("industry")]
+    assert len(industries) > 15
+    html = page(client, "?q=cheese")
+    # Every value is offered, also those with no match in this search (count 0).
+    for code in industries:
+        assert f'name="industry" type="checkbox" value="{code}"' in html, code
+    assert facet_count(html, "industry", "FOOD_AND_DRINK") == 1
+    assert facet_count(html, "industry", "AEROSPACE") == 0
+    # The top 15 show; the rest are one "show all" link away.
+    visible = _visible_part(html, "industry")
+    assert visible.count('name="industry"') == 15
+    link = re.search(
+        r'<a class="govuk-link th-facet__show-all" href="([^"]+)"[^>]*>'
+        r"Show all (\d+) industries</a>",
+        html,
+    )
+    assert link and int(link.group(2)) == len(industries)
+    expanded = page(client, link.group(1).replace("&amp;", "&").removeprefix(URL))
+    assert _visible_part(expanded, "industry").count('name="industry"') == len(industries)
+    assert "Show all" not in _visible_part(expanded, "industry")
+    # The expanded group stays expanded when the form is submitted again.
+    assert '<input type="hidden" name="show" value="industry">' in expanded
+    assert parse_qs(urlsplit(link.group(1).replace("&amp;", "&")).query)["q"] == ["cheese"]
+
+
+def test_export_markets_and_languages_are_all_reachable_and_selected_values_show(client, catalogue):
+    from supplier_profiles import taxonomies
+
+    html = page(client, "?country=ZW&language=cy")
+    visible_countries = _visible_part(html, "country")
+    # A selected value always shows, even with no match and far down the list.
+    assert 'value="ZW" checked' in visible_countries
+    assert 'value="cy" checked' in _visible_part(html, "language")
+    for code, _ in taxonomies.choices("export_country"):
+        assert f'name="country" type="checkbox" value="{code}"' in html, code
+    for code, _ in taxonomies.choices("language"):
+        assert f'name="language" type="checkbox" value="{code}"' in html, code
+    assert re.search(r"Show all \d+ export markets", html)
+
+
+def test_sort_and_filters_are_one_form(client, catalogue):
+    html = page(client, "?industry=FOOD_AND_DRINK&sort=name")
+    forms = re.findall(r"<form method=\"get\".*?</form>", html, re.S)
+    [search] = [f for f in forms if 'name="industry"' in f]
+    # The sort control is part of the filter form, so "Apply filters" keeps the chosen order.
+    assert '<select class="govuk-select" id="sort" name="sort">' in search
+    assert "Apply filters" in search and 'name="sort" value=' not in search
+    assert 'form="sort-form"' not in html
+
+
+@pytest.mark.parametrize(
+    "query, notice",
+    [
+        (
+            "?industry=AEROSPACE&industry=NOT_A_SECTOR",
+            "We ignored ‘NOT_A_SECTOR’ because it is not an industry we list.",
+        ),
+        ("?industry=AEROSPACE&page=abc", "We ignored the page number in the link"),
+        ("?industry=AEROSPACE&page=-1", "We ignored the page number in the link"),
+        ("?industry=AEROSPACE&sort=price", "We ignored the sort order in the link"),
+    ],
+)
+def test_hand_edited_links_keep_the_valid_filters_with_a_short_notice(
+    client, catalogue, query, notice
+):
+    html = page(client, query)
+    assert notice in html
+    assert "There is a problem" not in html
+    assert result_names(html) == ["Filton Composite Structures"]
+    assert 'value="AEROSPACE" checked' in html
+
+
+@pytest.mark.parametrize("number", ["999", "4", "500"])
+def test_a_page_past_the_end_shows_the_last_page(client, catalogue, number):
+    response = client.get(f"{URL}?industry=AEROSPACE&page={number}")
+    assert response.status_code == 302
+    assert "page" not in parse_qs(urlsplit(response.headers["Location"]).query)
+    last = "?" + urlsplit(response.headers["Location"]).query
+    assert result_names(page(client, last)) == ["Filton Composite Structures"]
+
+
+def test_a_page_past_the_end_of_nothing_is_a_friendly_empty_page(client, catalogue):
+    html = page(client, "?q=submarines&page=7")
+    assert "There are no suppliers that match your search." in html
+    assert "Browse all UK suppliers" in html
+
+
+def test_the_json_api_stays_strict_about_bad_parameters(client, catalogue):
+    response = client.get("/api/v1/suppliers?industry=NOT_A_SECTOR")
+    assert response.status_code == 400
+    assert "industry" in response.get_data(as_text=True)
+    assert client.get("/api/v1/suppliers?page=abc").status_code == 400

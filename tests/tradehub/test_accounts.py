@@ -238,6 +238,25 @@ def test_login_attempts_are_rate_limited_per_ip_across_accounts(app, client):
     assert statuses[limit] == 429
 
 
+def test_successful_sign_ins_do_not_count_against_the_per_ip_limit(app, client, make_user):
+    # An office behind NAT: many people sign in correctly from one address.
+    limit = int(app.config["LOGIN_RATE_LIMIT"].split()[0])
+    users = [make_user() for _ in range(limit + 2)]
+    for user in users:
+        response = client.post_form("/account/sign-in", {"email": user.email, "password": PASSWORD})
+        assert response.status_code == 302
+        client.post_form("/account/sign-out", {})
+    # Failed attempts still count per IP once the successes are done.
+    statuses = [
+        client.post_form(
+            "/account/sign-in", {"email": f"guess{i}@example.com", "password": "wrong password!"}
+        ).status_code
+        for i in range(limit + 1)
+    ]
+    assert statuses[:limit] == [200] * limit
+    assert statuses[limit] == 429
+
+
 def test_mail_waits_in_the_outbox_when_smtp_is_down_and_the_cli_sends_it(
     app, client, db, mailbox, runner
 ):

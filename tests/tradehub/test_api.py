@@ -109,6 +109,8 @@ def test_an_unknown_api_path_sends_no_cors_headers(client):
 def test_rate_limit_headers_count_down_across_endpoints_then_429(app, client, supplier):
     app.config["API_RATE_LIMIT"] = "3 per minute"
     urls = [ONE, "/api/v2/suppliers", "/api/v1/openapi.json"]
+    for url in urls:
+        assert client.options(url, headers=PREFLIGHT).status_code == 200  # free
 
     remaining = []
     for url in urls:
@@ -126,6 +128,8 @@ def test_rate_limit_headers_count_down_across_endpoints_then_429(app, client, su
     error = refused.get_json()["error"]
     assert error["status"] == 429 and "Retry-After" in error["detail"]
     assert refused.headers["Access-Control-Allow-Origin"] == "*"
+    # Preflights never use the allowance (a browser may send one before each GET).
+    assert client.options(ONE, headers=PREFLIGHT).status_code == 200
     # Another address has its own allowance.
     other = client.get(ONE, environ_base={"REMOTE_ADDR": "192.0.2.9"})
     assert other.status_code == 200 and other.headers["RateLimit-Remaining"] == "2"

@@ -36,7 +36,7 @@ def _account_key() -> str:
 
 
 def _sign_in_failed(response) -> bool:
-    # Only failed attempts count against the account: a success redirects.
+    # Only failed attempts count (per account and per IP): a success redirects.
     return response.status_code != 302
 
 
@@ -90,7 +90,9 @@ def resend_confirmation():
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
+# Only failed attempts count, both per IP (an office behind NAT signs in many times an hour)
+# and per account.
+@limiter.limit(_login_limit, methods=["POST"], deduct_when=_sign_in_failed)
 @limiter.limit(_login_limit, methods=["POST"], key_func=_account_key, deduct_when=_sign_in_failed)
 def sign_in():
     """Sign in; the same message for an unknown address and a wrong password."""

@@ -41,12 +41,26 @@ function enhanceSuggestions (input) {
 }
 
 function enhanceSort (select) {
-  const form = document.getElementById(select.getAttribute('form'))
+  const form = select.form
   const button = select.parentElement.querySelector('.th-sort__button')
   if (!form || !button) return
   button.classList.add('th-js-hidden')
   select.addEventListener('change', () => form.requestSubmit())
 }
 
+// "Show all N ..." reveals the rest of a filter group in place instead of reloading the page.
+function enhanceShowAll (link) {
+  const more = document.getElementById(link.dataset.reveals)
+  if (!more) return
+  link.addEventListener('click', (event) => {
+    event.preventDefault()
+    more.hidden = false
+    const first = more.querySelector('input')
+    link.parentElement.remove()
+    if (first) first.focus()
+  })
+}
+
 document.querySelectorAll('input[data-suggest-url]').forEach(enhanceSuggestions)
-document.querySelectorAll('select[form="sort-form"]').forEach(enhanceSort)
+document.querySelectorAll('select#sort').forEach(enhanceSort)
+document.querySelectorAll('a[data-reveals]').forEach(enhanceShowAll)
