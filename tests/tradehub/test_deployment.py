@@ -164,7 +164,11 @@ def test_json_log_lines_carry_the_request_id(app, client):
 # --- settings ----------------------------------------------------------------------------------
 
 
-PRODUCTION = {"SECRET_KEY": "x" * 40, "DATABASE_URL": "sqlite:///:memory:"}
+PRODUCTION = {
+    "SECRET_KEY": "x" * 40,
+    "DATABASE_URL": "sqlite:///:memory:",
+    "BASE_URL": "https://tradehub.example.gov.uk",
+}
 
 
 def test_production_refuses_memory_rate_limits_with_several_workers():
