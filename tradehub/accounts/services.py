@@ -7,6 +7,8 @@ account holder is told by email instead.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from flask import current_app, url_for
 from sqlalchemy import func, select
 
@@ -18,6 +20,7 @@ from tradehub.db_types import utcnow
 from tradehub.errors import ValidationFailed
 from tradehub.extensions import db
 from tradehub.mail import queue_email
+from tradehub.security import is_safe_redirect
 
 SELF_SERVICE_ROLES = (Role.EXPORTER, Role.BUYER)
 
@@ -46,12 +49,27 @@ def create_user(
     return user
 
 
-def _confirmation_link(user: User) -> str:
-    token = make_token("confirm-email", {"uid": user.id, "email": user.email})
+def _confirmation_link(user: User, next_path: str = "") -> str:
+    payload = {"uid": user.id, "email": user.email}
+    if is_safe_redirect(next_path):
+        payload["next"] = next_path  # where the new user was going (an invitation, say)
+    token = make_token("confirm-email", payload)
     return url_for("accounts.confirm_email", token=token, _external=True)
 
 
-def register_user(email: str, password: str, full_name: str, role: Role) -> User | None:
+@dataclass(frozen=True)
+class Confirmation:
+    """A followed confirmation link: whose, whether it confirmed the address just now (the
+    link's single use that may sign the person in), and the page they were going to."""
+
+    user: User
+    first_use: bool
+    next_path: str
+
+
+def register_user(
+    email: str, password: str, full_name: str, role: Role, next_path: str = ""
+) -> User | None:
     """Register a self-service account and email a confirmation link.
 
     If the address is taken, the owner is emailed a notice instead and None is returned; the
@@ -76,7 +94,7 @@ def register_user(email: str, password: str, full_name: str, role: Role) -> User
         "Confirm your email address",
         "confirm_email",
         user=user,
-        link=_confirmation_link(user),
+        link=_confirmation_link(user, next_path),
     )
     return user
 
@@ -93,15 +111,20 @@ def resend_confirmation(user: User) -> None:
         )
 
 
-def confirm_email(token: str) -> User:
-    """Mark the address in `token` as confirmed; raises InvalidToken when it cannot."""
+def confirm_email(token: str) -> Confirmation:
+    """Mark the address in `token` as confirmed; raises InvalidToken when it cannot.
+
+    `first_use` is true only when this link confirmed the address now: a second click on the
+    same link confirms nothing and must not sign anyone in."""
     data = read_token("confirm-email", token, current_app.config["EMAIL_TOKEN_MAX_AGE"])
     user = db.session.get(User, data.get("uid"))
     if user is None or user.email != data.get("email"):
         raise InvalidToken("This link is not valid. Check you copied all of it.")
-    if user.email_confirmed_at is None:
+    first_use = user.email_confirmed_at is None
+    if first_use:
         user.email_confirmed_at = utcnow()
-    return user
+    next_path = data.get("next", "")
+    return Confirmation(user, first_use, next_path if is_safe_redirect(next_path) else "")
 
 
 def authenticate(email: str, password: str) -> User | None:
