@@ -16,6 +16,7 @@ from tradehub.accounts.models import Role, User, normalise_email
 from tradehub.accounts.passwords import hash_password, needs_rehash, verify_password
 from tradehub.accounts.sessions import end_all_sessions
 from tradehub.accounts.tokens import InvalidToken, fingerprint, make_token, read_token
+from tradehub.after_commit import run_after_commit
 from tradehub.db_types import utcnow
 from tradehub.errors import ValidationFailed
 from tradehub.extensions import db
@@ -79,6 +80,9 @@ def register_user(
         raise ValidationFailed("Choose whether you are an exporter or a buyer.", "role")
     existing = find_user_by_email(email)
     if existing:
+        # Hash the typed password anyway: a new account's hash is the slow part of
+        # registering, and the reply must take as long either way (issue #13, M2).
+        hash_password(password)
         queue_email(
             existing.email,
             "Someone tried to register with your email address",
@@ -146,9 +150,20 @@ def _reset_payload(user: User) -> dict:
 
 
 def request_password_reset(email: str) -> None:
-    """Email a reset link when the address has an account; do nothing visible otherwise."""
+    """Email a reset link when the address has an account; do nothing visible otherwise.
+
+    The link is made and queued after the response has been sent, so the reply takes as long
+    for an unknown address as for a known one (issue #13, M2).
+    """
     user = find_user_by_email(email)
-    if user is None or not user.is_active:
+    user_id = user.id if user is not None and user.is_active else None
+    run_after_commit(lambda: _send_reset_link(user_id))
+
+
+def _send_reset_link(user_id: int | None) -> None:
+    """After the response: queue the reset email for `user_id` (None: nothing) and commit."""
+    user = db.session.get(User, user_id) if user_id is not None else None
+    if user is None:
         return
     token = make_token("reset-password", _reset_payload(user))
     minutes = current_app.config["PASSWORD_RESET_MAX_AGE"] // 60
@@ -160,6 +175,7 @@ def request_password_reset(email: str) -> None:
         link=url_for("accounts.reset_password", token=token, _external=True),
         minutes=minutes,
     )
+    db.session.commit()  # after-response work: its own transaction; the outbox sends it
 
 
 def user_for_reset_token(token: str) -> User:
