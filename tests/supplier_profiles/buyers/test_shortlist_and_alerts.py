@@ -289,3 +289,12 @@ def test_account_page_links_to_the_buyer_area(client, db, buyer):
     page = client.get("/account/").get_data(as_text=True)
     for text in ("Your shortlist of suppliers", "Your saved searches", "Your buying requests"):
         assert text in page
+
+
+def test_shortlist_json_refusals_are_json(client, db, buyer):
+    sign_in(client, buyer)
+    response = client.post_form(
+        "/account/shortlist/no-such-supplier", headers={"Accept": "application/json"}
+    )
+    assert response.status_code == 404
+    assert response.json == {"error": "There is no supplier at this address."}
