@@ -19,7 +19,7 @@ from sqlalchemy import select
 from supplier_profiles.buyers import saved_searches as saved_services
 from supplier_profiles.buyers.models import BuyingRequest, RequestStatus, SavedSearch
 from supplier_profiles.models import CompanyMember, Enquiry, MemberRole
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, browser_sign_in
 from tests.supplier_profiles.buyer_fixtures import make_company
 from tradehub.accounts.models import Role
 from tradehub.dates import uk_today
@@ -34,11 +34,7 @@ def app_config(app_config):
 
 
 def sign_in(page, email: str) -> None:
-    page.goto("/account/sign-in")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_load_state()
+    browser_sign_in(page, email, PASSWORD)  # staff also enter their app's code (#16)
 
 
 def check_axe(page, axe_violations) -> None:
