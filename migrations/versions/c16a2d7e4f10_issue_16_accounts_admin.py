@@ -13,7 +13,7 @@ import tradehub.db_types
 
 # revision identifiers, used by Alembic.
 revision = "c16a2d7e4f10"
-down_revision = "b11e5a7c0d11"
+down_revision = "c13f9b4d2e60"
 branch_labels = None
 depends_on = None
 
