@@ -30,7 +30,9 @@ def test_demo_seed_adds_a_buyer_with_a_saved_search_and_an_answered_request(runn
     sign_in(client, DEMO_BUYER_EMAIL, "demo buyer pass 1")
     page = client.get(f"/account/buying-requests/{request.id}").get_data(as_text=True)
     assert "Responses (2)" in page
-    assert "Food and drink suppliers" in client.get("/account/saved-searches").get_data(as_text=True)
+    assert "Food and drink suppliers" in client.get("/account/saved-searches").get_data(
+        as_text=True
+    )
 
     result = runner.invoke(args=["demo", "seed", "--suppliers", "60"])
     assert f"Demo buyer {DEMO_BUYER_EMAIL} already there." in result.output
