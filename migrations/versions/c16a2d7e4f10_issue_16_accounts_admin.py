@@ -1,7 +1,7 @@
 """Accounts administration (issue 16): invitations, deactivation, deletion, TOTP, recovery codes, account audit
 
 Revision ID: c16a2d7e4f10
-Revises: b11e5a7c0d11
+Revises: c13f9b4d2e60
 Create Date: 2026-12-04 16:15:00.000000
 
 """
