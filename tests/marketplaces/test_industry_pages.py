@@ -62,7 +62,7 @@ def test_an_industry_page_shows_its_verified_suppliers_featured_first(client, fo
     assert 'href="/find-a-supplier?industry=FOOD_AND_DRINK"' in html
     # Marketplaces that sell food and drink, linked to their pages.
     marketplaces = html.split("Marketplaces that sell")[1]
-    assert re.search(r'href="/selling-online-overseas/marketplaces/[^"]+"', marketplaces)
+    assert re.search(r'href="/selling-online-overseas/[a-z0-9-]+"', marketplaces)
 
 
 def test_a_services_industry_says_no_marketplace_sells_it(client, food, loaded):
@@ -85,3 +85,18 @@ def test_industry_pages_are_linked_from_home_and_profiles_and_in_the_sitemap(cli
     assert "/industries/food-and-drink</loc>" in body
     assert "/suppliers/zennor-creamery</loc>" in body
     assert "/suppliers/unverified-pantry</loc>" not in body
+
+
+@pytest.mark.browser
+def test_industry_pages_in_a_browser_are_accessible(food, loaded, browser_page, axe_violations):
+    page = browser_page
+    page.goto("/")
+    page.get_by_role("link", name="Browse suppliers by industry").click()
+    assert page.locator("h1").inner_text() == "UK suppliers by industry"
+    assert axe_violations(page) == []
+    page.get_by_role("link", name="Food and drink", exact=True).click()
+    assert page.locator("h1").inner_text() == "Food and drink"
+    assert axe_violations(page) == []
+    page.get_by_role("link", name="Zennor Creamery").click()
+    page.get_by_role("link", name="Food and drink", exact=True).click()
+    assert page.url.endswith(FOOD)
