@@ -136,14 +136,17 @@ def documents(count: int, seed: int = SEED) -> list[SupplierDocument]:
     bulk path reads from the database."""
     rows, study_rows = company_rows(companies(count, seed))
     by_company: dict[int, list[SimpleNamespace]] = {}
-    for study in study_rows:
+    for number, study in enumerate(study_rows, start=1):
+        # The generated case studies have no images or web address; ids number them in order.
+        values = {"id": number, "website": "", **study}
         by_company.setdefault(study["company_id"], []).append(
-            SimpleNamespace(**{key: study[key] for key in CASE_STUDY_COLUMNS})
+            SimpleNamespace(**{key: values[key] for key in CASE_STUDY_COLUMNS})
         )
     return [
         document_from(
             SimpleNamespace(**{key: row[key] for key in DOCUMENT_COLUMNS}),
             by_company.get(row["id"], []),
+            {},
         )
         for row in rows
         if _publishable(row)

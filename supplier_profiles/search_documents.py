@@ -8,7 +8,7 @@ never reach the index.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -18,7 +18,7 @@ from sqlalchemy import func, or_, select
 from search_index.document import SupplierDocument, checked, format_updated_at
 from search_index.indexing import OP_DELETE, OP_UPSERT, mark_changed, mark_many_changed
 from search_index.sources import DocumentSource, register_source
-from supplier_profiles.models import CaseStudy, Company
+from supplier_profiles.models import CaseStudy, CaseStudyImage, Company
 from tradehub.extensions import db
 
 __all__ = [
@@ -48,7 +48,16 @@ DOCUMENT_COLUMNS = (
     "verified_at",
     "updated_at",
 )
-CASE_STUDY_COLUMNS = ("company_id", "title", "summary", "description", "keywords", "updated_at")
+CASE_STUDY_COLUMNS = (
+    "id",
+    "company_id",
+    "title",
+    "summary",
+    "description",
+    "keywords",
+    "website",
+    "updated_at",
+)
 
 
 def build_document(company: Company) -> SupplierDocument:
@@ -56,10 +65,35 @@ def build_document(company: Company) -> SupplierDocument:
     return document_from(company, list(company.case_studies))
 
 
-def document_from(company: Any, studies: Sequence[Any]) -> SupplierDocument:
+def _website_words(address: str | None) -> list[str]:
+    """A case study's web address as buyers type it: without the scheme, "www." or a slash."""
+    address = (address or "").strip()
+    for prefix in ("https://", "http://", "www."):
+        address = address.removeprefix(prefix) if address.lower().startswith(prefix) else address
+    return [address.rstrip("/")] if address else []
+
+
+def _study_terms(study: Any, captions: Mapping[int, list[str]] | None) -> list[str]:
+    """A case study's keywords, image captions and web address: all searchable."""
+    if captions is None:
+        study_captions = [image.caption for image in study.images]
+    else:
+        study_captions = captions.get(study.id, [])
+    return (
+        _strings(study.keywords)
+        + _strings(study_captions)
+        + _website_words(getattr(study, "website", ""))
+    )
+
+
+def document_from(
+    company: Any, studies: Sequence[Any], captions: Mapping[int, list[str]] | None = None
+) -> SupplierDocument:
     """The document from anything carrying DOCUMENT_COLUMNS (a Company or a result row) and
-    its case studies (CaseStudy objects or rows with CASE_STUDY_COLUMNS), built in the shape
-    search_index.validate_document makes (so the backends need not check it again)."""
+    its case studies (CaseStudy objects, or rows with CASE_STUDY_COLUMNS plus `captions`, the
+    image captions by case study id), built in the shape search_index.validate_document makes
+    (so the backends need not check it again). A case study's image captions and web address
+    are searched with its keywords."""
     updated = max([company.updated_at, *(s.updated_at for s in studies if s.updated_at)])
     return checked(
         {
@@ -75,7 +109,7 @@ def document_from(company: Any, studies: Sequence[Any]) -> SupplierDocument:
                     "title": study.title or "",
                     "summary": study.summary or "",
                     "description": study.description or "",
-                    "keywords": _strings(study.keywords),
+                    "keywords": _study_terms(study, captions),
                 }
                 for study in studies
             ],
@@ -106,8 +140,17 @@ def _documents(company_rows: Sequence[Any]) -> Iterator[SupplierDocument]:
         .order_by(CaseStudy.id)
     ):
         studies.setdefault(study.company_id, []).append(study)
+    captions: dict[int, list[str]] = {}
+    study_ids = [study.id for rows in studies.values() for study in rows]
+    if study_ids:
+        for image in db.session.execute(
+            select(CaseStudyImage.case_study_id, CaseStudyImage.caption)
+            .where(CaseStudyImage.case_study_id.in_(study_ids))
+            .order_by(CaseStudyImage.case_study_id, CaseStudyImage.id)
+        ):
+            captions.setdefault(image.case_study_id, []).append(image.caption)
     for company in company_rows:
-        yield document_from(company, studies.get(company.id, []))
+        yield document_from(company, studies.get(company.id, []), captions)
 
 
 def _company_columns() -> list[Any]:

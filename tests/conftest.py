@@ -306,6 +306,7 @@ def app_config(tmp_path, smtp_server, database_url) -> dict:
         "SEARCH_BACKEND": "embedded",
         "SEARCH_EMBEDDED_PATH": str(tmp_path / "search.sqlite3"),
         "SERVER_NAME": None,
+        "BASE_URL": "http://localhost",  # the test client's own address
     }
 
 

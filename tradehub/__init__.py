@@ -26,6 +26,7 @@ from tradehub.accounts import bp as accounts_bp
 from tradehub.accounts.sessions import load_user, register_sessions
 from tradehub.after_commit import defer_until_response_sent, process_after_commit
 from tradehub.api import register_api
+from tradehub.base_url import TradeHubFlask
 from tradehub.cli import users_cli
 from tradehub.config import BASE_DIR, INSTANCE_DIR, Config, load_config
 from tradehub.extensions import csrf, db, limiter, login_manager, migrate
@@ -46,7 +47,7 @@ def create_app(config: Config | str | Mapping | None = None) -> Flask:
         overrides = dict(config)
         config = load_config(overrides.pop("TRADEHUB_ENV", "testing"), overrides=overrides)
 
-    app = Flask(
+    app = TradeHubFlask(
         __name__,
         template_folder=str(BASE_DIR / "templates"),
         static_folder=str(Path(__file__).parent / "static"),

@@ -25,6 +25,7 @@ from functools import wraps
 from typing import Any
 
 from flask import Flask, Response, current_app, g, jsonify, request, url_for
+from flask.sessions import SecureCookieSessionInterface
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from werkzeug.http import http_date
 
@@ -425,7 +426,24 @@ def _public_api_headers(response: Response) -> Response:
     return response
 
 
+class PublicApiSessionInterface(SecureCookieSessionInterface):
+    """The cookie session, except that public API answers never say `Vary: Cookie`.
+
+    Flask adds `Vary: Cookie` whenever anything read the session; Flask-Login's remember-me
+    hook reads it on every response. Public API answers never depend on the session (they use
+    none, which is also why they may be CORS-enabled), so shared caches may keep one copy.
+    """
+
+    def save_session(self, app: Flask, session, response: Response) -> None:
+        """Save as usual, except a public API answer: no Vary: Cookie, and no Set-Cookie that
+        a shared cache could keep (it changed nothing in the session)."""
+        if is_public_endpoint(request.endpoint) and not session.modified:
+            return
+        super().save_session(app, session, response)
+
+
 def register_api(app: Flask) -> None:
     """Refuse over-long API URLs and add CORS, Vary and RateLimit headers to public answers."""
+    app.session_interface = PublicApiSessionInterface()
     app.before_request(_refuse_long_urls)
     app.after_request(_public_api_headers)

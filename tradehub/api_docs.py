@@ -13,7 +13,7 @@ import re
 from datetime import UTC, datetime
 from typing import Any
 
-from flask import Blueprint, Flask, current_app, jsonify, render_template, request
+from flask import Blueprint, Flask, current_app, jsonify, render_template
 from pydantic.json_schema import models_json_schema
 
 from tradehub.api import (
@@ -265,7 +265,7 @@ def document_for(app: Flask, server_url: str) -> dict:
 @shared_api_limit
 def openapi_document():
     """The OpenAPI 3.1 document of /api/v1 and /api/v2 (CORS-enabled, cacheable)."""
-    document = document_for(current_app, request.host_url.rstrip("/"))
+    document = document_for(current_app, current_app.config["BASE_URL"])  # never the Host
     built_at = current_app.extensions[_BUILT_AT]
     answer = Answer(document, built_at)
     return finish_get(jsonify(answer.body), answer.last_modified, 3600)

@@ -8,7 +8,9 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from pathlib import Path
+from urllib.parse import urlsplit
 
+from tradehub.base_url import DEVELOPMENT_BASE_URL, parse_base_url
 from tradehub.errors import ConfigurationError
 
 # The folder that holds the four packages, `templates/` and `migrations/`: the checkout, or
@@ -125,6 +127,7 @@ class Config:
     TESTING = False
     DEBUG = False
     REQUIRE_SECRET_KEY = False
+    REQUIRE_BASE_URL = False
 
     def __init__(self, environ: Mapping[str, str] | None = None):
         env = os.environ if environ is None else environ
@@ -188,6 +191,13 @@ class Config:
         # request, and this many seconds after sign-in whatever happens (accounts/sessions.py).
         self.SESSION_IDLE_TIMEOUT = _int(env.get("SESSION_IDLE_TIMEOUT"), 2 * 3600)
         self.SESSION_LIFETIME = _int(env.get("SESSION_LIFETIME"), 30 * 24 * 3600)
+        # Every external link (mail, API `url` fields, PDFs, canonical links) is built from
+        # BASE_URL, never from the Host header. Production requires it and trusts only its host
+        # (plus any extra TRUSTED_HOSTS, comma-separated, e.g. a load balancer's health check).
+        self.BASE_URL = env.get("BASE_URL") or None
+        self.TRUSTED_HOSTS = [
+            h.strip() for h in env.get("TRUSTED_HOSTS", "").split(",") if h.strip()
+        ] or None
 
     def validate(self) -> None:
         """Refuse to run with settings that would be unsafe in this environment."""
@@ -196,6 +206,16 @@ class Config:
                 "SECRET_KEY must be set in production: it signs sessions and email tokens."
             )
         vars(self).update(search_settings(vars(self)))  # overrides are typed and checked too
+        if self.REQUIRE_BASE_URL and not self.BASE_URL:
+            raise ConfigurationError(
+                "BASE_URL must be set in production, like https://tradehub.example.gov.uk: "
+                "every emailed link is built from it."
+            )
+        self.BASE_URL = parse_base_url(self.BASE_URL or DEVELOPMENT_BASE_URL)
+        if self.REQUIRE_BASE_URL:
+            # Refuse requests whose Host is not ours (Flask answers 400).
+            host = urlsplit(self.BASE_URL).hostname
+            self.TRUSTED_HOSTS = [host, *[h for h in self.TRUSTED_HOSTS or [] if h != host]]
         for name in ("SESSION_IDLE_TIMEOUT", "SESSION_LIFETIME"):
             if int(getattr(self, name)) <= 0:
                 raise ConfigurationError(f"{name} must be a number of seconds above 0")
@@ -232,6 +252,7 @@ class ProductionConfig(Config):
 
     ENV_NAME = "production"
     REQUIRE_SECRET_KEY = True
+    REQUIRE_BASE_URL = True
 
     def __init__(self, environ: Mapping[str, str] | None = None):
         super().__init__(environ)

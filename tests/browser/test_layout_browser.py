@@ -49,3 +49,26 @@ def test_pages_work_without_javascript(_browser, live_server):
         )
     finally:
         context.close()
+
+
+def test_sign_out_looks_like_a_link_and_every_part_of_the_page_is_in_a_landmark(
+    browser_page, make_user, axe_violations
+):
+    from tests.conftest import PASSWORD
+
+    user = make_user()
+    page = browser_page
+    page.goto("/account/sign-in")
+    page.get_by_label("Email address").fill(user.email)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state()
+    sign_out = page.get_by_role("button", name="Sign out", exact=True)
+    style = "el => [getComputedStyle(el).color, getComputedStyle(el).textDecorationLine]"
+    link = page.locator("a.govuk-service-navigation__link").first
+    assert sign_out.evaluate(style)[0] != "rgb(11, 12, 12)"  # not body text black
+    assert sign_out.evaluate(style) == link.evaluate(style)  # styled like the header's links
+    # The beta banner is inside a landmark: axe's "region" rule (moderate) finds nothing.
+    everything = axe_violations(page, impacts=("minor", "moderate", "serious", "critical"))
+    assert [v for v in everything if v["id"] == "region"] == []
+    assert axe_violations(page) == []

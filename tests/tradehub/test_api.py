@@ -56,8 +56,13 @@ def test_a_change_gives_a_new_etag_and_last_modified(client, db, supplier):
     assert changed.headers["ETag"] != first.headers["ETag"]
 
 
-def test_answers_vary_by_language(client, supplier):
-    assert "Accept-Language" in client.get(ONE).headers["Vary"]
+def test_answers_vary_by_language_but_not_by_cookie(client, supplier, signed_in):
+    signed_in("staff")  # even with a session cookie: the API never reads it
+    answer = client.get(ONE)
+    assert "Accept-Language" in answer.headers["Vary"] and "Cookie" not in answer.headers["Vary"]
+    assert "Set-Cookie" not in answer.headers
+    # Pages still vary by cookie.
+    assert "Cookie" in client.get("/account/").headers.get("Vary", "")
 
 
 # --- CORS ------------------------------------------------------------------------------------

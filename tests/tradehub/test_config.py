@@ -13,7 +13,14 @@ def test_production_refuses_to_start_without_secret_key():
 
 
 def test_production_starts_with_a_secret_key():
-    config = load_config("production", environ={"SECRET_KEY": "x" * 64})
+    config = load_config(
+        "production",
+        environ={
+            "SECRET_KEY": "x" * 64,
+            "BASE_URL": "https://tradehub.example.gov.uk",
+            "MAIL_SERVER": "smtp.example.gov.uk",
+        },
+    )
     assert config.SECRET_KEY == "x" * 64
     assert config.SESSION_COOKIE_SECURE is True
 
