@@ -8,17 +8,16 @@ no analyzer is reloaded, so a change works at once with no downtime on either ba
 single node or a cluster. (The reviewed vocabulary file is different: it is part of the index
 analyzers and reaches OpenSearch through `flask search reindex`, which swaps an alias.)
 
-Each process caches the groups for CACHE_SECONDS and drops its cache when it changes them;
-other processes see a change within that time.
+Each process keeps the groups in memory and checks their version (one small query) on every
+text search, so a change is in force in every process for the next search.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
-import time
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from search_index import analysis
 from search_index.models import SearchSynonymAudit, SearchSynonymGroup
@@ -28,10 +27,9 @@ from tradehub.extensions import db
 
 log = logging.getLogger(__name__)
 
-CACHE_SECONDS = 5.0
 MAX_ENTRIES = 20
 
-_cache: tuple[float, tuple[tuple[str, ...], ...]] | None = None
+_cache: tuple[tuple, tuple[tuple[str, ...], ...]] | None = None
 _cache_lock = threading.Lock()
 
 
@@ -71,26 +69,38 @@ def parse_entries(text: str) -> list[str]:
 
 
 def active_groups() -> tuple[tuple[str, ...], ...]:
-    """The staff groups as SearchQuery.synonyms wants them (cached per process)."""
+    """The staff groups as SearchQuery.synonyms wants them.
+
+    Each call asks the database for the groups' version (count, newest id, last change: one
+    small indexed query) and reads the groups again only when it changed, so a change takes
+    effect in every process at once. Any database failure leaves the last groups in force."""
     global _cache
     cached = _cache
-    now = time.monotonic()
-    if cached is not None and now - cached[0] < CACHE_SECONDS:
-        return cached[1]
+    try:
+        # Its own connection: a failure here must not touch the request's transaction.
+        with db.engine.connect() as conn:
+            version = tuple(
+                conn.execute(
+                    select(
+                        func.count(),
+                        func.max(SearchSynonymGroup.id),
+                        func.max(SearchSynonymGroup.updated_at),
+                    )
+                ).one()
+            )
+            if cached is not None and cached[0] == version:
+                return cached[1]
+            rows = conn.execute(
+                select(SearchSynonymGroup.entries).order_by(SearchSynonymGroup.id)
+            ).scalars()
+            groups = tuple(
+                tuple(e.strip() for e in entries.split(",") if e.strip()) for entries in rows
+            )
+    except Exception:  # staff synonyms never make a search fail
+        log.exception("could not read the staff synonym groups")
+        return cached[1] if cached is not None else ()
     with _cache_lock:
-        try:
-            # Its own connection: a failure here must not touch the request's transaction.
-            with db.engine.connect() as conn:
-                rows = conn.execute(
-                    select(SearchSynonymGroup.entries).order_by(SearchSynonymGroup.id)
-                ).scalars()
-                groups = tuple(
-                    tuple(e.strip() for e in entries.split(",") if e.strip()) for entries in rows
-                )
-        except Exception:  # staff synonyms never make a search fail
-            log.exception("could not read the staff synonym groups")
-            groups = cached[1] if cached is not None else ()
-        _cache = (now, groups)
+        _cache = (version, groups)
     return groups
 
 
