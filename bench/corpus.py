@@ -116,6 +116,7 @@ def company_rows(
         for number, study in enumerate(profile["case_studies"], start=1):
             studies.append(
                 {
+                    "id": len(studies) + 1,
                     "company_id": company_id,
                     "slug": f"{rows[-1]['slug']}-case-study-{number}",
                     "title": study["title"],
@@ -123,6 +124,7 @@ def company_rows(
                     "description": study["description"],
                     "industry": study["industry"],
                     "keywords": study["keywords"],
+                    "website": study.get("website", ""),
                     "created_at": updated - timedelta(days=10),
                     "updated_at": updated - timedelta(days=10),
                 }

@@ -13,12 +13,16 @@ from flask import Flask
 import tradehub  # noqa: F401  (the composition root first: it loads every layer in order)
 from marketplaces import api, costs, staff_views, views
 from marketplaces.applications import partner_views as application_partner_views
+from marketplaces.applications import personal_data as application_personal_data
+from marketplaces.applications import services as application_services
 from marketplaces.applications import staff_views as application_staff_views
 from marketplaces.applications import views as application_views
 from marketplaces.applications.cli import applications_cli
 from marketplaces.cli import marketplaces_cli
 from marketplaces.models import COMMISSION_BASES, SETUP_REQUIREMENTS, TRANSLATION_NEEDS
 from supplier_profiles.taxonomies import country_name
+from tradehub.accounts.administration import register_role_link
+from tradehub.accounts.models import Role
 from tradehub.api_docs import register_openapi
 from tradehub.main import register_account_links, register_navigation
 from tradehub.staff import register_partner_section, register_staff_section
@@ -70,6 +74,16 @@ def init_app(app: Flask) -> None:
         "Applications the TradeHub team referred to your marketplace: accept or decline them.",
     )
     register_account_links(app, application_views.account_links)
+    application_personal_data.register(app)  # "Download your data", "Delete your account"
+    # An admin inviting a partner (or making a user one) picks their marketplace in the same step.
+    register_role_link(
+        app,
+        Role.PARTNER,
+        "Marketplace",
+        application_services.marketplace_choices,
+        application_services.link_partner_to,
+        application_services.partner_marketplace_name,
+    )
     register_navigation(
         app, "marketplaces.landing", "Selling Online Overseas", "/selling-online-overseas"
     )

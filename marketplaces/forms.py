@@ -21,10 +21,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
 )
 from wtforms import (
     BooleanField,
-    DateField,
-    DecimalField,
     HiddenField,
-    IntegerField,
     RadioField,
     SelectField,
     SelectMultipleField,
@@ -58,6 +55,7 @@ from marketplaces.models import (
     UPLOAD_METHODS,
 )
 from supplier_profiles import taxonomies
+from tradehub.form_fields import DayMonthYearField, NumberField, WholeNumberField, length
 
 
 def _pairs(values) -> list[tuple[str, str]]:
@@ -160,9 +158,11 @@ class FinderForm(NoCSRFForm):
 class CostEstimateForm(NoCSRFForm):
     """Monthly sales and listings for the cost estimate, read from the query string."""
 
-    monthly_sales = DecimalField(
+    monthly_sales = NumberField(
         "Expected monthly sales, in pounds",
         places=2,
+        example="5000",
+        invalid="Enter your expected monthly sales as a number of pounds, like 5000",
         widget=GovTextInput(),
         validators=[
             InputRequired("Enter your expected monthly sales in pounds"),
@@ -174,8 +174,9 @@ class CostEstimateForm(NoCSRFForm):
         ],
         render_kw={"inputmode": "decimal", "spellcheck": "false"},
     )
-    listings = IntegerField(
+    listings = WholeNumberField(
         "Number of product listings",
+        invalid="Enter the number of product listings as a whole number, like 250",
         widget=GovTextInput(),
         validators=[
             InputRequired("Enter how many products you will list"),
@@ -213,7 +214,7 @@ class NewMarketplaceForm(FlaskForm):
     name = StringField(
         "Name",
         widget=GovTextInput(),
-        validators=[InputRequired("Enter the marketplace's name"), Length(max=200)],
+        validators=[InputRequired("Enter the marketplace's name"), length(200, "Name")],
     )
     slug = StringField(
         "Web address name",
@@ -221,7 +222,7 @@ class NewMarketplaceForm(FlaskForm):
         description="Lower-case letters, numbers and hyphens, used in the page address",
         validators=[
             InputRequired("Enter a web address name"),
-            Length(max=100),
+            length(100, "Web address name"),
             Regexp(
                 r"^[a-z0-9]+(?:-[a-z0-9]+)*$",
                 message="Use lower-case letters, numbers and hyphens only",
@@ -232,11 +233,15 @@ class NewMarketplaceForm(FlaskForm):
 
 
 def _money_pair(label: str):
-    amount = DecimalField(
+    amount = NumberField(
         f"{label}: amount",
         places=2,
+        example="25",
         widget=GovTextInput(),
-        validators=[Optional(), NumberRange(min=0, message="Enter 0 or more")],
+        validators=[
+            Optional(),
+            NumberRange(min=0, message=f"{label}: amount must be 0 or more"),
+        ],
     )
     currency = StringField(
         f"{label}: currency",
@@ -254,7 +259,7 @@ class MarketplaceFactsForm(FlaskForm):
     name = StringField(
         "Name",
         widget=GovTextInput(),
-        validators=[InputRequired("Enter the marketplace's name"), Length(max=200)],
+        validators=[InputRequired("Enter the marketplace's name"), length(200, "Name")],
     )
     website = StringField(
         "Website",
@@ -262,7 +267,7 @@ class MarketplaceFactsForm(FlaskForm):
         validators=[
             Optional(),
             URL(message="Enter a web address like https://www.example.com"),
-            Length(max=500),
+            length(500, "Website"),
         ],
     )
     worldwide = BooleanField("Sells worldwide (matches every country)", widget=GovCheckboxInput())
@@ -283,17 +288,29 @@ class MarketplaceFactsForm(FlaskForm):
         widget=GovCheckboxesInput(),
         validators=[Optional()],
     )
-    commission_low = DecimalField(
+    commission_low = NumberField(
         "Commission, low end (%)",
         places=2,
+        example="8.5",
         widget=GovTextInput(),
-        validators=[Optional(), NumberRange(min=0, max=100)],
+        validators=[
+            Optional(),
+            NumberRange(
+                min=0, max=100, message="Commission, low end must be between 0 and 100 percent"
+            ),
+        ],
     )
-    commission_high = DecimalField(
+    commission_high = NumberField(
         "Commission, high end (%)",
         places=2,
+        example="15",
         widget=GovTextInput(),
-        validators=[Optional(), NumberRange(min=0, max=100)],
+        validators=[
+            Optional(),
+            NumberRange(
+                min=0, max=100, message="Commission, high end must be between 0 and 100 percent"
+            ),
+        ],
     )
     commission_basis = RadioField(
         "What the commission depends on",
@@ -313,21 +330,31 @@ class MarketplaceFactsForm(FlaskForm):
     deposit_amount, deposit_currency = _money_pair("Deposit")
     fee_per_listing = BooleanField("Charges a fee per listing", widget=GovCheckboxInput())
     listing_fee_amount, listing_fee_currency = _money_pair("Fee per listing")
-    payment_days = IntegerField(
+    payment_days = WholeNumberField(
         "Days until sellers are paid",
+        example="14",
         widget=GovTextInput(),
-        validators=[Optional(), NumberRange(min=0, max=365)],
+        validators=[
+            Optional(),
+            NumberRange(
+                min=0, max=365, message="Days until sellers are paid must be between 0 and 365"
+            ),
+        ],
     )
     payout_currencies = StringField(
         "Payout currencies",
         widget=GovTextInput(),
         description="ISO 4217 codes separated by commas, like EUR, GBP",
     )
-    registered_users_millions = DecimalField(
+    registered_users_millions = NumberField(
         "Registered users (millions)",
         places=2,
+        example="2.5",
         widget=GovTextInput(),
-        validators=[Optional(), NumberRange(min=0)],
+        validators=[
+            Optional(),
+            NumberRange(min=0, message="Registered users (millions) must be 0 or more"),
+        ],
     )
     seller_models = ChoiceList(
         "Seller models",
@@ -543,23 +570,23 @@ class OfferForm(FlaskForm):
     summary = StringField(
         "Summary",
         widget=GovTextInput(),
-        validators=[InputRequired("Enter a summary of the offer"), Length(max=500)],
+        validators=[InputRequired("Enter a summary of the offer"), length(500, "Summary")],
     )
-    terms = TextAreaField("Terms", widget=GovTextArea(), validators=[Length(max=5000)])
+    terms = TextAreaField("Terms", widget=GovTextArea(), validators=[length(5000, "Terms")])
     eligibility = TextAreaField(
-        "Who is eligible", widget=GovTextArea(), validators=[Length(max=5000)]
+        "Who is eligible", widget=GovTextArea(), validators=[length(5000, "Who is eligible")]
     )
-    valid_from = DateField(
+    valid_from = DayMonthYearField(
         "Valid from",
         widget=GovDateInput(),
-        format="%d %m %Y",
+        invalid="Valid from must be a real date, like 27 3 2027",
         validators=[Optional()],
         description="For example, 27 3 2027",
     )
-    valid_until = DateField(
+    valid_until = DayMonthYearField(
         "Valid until",
         widget=GovDateInput(),
-        format="%d %m %Y",
+        invalid="Valid until must be a real date, like 31 12 2027",
         validators=[Optional()],
         description="For example, 31 12 2027",
     )
@@ -579,11 +606,16 @@ class ExchangeRateForm(FlaskForm):
         "Currency",
         widget=GovTextInput(),
         description="ISO 4217 code, like USD",
-        validators=[InputRequired("Enter a currency code"), Length(max=3), currency_code],
+        validators=[
+            InputRequired("Enter a currency code"),
+            Length(max=3, message="Enter a 3-letter currency code, like USD"),
+            currency_code,
+        ],
     )
-    units_per_gbp = DecimalField(
+    units_per_gbp = NumberField(
         "Units of this currency per £1",
         places=6,
+        invalid="Enter the rate as a number, like 1.25",
         widget=GovTextInput(),
         validators=[
             InputRequired("Enter the rate as a number, like 1.25"),
@@ -594,11 +626,9 @@ class ExchangeRateForm(FlaskForm):
         "Source",
         widget=GovTextInput(),
         description="Where the rate comes from, like HMRC monthly rates",
-        validators=[InputRequired("Enter where the rate comes from"), Length(max=300)],
+        validators=[InputRequired("Enter where the rate comes from"), length(300, "Source")],
     )
-    as_of = DateField(
-        "Rate date", widget=GovDateInput(), format="%d %m %Y", validators=[Optional()]
-    )
+    as_of = DayMonthYearField("Rate date", widget=GovDateInput(), validators=[Optional()])
     submit = SubmitField("Save rate", widget=GovSubmitInput())
 
     def __init__(self, *args, existing_currency: str | None = None, **kwargs):

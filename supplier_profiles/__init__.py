@@ -8,7 +8,7 @@ from __future__ import annotations
 from flask import Flask
 
 import tradehub  # noqa: F401  (the composition root first: it loads every layer in order)
-from supplier_profiles import buyers, cli, search_documents
+from supplier_profiles import buyers, cli, personal_data, search_documents
 from supplier_profiles.api import api_bp
 from supplier_profiles.api_schemas import TAG as API_TAG
 from supplier_profiles.exporter import account_links, exporter_bp
@@ -49,6 +49,7 @@ def init_app(app: Flask) -> None:
         "Print verification letters, verify or revoke companies, and take profiles down.",
     )
     register_account_links(app, account_links)
+    personal_data.register(app)  # "Download your data", "Delete your account"
     register_navigation(
         app, "supplier_profiles.find_a_supplier", "Find a Supplier", "/find-a-supplier"
     )

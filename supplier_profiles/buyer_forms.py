@@ -20,7 +20,6 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import (
     EmailField,
     HiddenField,
-    IntegerField,
     RadioField,
     SelectField,
     SelectMultipleField,
@@ -39,6 +38,7 @@ from wtforms.validators import (
 from search_index.base import MAX_PER_PAGE
 from supplier_profiles import taxonomies
 from supplier_profiles.models import ENQUIRY_MESSAGE_MAX, ENQUIRY_SUBJECT_MAX
+from tradehub.form_fields import WholeNumberField
 
 QUERY_MAX = 200
 # Deep pages of a relevance-ranked list are never useful and are costly for every engine.
@@ -136,16 +136,18 @@ class SearchForm(FlaskForm):
         if field.raw_data and field.data not in dict(SORT_CHOICES):
             raise ValidationError("Sort must be one of relevance, name or updated")
 
-    page = IntegerField(
+    page = WholeNumberField(
         "Page",
+        invalid="Page must be a whole number, like 2",
         default=1,
         validators=[
             Optional(),
             NumberRange(min=1, max=MAX_PAGE, message=f"Page must be between 1 and {MAX_PAGE}"),
         ],
     )
-    per_page = IntegerField(
+    per_page = WholeNumberField(
         "Results per page",
+        invalid="per_page must be a whole number, like 20",
         default=20,
         validators=[
             Optional(),

@@ -7,6 +7,7 @@ import click
 from flask import Flask
 from flask.cli import AppGroup
 
+from supplier_profiles.buyers.demo import seed_demo_buyer
 from supplier_profiles.demo import generate_companies
 from supplier_profiles.importer import BATCH_SIZE, import_records, read_jsonl
 from tradehub.progress import progress
@@ -59,8 +60,14 @@ demo_cli = AppGroup("demo", help="Demo data for development and benchmarks.")
     show_default=True,
     help="Random seed: the same seed gives the same companies.",
 )
-def seed_command(count: int, seed: int) -> None:
-    """Create (or refresh) realistic published, verified demo suppliers."""
+@click.option(
+    "--buyer-password",
+    envvar="DEMO_BUYER_PASSWORD",
+    default=None,
+    help="Password of the demo buyer when it is created (default: a random one, printed).",
+)
+def seed_command(count: int, seed: int, buyer_password: str | None) -> None:
+    """Create (or refresh) realistic published, verified demo suppliers, and the demo buyer."""
     records = ((i + 1, record) for i, record in enumerate(generate_companies(count, seed=seed)))
     with progress(count, "Seeding demo suppliers") as advance:
         report = import_records(records, source="demo seed", batch_size=500, advance=advance)
@@ -69,6 +76,14 @@ def seed_command(count: int, seed: int) -> None:
     click.echo(f"Demo suppliers: {report.created} created, {report.updated} refreshed.")
     if report.errors:
         raise SystemExit(1)
+    buyer, password = seed_demo_buyer(buyer_password)
+    if password:
+        click.echo(
+            f"Demo buyer {buyer.email} created (password: {password}) with a saved search and "
+            "an open buying request with two responses."
+        )
+    else:
+        click.echo(f"Demo buyer {buyer.email} already there.")
 
 
 def register_commands(app: Flask) -> None:

@@ -16,6 +16,8 @@ what the buyer typed. Nothing here commits: the view does.
 
 from __future__ import annotations
 
+import math
+import secrets
 import time
 from dataclasses import dataclass
 
@@ -44,11 +46,19 @@ TOO_FAST_MESSAGE = (
 EXPIRED_MESSAGE = "This form has expired. Check your message, then send it again."
 HONEYPOT_MESSAGE = "Leave the ‘Leave this field blank’ field empty"
 IP_LIMIT_MESSAGE = (
-    "You have sent too many messages from this connection. Wait an hour, then try again."
+    "You have sent too many messages from this connection. Wait {wait}, then try again."
 )
 SENDER_LIMIT_MESSAGE = (
-    "You have sent too many messages from this email address. Wait an hour, then try again."
+    "You have sent too many messages from this email address. Wait {wait}, then try again."
 )
+
+
+class ContactRateLimited(ValidationFailed):
+    """Too many enquiries: the view answers 429 with Retry-After (seconds)."""
+
+    def __init__(self, message: str, field: str, retry_after: int):
+        super().__init__(message, field)
+        self.retry_after = retry_after
 
 
 @dataclass(frozen=True)
@@ -71,17 +81,19 @@ def _serializer() -> URLSafeSerializer:
 def issue_form_token(company: Company, issued_at: float | None = None) -> str:
     """A signed token saying when the contact form for `company` was shown."""
     moment = time.time() if issued_at is None else issued_at
-    return _serializer().dumps({"c": company.id, "t": int(moment)})
+    return _serializer().dumps({"c": company.id, "t": int(moment), "n": secrets.token_hex(12)})
 
 
-def check_fill_time(company: Company, token: str | None, now: float | None = None) -> None:
-    """Refuse a form that was not shown by us, was filled in too fast, or is too old."""
+def check_fill_time(company: Company, token: str | None, now: float | None = None) -> str:
+    """Refuse a form that was not shown by us, was filled in too fast, or is too old; return
+    the token's single-use id."""
     config = current_app.config
     min_seconds = config.get("CONTACT_MIN_FILL_SECONDS", DEFAULT_MIN_FILL_SECONDS)
     max_age = config.get("CONTACT_MAX_FORM_AGE_SECONDS", DEFAULT_MAX_FORM_AGE_SECONDS)
     try:
         payload = _serializer().loads(token or "")
         issued_at, company_id = int(payload["t"]), int(payload["c"])
+        token_id = str(payload["n"])[:32]
     except (BadSignature, KeyError, TypeError, ValueError) as exc:
         raise ValidationFailed(EXPIRED_MESSAGE, "message") from exc
     elapsed = (time.time() if now is None else now) - issued_at
@@ -89,6 +101,7 @@ def check_fill_time(company: Company, token: str | None, now: float | None = Non
         raise ValidationFailed(EXPIRED_MESSAGE, "message")
     if elapsed < min_seconds:
         raise ValidationFailed(TOO_FAST_MESSAGE, "message")
+    return token_id
 
 
 def check_honeypot(value: str | None) -> None:
@@ -124,34 +137,48 @@ def is_blocked(address: str) -> bool:
     return found is not None
 
 
-def _hit_limits(limit_text: str, scope: str, key: str) -> bool:
-    """Count one attempt against every limit in `limit_text`; False when any is exhausted."""
+def _window(item) -> str:
+    """A limit's window in words: "10 minutes", "1 hour", "1 day"."""
+    unit = item.GRANULARITY.name
+    return f"{item.multiples} {unit}{'s' if item.multiples != 1 else ''}"
+
+
+def _hit_limits(limit_text: str, scope: str, key: str, message: str, field: str) -> None:
+    """Count one attempt against every limit in `limit_text`; raise ContactRateLimited, saying
+    the exhausted window and when to retry, when any limit is used up."""
     if not current_app.config.get("RATELIMIT_ENABLED", True):
-        return True
+        return
     strategy = limiter.limiter
     items = parse_many(limit_text)
-    if not all(strategy.test(item, scope, key) for item in items):
-        return False
+    exhausted = [item for item in items if not strategy.test(item, scope, key)]
+    if exhausted:
+        resets = {
+            item: strategy.get_window_stats(item, scope, key).reset_time for item in exhausted
+        }
+        longest = max(exhausted, key=lambda item: resets[item])
+        retry_after = max(1, math.ceil(resets[longest] - time.time()))
+        raise ContactRateLimited(message.format(wait=_window(longest)), field, retry_after)
     for item in items:
         strategy.hit(item, scope, key)
-    return True
 
 
 def check_rate_limits(sender_ip: str, sender_email: str) -> None:
     """Refuse when this IP address or this sender has sent too many enquiries lately."""
     config = current_app.config
-    if not _hit_limits(
+    _hit_limits(
         config.get("CONTACT_RATE_LIMIT_IP", DEFAULT_IP_LIMIT),
         "supplier-contact-ip",
         sender_ip or "unknown",
-    ):
-        raise ValidationFailed(IP_LIMIT_MESSAGE, "email")
-    if not _hit_limits(
+        IP_LIMIT_MESSAGE,
+        "email",
+    )
+    _hit_limits(
         config.get("CONTACT_RATE_LIMIT_SENDER", DEFAULT_SENDER_LIMIT),
         "supplier-contact-sender",
         normalise_email(sender_email),
-    ):
-        raise ValidationFailed(SENDER_LIMIT_MESSAGE, "email")
+        SENDER_LIMIT_MESSAGE,
+        "email",
+    )
 
 
 def send_enquiry(
@@ -164,14 +191,19 @@ def send_enquiry(
 ) -> Enquiry | None:
     """Store a buyer's enquiry, mail it to the company (reply-to the buyer) and confirm it to
     the buyer. Raises ValidationFailed (with the field to show it beside) when a spam defence
-    refuses it; returns None, storing and sending nothing, for a blocked sender (who is shown
-    the normal "sent" page). Flushes, never commits."""
+    refuses it (ContactRateLimited for the rate limits); returns None, storing and sending
+    nothing, for a blocked sender (who is shown the normal "sent" page), and the enquiry already
+    stored for a form sent twice (its token is single-use). Flushes, never commits."""
     if not company.is_publishable:
         raise NotAllowed("This supplier is not taking enquiries through TradeHub.")
     if not company.email:
         raise NotAllowed("This supplier has no contact address yet.")
     check_honeypot(honeypot)
-    check_fill_time(company, form_token)
+    token_id = check_fill_time(company, form_token)
+    already = db.session.scalar(select(Enquiry).where(Enquiry.form_token_id == token_id))
+    if already is not None:
+        # The same form sent again (a double click, a replay): nothing new is stored or sent.
+        return already
     if is_blocked(details.email):
         return None
     check_rate_limits(sender_ip, details.email)
@@ -186,6 +218,7 @@ def send_enquiry(
         subject=details.subject.strip(),
         message=details.message.strip(),
         sender_ip=(sender_ip or "")[:45],
+        form_token_id=token_id,
     )
     db.session.add(enquiry)
     db.session.flush()

@@ -142,7 +142,15 @@ def keywords_field(description: str = "") -> StringField:
         description=description
         or f"Up to {KEYWORDS_MAX} words or phrases buyers might search for, separated by commas",
         filters=[_strip],
-        validators=[Optional(), Length(max=KEYWORDS_MAX * (KEYWORD_MAX + 2)), _keywords_rule],
+        validators=[
+            Optional(),
+            Length(
+                max=KEYWORDS_MAX * (KEYWORD_MAX + 2),
+                message=f"Keywords must be {KEYWORDS_MAX * (KEYWORD_MAX + 2)} characters or "
+                f"fewer: up to {KEYWORDS_MAX} words or phrases separated by commas",
+            ),
+            _keywords_rule,
+        ],
     )
 
 
@@ -428,7 +436,13 @@ class CaseStudyForm(FlaskForm):
         "Caption for image 1",
         widget=GovTextInput(),
         filters=[_strip],
-        validators=[Optional(), Length(max=CAPTION_MAX)],
+        validators=[
+            Optional(),
+            Length(
+                max=CAPTION_MAX,
+                message=f"Caption for image 1 must be {CAPTION_MAX} characters or fewer",
+            ),
+        ],
     )
     remove_image_1 = BooleanField("Remove image 1", widget=GovCheckboxInput())
     image_2 = FileField(
@@ -440,7 +454,13 @@ class CaseStudyForm(FlaskForm):
         "Caption for image 2",
         widget=GovTextInput(),
         filters=[_strip],
-        validators=[Optional(), Length(max=CAPTION_MAX)],
+        validators=[
+            Optional(),
+            Length(
+                max=CAPTION_MAX,
+                message=f"Caption for image 2 must be {CAPTION_MAX} characters or fewer",
+            ),
+        ],
     )
     remove_image_2 = BooleanField("Remove image 2", widget=GovCheckboxInput())
     image_3 = FileField(
@@ -452,7 +472,13 @@ class CaseStudyForm(FlaskForm):
         "Caption for image 3",
         widget=GovTextInput(),
         filters=[_strip],
-        validators=[Optional(), Length(max=CAPTION_MAX)],
+        validators=[
+            Optional(),
+            Length(
+                max=CAPTION_MAX,
+                message=f"Caption for image 3 must be {CAPTION_MAX} characters or fewer",
+            ),
+        ],
     )
     remove_image_3 = BooleanField("Remove image 3", widget=GovCheckboxInput())
     testimonial = TextAreaField(
@@ -594,7 +620,12 @@ class StaffSearchForm(FlaskForm):
         "Name or Companies House number",
         widget=GovTextInput(),
         filters=[_strip],
-        validators=[Optional(), Length(max=100)],
+        validators=[
+            Optional(),
+            Length(
+                max=100, message="Name or Companies House number must be 100 characters or fewer"
+            ),
+        ],
     )
     state = SelectField(
         "Show",

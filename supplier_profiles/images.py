@@ -18,8 +18,13 @@ from tradehub.errors import ValidationFailed
 
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
 ALLOWED_FORMATS = {"PNG": "PNG", "JPEG": "JPEG", "WEBP": "WebP"}
-# Refuse images whose pixel count could exhaust memory when decoded (decompression bombs).
-MAX_PIXELS = 40_000_000
+# Bounds read from the header, before a single pixel is decoded (issue #13, H2): a tiny file
+# can describe a huge or absurdly shaped image whose decoding costs seconds of CPU and a
+# gigabyte of memory. Decoding memory is at most pixels x 4 bytes, time grows with pixels.
+MAX_SIDE = 8000
+MAX_ASPECT_RATIO = 20
+MAX_PIXELS = 16_000_000  # a 16-megapixel photo (4900 x 3265): about 64 MB decoded
+MAX_LOGO_PIXELS = 4_000_000  # a logo is shown at most 400 x 400
 LOGO_BOX = (400, 400)
 CASE_STUDY_BOX = (1600, 1200)
 
@@ -51,6 +56,32 @@ def _has_transparency(image: Image.Image) -> bool:
     return image.mode == "P" and "transparency" in image.info
 
 
+def _check_dimensions(width: int, height: int, field: str, box: tuple[int, int]) -> None:
+    """Refuse by the header's size alone: too wide or high, too thin, or too many pixels."""
+    if width > MAX_SIDE or height > MAX_SIDE:
+        raise ValidationFailed(
+            f"The selected image must be at most {MAX_SIDE} pixels wide and {MAX_SIDE} pixels high",
+            field,
+        )
+    if width < 1 or height < 1 or max(width, height) > MAX_ASPECT_RATIO * min(width, height):
+        raise ValidationFailed(
+            f"The selected image must not be more than {MAX_ASPECT_RATIO} times as wide as it "
+            "is high, or as high as it is wide",
+            field,
+        )
+    if width * height > MAX_PIXELS:
+        raise ValidationFailed("The selected image has too many pixels", field)
+    if box == LOGO_BOX and width * height > MAX_LOGO_PIXELS:
+        raise ValidationFailed(
+            f"The selected logo must be at most {MAX_LOGO_PIXELS // 1_000_000} million pixels, "
+            "for example 2000 by 2000",
+            field,
+        )
+
+
+UNCONFIRMED = "Confirm your email address before you upload images: use the link we emailed you"
+
+
 def process_image(upload, field: str, box: tuple[int, int]) -> ProcessedImage:
     """Validate an uploaded file and return it re-encoded to fit `box`.
 
@@ -65,16 +96,20 @@ def process_image(upload, field: str, box: tuple[int, int]) -> ProcessedImage:
             with Image.open(io.BytesIO(data)) as probe:
                 if probe.format not in ALLOWED_FORMATS:
                     raise ValidationFailed(not_image, field)
-                if probe.width * probe.height > MAX_PIXELS:
-                    raise ValidationFailed("The selected image has too many pixels", field)
+                _check_dimensions(probe.width, probe.height, field, box)
                 probe.verify()  # checks structure (PNG CRCs ...) without decoding pixels
             # verify() leaves the image unusable, so decode a fresh copy.
             with Image.open(io.BytesIO(data)) as image:
+                # JPEG decodes straight to a smaller scale (1/2 .. 1/8) when that still covers
+                # the box either way round (EXIF may turn it), which saves most of the work.
+                side = max(box)
+                image.draft(None, (side, side))
                 image.load()
                 image = ImageOps.exif_transpose(image)
                 transparent = _has_transparency(image)
                 image = image.convert("RGBA" if transparent else "RGB")
-                image.thumbnail(box, Image.Resampling.LANCZOS)
+                # reducing_gap: a cheap integer reduce() first, then LANCZOS on the small image.
+                image.thumbnail(box, Image.Resampling.LANCZOS, reducing_gap=3.0)
                 out = io.BytesIO()
                 if transparent:
                     image.save(out, "PNG", optimize=True)

@@ -330,6 +330,9 @@ class Enquiry(db.Model):
         _enum(EnquiryStatus, "enquiry_status"), default=EnquiryStatus.NEW
     )
     sender_ip: Mapped[str] = mapped_column(String(45), default="", index=True)
+    # The contact form's single-use token id: a resubmitted form finds this enquiry instead of
+    # storing and mailing it again (unique, so two racing submissions cannot both be stored).
+    form_token_id: Mapped[str | None] = mapped_column(String(32), unique=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     replied_at: Mapped[datetime | None]
 

@@ -58,3 +58,8 @@ def can_view_company_media(user, company: Company | None) -> bool:
     if company is None or company.is_deleted:
         return False
     return company.is_publishable or can_edit_company(user, company) or is_staff(user)
+
+
+def can_upload_images(user) -> bool:
+    """Only confirmed accounts upload logos and pictures (decoding images costs the server)."""
+    return bool(user is not None and getattr(user, "email_confirmed", False))

@@ -400,6 +400,9 @@ def contact_supplier(slug: str):
             return redirect(url_for("supplier_profiles.contact_sent", slug=company.slug))
         if str(call.error) == contact.EXPIRED_MESSAGE:
             form.form_token.data = contact.issue_form_token(company)
+        if isinstance(call.error, contact.ContactRateLimited):
+            page = render_template("supplier_profiles/contact.html", company=company, form=form)
+            return page, 429, {"Retry-After": str(call.error.retry_after)}
     status = 400 if form.errors else 200
     return render_template("supplier_profiles/contact.html", company=company, form=form), status
 

@@ -536,11 +536,45 @@ def make_user(db):
     return make
 
 
-def sign_in(client: CSRFClient, user_or_email, password: str = PASSWORD):
-    """Sign in through the real form; returns the response."""
-    address = getattr(user_or_email, "email", user_or_email)
-    response = client.post_form("/account/sign-in", {"email": address, "password": password})
+def totp_code(secret: str, last_step: int | None = None) -> str:
+    """The code an authenticator app shows now, or the next step's when now's was used."""
+    import pyotp
+
+    totp = pyotp.TOTP(secret)
+    step = int(time.time() // totp.interval)
+    if last_step is not None and step <= last_step:
+        step = last_step + 1  # accepted: one step of clock drift either side
+    return totp.generate_otp(step)
+
+
+SECRET_RE = re.compile(r'id="totp-secret">([A-Z2-7 ]+)<')
+
+
+def enrol_authenticator(client: CSRFClient) -> tuple[str, list[str]]:
+    """Set up an authenticator app through the real pages; returns (secret, recovery codes)."""
+    page = client.get("/account/two-factor/set-up").get_data(as_text=True)
+    secret = SECRET_RE.search(page).group(1).replace(" ", "")
+    response = client.post_form("/account/two-factor/set-up", {"code": totp_code(secret)})
     assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+    codes_page = client.get(response.headers["Location"]).get_data(as_text=True)
+    codes = re.findall(r"<li>([a-z2-9]{5}-[a-z2-9]{5})</li>", codes_page)
+    return secret, codes
+
+
+def sign_in(client: CSRFClient, user_or_email, password: str = PASSWORD, next_url: str = ""):
+    """Sign in through the real forms (password, then the app's code if asked); the response."""
+    from tradehub.accounts.models import User
+
+    address = getattr(user_or_email, "email", user_or_email)
+    url = "/account/sign-in" + (f"?next={next_url}" if next_url else "")
+    response = client.post_form(url, {"email": address, "password": password})
+    assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+    if response.headers["Location"].startswith("/account/sign-in/code"):
+        user = _db.session.scalar(select(User).where(User.email == address.lower()))
+        _db.session.refresh(user)
+        code = totp_code(user.totp_secret, user.totp_last_step)
+        response = client.post_form(response.headers["Location"], {"code": code})
+        assert response.status_code == 302, response.get_data(as_text=True)[:2000]
     return response
 
 
@@ -556,6 +590,23 @@ def signed_in(client, make_user):
         return user
 
     return _sign_in
+
+
+def browser_sign_in(page, email: str, password: str = PASSWORD) -> None:
+    """Sign in through the real pages in a browser, entering the app's code when asked."""
+    from tradehub.accounts.models import User
+
+    page.goto("/account/sign-in")
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password", exact=True).fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state()
+    if "/account/sign-in/code" in page.url:
+        _db.session.expire_all()
+        user = _db.session.scalar(select(User).where(User.email == email.lower()))
+        page.get_by_label("Code", exact=True).fill(totp_code(user.totp_secret, user.totp_last_step))
+        page.get_by_role("button", name="Continue").click()
+    page.wait_for_url("**/account/**")
 
 
 # --- live server and real browser -----------------------------------------------------------

@@ -11,6 +11,7 @@ import random
 from datetime import timedelta
 
 import factory
+import pyotp
 from factory.alchemy import SQLAlchemyModelFactory
 from sqlalchemy import insert, text
 
@@ -32,7 +33,7 @@ from supplier_profiles.models import (
     EnquiryStatus,
     MemberRole,
 )
-from tradehub.accounts.models import Role, User
+from tradehub.accounts.models import SECOND_FACTOR_ROLES, Role, User
 from tradehub.accounts.passwords import TESTING_HASHER
 from tradehub.db_types import utcnow
 from tradehub.extensions import db
@@ -70,6 +71,12 @@ class UserFactory(BaseFactory):
     password_hash = factory.LazyFunction(password_hash)
     role = Role.EXPORTER
     email_confirmed_at = factory.LazyFunction(utcnow)
+    # Staff, partners and admins must have a second factor: they get an authenticator app
+    # (tests compute its codes with pyotp; `tests.conftest.sign_in` does so).
+    totp_secret = factory.LazyAttribute(
+        lambda user: pyotp.random_base32(32) if user.role in SECOND_FACTOR_ROLES else None
+    )
+    totp_enabled_at = factory.LazyAttribute(lambda user: utcnow() if user.totp_secret else None)
 
 
 # --- supplier profiles -----------------------------------------------------------------------

@@ -23,6 +23,7 @@ import search_index
 import supplier_profiles
 from tradehub import api_docs, api_keys_staff, filters
 from tradehub.accounts import bp as accounts_bp
+from tradehub.accounts.admin_views import bp as admin_bp
 from tradehub.accounts.sessions import load_user, register_sessions
 from tradehub.after_commit import defer_until_response_sent, process_after_commit
 from tradehub.api import register_api
@@ -131,6 +132,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(api_docs.bp)
     app.register_blueprint(staff_bp)
     app.register_blueprint(partner_bp)
+    app.register_blueprint(admin_bp)
     api_keys_staff.register(app)  # the API keys screen, on the core's staff blueprint
     search_index.init_app(app)
     supplier_profiles.init_app(app)

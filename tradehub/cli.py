@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import click
+from flask import current_app
 from flask.cli import AppGroup
 
+from tradehub.accounts import audit
 from tradehub.accounts.forms import PASSWORD_MIN
 from tradehub.accounts.models import Role
 from tradehub.accounts.services import create_user
@@ -37,3 +39,14 @@ def create_command(email: str, role: str, full_name: str, password: str) -> None
         raise click.ClickException(str(exc)) from exc
     db.session.commit()
     click.echo(f"Created {user.role.value} user {user.email} (id {user.id}).")
+
+
+@users_cli.command("prune-audit")
+def prune_audit_command() -> None:
+    """Delete account audit entries older than AUDIT_RETENTION_DAYS; run daily."""
+    days = current_app.config["AUDIT_RETENTION_DAYS"]
+    removed = audit.prune(days)
+    db.session.commit()
+    click.echo(
+        f"Deleted {removed} audit entr{'y' if removed == 1 else 'ies'} older than {days} days."
+    )

@@ -194,10 +194,20 @@ class Config:
         # Every external link (mail, API `url` fields, PDFs, canonical links) is built from
         # BASE_URL, never from the Host header. Production requires it and trusts only its host
         # (plus any extra TRUSTED_HOSTS, comma-separated, e.g. a load balancer's health check).
+        # Image uploads (logos, case-study pictures) per user and per IP address.
+        self.UPLOAD_RATE_LIMIT = env.get("UPLOAD_RATE_LIMIT", "30 per hour;100 per day")
+        self.UPLOAD_RATE_LIMIT_IP = env.get("UPLOAD_RATE_LIMIT_IP", "60 per hour;300 per day")
         self.BASE_URL = env.get("BASE_URL") or None
         self.TRUSTED_HOSTS = [
             h.strip() for h in env.get("TRUSTED_HOSTS", "").split(",") if h.strip()
         ] or None
+        # Accounts administration and second factor (issue #16).
+        self.INVITATION_MAX_AGE = _int(env.get("INVITATION_MAX_AGE"), 7 * 24 * 3600)
+        self.TWO_FACTOR_RATE_LIMIT = env.get("TWO_FACTOR_RATE_LIMIT", "5 per 5 minutes;20 per day")
+        self.TWO_FACTOR_REMEMBER_DAYS = _int(env.get("TWO_FACTOR_REMEMBER_DAYS"), 30)
+        self.TWO_FACTOR_PENDING_SECONDS = _int(env.get("TWO_FACTOR_PENDING_SECONDS"), 600)
+        self.AUDIT_RETENTION_DAYS = _int(env.get("AUDIT_RETENTION_DAYS"), 6 * 365)
+        self.OUTBOX_RETENTION_DAYS = _int(env.get("OUTBOX_RETENTION_DAYS"), 90)
 
     def validate(self) -> None:
         """Refuse to run with settings that would be unsafe in this environment."""

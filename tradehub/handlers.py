@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, jsonify, render_template, request
+from flask_limiter.errors import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
@@ -100,6 +101,8 @@ def register_errorhandlers(app: Flask) -> None:
         detail = error.description if wants_json() and error.code in (400, 404, 409, 422) else None
         if wants_json() and error.code == 429:
             detail = "Too many requests. Wait the seconds that Retry-After says, then try again."
+        elif isinstance(error, RateLimitExceeded) and error.limit.error_message:
+            detail = error.description  # the limit's own message, matching its window
         return error_response(error.code or 500, detail)
 
     @app.errorhandler(Exception)

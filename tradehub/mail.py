@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import smtplib
 from collections.abc import Mapping, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.utils import make_msgid
 from typing import Any
@@ -19,7 +19,7 @@ from typing import Any
 import click
 from flask import current_app, render_template
 from flask.cli import AppGroup
-from sqlalchemy import JSON, String, Text, func, select
+from sqlalchemy import JSON, String, Text, and_, delete, func, or_, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from tradehub.after_commit import collect_after_commit
@@ -28,6 +28,9 @@ from tradehub.extensions import db
 from tradehub.outbox import OutboxMixin, claim, record_failure
 
 log = logging.getLogger(__name__)
+
+
+SUBJECT_MAX = 255  # the outbox column; subjects built from company names can be longer
 
 
 class OutboxEmail(OutboxMixin, db.Model):
@@ -42,7 +45,7 @@ class OutboxEmail(OutboxMixin, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     to_address: Mapped[str] = mapped_column(String(320))
-    subject: Mapped[str] = mapped_column(String(255))
+    subject: Mapped[str] = mapped_column(String(SUBJECT_MAX))
     body_text: Mapped[str] = mapped_column(Text)
     reply_to: Mapped[str | None] = mapped_column(String(320))
     # Extra headers, e.g. List-Unsubscribe on alert mails: {"Name": "value"}.
@@ -51,6 +54,12 @@ class OutboxEmail(OutboxMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<OutboxEmail {self.id} to={self.to_address!r} sent={self.sent_at is not None}>"
+
+
+def fit_subject(subject: str) -> str:
+    """One line, at most SUBJECT_MAX characters (cut with an ellipsis)."""
+    line = " ".join(subject.split())
+    return line if len(line) <= SUBJECT_MAX else line[: SUBJECT_MAX - 1].rstrip() + "…"
 
 
 def queue_email(
@@ -65,7 +74,7 @@ def queue_email(
     body = render_template(f"email/{template}.txt", **context)
     message = OutboxEmail(
         to_address=to,
-        subject=subject,
+        subject=fit_subject(subject),
         body_text=body,
         reply_to=reply_to,
         headers=dict(headers) if headers else None,
@@ -226,3 +235,29 @@ def status_command() -> None:
         .where(OutboxEmail.sent_at.is_(None), OutboxEmail.attempts >= OutboxEmail.MAX_ATTEMPTS)
     )
     click.echo(f"Waiting: {waiting}; given up after {OutboxEmail.MAX_ATTEMPTS} attempts: {dead}")
+
+
+def prune_outbox(days: int, now: datetime | None = None) -> int:
+    """Delete emails sent more than `days` ago, and ones that gave up that long ago (issue 16).
+
+    The privacy notice promises this retention (OUTBOX_RETENTION_DAYS); run it daily.
+    """
+    cutoff = (now or utcnow()) - timedelta(days=days)
+    gave_up = and_(
+        OutboxEmail.sent_at.is_(None),
+        OutboxEmail.attempts >= OutboxEmail.MAX_ATTEMPTS,
+        OutboxEmail.created_at < cutoff,
+    )
+    result = db.session.execute(
+        delete(OutboxEmail).where(or_(OutboxEmail.sent_at < cutoff, gave_up))
+    )
+    return result.rowcount or 0
+
+
+@outbox_cli.command("prune")
+def prune_command() -> None:
+    """Delete emails older than OUTBOX_RETENTION_DAYS (sent, or given up); run daily."""
+    days = current_app.config["OUTBOX_RETENTION_DAYS"]
+    removed = prune_outbox(days)
+    db.session.commit()
+    click.echo(f"Deleted {removed} email(s) older than {days} days.")

@@ -32,6 +32,7 @@ _CORE_NAVIGATION = (
     ("accounts.sign_in", "Sign in", "anonymous", "/account/sign-in"),
     ("staff.home", "Staff", "staff", "/staff"),
     ("partner.home", "Partner", "partner", "/partner"),
+    ("admin.users", "Admin", "admin", "/admin"),
 )
 
 
@@ -48,6 +49,7 @@ def _shown_to(audience: str) -> bool:
         "anonymous": not signed_in,
         "staff": signed_in and current_user.has_role(Role.STAFF),
         "partner": signed_in and current_user.has_role(Role.PARTNER),
+        "admin": signed_in and current_user.has_role(Role.ADMIN),
     }[audience]
 
 
@@ -99,8 +101,16 @@ def accessibility():
 
 @bp.route("/privacy")
 def privacy():
-    """What personal data the service keeps and why."""
-    return render_template("main/privacy.html")
+    """What personal data the service keeps, why, and for how long (figures from the settings)."""
+    config = current_app.config
+    retention = {
+        "audit_days": config["AUDIT_RETENTION_DAYS"],
+        "outbox_days": config["OUTBOX_RETENTION_DAYS"],
+        "remember_days": config["TWO_FACTOR_REMEMBER_DAYS"],
+        "idle_hours": config["SESSION_IDLE_TIMEOUT"] // 3600,
+        "session_days": config["SESSION_LIFETIME"] // 86400,
+    }
+    return render_template("main/privacy.html", retention=retention)
 
 
 def check_database() -> tuple[bool, str]:

@@ -415,6 +415,23 @@ def link_partner_account(user: User, marketplace: Marketplace) -> PartnerAccount
     return account
 
 
+def marketplace_choices() -> list[tuple[str, str]]:
+    """Every marketplace as (id, name), for linking a partner user to one."""
+    rows = db.session.execute(select(Marketplace.id, Marketplace.name).order_by(Marketplace.name))
+    return [(str(marketplace_id), name) for marketplace_id, name in rows]
+
+
+def link_partner_to(user: User, marketplace_id: str) -> None:
+    """Link a partner user to the marketplace with this id (the admin area's role link)."""
+    link_partner_account(user, db.get_or_404(Marketplace, int(marketplace_id)))
+
+
+def partner_marketplace_name(user: User) -> str | None:
+    """The marketplace a partner user represents, if linked."""
+    account = db.session.scalar(select(PartnerAccount).where(PartnerAccount.user_id == user.id))
+    return account.marketplace.name if account else None
+
+
 def partner_users() -> list[tuple[User, PartnerAccount | None]]:
     """Every partner user with their marketplace link (None when not linked)."""
     rows = db.session.execute(

@@ -146,12 +146,14 @@ def check_fill_time(user, token: str | None, now: float | None = None) -> None:
 
 def check_rate_limit(sender_ip: str) -> None:
     """Refuse when this IP address has posted too many requests lately."""
-    if not contact._hit_limits(
+    # Raises contact.ContactRateLimited (a ValidationFailed) saying the window to wait.
+    contact._hit_limits(
         current_app.config["BUYING_REQUEST_RATE_LIMIT_IP"],
         "buying-request-ip",
         sender_ip or "unknown",
-    ):
-        raise ValidationFailed(contact.IP_LIMIT_MESSAGE, "title")
+        contact.IP_LIMIT_MESSAGE,
+        "title",
+    )
 
 
 # --- posting -----------------------------------------------------------------------------------

@@ -6,7 +6,12 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from supplier_profiles import taxonomies
-from supplier_profiles.exporter.common import case_study_or_404, company_required, exporter_bp
+from supplier_profiles.exporter.common import (
+    case_study_or_404,
+    company_required,
+    exporter_bp,
+    upload_limited,
+)
 from supplier_profiles.forms import ButtonForm, CaseStudyForm
 from supplier_profiles.media import case_study_image_url
 from supplier_profiles.models import CASE_STUDY_IMAGES_MAX, Company, CompanyMember
@@ -42,6 +47,7 @@ def case_studies(company: Company, member: CompanyMember):
 
 
 @exporter_bp.route("/case-studies/new", methods=["GET", "POST"])
+@upload_limited
 @company_required
 def add_case_study(company: Company, member: CompanyMember):
     """Add a case study."""
@@ -60,6 +66,7 @@ def add_case_study(company: Company, member: CompanyMember):
 
 
 @exporter_bp.route("/case-studies/<int:study_id>/edit", methods=["GET", "POST"])
+@upload_limited
 @company_required
 def edit_case_study(company: Company, member: CompanyMember, study_id: int):
     """Change a case study's text and images."""

@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from functools import wraps
 
-from flask import Blueprint, abort, flash, redirect, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, request, url_for
 from flask_login import current_user
 
 from supplier_profiles.models import CaseStudy, Company, Enquiry
 from supplier_profiles.permissions import company_for_user, membership_for_user
 from supplier_profiles.services.enquiries import count_new_enquiries
 from tradehub.accounts.models import Role
-from tradehub.extensions import db
+from tradehub.extensions import db, limiter
 from tradehub.permissions import guard_blueprint
 
 exporter_bp = Blueprint("supplier_profiles_exporter", __name__, url_prefix="/profile")
@@ -34,6 +34,41 @@ def company_required(view):
         return view(member.company, member, *args, **kwargs)
 
     return wrapped
+
+
+UPLOAD_LIMIT_MESSAGE = (
+    "You have uploaded too many images in a short time. "
+    "Wait an hour, then try again: what you typed was not saved."
+)
+
+
+def _no_file_sent() -> bool:
+    return not any(upload.filename for upload in request.files.values())
+
+
+def _uploader_key() -> str:
+    # The guard runs after the limiter, so an anonymous request is keyed by its address.
+    if current_user.is_authenticated:
+        return f"upload-user:{current_user.id}"
+    return f"upload-ip:{request.remote_addr}"
+
+
+def upload_limited(view):
+    """Limit POSTs that carry a file, per user and per IP address (UPLOAD_RATE_LIMIT*):
+    decoding images is the most expensive thing a visitor can ask for."""
+    view = limiter.limit(
+        lambda: current_app.config["UPLOAD_RATE_LIMIT_IP"],
+        methods=["POST"],
+        exempt_when=_no_file_sent,
+        error_message=UPLOAD_LIMIT_MESSAGE,
+    )(view)
+    return limiter.limit(
+        lambda: current_app.config["UPLOAD_RATE_LIMIT"],
+        methods=["POST"],
+        key_func=_uploader_key,
+        exempt_when=_no_file_sent,
+        error_message=UPLOAD_LIMIT_MESSAGE,
+    )(view)
 
 
 def case_study_or_404(company: Company, study_id: int) -> CaseStudy:

@@ -6,7 +6,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from supplier_profiles import taxonomies
-from supplier_profiles.exporter.common import company_required, exporter_bp
+from supplier_profiles.exporter.common import company_required, exporter_bp, upload_limited
 from supplier_profiles.forms import ButtonForm, LogoForm, ProfileForm
 from supplier_profiles.media import company_logo_url
 from supplier_profiles.models import Company, CompanyMember
@@ -52,6 +52,7 @@ def edit_profile(company: Company, member: CompanyMember):
 
 
 @exporter_bp.route("/logo", methods=["GET", "POST"])
+@upload_limited
 @company_required
 def edit_logo(company: Company, member: CompanyMember):
     """Upload or replace the logo."""

@@ -7,9 +7,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from supplier_profiles import taxonomies
-from supplier_profiles.images import CASE_STUDY_BOX, process_image
+from supplier_profiles.images import CASE_STUDY_BOX, UNCONFIRMED, process_image
 from supplier_profiles.keywords import clean_keywords
 from supplier_profiles.models import CASE_STUDY_IMAGES_MAX, CaseStudy, CaseStudyImage, Company
+from supplier_profiles.permissions import can_upload_images
 from supplier_profiles.services.common import mark_changed, require_editor, unique_slug
 from tradehub.accounts.models import User
 from tradehub.db_types import utcnow
@@ -38,7 +39,7 @@ class ImageChange:
     remove: bool = False
 
 
-def _apply_images(study: CaseStudy, changes: Sequence[ImageChange]) -> None:
+def _apply_images(study: CaseStudy, user: User, changes: Sequence[ImageChange]) -> None:
     existing = {image.position: image for image in study.images}
     for change in changes:
         if not 1 <= change.position <= CASE_STUDY_IMAGES_MAX:
@@ -49,6 +50,8 @@ def _apply_images(study: CaseStudy, changes: Sequence[ImageChange]) -> None:
             study.images.remove(current)
             continue
         if change.upload is not None:
+            if not can_upload_images(user):
+                raise ValidationFailed(UNCONFIRMED, field)
             processed = process_image(change.upload, field, CASE_STUDY_BOX)
             if current is None:
                 current = CaseStudyImage(position=change.position)
@@ -89,7 +92,7 @@ def add_case_study(
         company=company, slug=unique_slug(CaseStudy, values.get("title", "")), **values
     )
     db.session.add(study)
-    _apply_images(study, images)
+    _apply_images(study, user, images)
     company.updated_at = utcnow()
     mark_changed(company)
     return study
@@ -102,7 +105,7 @@ def update_case_study(
     require_editor(user, study.company)
     for key, value in case_study_values(fields).items():
         setattr(study, key, value)
-    _apply_images(study, images)
+    _apply_images(study, user, images)
     study.updated_at = utcnow()
     study.company.updated_at = utcnow()
     mark_changed(study.company)

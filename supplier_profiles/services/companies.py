@@ -7,7 +7,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from supplier_profiles import taxonomies, verification
-from supplier_profiles.images import LOGO_BOX, process_image
+from supplier_profiles.images import LOGO_BOX, UNCONFIRMED, process_image
 from supplier_profiles.keywords import clean_keywords
 from supplier_profiles.models import (
     AuditAction,
@@ -16,7 +16,11 @@ from supplier_profiles.models import (
     CompanyMember,
     MemberRole,
 )
-from supplier_profiles.permissions import can_delete_company, membership_for_user
+from supplier_profiles.permissions import (
+    can_delete_company,
+    can_upload_images,
+    membership_for_user,
+)
 from supplier_profiles.services.common import (
     audit,
     check_codes,
@@ -160,6 +164,8 @@ def update_profile(company: Company, user: User, **changes) -> Company:
 def set_logo(company: Company, user: User, upload) -> Company:
     """Replace the logo with the uploaded image, checked and re-encoded."""
     require_editor(user, company)
+    if not can_upload_images(user):
+        raise ValidationFailed(UNCONFIRMED, "logo")
     image = process_image(upload, "logo", LOGO_BOX)
     company.logo_data = image.data
     company.logo_content_type = image.content_type

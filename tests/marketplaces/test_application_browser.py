@@ -12,7 +12,7 @@ import time
 import pytest
 from playwright.sync_api import expect
 
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, browser_sign_in
 from tests.factories import (
     ApplicationFactory,
     MarketplaceFactory,
@@ -25,11 +25,7 @@ pytestmark = pytest.mark.browser
 
 
 def sign_in(page, email: str) -> None:
-    page.goto("/account/sign-in")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url("**/account/**")
+    browser_sign_in(page, email, PASSWORD)
 
 
 def wait_for_subject(mailbox, address: str, subject: str, timeout: float = 5.0):

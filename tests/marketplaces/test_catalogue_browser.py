@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, browser_sign_in
 from tests.factories import UserFactory
 from tradehub.accounts.models import Role
 
@@ -63,11 +63,7 @@ def test_staff_screens_are_accessible(db, loaded, browser_page, axe_violations):
     staff = UserFactory(role=Role.STAFF, email="sam.staff@example.com", full_name="Sam Staff")
     db.session.commit()
     page = browser_page
-    page.goto("/account/sign-in")
-    page.get_by_label("Email address").fill(staff.email)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url("**/account/**")
+    browser_sign_in(page, staff.email, PASSWORD)
 
     for path in (
         "/staff/marketplaces/",

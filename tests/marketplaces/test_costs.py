@@ -186,6 +186,25 @@ def test_cost_estimate_page_explains_bad_input(client, loaded):
     assert "Estimated monthly cost" not in html
 
 
+@pytest.mark.parametrize("typed", ["5,000", "£5,000", " 5000 ", "£5000.00"])
+def test_cost_estimate_reads_amounts_as_people_type_them(client, loaded, typed):
+    response = client.get(
+        f"{BASE}/cost-estimate", query_string={"monthly_sales": typed, "listings": "1,000"}
+    )
+    html = response.get_data(as_text=True)
+    assert "govuk-error-summary" not in html
+    assert "Estimated monthly cost" in html
+
+
+def test_cost_estimate_says_what_to_enter_for_unreadable_numbers(client, loaded):
+    html = client.get(f"{BASE}/cost-estimate?monthly_sales=lots&listings=abc").get_data(
+        as_text=True
+    )
+    assert "Enter your expected monthly sales as a number of pounds, like 5000" in html
+    assert "Enter the number of product listings as a whole number, like 250" in html
+    assert "Not a valid" not in html
+
+
 def test_cost_estimate_page_without_input_shows_only_the_form(client, loaded):
     html = client.get(f"{BASE}/cost-estimate").get_data(as_text=True)
 

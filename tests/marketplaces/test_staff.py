@@ -428,7 +428,7 @@ def test_staff_change_an_exchange_rate_and_the_estimate_uses_it(client, staff, l
         ({"currency": "USX", "units_per_gbp": "1.2"}, "Enter a 3-letter ISO 4217 currency code"),
         ({"currency": "CHF", "units_per_gbp": "0"}, "Enter a rate greater than 0"),
         ({"currency": "CHF", "units_per_gbp": "-1"}, "Enter a rate greater than 0"),
-        ({"currency": "CHF", "units_per_gbp": "abc"}, "Not a valid decimal value"),
+        ({"currency": "CHF", "units_per_gbp": "abc"}, "Enter the rate as a number, like 1.25"),
         ({"currency": "GBP", "units_per_gbp": "1"}, "Pounds are the base currency"),
         ({"currency": "USD", "units_per_gbp": "1.3"}, "There is already a rate for USD"),
     ],

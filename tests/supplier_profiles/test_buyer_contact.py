@@ -244,9 +244,12 @@ def test_rate_limit_per_ip_address(app, client, db, supplier, mailbox):
     assert send(client, email="a@buyers.example").status_code == 302
     assert send(client, email="b@buyers.example").status_code == 302
     response = send(client, email="c@buyers.example")
-    assert response.status_code == 400
+    assert response.status_code == 429
+    assert 0 < int(response.headers["Retry-After"]) <= 3600
     html = response.get_data(as_text=True)
-    assert error_beside(html, "email") == contact.IP_LIMIT_MESSAGE
+    assert error_beside(html, "email") == (
+        "You have sent too many messages from this connection. Wait 1 hour, then try again."
+    )
     assert_kept(html, email="c@buyers.example")
     # Another connection is not affected.
     assert send(client, email="c@buyers.example", ip="198.51.100.9").status_code == 302
@@ -258,10 +261,56 @@ def test_rate_limit_per_sender_email(app, client, db, supplier):
     assert send(client, ip="192.0.2.1").status_code == 302
     assert send(client, ip="192.0.2.2", email="Ingrid@Nordic-Interiors.example").status_code == 302
     response = send(client, ip="192.0.2.3")
-    assert response.status_code == 400
-    assert error_beside(response.get_data(as_text=True), "email") == contact.SENDER_LIMIT_MESSAGE
+    assert response.status_code == 429
+    assert error_beside(response.get_data(as_text=True), "email") == (
+        "You have sent too many messages from this email address. Wait 1 hour, then try again."
+    )
     assert send(client, ip="192.0.2.3", email="someone.else@nordic.example").status_code == 302
     assert enquiry_count(db) == 3
+
+
+def test_the_limit_answers_429_with_retry_after_and_a_message_matching_its_window(
+    app, client, db, supplier
+):
+    app.config["CONTACT_RATE_LIMIT_IP"] = "2 per 10 minutes;20 per day"
+    assert send(client, email="a@buyers.example").status_code == 302
+    assert send(client, email="b@buyers.example").status_code == 302
+    response = send(client, email="c@buyers.example")
+    assert response.status_code == 429
+    retry_after = int(response.headers["Retry-After"])
+    assert 540 <= retry_after <= 600
+    html = response.get_data(as_text=True)
+    assert error_beside(html, "email") == (
+        "You have sent too many messages from this connection. Wait 10 minutes, then try again."
+    )
+    assert_kept(html, email="c@buyers.example")
+
+
+def test_a_form_token_is_single_use_and_a_resubmission_shows_the_same_sent_page(
+    client, db, supplier, mailbox
+):
+    token = form_token(client)
+    first = send(client, token)
+    assert first.status_code == 302
+    again = send(client, token)  # a double click, or a replay of the same form
+    assert again.status_code == 302 and again.location == first.location
+    assert enquiry_count(db) == 1
+    assert len(mailbox.to("orders@pennine-textiles.example")) == 1
+    assert len(mailbox.to("ingrid@nordic-interiors.example")) == 1
+
+
+def test_a_long_company_name_and_subject_fit_the_email_subject(client, db, mailbox):
+    name = ("Anglo-Scandinavian Heritage Woollen Mills and Textile Finishing " * 4)[:255].strip()
+    make_company(name=name, slug="long-name", email="orders@long-name.example")
+    response = send(client, slug="long-name", subject="S" * 200)
+    assert response.status_code == 302
+    [to_company] = mailbox.wait_for("orders@long-name.example")
+    [confirmation] = mailbox.wait_for("ingrid@nordic-interiors.example")
+    for message in (to_company, confirmation):
+        assert len(message["Subject"]) <= 255
+    assert confirmation["Subject"].startswith("Your message to Anglo-Scandinavian")
+    assert confirmation["Subject"].endswith("…")
+    assert enquiry_count(db) == 1
 
 
 # --- blocked senders (staff screen and the refusal) ------------------------------------------

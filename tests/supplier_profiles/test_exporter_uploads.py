@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import io
+import time
 
 import pytest
 from PIL import Image
+
+from tests.conftest import sign_in
+from tests.factories import CompanyFactory
 
 
 def image_bytes(fmt: str, size=(800, 600), mode="RGB", color=(200, 30, 30)) -> bytes:
@@ -193,3 +197,102 @@ def test_small_file_that_decodes_to_a_huge_image_is_refused(client, exporter, db
     _, company = exporter
     db.session.refresh(company)
     assert not company.has_logo
+
+
+# --- issue 13, H2: images refused by their header before any decoding -----------------------
+
+
+def sliver_png() -> bytes:
+    """The probe's file: a 1 x 39,000,000 pixel PNG of about 76 KB (under the old 40 M cap)."""
+    out = io.BytesIO()
+    Image.new("1", (1, 39_000_000)).save(out, "PNG")
+    return out.getvalue()
+
+
+def test_a_one_pixel_wide_39_million_pixel_png_is_refused_in_well_under_a_second(
+    client, exporter, db
+):
+    data = sliver_png()
+    assert len(data) < 200 * 1024
+    started = time.perf_counter()
+    response = client.post_form(
+        "/profile/logo", {"logo": upload(data, "sliver.png")}, content_type="multipart/form-data"
+    )
+    elapsed = time.perf_counter() - started
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "The selected image must be at most 8000 pixels wide and 8000 pixels high" in html
+    assert elapsed < 0.5, f"refusal took {elapsed:.2f} s"
+    _, company = exporter
+    db.session.refresh(company)
+    assert not company.has_logo
+
+
+def test_the_sliver_is_refused_as_a_case_study_image_too(client, exporter, db):
+    data = {
+        "title": "Rope",
+        "summary": "Very long rope",
+        "description": "We made it.",
+        "industry": "AEROSPACE",
+        "keywords": "rope",
+        "image_1": upload(sliver_png(), "a.png", "image/png"),
+        "caption_1": "Rope",
+    }
+    html = client.post_form(
+        "/profile/case-studies/new", data, content_type="multipart/form-data"
+    ).get_data(as_text=True)
+    assert 'id="image_1-error"' in html and "at most 8000 pixels wide" in html
+
+
+def test_an_extreme_aspect_ratio_is_refused(client, exporter):
+    html = client.post_form(
+        "/profile/logo",
+        {"logo": upload(image_bytes("PNG", (4000, 100)), "banner.png", "image/png")},
+        content_type="multipart/form-data",
+    ).get_data(as_text=True)
+    assert "The selected image must not be more than 20 times as wide as it is high" in html
+
+
+def test_logos_have_a_much_lower_pixel_cap_than_case_study_images(client, exporter):
+    out = io.BytesIO()
+    Image.new("1", (3000, 3000)).save(out, "PNG")  # 9 million pixels: fine for a case study
+    html = client.post_form(
+        "/profile/logo",
+        {"logo": upload(out.getvalue(), "big.png")},
+        content_type="multipart/form-data",
+    ).get_data(as_text=True)
+    assert "The selected logo must be at most 4 million pixels" in html
+
+
+def test_an_unconfirmed_account_cannot_upload(client, make_user, db):
+    user = make_user(email_confirmed_at=None)
+    company = CompanyFactory(owner=user)
+    db.session.commit()
+    sign_in(client, user)
+    html = client.post_form(
+        "/profile/logo",
+        {"logo": upload(image_bytes("PNG"), "logo.png", "image/png")},
+        content_type="multipart/form-data",
+    ).get_data(as_text=True)
+    assert "Confirm your email address before you upload images" in html
+    db.session.refresh(company)
+    assert not company.has_logo
+
+
+def test_uploads_are_rate_limited_per_user(client, exporter, app):
+    app.config["UPLOAD_RATE_LIMIT"] = "3 per hour"
+    for _ in range(3):
+        response = client.post_form(
+            "/profile/logo",
+            {"logo": upload(image_bytes("PNG", (50, 50)), "logo.png", "image/png")},
+            content_type="multipart/form-data",
+        )
+        assert response.status_code == 302
+    blocked = client.post_form(
+        "/profile/logo",
+        {"logo": upload(image_bytes("PNG", (50, 50)), "logo.png", "image/png")},
+        content_type="multipart/form-data",
+    )
+    assert blocked.status_code == 429
+    assert int(blocked.headers["Retry-After"]) > 0
+    assert "You have uploaded too many images" in blocked.get_data(as_text=True)

@@ -97,7 +97,7 @@ def test_healthz_reports_database_and_dependencies(client, app):
 
 
 def test_users_create_cli_makes_a_confirmed_staff_user_who_can_enter_staff(runner, client, db):
-    from tests.conftest import sign_in
+    from tests.conftest import enrol_authenticator, sign_in
 
     result = runner.invoke(
         args=[
@@ -114,6 +114,9 @@ def test_users_create_cli_makes_a_confirmed_staff_user_who_can_enter_staff(runne
     assert result.exit_code == 0, result.output
     assert "Created staff user boss@example.com" in result.output
     sign_in(client, "boss@example.com", "a long staff password")
+    # Staff must set up a second factor first (issue 16), then the staff area opens.
+    assert client.get("/staff/").headers["Location"] == "/account/two-factor/set-up"
+    enrol_authenticator(client)
     assert client.get("/staff/").status_code == 200
 
     again = runner.invoke(

@@ -3,7 +3,7 @@
 import pytest
 from playwright.sync_api import expect
 
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, browser_sign_in
 from tradehub.accounts.models import Role
 
 pytestmark = pytest.mark.browser
@@ -37,11 +37,7 @@ def test_api_reference_renders_without_csp_errors_and_is_accessible(browser_page
 def test_staff_issue_a_key_in_the_browser_accessibly(browser_page, axe_violations, make_user):
     staff = make_user(role=Role.STAFF)
     page = browser_page
-    page.goto("/account/sign-in")
-    page.get_by_label("Email address").fill(staff.email)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url("**/account/**")
+    browser_sign_in(page, staff.email, PASSWORD)  # with the app's code staff must use
     page.goto("/staff/")
     page.get_by_role("link", name="API keys").click()
     page.get_by_role("button", name="Issue key").click()  # nothing entered

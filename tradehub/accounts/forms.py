@@ -2,12 +2,20 @@
 
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxInput,
     GovPasswordInput,
     GovRadioInput,
     GovSubmitInput,
     GovTextInput,
 )
-from wtforms import EmailField, PasswordField, RadioField, StringField, SubmitField
+from wtforms import (
+    BooleanField,
+    EmailField,
+    PasswordField,
+    RadioField,
+    StringField,
+    SubmitField,
+)
 from wtforms.validators import Email, EqualTo, InputRequired, Length, ValidationError
 
 from tradehub.accounts.models import normalise_email
@@ -119,7 +127,12 @@ class SignInForm(FlaskForm):
     password = PasswordField(
         "Password",
         widget=GovPasswordInput(),
-        validators=[InputRequired("Enter your password"), Length(max=PASSWORD_MAX)],
+        validators=[
+            InputRequired("Enter your password"),
+            Length(
+                max=PASSWORD_MAX, message=f"Password must be {PASSWORD_MAX} characters or fewer"
+            ),
+        ],
         render_kw={"autocomplete": "current-password"},
     )
     submit = SubmitField("Sign in", widget=GovSubmitInput())
@@ -176,3 +189,65 @@ class SignOutEverywhereForm(FlaskForm):
     """A button only: ends the sessions on every device (CSRF-protected POST)."""
 
     submit = SubmitField("Sign out of all devices", widget=GovSubmitInput())
+
+
+class AcceptInvitationForm(ResetPasswordForm):
+    """An invitee confirms their name and chooses a password."""
+
+    full_name = StringField(
+        "Full name",
+        widget=GovTextInput(),
+        validators=[
+            InputRequired("Enter your full name"),
+            Length(max=200, message="Full name must be 200 characters or fewer"),
+        ],
+        render_kw={"autocomplete": "name"},
+    )
+    submit = SubmitField("Accept invitation", widget=GovSubmitInput())
+
+
+def _code_field(label: str, hint: str) -> StringField:
+    return StringField(
+        label,
+        widget=GovTextInput(),
+        description=hint,
+        validators=[
+            InputRequired("Enter the code"),
+            Length(max=20, message="Enter the 6-digit code or a 10-character recovery code"),
+        ],
+        render_kw={"autocomplete": "one-time-code", "spellcheck": "false"},
+    )
+
+
+class TwoFactorSetupForm(FlaskForm):
+    """Prove the authenticator app shows the right code before it is turned on."""
+
+    code = _code_field("Code from your app", "The 6-digit code your authenticator app shows")
+    submit = SubmitField("Turn on", widget=GovSubmitInput())
+
+
+class TwoFactorCodeForm(FlaskForm):
+    """The second step of signing in."""
+
+    code = _code_field(
+        "Code",
+        "The 6-digit code from your authenticator app, or one of your recovery codes",
+    )
+    remember = BooleanField(
+        "Remember this browser for 30 days",
+        widget=GovCheckboxInput(),
+        description="Do not choose this on a shared or public computer",
+    )
+    submit = SubmitField("Continue", widget=GovSubmitInput())
+
+
+class PasswordCheckForm(FlaskForm):
+    """Confirm a sensitive change with the current password."""
+
+    password = PasswordField(
+        "Your password",
+        widget=GovPasswordInput(),
+        validators=[InputRequired("Enter your password"), Length(max=PASSWORD_MAX)],
+        render_kw={"autocomplete": "current-password"},
+    )
+    submit = SubmitField("Confirm", widget=GovSubmitInput())

@@ -6,8 +6,8 @@ import enum
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Enum, String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import JSON, Enum, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tradehub.accounts.tokens import fingerprint
 from tradehub.db_types import utcnow
@@ -65,10 +65,45 @@ class User(UserMixin, db.Model):
     password_changed_at: Mapped[datetime] = mapped_column(default=utcnow)
     # Bumped to end every session of this user at once (tradehub.accounts.sessions).
     session_version: Mapped[int] = mapped_column(default=0, server_default="0")
+    # Administration (issue 16): invited by an admin, deactivated, or deleted by its owner
+    # (a deleted account is kept, anonymised, so applications and audit rows still point at it).
+    invited_at: Mapped[datetime | None]
+    invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    deactivated_at: Mapped[datetime | None]
+    deleted_at: Mapped[datetime | None]
+    # Second factor: a TOTP secret once enrolled, and the last time step used (no reuse).
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_enabled_at: Mapped[datetime | None]
+    totp_last_step: Mapped[int | None]
+
+    recovery_codes: Mapped[list[RecoveryCode]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", order_by="RecoveryCode.id"
+    )
 
     @property
     def is_active(self) -> bool:  # Flask-Login asks this before letting a session in
         return self.active
+
+    @property
+    def state(self) -> str:
+        """What an administrator sees: deleted, deactivated, invited, unconfirmed or active."""
+        if self.deleted_at is not None:
+            return "deleted"
+        if not self.active:
+            return "deactivated"
+        if self.email_confirmed_at is None:
+            return "invited" if self.invited_at is not None else "unconfirmed"
+        return "active"
+
+    @property
+    def has_second_factor(self) -> bool:
+        """An authenticator app is enrolled."""
+        return self.totp_secret is not None and self.totp_enabled_at is not None
+
+    @property
+    def second_factor_required(self) -> bool:
+        """Staff, partners and admins must use a second factor; others may choose to."""
+        return self.role in SECOND_FACTOR_ROLES
 
     def get_id(self) -> str:
         """Session id that changes with the password and the session version (sign-out)."""
@@ -92,3 +127,42 @@ class User(UserMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.email} {self.role.value}>"
+
+
+SECOND_FACTOR_ROLES = frozenset({Role.STAFF, Role.PARTNER, Role.ADMIN})
+
+
+class RecoveryCode(db.Model):
+    """One single-use recovery code, stored only as a SHA-256 digest."""
+
+    __tablename__ = "recovery_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    used_at: Mapped[datetime | None]
+
+    user: Mapped[User] = relationship(back_populates="recovery_codes")
+
+
+class AccountAuditEntry(db.Model):
+    """Who changed which account, what, when, and the values before and after."""
+
+    __tablename__ = "account_audit"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # Addresses are copied so the entry still reads right after a user changes or is deleted.
+    actor_email: Mapped[str] = mapped_column(String(320), default="")
+    action: Mapped[str] = mapped_column(String(40), index=True)
+    subject_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    subject_email: Mapped[str] = mapped_column(String(320), default="")
+    before: Mapped[dict] = mapped_column(JSON, default=dict)
+    after: Mapped[dict] = mapped_column(JSON, default=dict)
+
+    actor: Mapped[User | None] = relationship(foreign_keys=[actor_id])
+    subject: Mapped[User | None] = relationship(foreign_keys=[subject_id])

@@ -8,8 +8,9 @@ import hashlib
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
-from tradehub.accounts import bp, services
+from tradehub.accounts import administration, bp, services, two_factor
 from tradehub.accounts.forms import (
+    AcceptInvitationForm,
     ChangePasswordForm,
     ForgotPasswordForm,
     RegisterForm,
@@ -20,6 +21,7 @@ from tradehub.accounts.forms import (
 )
 from tradehub.accounts.models import Role, normalise_email
 from tradehub.accounts.tokens import InvalidToken
+from tradehub.accounts.two_factor_views import start_second_step
 from tradehub.extensions import limiter
 from tradehub.refusals import service_call
 from tradehub.security import safe_next
@@ -103,6 +105,9 @@ def sign_in():
         with service_call(form) as call:
             user = services.authenticate(form.email.data, form.password.data)
         if call.ok and user is not None:
+            remembered = request.cookies.get(two_factor.REMEMBER_COOKIE)
+            if user.has_second_factor and not two_factor.is_remembered(user, remembered):
+                return start_second_step(user, request.values.get("next"))
             login_user(user)
             return redirect(safe_next("accounts.dashboard"))
         form.email.errors.append("Enter a correct email address and password")
@@ -166,6 +171,27 @@ def reset_password(token: str):
             flash("Your password has been changed. Sign in with your new password.", "success")
             return redirect(url_for("accounts.sign_in"))
     return render_template("accounts/reset_password.html", form=form)
+
+
+@bp.route("/invitation/<token>", methods=["GET", "POST"])
+def accept_invitation(token: str):
+    """An invited staff member or partner chooses a password through the emailed link."""
+    try:
+        invited = administration.user_for_invitation(token)
+    except InvalidToken as exc:
+        return render_template("accounts/link_problem.html", message=str(exc)), 400
+    form = AcceptInvitationForm(
+        data={"full_name": invited.full_name} if request.method == "GET" else None
+    )
+    if form.validate_on_submit():
+        with service_call(form) as call:
+            user = administration.accept_invitation(token, form.full_name.data, form.password.data)
+        if call.ok:
+            logout_user()
+            login_user(user)
+            flash("Your password is set. Now set up your authenticator app.", "success")
+            return redirect(url_for("accounts.dashboard"))
+    return render_template("accounts/accept_invitation.html", form=form, invited=invited)
 
 
 @bp.route("/password", methods=["GET", "POST"])

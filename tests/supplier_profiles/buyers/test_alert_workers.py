@@ -48,7 +48,7 @@ def test_two_workers_send_each_alert_exactly_once(app, db):
     start = threading.Barrier(2)
 
     def worker() -> None:
-        with app.app_context(), app.test_request_context("/"):
+        with app.app_context():
             try:
                 start.wait(timeout=10)
                 reports.append(run_jobs())
@@ -98,9 +98,8 @@ def test_a_search_held_by_one_worker_is_skipped_by_the_other(app, db):
     thread.start()
     assert holding.wait(timeout=10)
     try:
-        with app.test_request_context("/"):
-            report = run_jobs()
-            other_session_mails = set(_db.session.scalars(select(OutboxEmail.to_address)))
+        report = run_jobs()
+        other_session_mails = set(_db.session.scalars(select(OutboxEmail.to_address)))
     finally:
         release.set()
         thread.join(timeout=30)
@@ -108,6 +107,5 @@ def test_a_search_held_by_one_worker_is_skipped_by_the_other(app, db):
     assert report.alerts_run == 2
     assert other_session_mails == {s.user.email for s in searches[1:]}
     # Released, the held search is done by the next run.
-    with app.test_request_context("/"):
-        assert run_jobs().alerts_run == 1
+    assert run_jobs().alerts_run == 1
     assert db.session.scalar(select(func.count()).select_from(OutboxEmail)) == 3

@@ -423,10 +423,9 @@ def test_daily_digest_sends_one_mail_for_several_responses(
         owner = db.session.scalar(
             select(CompanyMember).where(CompanyMember.company_id == suppliers[key].id)
         )
-        with app.test_request_context():
-            services.save_response(
-                offered, suppliers[key], owner.user, services.ResponseDetails(message=f"From {key}")
-            )
+        services.save_response(
+            offered, suppliers[key], owner.user, services.ResponseDetails(message=f"From {key}")
+        )
     db.session.commit()
     assert mailbox.to("mei@importer.example") == []
     offered.next_digest_at = utcnow() - timedelta(minutes=1)
@@ -451,15 +450,14 @@ def test_tenth_response_closes_the_request(app, db, buyer):
         db.session.add(BuyingRequestMatch(request_id=item.id, company_id=company.id))
         companies.append((company, owner))
     db.session.commit()
-    with app.test_request_context():  # the buyer's mail links to the request page
-        for company, owner in companies[:10]:
-            services.save_response(item, company, owner, services.ResponseDetails(message="Yes"))
-            db.session.commit()
-        assert item.status is RequestStatus.CLOSED
-        assert item.close_reason is CloseReason.RESPONSES
-        company, owner = companies[10]
-        with pytest.raises(PermissionDenied):
-            services.save_response(item, company, owner, services.ResponseDetails(message="Me too"))
+    for company, owner in companies[:10]:
+        services.save_response(item, company, owner, services.ResponseDetails(message="Yes"))
+        db.session.commit()
+    assert item.status is RequestStatus.CLOSED
+    assert item.close_reason is CloseReason.RESPONSES
+    company, owner = companies[10]
+    with pytest.raises(PermissionDenied):
+        services.save_response(item, company, owner, services.ResponseDetails(message="Me too"))
 
 
 def test_buyer_closes_and_suppliers_lose_it_but_buyer_keeps_history(

@@ -1,0 +1,120 @@
+"""Every form of the project, rendered with bad input, explains itself in GOV.UK style: no
+WTForms default message ("Not a valid …", "Field cannot …", "Invalid …", "Number must be …")
+reaches a person. Forms are found by walking FlaskForm's subclasses after the app is built, so
+a new form is checked without being listed here."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from flask_wtf import FlaskForm
+from werkzeug.datastructures import MultiDict
+from wtforms import (
+    BooleanField,
+    DateField,
+    DecimalField,
+    FileField,
+    FloatField,
+    HiddenField,
+    IntegerField,
+    SelectFieldBase,
+    SubmitField,
+)
+
+from tradehub.form_fields import NumberField, WholeNumberField, clean_number
+
+DEFAULT_MESSAGES = (
+    "Not a valid",
+    "Field cannot",
+    "Field must be",
+    "Invalid ",
+    "Number must be",
+    "This field is required",
+    "Invalid choice",
+)
+
+
+def all_forms() -> list[type]:
+    found, todo = [], list(FlaskForm.__subclasses__())
+    while todo:
+        cls = todo.pop()
+        todo.extend(cls.__subclasses__())
+        if cls.__module__.split(".")[0] in ("tradehub", "supplier_profiles", "marketplaces"):
+            found.append(cls)
+    return sorted(set(found), key=lambda c: (c.__module__, c.__qualname__))
+
+
+# Fields a person types into; choices (selects, radios, checkboxes) offer only valid values and
+# hidden fields carry the page's own tokens.
+def typed_fields(form):
+    return [
+        field
+        for field in form
+        if not isinstance(
+            field, (SubmitField, HiddenField, FileField, BooleanField, SelectFieldBase)
+        )
+    ]
+
+
+def bad_input(form) -> MultiDict:
+    data = MultiDict()
+    for field in typed_fields(form):
+        if isinstance(field, DateField):
+            for part in ("31", "2", "2027x"):
+                data.add(field.name, part)
+        elif isinstance(field, (DecimalField, IntegerField, FloatField)):
+            data.add(field.name, "a lot")
+        else:
+            data.add(field.name, "x" * 20_000)
+    return data
+
+
+def test_every_form_with_bad_input_gives_our_messages(app):
+    forms = all_forms()
+    assert len(forms) > 20
+    offenders = []
+    with app.test_request_context("/", method="POST"):
+        for cls in forms:
+            form = cls(formdata=MultiDict(), meta={"csrf": False})
+            form = cls(formdata=bad_input(form), meta={"csrf": False})
+            for field in form:
+                if isinstance(field, SelectFieldBase) and getattr(field, "choices", 0) is None:
+                    field.choices = [("a", "A")]  # filled by the view at run time
+            form.validate()
+            typed = {field.name for field in typed_fields(form)}
+            for name, messages in form.errors.items():
+                if name not in typed:
+                    continue
+                for message in messages if isinstance(messages, list) else [messages]:
+                    if str(message).startswith(DEFAULT_MESSAGES):
+                        offenders.append(f"{cls.__module__}.{cls.__name__}.{name}: {message}")
+    assert offenders == [], "\n".join(offenders)
+
+
+@pytest.mark.parametrize(
+    "typed, value",
+    [("5,000", "5000"), ("£5,000", "5000"), (" 5000 ", "5000"), ("£1,250.50", "1250.50")],
+)
+def test_numbers_are_read_as_people_type_them(typed, value):
+    assert clean_number(typed) == value
+
+
+def test_cost_estimate_reads_5000_with_a_comma_and_a_pound_sign(app):
+    with app.test_request_context("/"):
+
+        class Form(FlaskForm):
+            sales = NumberField("Monthly sales", places=2)
+            listings = WholeNumberField("Listings")
+
+        form = Form(
+            formdata=MultiDict({"sales": "£5,000", "listings": "1,200"}), meta={"csrf": False}
+        )
+        assert form.validate()
+        assert form.sales.data == Decimal("5000") and form.listings.data == 1200
+        form = Form(formdata=MultiDict({"sales": "lots", "listings": "abc"}), meta={"csrf": False})
+        assert not form.validate()
+        assert form.errors == {
+            "sales": ["Monthly sales must be a number, like 12.5"],
+            "listings": ["Listings must be a whole number, like 500"],
+        }

@@ -1,0 +1,99 @@
+"""Typed form fields that read what people type and explain what to enter.
+
+WTForms' own numeric and date fields refuse "5,000" or "£5,000" and answer "Not a valid decimal
+value."; these accept the ways people write numbers and, when the input still cannot be read,
+give a GOV.UK-style message that names the field and says what to enter. `length` is a Length
+validator with such a message. Every form of the project uses these (tests/test_form_messages.py
+renders each form with bad input and fails on any of WTForms' default messages).
+"""
+
+from __future__ import annotations
+
+import re
+
+from wtforms import DateField, DecimalField, IntegerField
+from wtforms.validators import Length
+
+# Currency signs and codes people put in front of an amount, and the separators of thousands.
+_NUMBER_NOISE = re.compile(r"^(?:£|\$|€|GBP|USD|EUR)\s*", re.IGNORECASE)
+_GROUPING = re.compile(r"(?<=\d)[,\s](?=\d{3}(?:\D|$))")
+
+
+def clean_number(text: str) -> str:
+    """ "£5,000 " -> "5000": a currency sign, thousands separators and spaces removed."""
+    text = _NUMBER_NOISE.sub("", (text or "").strip())
+    text = _GROUPING.sub("", text)
+    return text.replace(" ", "")
+
+
+def _describe(label: str) -> str:
+    """A field's label as the start of a sentence, without notes in brackets."""
+    return re.sub(r"\s*\((?:optional)\)\s*$", "", label, flags=re.IGNORECASE)
+
+
+class NumberField(DecimalField):
+    """A number that may have decimals; accepts "5,000", "£5,000", " 5000 "."""
+
+    def __init__(self, label=None, validators=None, *, example: str = "12.5", invalid=None, **kw):
+        super().__init__(label, validators, **kw)
+        self.invalid = invalid or f"{_describe(self.label.text)} must be a number, like {example}"
+
+    def process_formdata(self, valuelist) -> None:
+        """Read the cleaned text; an unreadable one gets the field's own message."""
+        if valuelist:
+            valuelist = [clean_number(valuelist[0])]
+            if not valuelist[0]:
+                self.data = None
+                return
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as exc:
+            raise ValueError(self.invalid) from exc
+
+
+class WholeNumberField(IntegerField):
+    """A whole number; accepts "1,200" and " 1200 "."""
+
+    def __init__(self, label=None, validators=None, *, example: str = "500", invalid=None, **kw):
+        super().__init__(label, validators, **kw)
+        self.invalid = invalid or (
+            f"{_describe(self.label.text)} must be a whole number, like {example}"
+        )
+
+    def process_formdata(self, valuelist) -> None:
+        """Read the cleaned text; an unreadable one gets the field's own message."""
+        if valuelist:
+            valuelist = [clean_number(valuelist[0])]
+            if not valuelist[0]:
+                self.data = None
+                return
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as exc:
+            raise ValueError(self.invalid) from exc
+
+
+class DayMonthYearField(DateField):
+    """A date typed as day, month and year (GOV.UK date input)."""
+
+    def __init__(self, label=None, validators=None, *, invalid=None, **kw):
+        kw.setdefault("format", "%d %m %Y")
+        super().__init__(label, validators, **kw)
+        self.invalid = invalid or (
+            f"{_describe(self.label.text)} must be a real date, like 27 3 2027"
+        )
+
+    def process_formdata(self, valuelist) -> None:
+        """Read day, month and year; an impossible date gets the field's own message."""
+        if valuelist and not " ".join(v.strip() for v in valuelist).strip():
+            self.data = None
+            return
+        try:
+            super().process_formdata([" ".join(v.strip() for v in valuelist)] if valuelist else [])
+        except ValueError as exc:
+            raise ValueError(self.invalid) from exc
+
+
+def length(maximum: int, label: str) -> Length:
+    """Length(max=...) saying "<label> must be N characters or fewer"."""
+    return Length(max=maximum, message=f"{label} must be {maximum:,} characters or fewer")
