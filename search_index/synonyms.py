@@ -8,14 +8,16 @@ no analyzer is reloaded, so a change works at once with no downtime on either ba
 single node or a cluster. (The reviewed vocabulary file is different: it is part of the index
 analyzers and reaches OpenSearch through `flask search reindex`, which swaps an alias.)
 
-Each process keeps the groups in memory and checks their version (one small query) on every
-text search, so a change is in force in every process for the next search.
+Each process keeps the groups in memory and checks their version (one small query) at most
+once a second, so a change is in force at once in the process that made it and within a
+second in every other one.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+import time
 
 from sqlalchemy import func, select
 
@@ -28,8 +30,10 @@ from tradehub.extensions import db
 log = logging.getLogger(__name__)
 
 MAX_ENTRIES = 20
+# How often a process checks whether the groups changed (seconds).
+CHECK_SECONDS = 1.0
 
-_cache: tuple[tuple, tuple[tuple[str, ...], ...]] | None = None
+_cache: tuple[tuple, tuple[tuple[str, ...], ...], float] | None = None
 _cache_lock = threading.Lock()
 
 
@@ -71,11 +75,15 @@ def parse_entries(text: str) -> list[str]:
 def active_groups() -> tuple[tuple[str, ...], ...]:
     """The staff groups as SearchQuery.synonyms wants them.
 
-    Each call asks the database for the groups' version (count, newest id, last change: one
-    small indexed query) and reads the groups again only when it changed, so a change takes
-    effect in every process at once. Any database failure leaves the last groups in force."""
+    The groups' version (count, newest id, last change: one small query) is checked at most
+    every CHECK_SECONDS, and the groups are read again only when it changed; the process that
+    makes a change forgets its copy at once. Any database failure leaves the last groups in
+    force."""
     global _cache
     cached = _cache
+    now = time.monotonic()
+    if cached is not None and now - cached[2] < CHECK_SECONDS:
+        return cached[1]
     try:
         # Its own connection: a failure here must not touch the request's transaction.
         with db.engine.connect() as conn:
@@ -89,6 +97,8 @@ def active_groups() -> tuple[tuple[str, ...], ...]:
                 ).one()
             )
             if cached is not None and cached[0] == version:
+                with _cache_lock:
+                    _cache = (version, cached[1], now)
                 return cached[1]
             rows = conn.execute(
                 select(SearchSynonymGroup.entries).order_by(SearchSynonymGroup.id)
@@ -100,7 +110,7 @@ def active_groups() -> tuple[tuple[str, ...], ...]:
         log.exception("could not read the staff synonym groups")
         return cached[1] if cached is not None else ()
     with _cache_lock:
-        _cache = (version, groups)
+        _cache = (version, groups, now)
     return groups
 
 

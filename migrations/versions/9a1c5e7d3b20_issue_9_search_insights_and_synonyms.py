@@ -2,7 +2,7 @@
 synonym groups with their audit (#9)
 
 Revision ID: 9a1c5e7d3b20
-Revises: b11e5a7c0d11
+Revises: c13f9b4d2e60
 Create Date: 2026-12-04 16:28:10.396225
 
 """
@@ -14,7 +14,7 @@ import tradehub.db_types
 
 # revision identifiers, used by Alembic.
 revision = '9a1c5e7d3b20'
-down_revision = 'b11e5a7c0d11'
+down_revision = 'c13f9b4d2e60'
 branch_labels = None
 depends_on = None
 

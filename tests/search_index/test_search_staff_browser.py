@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 
+from search_index import synonyms
 from search_index.indexing import rebuild_index
 from tests.conftest import PASSWORD
 from tests.factories import SearchCompanyFactory
@@ -18,6 +19,7 @@ pytestmark = pytest.mark.browser
 def test_staff_fix_a_zero_result_search_with_a_synonym_group(
     make_user, new_browser_page, db, axe_violations
 ):
+    synonyms.forget_cache()
     SearchCompanyFactory(name="Juniper Hill Distillery", summary="Small batch gin.")
     db.session.commit()
     rebuild_index()
@@ -52,3 +54,4 @@ def test_staff_fix_a_zero_result_search_with_a_synonym_group(
 
     buyer.goto("/find-a-supplier?q=hooch")
     assert buyer.get_by_role("link", name="Juniper Hill Distillery").count() == 1
+    synonyms.forget_cache()

@@ -11,6 +11,14 @@ from search_index.models import SearchSynonymAudit, SearchSynonymGroup
 from tests.factories import SearchCompanyFactory
 
 
+@pytest.fixture(autouse=True)
+def _fresh_synonyms():
+    """Another test's groups may still be in this process's copy (checked once a second)."""
+    synonyms.forget_cache()
+    yield
+    synonyms.forget_cache()
+
+
 @pytest.fixture
 def distillery(db):
     company = SearchCompanyFactory(name="Juniper Hill Distillery", summary="Small batch gin.")
