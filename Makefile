@@ -13,12 +13,14 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 SEARCH_NODE_PORT ?= 9250
 PGTEST_PORT ?= 55432
+# Redis for the shared rate-limit test (scripts/redis), like PostgreSQL a throwaway server.
+REDIS_TEST_PORT ?= 56379
 # The test/trial cluster (make search-cluster, the failover test): its own HTTP ports
 # SEARCH_CLUSTER_PORT.. and transport ports SEARCH_CLUSTER_TRANSPORT_PORT.., apart from the node.
 SEARCH_CLUSTER_PORT ?= 9260
 SEARCH_CLUSTER_TRANSPORT_PORT ?= 9360
 SEARCH_CLUSTER_NODES ?= 3
-export SEARCH_NODE_PORT PGTEST_PORT
+export SEARCH_NODE_PORT PGTEST_PORT REDIS_TEST_PORT
 
 .PHONY: run setup test test-fast test-sqlite test-postgres lint wheel-check search-node search-cluster search-cluster-stop system-packages \
         services-up services-down assets db seed bench relevance clean
@@ -65,6 +67,7 @@ system-packages:
 	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
 	command -v curl >/dev/null || missing="$$missing curl"; \
 	command -v mvn >/dev/null || missing="$$missing maven"; \
+	command -v redis-server >/dev/null || missing="$$missing redis-server"; \
 	if [ -n "$$missing" ]; then \
 	  echo "Installing Debian packages:$$missing"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
@@ -86,10 +89,12 @@ search-cluster-stop:
 services-up: system-packages
 	scripts/search-node start
 	scripts/postgres start >/dev/null
+	scripts/redis start >/dev/null
 
 services-down:
 	-scripts/search-node stop
 	-scripts/postgres stop
+	-scripts/redis stop
 
 # Whole suite, both databases, both search backends. Services are stopped afterwards even
 # when a run fails; pytest's "no tests collected" (exit 5) counts as a failure here.
@@ -100,19 +105,21 @@ test: setup services-up
 	$(MAKE) --no-print-directory services-down; \
 	exit $$status
 
+TEST_REDIS_URL = redis://127.0.0.1:$(REDIS_TEST_PORT)/0
+
 # pytest exits 5 when it collected nothing: say so and fail, since the suite is never empty.
 PYTEST_RUN = $(BIN)/pytest -n 2 $(PYTEST_ARGS) $(PYTEST_EXTRA); rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "pytest collected no tests: failing"; exit 1; fi; exit $$rc
 
 test-sqlite: setup
 	@echo "== Test suite on SQLite (search: embedded and OpenSearch) =="
-	ELASTICSEARCH_URL=http://127.0.0.1:$(SEARCH_NODE_PORT) $(PYTEST_RUN)
+	ELASTICSEARCH_URL=http://127.0.0.1:$(SEARCH_NODE_PORT) TEST_REDIS_URL=$(TEST_REDIS_URL) $(PYTEST_RUN)
 
 # The search contract suite never touches the database, so the PostgreSQL leg skips it.
 test-postgres: PYTEST_EXTRA = --ignore=tests/search_contract --ignore=tests/relevance
 test-postgres: setup
 	@echo "== Test suite on PostgreSQL (search: embedded and OpenSearch) =="
-	ELASTICSEARCH_URL=http://127.0.0.1:$(SEARCH_NODE_PORT) \
+	ELASTICSEARCH_URL=http://127.0.0.1:$(SEARCH_NODE_PORT) TEST_REDIS_URL=$(TEST_REDIS_URL) \
 	TEST_DATABASE_URL=postgresql://postgres@127.0.0.1:$(PGTEST_PORT)/tradehub_test \
 	$(PYTEST_RUN)
 

@@ -16,6 +16,7 @@ from flask import Flask, current_app
 from search_index import insights, synonyms
 from search_index.base import SearchBackend, SearchQuery, SearchResult
 from search_index.registry import get_backend as build_backend
+from tradehub.metrics import observe_search
 
 EXTENSION_KEY = "tradehub.search_backend"
 _lock = threading.Lock()
@@ -61,7 +62,7 @@ def search(query: SearchQuery, source: str | None = None) -> SearchResult:
             query = dataclasses.replace(query, synonyms=groups)
     backend = get_backend()
     started = time.perf_counter()
-    result = backend.search(query)
+    result = observe_search(backend.name, "search", lambda: backend.search(query))
     if source is not None:
         latency_ms = (time.perf_counter() - started) * 1000
         result.search_id = insights.record_search(query, result, backend.name, latency_ms, source)
@@ -70,7 +71,8 @@ def search(query: SearchQuery, source: str | None = None) -> SearchResult:
 
 def suggest(prefix: str, limit: int = 8) -> list[str]:
     """Company-name completions for `prefix` from the app's backend."""
-    return get_backend().suggest(prefix, limit=limit)
+    backend = get_backend()
+    return observe_search(backend.name, "suggest", lambda: backend.suggest(prefix, limit=limit))
 
 
 def health() -> dict:

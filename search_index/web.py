@@ -9,12 +9,15 @@ from flask import Flask
 from search_index import insights
 from search_index.cli import search_cli
 from search_index.errors import InvalidSearchQuery, SearchUnavailable
-from search_index.indexing import outbox_backlog
+from search_index.indexing import apply_due_batch, outbox_backlog
+from search_index.models import SearchOutbox
 from search_index.service import health
 from search_index.staff import staff_bp
 from tradehub.extensions import db
 from tradehub.handlers import error_response
+from tradehub.metrics import register_outbox
 from tradehub.staff import register_staff_section
+from tradehub.worker import register_job
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +62,8 @@ def register_search(app: Flask) -> None:
         "Words and phrases that find each other in every buyer search, effective at once.",
     )
     app.extensions.setdefault("tradehub.health_checks", {})["search"] = check_search
+    register_job(app, "search-outbox", apply_due_batch, "apply due search index changes")
+    register_outbox(app, "search", SearchOutbox)
 
     @app.errorhandler(SearchUnavailable)
     def search_unavailable(error: SearchUnavailable):

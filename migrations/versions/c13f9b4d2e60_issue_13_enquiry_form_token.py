@@ -1,7 +1,7 @@
 """Single-use contact form tokens (issue 13): enquiries.form_token_id, unique
 
 Revision ID: c13f9b4d2e60
-Revises: b11e5a7c0d11
+Revises: c16a2d7e4f10
 Create Date: 2026-12-04 16:45:00.000000
 
 """
@@ -10,7 +10,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'c13f9b4d2e60'
-down_revision = 'b11e5a7c0d11'
+down_revision = 'c16a2d7e4f10'
 branch_labels = None
 depends_on = None
 

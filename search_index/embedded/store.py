@@ -397,15 +397,17 @@ class IndexStore:
         tokenised here for ``<gen>_words`` (see _finish_vocabulary)."""
         rows = Rows([], [], [], [], [], set(), [])
         for doc in docs:
-            texts = {key: clean_text(value) for key, value in field_texts(doc).items()}
+            texts = field_texts(doc)
+            if _CONTROL_RE.search("".join(texts.values())):  # rare: clean only then
+                texts = {key: clean_text(value) for key, value in texts.items()}
             rows.ids.append(doc["id"])
             rows.docs.append(
                 (
                     doc["id"],
                     doc["slug"],
-                    clean_text(doc["name"]),
+                    texts["name"],
                     analysis.sort_key(doc["name"]),
-                    clean_text(doc["summary"]),
+                    texts["summary"],
                     json.dumps(doc["industries"]),
                     doc["region"],
                     json.dumps(doc["countries"]),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import select
 
 from supplier_profiles.models import Company, CompanyInvitation, CompanyMember, MemberRole
@@ -142,3 +144,51 @@ def test_deleting_a_published_company_drops_it_from_search(client, signed_in, db
     client.post_form("/profile/delete", {"confirm": "y"})
     assert search(SearchQuery(text="vanishing valves")).hits == []
     assert client.application.test_client().get(f"/suppliers/{company.slug}").status_code == 404
+
+
+def test_a_new_user_invited_while_signed_out_lands_signed_in_on_the_invitation(
+    app, client, exporter, db, mailbox
+):
+    from tests.conftest import PASSWORD
+
+    owner, company = exporter
+    link = _invite(client, mailbox, "newcomer@pennine.example")
+    path = link.split("localhost", 1)[-1]
+
+    invitee = app.test_client()
+    to_sign_in = invitee.get(path)
+    assert to_sign_in.status_code == 302
+    sign_in_page = invitee.get(to_sign_in.headers["Location"]).get_data(as_text=True)
+    register_link = re.search(r'href="(/account/register\?next=[^"]+)"', sign_in_page).group(1)
+    register_url = register_link.replace("&amp;", "&")
+    response = invitee.post_form(
+        register_url,
+        {
+            "full_name": "Nia Newcomer",
+            "email": "newcomer@pennine.example",
+            "role": "exporter",
+            "password": PASSWORD,
+            "confirm": PASSWORD,
+        },
+    )
+    assert response.status_code == 302
+    confirm = next(
+        link
+        for message in mailbox.wait_for("newcomer@pennine.example")
+        if "Confirm" in message["Subject"]
+        for link in mailbox.links(message)
+        if "/account/confirm/" in link
+    )
+    confirm_path = confirm.split("localhost", 1)[-1]
+    landed = invitee.get(confirm_path)
+    assert landed.status_code == 302 and landed.headers["Location"] == path
+    page = invitee.get(path).get_data(as_text=True)
+    assert f"Edit the profile of {company.name}" in page and "Accept invitation" in page
+    assert invitee.post_form(path).status_code == 302
+    assert len(db.session.scalar(select(Company).where(Company.id == company.id)).members) == 2
+
+    # The confirmation link signs in once: followed again elsewhere, it only offers sign-in.
+    stranger = app.test_client()
+    again = stranger.get(confirm_path)
+    assert again.status_code == 302 and "/account/sign-in" in again.headers["Location"]
+    assert stranger.get(path).status_code == 302  # still signed out

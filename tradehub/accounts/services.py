@@ -7,6 +7,8 @@ account holder is told by email instead.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from flask import current_app, url_for
 from sqlalchemy import func, select
 
@@ -14,10 +16,12 @@ from tradehub.accounts.models import Role, User, normalise_email
 from tradehub.accounts.passwords import hash_password, needs_rehash, verify_password
 from tradehub.accounts.sessions import end_all_sessions
 from tradehub.accounts.tokens import InvalidToken, fingerprint, make_token, read_token
+from tradehub.after_commit import run_after_commit
 from tradehub.db_types import utcnow
 from tradehub.errors import ValidationFailed
 from tradehub.extensions import db
 from tradehub.mail import queue_email
+from tradehub.security import is_safe_redirect
 
 SELF_SERVICE_ROLES = (Role.EXPORTER, Role.BUYER)
 
@@ -46,12 +50,27 @@ def create_user(
     return user
 
 
-def _confirmation_link(user: User) -> str:
-    token = make_token("confirm-email", {"uid": user.id, "email": user.email})
+def _confirmation_link(user: User, next_path: str = "") -> str:
+    payload = {"uid": user.id, "email": user.email}
+    if is_safe_redirect(next_path):
+        payload["next"] = next_path  # where the new user was going (an invitation, say)
+    token = make_token("confirm-email", payload)
     return url_for("accounts.confirm_email", token=token, _external=True)
 
 
-def register_user(email: str, password: str, full_name: str, role: Role) -> User | None:
+@dataclass(frozen=True)
+class Confirmation:
+    """A followed confirmation link: whose, whether it confirmed the address just now (the
+    link's single use that may sign the person in), and the page they were going to."""
+
+    user: User
+    first_use: bool
+    next_path: str
+
+
+def register_user(
+    email: str, password: str, full_name: str, role: Role, next_path: str = ""
+) -> User | None:
     """Register a self-service account and email a confirmation link.
 
     If the address is taken, the owner is emailed a notice instead and None is returned; the
@@ -61,6 +80,9 @@ def register_user(email: str, password: str, full_name: str, role: Role) -> User
         raise ValidationFailed("Choose whether you are an exporter or a buyer.", "role")
     existing = find_user_by_email(email)
     if existing:
+        # Hash the typed password anyway: a new account's hash is the slow part of
+        # registering, and the reply must take as long either way (issue #13, M2).
+        hash_password(password)
         queue_email(
             existing.email,
             "Someone tried to register with your email address",
@@ -76,7 +98,7 @@ def register_user(email: str, password: str, full_name: str, role: Role) -> User
         "Confirm your email address",
         "confirm_email",
         user=user,
-        link=_confirmation_link(user),
+        link=_confirmation_link(user, next_path),
     )
     return user
 
@@ -93,15 +115,20 @@ def resend_confirmation(user: User) -> None:
         )
 
 
-def confirm_email(token: str) -> User:
-    """Mark the address in `token` as confirmed; raises InvalidToken when it cannot."""
+def confirm_email(token: str) -> Confirmation:
+    """Mark the address in `token` as confirmed; raises InvalidToken when it cannot.
+
+    `first_use` is true only when this link confirmed the address now: a second click on the
+    same link confirms nothing and must not sign anyone in."""
     data = read_token("confirm-email", token, current_app.config["EMAIL_TOKEN_MAX_AGE"])
     user = db.session.get(User, data.get("uid"))
     if user is None or user.email != data.get("email"):
         raise InvalidToken("This link is not valid. Check you copied all of it.")
-    if user.email_confirmed_at is None:
+    first_use = user.email_confirmed_at is None
+    if first_use:
         user.email_confirmed_at = utcnow()
-    return user
+    next_path = data.get("next", "")
+    return Confirmation(user, first_use, next_path if is_safe_redirect(next_path) else "")
 
 
 def authenticate(email: str, password: str) -> User | None:
@@ -123,9 +150,20 @@ def _reset_payload(user: User) -> dict:
 
 
 def request_password_reset(email: str) -> None:
-    """Email a reset link when the address has an account; do nothing visible otherwise."""
+    """Email a reset link when the address has an account; do nothing visible otherwise.
+
+    The link is made and queued after the response has been sent, so the reply takes as long
+    for an unknown address as for a known one (issue #13, M2).
+    """
     user = find_user_by_email(email)
-    if user is None or not user.is_active:
+    user_id = user.id if user is not None and user.is_active else None
+    run_after_commit(lambda: _send_reset_link(user_id))
+
+
+def _send_reset_link(user_id: int | None) -> None:
+    """After the response: queue the reset email for `user_id` (None: nothing) and commit."""
+    user = db.session.get(User, user_id) if user_id is not None else None
+    if user is None:
         return
     token = make_token("reset-password", _reset_payload(user))
     minutes = current_app.config["PASSWORD_RESET_MAX_AGE"] // 60
@@ -137,6 +175,7 @@ def request_password_reset(email: str) -> None:
         link=url_for("accounts.reset_password", token=token, _external=True),
         minutes=minutes,
     )
+    db.session.commit()  # after-response work: its own transaction; the outbox sends it
 
 
 def user_for_reset_token(token: str) -> User:

@@ -24,7 +24,7 @@ from tradehub.accounts.tokens import InvalidToken
 from tradehub.accounts.two_factor_views import start_second_step
 from tradehub.extensions import limiter
 from tradehub.refusals import service_call
-from tradehub.security import safe_next
+from tradehub.security import is_safe_redirect, safe_next
 
 
 def _login_limit() -> str:
@@ -35,6 +35,12 @@ def _account_key() -> str:
     # Per-account limit keyed by the address typed, known or not, so it reveals nothing.
     email = normalise_email(request.form.get("email", ""))
     return "signin-account:" + hashlib.sha256(email.encode()).hexdigest()
+
+
+def _next_path() -> str:
+    """The local page the visitor was on their way to (`next`), or ""."""
+    target = request.values.get("next", "")
+    return target if is_safe_redirect(target) else ""
 
 
 def _sign_in_failed(response) -> bool:
@@ -51,11 +57,15 @@ def register():
     if form.validate_on_submit():
         with service_call(form) as call:
             services.register_user(
-                form.email.data, form.password.data, form.full_name.data, Role(form.role.data)
+                form.email.data,
+                form.password.data,
+                form.full_name.data,
+                Role(form.role.data),
+                next_path=_next_path(),
             )
         if call.ok:
             return redirect(url_for("accounts.check_email"))
-    return render_template("accounts/register.html", form=form)
+    return render_template("accounts/register.html", form=form, next_path=_next_path())
 
 
 @bp.route("/register/check-email")
@@ -69,13 +79,25 @@ def confirm_email(token: str):
     """Follow the emailed link to confirm an address."""
     try:
         with service_call():
-            user = services.confirm_email(token)
+            confirmation = services.confirm_email(token)
     except InvalidToken as exc:
         return render_template("accounts/link_problem.html", message=str(exc)), 400
+    user = confirmation.user
     flash("Your email address is confirmed.", "success")
+    target = confirmation.next_path or url_for("accounts.dashboard")
     if current_user.is_authenticated and current_user.id == user.id:
-        return redirect(url_for("accounts.dashboard"))
-    return redirect(url_for("accounts.sign_in"))
+        return redirect(target)
+    if (
+        confirmation.first_use
+        and user.is_active
+        and not user.has_second_factor
+        and not current_user.is_authenticated
+    ):
+        # The link proves the address, once: sign the new user in where they were going (an
+        # invitation they opened before they had an account).
+        login_user(user)
+        return redirect(target)
+    return redirect(url_for("accounts.sign_in", next=confirmation.next_path or None))
 
 
 @bp.route("/confirm/resend", methods=["POST"])
