@@ -9,7 +9,7 @@ import pytest
 
 from search_index import synonyms
 from search_index.indexing import rebuild_index
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, browser_sign_in
 from tests.factories import SearchCompanyFactory
 from tradehub.accounts.models import Role
 
@@ -30,11 +30,7 @@ def test_staff_fix_a_zero_result_search_with_a_synonym_group(
     assert buyer.get_by_role("link", name="Juniper Hill Distillery").count() == 0
 
     page = new_browser_page()
-    page.goto("/account/sign-in")
-    page.get_by_label("Email address").fill(staff.email)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_load_state()
+    browser_sign_in(page, staff.email, PASSWORD)
 
     page.goto("/staff/")
     page.get_by_role("link", name="Search insights").click()
