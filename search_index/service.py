@@ -13,6 +13,7 @@ from flask import Flask, current_app
 
 from search_index.base import SearchBackend, SearchQuery, SearchResult
 from search_index.registry import get_backend as build_backend
+from tradehub.metrics import observe_search
 
 EXTENSION_KEY = "tradehub.search_backend"
 _lock = threading.Lock()
@@ -47,12 +48,14 @@ def reset_backend(app: Flask | None = None) -> None:
 
 def search(query: SearchQuery) -> SearchResult:
     """Run a query on the app's backend (it holds only what the document source delivered)."""
-    return get_backend().search(query)
+    backend = get_backend()
+    return observe_search(backend.name, "search", lambda: backend.search(query))
 
 
 def suggest(prefix: str, limit: int = 8) -> list[str]:
     """Company-name completions for `prefix` from the app's backend."""
-    return get_backend().suggest(prefix, limit=limit)
+    backend = get_backend()
+    return observe_search(backend.name, "suggest", lambda: backend.suggest(prefix, limit=limit))
 
 
 def health() -> dict:

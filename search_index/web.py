@@ -8,10 +8,13 @@ from flask import Flask
 
 from search_index.cli import search_cli
 from search_index.errors import InvalidSearchQuery, SearchUnavailable
-from search_index.indexing import outbox_backlog
+from search_index.indexing import apply_due_batch, outbox_backlog
+from search_index.models import SearchOutbox
 from search_index.service import health
 from tradehub.extensions import db
 from tradehub.handlers import error_response
+from tradehub.metrics import register_outbox
+from tradehub.worker import register_job
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +43,8 @@ def register_search(app: Flask) -> None:
     loads the outbox model into the metadata)."""
     app.cli.add_command(search_cli)
     app.extensions.setdefault("tradehub.health_checks", {})["search"] = check_search
+    register_job(app, "search-outbox", apply_due_batch, "apply due search index changes")
+    register_outbox(app, "search", SearchOutbox)
 
     @app.errorhandler(SearchUnavailable)
     def search_unavailable(error: SearchUnavailable):

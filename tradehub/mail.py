@@ -212,6 +212,12 @@ def send_outbox(ids: Sequence[int] | None = None, limit: int = 100) -> tuple[int
     return sent, failed
 
 
+def send_due_batch(limit: int = 100) -> int:
+    """One batch of due emails (the `email-outbox` job of `flask worker`); messages tried."""
+    sent, failed = send_outbox(limit=limit)
+    return sent + failed
+
+
 outbox_cli = AppGroup("outbox", help="Email outbox: send what is waiting.")
 
 
