@@ -298,3 +298,16 @@ def test_shortlist_json_refusals_are_json(client, db, buyer):
     )
     assert response.status_code == 404
     assert response.json == {"error": "There is no supplier at this address."}
+
+
+def test_flask_worker_runs_the_alerts_as_its_buyer_alerts_job(
+    client, db, runner, mailbox, buyer, cheese
+):
+    sign_in(client, buyer)
+    save(client, "q=cheese")
+    make_company(name="Brie Farm", slug="brie-farm", summary="Soft cheese.")
+    make_due(db)
+    result = runner.invoke(args=["worker", "--until-idle", "--job", "buyer-alerts"])
+    assert result.exit_code == 0, result.output
+    [mail] = mailbox.wait_for("mei@importer.example")
+    assert "Brie Farm" in mailbox.body(mail)
