@@ -133,8 +133,6 @@ def test_only_taxonomy_words_are_replaced_names_stay_as_typed(app):
     with app.test_request_context("/?lang=de"), force_locale("de"):
         assert taxonomies.english_search_text("Möbel aus Eiche") == "furniture aus Eiche"
         assert taxonomies.english_search_text("Meyer Möbelwerk") == "Meyer Möbelwerk"
-        assert (
-            taxonomies.english_search_text("Lebensmittel und Getränke") == "food and drink"
-        )
+        assert taxonomies.english_search_text("Lebensmittel und Getränke") == "food and drink"
     with app.test_request_context("/?lang=en"), force_locale("en_GB"):
         assert taxonomies.english_search_text("Möbel") == "Möbel"
