@@ -27,7 +27,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from werkzeug.datastructures import MultiDict
 
-from search_index import service
+from search_index import insights, service
 from search_index.base import SearchQuery
 from search_index.errors import SearchUnavailable
 from supplier_profiles import contact, taxonomies
@@ -73,7 +73,7 @@ def run_search(form: SearchForm, per_page: int | None = None):
         page=form.page_value,
         per_page=per_page or form.per_page_value,
     )
-    return service.search(query)
+    return service.search(query, source="page")
 
 
 def args_with(**changes) -> dict[str, list[str]]:
@@ -345,7 +345,10 @@ def find_a_supplier():
 
 @bp.route("/suppliers/<slug>")
 def company_profile(slug: str):
-    """A supplier's public profile with its case studies."""
+    """A supplier's public profile with its case studies. A visit from a results page
+    (?sid=<search>&pos=<n>) is recorded as a click for the staff search insights."""
+    if "sid" in request.args:
+        insights.record_click(request.args.get("sid"), request.args.get("pos"))
     company, redirect_response = company_or_redirect(slug, "supplier_profiles.company_profile")
     if redirect_response is not None:
         return redirect_response
