@@ -251,6 +251,12 @@ class Config:
                 "every emailed link is built from it."
             )
         self.BASE_URL = parse_base_url(self.BASE_URL or DEVELOPMENT_BASE_URL)
+        if self.REQUIRE_BASE_URL and not self.MAIL_SERVER:
+            raise ConfigurationError(
+                "MAIL_SERVER must be set in production (and MAIL_PORT, MAIL_USE_TLS, "
+                "MAIL_USERNAME, MAIL_PASSWORD as your provider needs): without it, password "
+                "reset and confirmation emails would never be sent."
+            )
         if self.REQUIRE_BASE_URL:
             # Refuse requests whose Host is not ours (Flask answers 400).
             host = urlsplit(self.BASE_URL).hostname
