@@ -67,7 +67,7 @@ FACET_PLURALS = {
 def run_search(form: SearchForm, per_page: int | None = None):
     """Ask the search index for what the validated form describes."""
     query = SearchQuery(
-        text=form.text,
+        text=taxonomies.english_search_text(form.text),
         filters=form.filters(),
         sort=form.sort_value,
         page=form.page_value,
