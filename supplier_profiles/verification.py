@@ -10,12 +10,20 @@ import hmac
 import re
 import secrets
 import unicodedata
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime
 
 from fpdf import FPDF
+from sqlalchemy import select
 
-from supplier_profiles.models import VERIFICATION_CODE_LENGTH, Company
+from supplier_profiles.models import (
+    VERIFICATION_CODE_LENGTH,
+    AuditAction,
+    Company,
+    CompanyAuditEntry,
+)
 from tradehub.dates import uk_today
+from tradehub.extensions import db
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ"
 
@@ -127,3 +135,31 @@ def letter_pdf(
         new_y="NEXT",
     )
     return bytes(pdf.output())
+
+
+@dataclass(frozen=True)
+class VerificationEvidence:
+    """How and when a company's current verification happened, from its audit records."""
+
+    by_code: bool  # the letter code; otherwise TradeHub staff checked it
+    at: datetime
+
+
+def verification_evidence(company: Company) -> VerificationEvidence | None:
+    """The audit entry behind the company's current verification, or None when unverified."""
+    if not company.is_verified:
+        return None
+    entry = db.session.scalar(
+        select(CompanyAuditEntry)
+        .where(
+            CompanyAuditEntry.company_id == company.id,
+            CompanyAuditEntry.action.in_(
+                [AuditAction.VERIFIED_BY_CODE, AuditAction.VERIFIED_BY_STAFF]
+            ),
+        )
+        .order_by(CompanyAuditEntry.created_at.desc(), CompanyAuditEntry.id.desc())
+        .limit(1)
+    )
+    if entry is None:
+        return None
+    return VerificationEvidence(entry.action is AuditAction.VERIFIED_BY_CODE, entry.created_at)
