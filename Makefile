@@ -23,7 +23,7 @@ SEARCH_CLUSTER_NODES ?= 3
 export SEARCH_NODE_PORT PGTEST_PORT REDIS_TEST_PORT
 
 .PHONY: run setup test test-fast test-sqlite test-postgres test-failover lint wheel-check search-node search-cluster search-cluster-stop system-packages \
-        services-up services-down assets db seed bench relevance clean
+        services-up services-down assets db seed bench relevance clean catalogues translations
 
 ## Set-up -----------------------------------------------------------------------------------
 
@@ -43,7 +43,29 @@ tradehub/static/govuk/govuk-frontend.min.css: node_modules/.package-lock.json sc
 
 assets: tradehub/static/govuk/govuk-frontend.min.css
 
-setup: $(VENV)/.installed assets
+# Compiled message catalogues (.mo) are built from the committed .po files, never committed.
+CATALOGUES := $(patsubst %.po,%.mo,$(wildcard tradehub/translations/*/LC_MESSAGES/messages.po))
+%.mo: %.po | $(VENV)/.installed
+	$(BIN)/pybabel compile -i $< -o $@
+catalogues: $(CATALOGUES)
+
+# The languages with a catalogue (English is the source language); tradehub/i18n.py lists the same.
+LOCALES := fr de es pt zh_Hans ja ar
+# Extract every translatable string and merge it into each language's .po (then translate them).
+translations: $(VENV)/.installed
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k N_ -k ngettext:1,2 --sort-by-file \
+	  --no-wrap --omit-header -o tradehub/translations/messages.pot .
+	@for locale in $(LOCALES); do \
+	  if [ -f tradehub/translations/$$locale/LC_MESSAGES/messages.po ]; then \
+	    $(BIN)/pybabel update -i tradehub/translations/messages.pot -d tradehub/translations -l $$locale \
+	      --no-wrap --ignore-obsolete --no-fuzzy-matching; \
+	  else \
+	    $(BIN)/pybabel init -i tradehub/translations/messages.pot -d tradehub/translations -l $$locale --no-wrap; \
+	  fi; \
+	done
+	$(MAKE) --no-print-directory catalogues
+
+setup: $(VENV)/.installed assets catalogues
 
 db: setup
 	$(FLASK) db upgrade
@@ -147,7 +169,7 @@ lint: setup
 	$(BIN)/lint-imports --no-cache
 
 # A wheel built from the tree installs into a clean venv, migrates and serves pages on its own.
-wheel-check: assets
+wheel-check: assets catalogues
 	PYTHON=$(PYTHON) scripts/wheel-check
 
 bench: setup

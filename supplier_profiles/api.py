@@ -80,7 +80,7 @@ def _search(params: SupplierSearchParameters):
         per_page=params.per_page,
     )
     try:
-        return service.search(query)
+        return service.search(query, source="api")
     except SearchUnavailable:
         current_app.logger.warning("API: search engine unavailable")
         raise ApiError(503, SEARCH_UNAVAILABLE, headers={"Retry-After": "60"}) from None

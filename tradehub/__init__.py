@@ -21,7 +21,7 @@ from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 import marketplaces
 import search_index
 import supplier_profiles
-from tradehub import api_docs, api_keys_staff, filters
+from tradehub import api_docs, api_keys_staff, filters, i18n
 from tradehub.accounts import bp as accounts_bp
 from tradehub.accounts.admin_views import bp as admin_bp
 from tradehub.accounts.sessions import load_user, register_sessions
@@ -123,6 +123,7 @@ def register_extensions(app: Flask) -> None:
     register_sessions(app)
     register_security(app)
     register_api(app)
+    i18n.init_app(app)
 
     # The CLI and other app contexts (and anything committed during teardown) run it here.
     @app.teardown_appcontext

@@ -36,6 +36,24 @@ _CORE_NAVIGATION = (
 )
 
 
+_SITEMAP = "tradehub.sitemap"
+
+
+def register_sitemap(app, urls) -> None:
+    """Add a feature's public pages to /sitemap.xml: `urls()` yields absolute URLs."""
+    app.extensions.setdefault(_SITEMAP, []).append(urls)
+
+
+@bp.route("/sitemap.xml")
+def sitemap():
+    """Every public page the features list, for search engines."""
+    pages = [url_for("main.home", _external=True)]
+    for urls in current_app.extensions.get(_SITEMAP, []):
+        pages.extend(urls())
+    body = render_template("main/sitemap.xml", pages=pages)
+    return current_app.response_class(body, content_type="application/xml; charset=utf-8")
+
+
 def register_navigation(app, endpoint: str, text: str, prefix: str) -> None:
     """Add a feature's link to the header, shown to everyone; `prefix` marks it active."""
     app.extensions.setdefault(_NAVIGATION, []).append((endpoint, text, "all", prefix))

@@ -1,7 +1,7 @@
 """Accounts administration (issue 16): invitations, deactivation, deletion, TOTP, recovery codes, account audit
 
 Revision ID: c16a2d7e4f10
-Revises: c13f9b4d2e60
+Revises: b11e5a7c0d11
 Create Date: 2026-12-04 16:15:00.000000
 
 """
@@ -13,7 +13,7 @@ import tradehub.db_types
 
 # revision identifiers, used by Alembic.
 revision = "c16a2d7e4f10"
-down_revision = "c13f9b4d2e60"
+down_revision = "b11e5a7c0d11"
 branch_labels = None
 depends_on = None
 

@@ -69,8 +69,19 @@ def _wants_json() -> bool:
 def _company_or_404(slug: str) -> Company:
     company = db.session.scalar(select(Company).where(Company.slug == slug))
     if company is None or not company.is_publishable:
+        if _wants_json():
+            answer = jsonify({"error": "There is no supplier at this address."})
+            answer.status_code = 404
+            abort(answer)
         abort(404)
     return company
+
+
+def _bad_shortlist_post():
+    """A post without a valid form (no CSRF token): 400, as JSON for the page's script."""
+    if _wants_json():
+        return jsonify({"error": "The form has expired. Reload the page and try again."}), 400
+    return abort(400)
 
 
 # --- shortlist ---------------------------------------------------------------------------------
@@ -93,7 +104,7 @@ def add_to_shortlist(slug: str):
     """Keep a supplier: JSON for the page's script, otherwise back where the buyer was."""
     company = _company_or_404(slug)
     if not ButtonForm().validate_on_submit():
-        abort(400)
+        return _bad_shortlist_post()
     with service_call() as call:
         shortlists.add_to_shortlist(current_user, company)
     if _wants_json():
@@ -108,9 +119,11 @@ def remove_from_shortlist(slug: str):
     """Drop a supplier from the shortlist."""
     company = db.session.scalar(select(Company).where(Company.slug == slug))
     if company is None:
+        if _wants_json():
+            return jsonify({"error": "There is no supplier at this address."}), 404
         abort(404)
     if not ButtonForm().validate_on_submit():
-        abort(400)
+        return _bad_shortlist_post()
     with service_call() as call:
         shortlists.remove_from_shortlist(current_user, company)
     if _wants_json():
