@@ -154,7 +154,7 @@ test-failover: setup
 	scripts/search-node cluster start 3 || { scripts/search-node cluster stop; exit 1; }; \
 	p=$(SEARCH_CLUSTER_PORT); \
 	FAILOVER_ELASTICSEARCH_URL=http://127.0.0.1:$$p,http://127.0.0.1:$$((p + 1)),http://127.0.0.1:$$((p + 2)) \
-	  $(BIN)/pytest -p no:randomly -s -q tests/failover $(PYTEST_ARGS); rc=$$?; \
+	  $(BIN)/pytest -p no:randomly -s -q --timeout 900 tests/failover $(PYTEST_ARGS); rc=$$?; \
 	scripts/search-node cluster stop; \
 	if [ $$rc -eq 5 ]; then echo "pytest collected no tests: failing"; exit 1; fi; exit $$rc
 

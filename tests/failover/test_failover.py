@@ -55,7 +55,7 @@ def cluster(*args: str) -> str:
         [str(ROOT / "scripts/search-node"), "cluster", *args],
         capture_output=True,
         text=True,
-        timeout=180,
+        timeout=200,
         check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
@@ -155,7 +155,7 @@ def fail_over(load: Load, node: int, label: str) -> dict:
     started = time.monotonic()
     cluster("kill", str(node))
     time.sleep(DOWN_SECONDS)
-    cluster("restart", str(node))  # waits until the cluster is green with all nodes
+    cluster("restart", str(node))  # waits until the node is back in the cluster
     time.sleep(2)
     after = load.window()
     with load.lock:
@@ -205,5 +205,6 @@ def test_losing_a_node_then_the_master_fails_no_search_and_loses_no_change(app):
     found = es.mget(index=alias, body={"ids": [str(i) for i in load.saves]}, _source=["summary"])
     indexed = {int(doc["_id"]): doc["_source"]["summary"] for doc in found["docs"]}
     assert indexed == load.saves
-    health = es.cluster.health(wait_for_status="green", timeout="60s")
+    # Shard copies recover in the background; the cluster must turn green by itself.
+    health = es.cluster.health(wait_for_status="green", timeout="240s", request_timeout=250)
     assert health["status"] == "green" and health["number_of_nodes"] == len(ports)
