@@ -73,7 +73,7 @@ def suppliers_changed_at() -> datetime:
 
 def _search(params: SupplierSearchParameters):
     query = SearchQuery(
-        text=params.q,
+        text=taxonomies.english_search_text(params.q),
         filters=params.filters(),
         sort=params.sort,
         page=params.page,

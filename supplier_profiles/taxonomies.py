@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from functools import cache
 from pathlib import Path
 
@@ -188,6 +189,47 @@ def translated_terms() -> list[tuple[str, str]]:
     for _category, labels in products_and_services():
         pairs.extend((gettext(english), english) for english in labels)
     return [(native, english) for native, english in pairs if native != english]
+
+
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+
+
+@cache
+def _term_patterns(locale_id: str) -> tuple[tuple[re.Pattern, str], ...]:
+    """Per locale: (pattern of a translated term, its English term), longest term first.
+
+    Built once per locale from the catalogue (`translated_terms`, under that locale). Terms in
+    scripts written without spaces (Chinese, Japanese) match anywhere in the query; others match
+    as whole words, case- and accent-sensitively as the catalogue spells them, ignoring case.
+    """
+    pairs = sorted(translated_terms(), key=lambda pair: -len(pair[0]))
+    patterns = []
+    for native, english in pairs:
+        native = unicodedata.normalize("NFC", native.strip())
+        if not native:
+            continue
+        body = re.escape(native)
+        if not _CJK.search(native):
+            body = rf"(?<!\w){body}(?!\w)"
+        patterns.append((re.compile(body, re.IGNORECASE), english.lower()))
+    return tuple(patterns)
+
+
+def english_search_text(text: str) -> str:
+    """Query words that name a taxonomy term in the reader's language, searched as its English
+    label: "Möbel" -> "furniture", "家具" -> "furniture", "mobiliario" -> "furniture".
+
+    Only translated industry, product and service labels (and the parts of industry labels) are
+    replaced; names and other free text stay as typed. In English the text is unchanged. The
+    index holds English profiles, so this is what lets a buyer search in their own language.
+    """
+    locale = get_locale()
+    if not text or locale is None or locale.language == "en":
+        return text
+    result = unicodedata.normalize("NFC", text)
+    for pattern, english in _term_patterns(str(locale)):
+        result = pattern.sub(f" {english} ", result)
+    return " ".join(result.split())
 
 
 def extract_labels(fileobj, keywords, comment_tags, options):

@@ -162,6 +162,8 @@ class Config:
             "MAIL_DEFAULT_SENDER", "TradeHub <noreply@tradehub.test>"
         )
         self.MAIL_TIMEOUT = _float(env.get("MAIL_TIMEOUT"), 10.0)
+        # Where people write to the TradeHub team (printed on verification letters, #14).
+        self.SUPPORT_EMAIL = env.get("SUPPORT_EMAIL", "support@tradehub.test")
         self.COMPANIES_HOUSE_API_URL = env.get(
             "COMPANIES_HOUSE_API_URL", "https://api.company-information.service.gov.uk"
         )
@@ -251,6 +253,12 @@ class Config:
                 "every emailed link is built from it."
             )
         self.BASE_URL = parse_base_url(self.BASE_URL or DEVELOPMENT_BASE_URL)
+        if self.REQUIRE_BASE_URL and not self.MAIL_SERVER:
+            raise ConfigurationError(
+                "MAIL_SERVER must be set in production (and MAIL_PORT, MAIL_USE_TLS, "
+                "MAIL_USERNAME, MAIL_PASSWORD as your provider needs): without it, password "
+                "reset and confirmation emails would never be sent."
+            )
         if self.REQUIRE_BASE_URL:
             # Refuse requests whose Host is not ours (Flask answers 400).
             host = urlsplit(self.BASE_URL).hostname

@@ -111,7 +111,11 @@ def register_errorhandlers(app: Flask) -> None:
             detail = "Too many requests. Wait the seconds that Retry-After says, then try again."
         elif isinstance(error, RateLimitExceeded) and error.limit.error_message:
             detail = error.description  # the limit's own message, matching its window
-        return error_response(error.code or 500, detail)
+        response = error_response(error.code or 500, detail)
+        # Keep the headers the error carries (a 405's Allow, a 401's WWW-Authenticate).
+        body, status = response
+        extra = [(k, v) for k, v in error.get_headers() if k.lower() != "content-type"]
+        return body, status, extra
 
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception):

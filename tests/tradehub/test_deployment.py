@@ -168,6 +168,7 @@ PRODUCTION = {
     "SECRET_KEY": "x" * 40,
     "DATABASE_URL": "sqlite:///:memory:",
     "BASE_URL": "https://tradehub.example.gov.uk",
+    "MAIL_SERVER": "smtp.example.gov.uk",  # production refuses to start without it (#13 L5)
 }
 
 
