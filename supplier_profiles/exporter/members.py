@@ -40,6 +40,20 @@ def members(company: Company, member: CompanyMember):
     )
 
 
+@exporter_bp.route("/leave", methods=["POST"])
+@company_required
+def leave_company(company: Company, member: CompanyMember):
+    """An editor stops editing the profile (the owner cannot: they delete it instead)."""
+    if ButtonForm().validate_on_submit():
+        name = company.name
+        with service_call() as call:
+            member_services.leave_company(company, current_user)
+        if call.ok:
+            flash(f"You no longer edit the profile of {name}.", "success")
+            return redirect(url_for("accounts.dashboard"))
+    return redirect(url_for("supplier_profiles_exporter.members"))
+
+
 @exporter_bp.route("/members/<int:member_id>/remove", methods=["POST"])
 @company_required
 def remove_member(company: Company, member: CompanyMember, member_id: int):

@@ -117,6 +117,21 @@ def remove_member(company: Company, owner: User, member: CompanyMember) -> None:
     db.session.flush()
 
 
+def leave_company(company: Company, user: User) -> None:
+    """An editor stops editing the company. The only owner cannot leave: they transfer the
+    profile or delete it instead."""
+    member = membership_for_user(user)
+    if member is None or member.company_id != company.id:
+        raise PermissionDenied("You are not a member of this company.")
+    if member.is_owner:
+        raise NotAllowed(
+            "You are the owner, so you cannot leave the profile. Delete the profile, or ask us "
+            "to make another member the owner first."
+        )
+    db.session.delete(member)
+    db.session.flush()
+
+
 def open_invitations(company: Company) -> list[CompanyInvitation]:
     """Invitations not yet accepted or cancelled, newest first."""
     return list(

@@ -192,3 +192,24 @@ def test_a_new_user_invited_while_signed_out_lands_signed_in_on_the_invitation(
     again = stranger.get(confirm_path)
     assert again.status_code == 302 and "/account/sign-in" in again.headers["Location"]
     assert stranger.get(path).status_code == 302  # still signed out
+
+
+def test_an_editor_can_leave_but_the_only_owner_cannot(app, client, exporter, db, make_user):
+    owner, company = exporter
+    editor = make_user()
+    db.session.add(CompanyMember(company_id=company.id, user_id=editor.id, role=MemberRole.EDITOR))
+    db.session.commit()
+    browser = app.test_client()
+    sign_in(browser, editor)
+    assert "Leave this profile" in browser.get("/profile/members").get_data(as_text=True)
+    left = browser.post_form("/profile/leave")
+    assert left.status_code == 302 and left.headers["Location"].endswith("/account/")
+    db.session.expire_all()
+    assert (
+        db.session.scalar(select(CompanyMember).where(CompanyMember.user_id == editor.id)) is None
+    )
+    # The owner is refused and stays the owner.
+    refused = client.post_form("/profile/leave", follow_redirects=True)
+    assert "You are the owner, so you cannot leave the profile." in refused.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Company, company.id).owner.user_id == owner.id
