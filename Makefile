@@ -22,7 +22,7 @@ SEARCH_CLUSTER_TRANSPORT_PORT ?= 9360
 SEARCH_CLUSTER_NODES ?= 3
 export SEARCH_NODE_PORT PGTEST_PORT REDIS_TEST_PORT
 
-.PHONY: run setup test test-fast test-sqlite test-postgres lint wheel-check search-node search-cluster search-cluster-stop system-packages \
+.PHONY: run setup test test-fast test-sqlite test-postgres test-failover lint wheel-check search-node search-cluster search-cluster-stop system-packages \
         services-up services-down assets db seed bench relevance clean catalogues translations
 
 ## Set-up -----------------------------------------------------------------------------------
@@ -124,6 +124,7 @@ test: setup services-up
 	@status=0; \
 	$(MAKE) --no-print-directory test-sqlite || status=$$?; \
 	$(MAKE) --no-print-directory test-postgres || status=$$?; \
+	$(MAKE) --no-print-directory test-failover || status=$$?; \
 	$(MAKE) --no-print-directory services-down; \
 	exit $$status
 
@@ -144,6 +145,18 @@ test-postgres: setup
 	ELASTICSEARCH_URL=http://127.0.0.1:$(SEARCH_NODE_PORT) TEST_REDIS_URL=$(TEST_REDIS_URL) \
 	TEST_DATABASE_URL=postgresql://postgres@127.0.0.1:$(PGTEST_PORT)/tradehub_test \
 	$(PYTEST_RUN)
+
+# tests/failover on its own 3-node cluster (ports SEARCH_CLUSTER_PORT.., never the shared node's):
+# a node, then the master, is killed under search and save load. The cluster is always stopped.
+test-failover: setup
+	@echo "== Failover: a 3-node OpenSearch cluster loses a node, then its master =="
+	@export SEARCH_NODE_PORT=$(SEARCH_CLUSTER_PORT) SEARCH_NODE_TRANSPORT_PORT=$(SEARCH_CLUSTER_TRANSPORT_PORT); \
+	scripts/search-node cluster start 3 || { scripts/search-node cluster stop; exit 1; }; \
+	p=$(SEARCH_CLUSTER_PORT); \
+	FAILOVER_ELASTICSEARCH_URL=http://127.0.0.1:$$p,http://127.0.0.1:$$((p + 1)),http://127.0.0.1:$$((p + 2)) \
+	  $(BIN)/pytest -p no:randomly -s -q --timeout 900 tests/failover $(PYTEST_ARGS); rc=$$?; \
+	scripts/search-node cluster stop; \
+	if [ $$rc -eq 5 ]; then echo "pytest collected no tests: failing"; exit 1; fi; exit $$rc
 
 # Quick loop while coding: SQLite and the embedded backend only, no services.
 test-fast: setup

@@ -30,7 +30,7 @@ from werkzeug.datastructures import MultiDict
 from search_index import insights, service
 from search_index.base import SearchQuery
 from search_index.errors import SearchUnavailable
-from supplier_profiles import contact, taxonomies
+from supplier_profiles import contact, taxonomies, verification
 from supplier_profiles.buyer_forms import (
     FILTER_LABELS,
     MAX_PAGE,
@@ -352,7 +352,11 @@ def company_profile(slug: str):
     company, redirect_response = company_or_redirect(slug, "supplier_profiles.company_profile")
     if redirect_response is not None:
         return redirect_response
-    return render_template("supplier_profiles/company.html", company=company)
+    return render_template(
+        "supplier_profiles/company.html",
+        company=company,
+        evidence=verification.verification_evidence(company),
+    )
 
 
 @bp.route("/suppliers/<slug>/case-studies/<case_slug>")

@@ -162,6 +162,8 @@ class Config:
             "MAIL_DEFAULT_SENDER", "TradeHub <noreply@tradehub.test>"
         )
         self.MAIL_TIMEOUT = _float(env.get("MAIL_TIMEOUT"), 10.0)
+        # Where people write to the TradeHub team (printed on verification letters, #14).
+        self.SUPPORT_EMAIL = env.get("SUPPORT_EMAIL", "support@tradehub.test")
         self.COMPANIES_HOUSE_API_URL = env.get(
             "COMPANIES_HOUSE_API_URL", "https://api.company-information.service.gov.uk"
         )
