@@ -103,3 +103,21 @@ def test_featured_marketplaces_rotate_by_date_among_those_with_an_offer(
     assert len(first_day) == len(next_day) == 3
     assert first_day != next_day
     assert "No offer" not in first_day + next_day
+
+
+def test_marketplace_page_has_a_back_link_and_apply_at_top_and_bottom(client, loaded):
+    html = client.get(f"{BASE}/rakuten").get_data(as_text=True)
+
+    assert '<a href="/selling-online-overseas/find" class="govuk-back-link">' in html
+    assert html.count('href="/selling-online-overseas/rakuten/apply"') == 2
+    main = html[html.index("<main") :]
+    assert main.index("Apply to sell on Rakuten") < main.index("About Rakuten")
+    assert main.rindex("Apply to sell on Rakuten") > main.index("Facts last updated")
+
+
+def test_comparing_one_marketplace_prompts_to_add_more(client, loaded):
+    one = page_text(client.get(f"{BASE}/compare?slug=rakuten"))
+    two = page_text(client.get(f"{BASE}/compare?slug=rakuten&slug=allegro"))
+
+    assert "You are looking at one marketplace. To compare, add up to 3 more" in one
+    assert "You are looking at one marketplace" not in two
