@@ -213,3 +213,35 @@ def test_an_editor_can_leave_but_the_only_owner_cannot(app, client, exporter, db
     assert "You are the owner, so you cannot leave the profile." in refused.get_data(as_text=True)
     db.session.expire_all()
     assert db.session.get(Company, company.id).owner.user_id == owner.id
+
+
+def test_the_owner_hands_over_to_an_editor_who_accepts_by_the_emailed_link(
+    app, client, exporter, db, make_user, mailbox
+):
+    owner, company = exporter
+    editor = make_user(email="heir@pennine.example")
+    membership = CompanyMember(company_id=company.id, user_id=editor.id, role=MemberRole.EDITOR)
+    db.session.add(membership)
+    db.session.commit()
+    assert "Make owner" in client.get("/profile/members").get_data(as_text=True)
+    assert client.post_form(f"/profile/members/{membership.id}/make-owner").status_code == 302
+    message = mailbox.wait_for("heir@pennine.example")[-1]
+    link = next(link for link in mailbox.links(message) if "/profile/ownership/" in link)
+    path = link.split("localhost", 1)[-1]
+    db.session.expire_all()
+    assert db.session.get(Company, company.id).owner.user_id == owner.id  # nothing yet
+
+    heir = app.test_client()
+    sign_in(heir, editor)
+    assert "Accept ownership" in heir.get(path).get_data(as_text=True)
+    assert heir.post_form(path).status_code == 302
+    db.session.expire_all()
+    company = db.session.get(Company, company.id)
+    assert company.owner.user_id == editor.id
+    roles = {m.user_id: m.role for m in company.members}
+    assert roles[owner.id] is MemberRole.EDITOR
+    # The link works once, and the old owner can now leave.
+    assert heir.get(path).status_code == 400
+    assert client.post_form("/profile/leave").status_code == 302
+    db.session.expire_all()
+    assert len(db.session.get(Company, company.id).members) == 1
