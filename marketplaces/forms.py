@@ -562,6 +562,12 @@ class VersionedActionForm(FlaskForm):
     version = HiddenField(validators=[InputRequired()])
 
 
+class ConfirmedActionForm(VersionedActionForm):
+    """A button that asks first: without `confirmed` the view shows a confirmation page."""
+
+    confirmed = HiddenField()
+
+
 class PublishForm(VersionedActionForm):
     """The publish button: a refused publication (facts still missing) is reported on it."""
 
