@@ -66,6 +66,7 @@ def finder():
         pagination=pagination,
         today=uk_today(),
         page_url=_page_url,
+        chosen=list(dict.fromkeys(s for s in request.args.getlist("slug") if s)),
     )
 
 

@@ -121,3 +121,17 @@ def test_comparing_one_marketplace_prompts_to_add_more(client, loaded):
 
     assert "You are looking at one marketplace. To compare, add up to 3 more" in one
     assert "You are looking at one marketplace" not in two
+
+
+def test_compare_choices_are_kept_across_finder_pages(client, loaded):
+    first = client.get(f"{BASE}/find?sort=name").get_data(as_text=True)
+    assert 'formaction="/selling-online-overseas/find" name="page" value="2"' in first
+
+    # "Keep my choices and see the next page" with Allegro ticked on page 1:
+    second = client.get(f"{BASE}/find?sort=name&slug=allegro&page=2").get_data(as_text=True)
+
+    assert '<input type="hidden" name="slug" value="allegro">' in second
+    assert 'name="sort" value="name"' in second
+    assert "sort=name&amp;slug=allegro&amp;page=3" in second  # pagination links keep them too
+    ticked_back = client.get(f"{BASE}/find?sort=name&slug=allegro").get_data(as_text=True)
+    assert 'value="allegro" checked>' in ticked_back
