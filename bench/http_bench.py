@@ -75,6 +75,9 @@ def app_env(db_path: Path, backend: str, es_url: str, workdir: Path) -> dict[str
         {
             "TRADEHUB_ENV": "production",
             "SECRET_KEY": "http-bench-only-" + "0" * 32,
+            # Production requires both (#13); the bench sends no mail.
+            "BASE_URL": "http://127.0.0.1",
+            "MAIL_SERVER": "127.0.0.1",
             "DATABASE_URL": f"sqlite:///{db_path}",
             "SEARCH_BACKEND": backend,
             "SEARCH_EMBEDDED_PATH": str(workdir / "search.sqlite3"),
@@ -113,6 +116,8 @@ def load_database(db_path: Path, count: int, env: dict[str, str]) -> dict[str, A
             "TRADEHUB_ENV": "production",
             "SECRET_KEY": env["SECRET_KEY"],
             "SQLALCHEMY_DATABASE_URI": env["DATABASE_URL"],
+            "BASE_URL": env["BASE_URL"],
+            "MAIL_SERVER": env["MAIL_SERVER"],
         }
     )
     started = time.perf_counter()

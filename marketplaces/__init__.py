@@ -19,7 +19,9 @@ from marketplaces.applications import staff_views as application_staff_views
 from marketplaces.applications import views as application_views
 from marketplaces.applications.cli import applications_cli
 from marketplaces.cli import marketplaces_cli
+from marketplaces.industries import marketplaces_for_industry
 from marketplaces.models import COMMISSION_BASES, SETUP_REQUIREMENTS, TRANSLATION_NEEDS
+from supplier_profiles.industries import register_industry_marketplaces
 from supplier_profiles.taxonomies import country_name
 from tradehub.accounts.administration import register_role_link
 from tradehub.accounts.models import Role
@@ -40,6 +42,7 @@ def init_app(app: Flask) -> None:
     ):
         app.register_blueprint(blueprint)
     register_openapi(app, tags=[api.TAG])  # its paths come from the declared endpoints
+    register_industry_marketplaces(app, marketplaces_for_industry)  # industry pages (#14)
     app.cli.add_command(marketplaces_cli)
     app.cli.add_command(applications_cli)
     register_staff_section(

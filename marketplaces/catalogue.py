@@ -56,16 +56,29 @@ def data_last_updated() -> datetime | None:
     )
 
 
-def featured_marketplaces(limit: int = 3) -> Sequence[Marketplace]:
-    """A few published marketplaces to show first: those with a live UK offer, most users first."""
-    return db.session.scalars(
+def featured_marketplaces(limit: int = 3, today: date | None = None) -> list[Marketplace]:
+    """A few published marketplaces to show first, rotating daily among those with a live offer.
+
+    The marketplaces with a live UK offer, by name, are taken `limit` at a time starting at an
+    offset that moves on by `limit` each day (the same all day, for every visitor). When fewer
+    than `limit` have a live offer, the biggest other marketplaces fill the rest.
+    """
+    today = today or uk_today()
+    published = db.session.scalars(
         select(Marketplace)
         .where(Marketplace.is_published)
         .options(selectinload(Marketplace.offers))
         .order_by(
-            case((has_live_offer(uk_today()), 0), else_=1),
+            case((has_live_offer(today), 0), else_=1),
             Marketplace.registered_users_millions.desc().nulls_last(),
             func.lower(Marketplace.name),
         )
-        .limit(limit)
     ).all()
+    with_offer = sorted(
+        (m for m in published if live_offers(m, today)), key=lambda m: (m.name.lower(), m.id)
+    )
+    if len(with_offer) <= limit:
+        rest = [m for m in published if m not in with_offer]
+        return with_offer + rest[: limit - len(with_offer)]
+    start = (today.toordinal() * limit) % len(with_offer)
+    return [with_offer[(start + i) % len(with_offer)] for i in range(limit)]

@@ -11,11 +11,13 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from flask_babel import gettext
+
 from marketplaces.models import FEE_FREQUENCIES, FEE_MONTHS, Marketplace
-from tradehub.money import minor_units, quantize_money
+from tradehub import i18n
+from tradehub.money import quantize_money
 
 HUNDRED = Decimal(100)
-SYMBOLS = {"GBP": "£"}
 
 
 def to_pennies(amount: Decimal) -> Decimal:
@@ -26,21 +28,15 @@ def to_pennies(amount: Decimal) -> Decimal:
 def format_money(amount, currency: str = "GBP", frequency: str | None = None) -> str:
     """`£1,234.50`, `USD 39.99 a month`, `JPY 19,500 a month`; empty for no amount.
 
-    Pounds use the £ sign; other currencies lead with their ISO 4217 code, which is never
-    ambiguous (unlike "$"). `frequency` (monthly, quarterly, yearly) adds "a month" etc.
+    Written in the reader's locale (`tradehub.i18n.format_money`): pounds with the locale's
+    pound sign, other currencies by their ISO 4217 code, which is never ambiguous (unlike "$").
+    `frequency` (monthly, quarterly, yearly) adds "a month" etc.
     """
     if amount is None:
         return ""
-    currency = (currency or "GBP").upper()
-    value = quantize_money(Decimal(str(amount)), currency)
-    number = f"{abs(value):,.{minor_units(currency)}f}"
-    sign = "-" if value < 0 else ""
-    if currency in SYMBOLS:
-        text = f"{sign}{SYMBOLS[currency]}{number}"
-    else:
-        text = f"{sign}{currency} {number}"
+    text = i18n.format_money(amount, currency)
     if frequency:
-        text += f" {FEE_FREQUENCIES.get(frequency, frequency)}"
+        text += f" {gettext(FEE_FREQUENCIES.get(frequency, frequency))}"
     return text
 
 
@@ -48,9 +44,7 @@ def format_percent(value) -> str:
     """`8%`, `9.85%`, `3.5%`: no trailing zeros."""
     if value is None:
         return ""
-    number = Decimal(str(value)).normalize()
-    text = f"{number:f}"
-    return f"{text}%"
+    return i18n.format_percent(value)
 
 
 def format_commission(low, high) -> str:
@@ -59,7 +53,7 @@ def format_commission(low, high) -> str:
         return ""
     if Decimal(str(low)) == Decimal(str(high)):
         return format_percent(low)
-    return f"{format_percent(low)} to {format_percent(high)}"
+    return gettext("%(low)s to %(high)s", low=format_percent(low), high=format_percent(high))
 
 
 class MissingRate(LookupError):

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import case, exists, func, or_, select
+from sqlalchemy import Float, case, cast, exists, func, literal, or_, select
 from sqlalchemy.orm import selectinload
 
 from marketplaces.catalogue import has_live_offer
@@ -50,6 +50,29 @@ def _facet_exists(facet: str, values: Iterable[str]):
     )
 
 
+def _facet_count(facet: str):
+    """SQL: how many values of `facet` the marketplace has (at least 1, to divide by)."""
+    counted = (
+        select(func.count(MarketplaceFacet.id))
+        .where(MarketplaceFacet.marketplace_id == Marketplace.id, MarketplaceFacet.facet == facet)
+        .correlate(Marketplace)
+        .scalar_subquery()
+    )
+    return cast(func.coalesce(func.nullif(counted, 0), 1), Float)
+
+
+def relevance_score(query: FinderQuery):
+    """SQL: the focus score of a marketplace for the chosen countries and categories."""
+    total = literal(0.0, Float)
+    for facet, values in (("category", query.categories), ("country", query.countries)):
+        if not values:
+            continue
+        share = literal(1.0, Float) / _facet_count(facet)
+        for value in values:
+            total = total + case((_facet_exists(facet, [value]), share), else_=literal(0.0, Float))
+    return total
+
+
 def finder_select(query: FinderQuery, today: date | None = None):
     """The SELECT for published marketplaces matching `query`, in the chosen order."""
     today = today or uk_today()
@@ -86,20 +109,14 @@ def finder_select(query: FinderQuery, today: date | None = None):
             func.lower(Marketplace.name),
         ]
     else:
-        # Relevance: marketplaces matching more of the chosen categories and countries first
-        # (a marketplace selling in the very country ranks above a global one), then those with
-        # a UK offer, then the biggest audiences.
-        score = []
-        for value in query.categories:
-            score.append(case((_facet_exists("category", [value]), 1), else_=0))
-        for value in query.countries:
-            score.append(case((_facet_exists("country", [value]), 1), else_=0))
+        # Relevance favours focus: each chosen country the marketplace sells in scores
+        # 1 / (countries it serves) and each chosen category 1 / (categories it sells), so a
+        # Poland-only marketplace ranks above one spread over sixteen countries, and a
+        # clothing-only one above a department store. Worldwide marketplaces match every
+        # country but score nothing for it. Ties: a UK offer, then the biggest audiences.
         order = []
-        if score:
-            total = score[0]
-            for term in score[1:]:
-                total = total + term
-            order.append(total.desc())
+        if query.categories or query.countries:
+            order.append(relevance_score(query).desc())
         order += [case((has_offer, 0), else_=1), users, func.lower(Marketplace.name)]
     return stmt.options(selectinload(Marketplace.offers)).order_by(*order)
 

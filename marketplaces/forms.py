@@ -62,9 +62,29 @@ def _pairs(values) -> list[tuple[str, str]]:
     return [(v, v) for v in values]
 
 
+HOME_COUNTRY = "GB"
+
+
 def country_choices() -> list[tuple[str, str]]:
     """Every ISO 3166 country, by name."""
     return list(taxonomies.choices("country"))
+
+
+def export_country_choices() -> list[tuple[str, str]]:
+    """The countries a UK business can sell to: every country but the United Kingdom."""
+    return [(code, name) for code, name in country_choices() if code != HOME_COUNTRY]
+
+
+class ExportCountryField(SelectField):
+    """A country to sell to: the United Kingdom is home, so it is never offered."""
+
+    def pre_validate(self, form) -> None:
+        if self.data == HOME_COUNTRY:
+            raise ValidationError(
+                "Choose a country outside the United Kingdom: this service is for selling abroad"
+            )
+        if self.data and self.data not in {code for code, _ in self.choices}:
+            raise ValidationError("Choose a country from the list")
 
 
 def currency_code(form, field) -> None:
@@ -104,7 +124,7 @@ class FinderForm(NoCSRFForm):
         widget=GovCheckboxesInput(),
         validators=[Optional()],
     )
-    country = SelectField(
+    country = ExportCountryField(
         "Country you want to sell to", widget=GovSelect(), validators=[Optional()]
     )
     positioning = ChoiceList(
@@ -138,7 +158,7 @@ class FinderForm(NoCSRFForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.country.choices = [("", "Any country")] + country_choices()
+        self.country.choices = [("", "Any country")] + export_country_choices()
 
     def to_query(self) -> FinderQuery:
         """The validated filters as a FinderQuery."""
@@ -540,6 +560,12 @@ class VersionedActionForm(FlaskForm):
     """A button that acts on a versioned object (publish, unpublish, discard)."""
 
     version = HiddenField(validators=[InputRequired()])
+
+
+class ConfirmedActionForm(VersionedActionForm):
+    """A button that asks first: without `confirmed` the view shows a confirmation page."""
+
+    confirmed = HiddenField()
 
 
 class PublishForm(VersionedActionForm):

@@ -33,6 +33,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from tradehub.accounts.models import User
 from tradehub.db_types import utcnow
 from tradehub.extensions import db
+from tradehub.i18n import N_
 
 
 def _enum(enum_cls: type[enum.Enum], name: str) -> Enum:
@@ -94,38 +95,45 @@ PRODUCT_CATEGORIES = (
     "Toys and games",
     "Vehicle parts and accessories",
 )
-POSITIONING = ("Economy", "Mid-Range", "Premium", "Luxury")
-SELLER_MODELS = ("Seller", "Wholesale")
-FULFILMENT = ("Fulfilled by seller", "Fulfilled by marketplace")
-UPLOAD_METHODS = ("API", "Content Management System", "Spreadsheet/CSV")
-SUPPORT_CHANNELS = ("Email", "Telephone", "Help Centre", "Webchat", "Social Media", "Tutorials")
+POSITIONING = (N_("Economy"), N_("Mid-Range"), N_("Premium"), N_("Luxury"))
+SELLER_MODELS = (N_("Seller"), N_("Wholesale"))
+FULFILMENT = (N_("Fulfilled by seller"), N_("Fulfilled by marketplace"))
+UPLOAD_METHODS = (N_("API"), N_("Content Management System"), N_("Spreadsheet/CSV"))
+SUPPORT_CHANNELS = (
+    N_("Email"),
+    N_("Telephone"),
+    N_("Help Centre"),
+    N_("Webchat"),
+    N_("Social Media"),
+    N_("Tutorials"),
+)
 COMMISSION_BASES = {
-    "category_dependent": "Depends on the product category",
-    "volume_dependent": "Depends on sales volume",
-    "wholesale_price": "No commission: the marketplace buys your goods at a wholesale price",
-    "negotiated": "Negotiated with each seller",
+    "category_dependent": N_("Depends on the product category"),
+    "volume_dependent": N_("Depends on sales volume"),
+    "wholesale_price": N_("No commission: the marketplace buys your goods at a wholesale price"),
+    "negotiated": N_("Negotiated with each seller"),
 }
-FEE_FREQUENCIES = {"monthly": "a month", "quarterly": "a quarter", "yearly": "a year"}
+FEE_FREQUENCIES = {"monthly": N_("a month"), "quarterly": N_("a quarter"), "yearly": N_("a year")}
 FEE_MONTHS = {"monthly": 1, "quarterly": 3, "yearly": 12}
 SETUP_REQUIREMENTS = {
-    "local_company": "A company registered in the marketplace's country",
-    "local_bank_account": "A bank account in the marketplace's country",
-    "local_returns_address": "A returns address in the marketplace's country",
+    "local_company": N_("A company registered in the marketplace's country"),
+    "local_bank_account": N_("A bank account in the marketplace's country"),
+    "local_returns_address": N_("A returns address in the marketplace's country"),
 }
 TRANSLATION_NEEDS = {
-    "product_content": "Product listings and descriptions",
-    "application": "The application to join",
-    "negotiation": "Negotiations with the marketplace",
-    "seller_support": "Seller support conversations",
+    "product_content": N_("Product listings and descriptions"),
+    "application": N_("The application to join"),
+    "negotiation": N_("Negotiations with the marketplace"),
+    "seller_support": N_("Seller support conversations"),
 }
 OFFER_KINDS = {
-    "commission_reduction": "Reduced commission",
-    "fee_waiver": "Fee waived",
-    "fee_reduction": "Reduced fees",
-    "free_period": "Free period",
-    "free_listings": "Free listings",
-    "marketing_package": "Marketing package",
-    "other": "UK offer",
+    "commission_reduction": N_("Reduced commission"),
+    "fee_waiver": N_("Fee waived"),
+    "fee_reduction": N_("Reduced fees"),
+    "free_period": N_("Free period"),
+    "free_listings": N_("Free listings"),
+    "marketing_package": N_("Marketing package"),
+    "other": N_("UK offer"),
 }
 
 # The facts a marketplace has, in the shape of the data file (minus `slug` and `uk_offer`).

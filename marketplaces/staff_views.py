@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from marketplaces import exchange_rates, offers, revisions
 from marketplaces.facts import current_facts
 from marketplaces.forms import (
+    ConfirmedActionForm,
     ExchangeRateForm,
     MarketplaceFactsForm,
     NewMarketplaceForm,
@@ -149,12 +150,25 @@ def publish_marketplace(slug: str):
     return redirect(url_for(".show_marketplace", slug=slug))
 
 
-def _marketplace_action(slug: str, action, done: str):
+def _confirm_page(form, what: str, cancel_url: str):
+    """Ask before hiding something the public can see (the same POST, confirmed)."""
+    return render_template(
+        "marketplaces/staff/confirm_unpublish.html",
+        form=form,
+        what=what,
+        action_url=request.path,
+        cancel_url=cancel_url,
+    )
+
+
+def _marketplace_action(slug: str, action, done: str, confirm: bool = False):
     """Run one of the versioned buttons (unpublish, discard) and go back to the marketplace."""
     marketplace = _marketplace(slug)
-    form = VersionedActionForm()
+    form = ConfirmedActionForm() if confirm else VersionedActionForm()
     if not form.validate_on_submit():
         abort(400)
+    if confirm and form.confirmed.data != "yes" and marketplace.is_published:
+        return _confirm_page(form, marketplace.name, url_for(".show_marketplace", slug=slug))
     with service_call() as call:
         action(marketplace, current_user, _version(form))
     if call.ok:
@@ -169,6 +183,7 @@ def unpublish_marketplace(slug: str):
         slug,
         revisions.unpublish_marketplace,
         "{name} is unpublished: the public can no longer see it.",
+        confirm=True,
     )
 
 
@@ -224,13 +239,19 @@ def edit_offer(slug: str, offer_id: int | None = None):
     ), status
 
 
-def _offer_action(slug: str, offer_id: int, action, done: str):
+def _offer_action(slug: str, offer_id: int, action, done: str, confirm: bool = False):
     """Run one of an offer's buttons (publish, unpublish) and go back to the offer."""
     marketplace = _marketplace(slug)
     offer = _offer(marketplace, offer_id)
-    form = VersionedActionForm()
+    form = ConfirmedActionForm() if confirm else VersionedActionForm()
     if not form.validate_on_submit():
         abort(400)
+    if confirm and form.confirmed.data != "yes":
+        return _confirm_page(
+            form,
+            f"the offer “{offer.summary}” on {marketplace.name}",
+            url_for(".show_marketplace", slug=slug, _anchor=f"offer-{offer_id}"),
+        )
     with service_call() as call:
         action(offer, current_user, _version(form))
     if call.ok:
@@ -247,7 +268,7 @@ def publish_offer(slug: str, offer_id: int):
 @bp.route("/<slug>/offers/<int:offer_id>/unpublish", methods=["POST"])
 def unpublish_offer(slug: str, offer_id: int):
     """Hide an offer from the public."""
-    return _offer_action(slug, offer_id, offers.unpublish_offer, "Offer unpublished.")
+    return _offer_action(slug, offer_id, offers.unpublish_offer, "Offer unpublished.", confirm=True)
 
 
 @bp.route("/exchange-rates")

@@ -43,12 +43,13 @@ def _page_url(page: int) -> str:
 def landing():
     """How the service helps, how many marketplaces it covers, and a few to start with."""
     marketplaces = published_marketplaces()
+    today = uk_today()
     return render_template(
         "marketplaces/landing.html",
         count=len(marketplaces),
-        featured=featured_marketplaces(),
+        featured=featured_marketplaces(today=today),
         last_updated=data_last_updated(),
-        today=uk_today(),
+        today=today,
     )
 
 
@@ -65,6 +66,7 @@ def finder():
         pagination=pagination,
         today=uk_today(),
         page_url=_page_url,
+        chosen=list(dict.fromkeys(s for s in request.args.getlist("slug") if s)),
     )
 
 

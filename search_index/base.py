@@ -151,6 +151,9 @@ class SearchResult:
     facets: dict[str, list[FacetValue]]
     suggestion: str | None = None
     total_capped: bool = False
+    # The insights id of this search (search_index.insights), for click links; None when the
+    # search was not recorded.
+    search_id: str | None = None
 
     @property
     def pages(self) -> int:

@@ -7,6 +7,7 @@ import time
 import click
 from flask.cli import AppGroup
 
+from search_index import insights
 from search_index.errors import SearchError, SearchUnavailable
 from search_index.indexing import DEFAULT_BATCH, outbox_backlog, rebuild_index, sync_outbox
 from search_index.service import get_backend
@@ -110,3 +111,17 @@ def status_command() -> None:
         click.echo("The index and the database differ: run `flask search reindex`.")
     else:
         click.echo("The index is level with the database.")
+
+
+@search_cli.command("prune-insights")
+@click.option(
+    "--days",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Keep this many days (default: SEARCH_INSIGHTS_RETENTION_DAYS, 90).",
+)
+def prune_insights_command(days: int | None) -> None:
+    """Delete recorded searches and clicks older than the retention period (run it daily)."""
+    kept = days if days is not None else insights.retention_days()
+    gone = insights.prune(days=kept)
+    click.echo(f"Deleted {gone} search insights row(s) older than {kept} days.")

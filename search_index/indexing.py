@@ -285,6 +285,12 @@ def sync_outbox(batch_size: int = DEFAULT_BATCH, *, due_only: bool = False) -> t
         after_id = result.last_id
 
 
+def apply_due_batch(batch_size: int = DEFAULT_BATCH) -> int:
+    """One batch of due rows (the `search-outbox` job of `flask worker`); rows handled."""
+    result = _apply_batch(batch_size, None, True, 0)
+    return result.applied + result.failed
+
+
 # -- status and rebuilding -------------------------------------------------------------------
 
 

@@ -9,9 +9,12 @@ that was hard-deleted must survive so its document is removed from the index too
 
 from __future__ import annotations
 
-from sqlalchemy import CheckConstraint, Index, String
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, Float, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from tradehub.db_types import UTCDateTime, utcnow
 from tradehub.extensions import db
 from tradehub.outbox import OutboxMixin
 
@@ -46,3 +49,73 @@ class SearchOutbox(OutboxMixin, db.Model):
             f"<SearchOutbox {self.id} document={self.document_id} {self.op}"
             f" attempts={self.attempts}>"
         )
+
+
+# -- staff search insights (issue #9) --------------------------------------------------------
+
+
+class SearchEvent(db.Model):
+    """One buyer search (results page or API), without personal data: the normalised text
+    (search_index.insights.normalise_text), filters, result count, backend, latency, page."""
+
+    __tablename__ = "search_events"
+    __table_args__ = (Index("ix_search_events_at", "at"),)
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    text: Mapped[str] = mapped_column(String(200), default="")
+    filters: Mapped[str] = mapped_column(Text, default="{}")
+    results: Mapped[int] = mapped_column(Integer, default=0)
+    backend: Mapped[str] = mapped_column(String(20), default="")
+    latency_ms: Mapped[float] = mapped_column(Float, default=0.0)
+    page: Mapped[int] = mapped_column(Integer, default=1)
+    source: Mapped[str] = mapped_column(String(10), default="page")
+
+
+class SearchClick(db.Model):
+    """A click from a results page to a profile, with the result's position (1 = first)."""
+
+    __tablename__ = "search_clicks"
+    __table_args__ = (Index("ix_search_clicks_at", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    search_id: Mapped[str] = mapped_column(String(32), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+# -- staff-managed synonyms (issue #9) -------------------------------------------------------
+
+
+class SearchSynonymGroup(db.Model):
+    """Words and phrases staff made equivalent for buyer searches ("hooch, moonshine").
+
+    Applied at search time on both backends (search_index.synonyms), on top of the reviewed
+    vocabulary file."""
+
+    __tablename__ = "search_synonym_groups"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    entries: Mapped[str] = mapped_column(String(500))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    @property
+    def entry_list(self) -> list[str]:
+        return [e.strip() for e in self.entries.split(",") if e.strip()]
+
+
+class SearchSynonymAudit(db.Model):
+    """Who added, changed or removed a synonym group, and what it said before and after.
+
+    No foreign key to the group: the audit of a removed group stays."""
+
+    __tablename__ = "search_synonym_audit"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    group_id: Mapped[int] = mapped_column(Integer, index=True)
+    action: Mapped[str] = mapped_column(String(10))
+    before: Mapped[str] = mapped_column(String(500), default="")
+    after: Mapped[str] = mapped_column(String(500), default="")
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -7,12 +7,16 @@ cannot answer; the app-wide error handler turns that into a 503 page or JSON err
 
 from __future__ import annotations
 
+import dataclasses
 import threading
+import time
 
 from flask import Flask, current_app
 
+from search_index import insights, synonyms
 from search_index.base import SearchBackend, SearchQuery, SearchResult
 from search_index.registry import get_backend as build_backend
+from tradehub.metrics import observe_search
 
 EXTENSION_KEY = "tradehub.search_backend"
 _lock = threading.Lock()
@@ -45,14 +49,30 @@ def reset_backend(app: Flask | None = None) -> None:
         close()
 
 
-def search(query: SearchQuery) -> SearchResult:
-    """Run a query on the app's backend (it holds only what the document source delivered)."""
-    return get_backend().search(query)
+def search(query: SearchQuery, source: str | None = None) -> SearchResult:
+    """Run a query on the app's backend (it holds only what the document source delivered),
+    with the staff synonym groups applied.
+
+    `source` ("page" or "api") records a buyer's search for the staff insights
+    (search_index.insights); other callers (alerts, matching) pass nothing and are not recorded.
+    """
+    if not query.synonyms and query.text:
+        groups = synonyms.active_groups()
+        if groups:
+            query = dataclasses.replace(query, synonyms=groups)
+    backend = get_backend()
+    started = time.perf_counter()
+    result = observe_search(backend.name, "search", lambda: backend.search(query))
+    if source is not None:
+        latency_ms = (time.perf_counter() - started) * 1000
+        result.search_id = insights.record_search(query, result, backend.name, latency_ms, source)
+    return result
 
 
 def suggest(prefix: str, limit: int = 8) -> list[str]:
     """Company-name completions for `prefix` from the app's backend."""
-    return get_backend().suggest(prefix, limit=limit)
+    backend = get_backend()
+    return observe_search(backend.name, "suggest", lambda: backend.suggest(prefix, limit=limit))
 
 
 def health() -> dict:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from flask import Flask
 
 import tradehub  # noqa: F401  (the composition root first: it loads every layer in order)
-from supplier_profiles import buyers, cli, personal_data, search_documents
+from supplier_profiles import buyers, cli, industries, personal_data, search_documents
 from supplier_profiles.api import api_bp
 from supplier_profiles.api_schemas import TAG as API_TAG
 from supplier_profiles.exporter import account_links, exporter_bp
@@ -18,7 +18,7 @@ from supplier_profiles.verification import format_code
 from supplier_profiles.views import bp
 from tradehub.api_docs import register_openapi
 from tradehub.extensions import csrf
-from tradehub.main import register_account_links, register_navigation
+from tradehub.main import register_account_links, register_navigation, register_sitemap
 from tradehub.staff import register_staff_section
 
 
@@ -28,6 +28,9 @@ def init_app(app: Flask) -> None:
     the account links and the Jinja helpers for image URLs."""
     search_documents.register(app)  # supplier profiles are what search indexes
     app.register_blueprint(bp)
+    app.register_blueprint(industries.bp)  # /industries (#14)
+    app.add_template_global(industries.industry_url, "industry_url")
+    register_sitemap(app, industries.sitemap_urls)
     app.register_blueprint(exporter_bp)
     app.register_blueprint(media_bp)
     app.register_blueprint(staff_bp)

@@ -73,14 +73,14 @@ def suppliers_changed_at() -> datetime:
 
 def _search(params: SupplierSearchParameters):
     query = SearchQuery(
-        text=params.q,
+        text=taxonomies.english_search_text(params.q),
         filters=params.filters(),
         sort=params.sort,
         page=params.page,
         per_page=params.per_page,
     )
     try:
-        return service.search(query)
+        return service.search(query, source="api")
     except SearchUnavailable:
         current_app.logger.warning("API: search engine unavailable")
         raise ApiError(503, SEARCH_UNAVAILABLE, headers={"Retry-After": "60"}) from None

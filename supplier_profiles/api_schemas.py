@@ -14,6 +14,7 @@ from pydantic import AfterValidator, Field
 from search_index.base import MAX_PER_PAGE, TOTAL_CAP
 from supplier_profiles import taxonomies
 from supplier_profiles.buyer_forms import MAX_PAGE, QUERY_MAX, SORT_CHOICES, VERIFIED_CHOICES
+from tradehub import i18n
 from tradehub.api import PageLinks, PageMeta, QueryParameters, ResponseBody, code_enum
 
 SUGGEST_LIMIT = 8
@@ -31,6 +32,7 @@ LanguageCode = code_enum("LanguageCode", _codes("language"))
 EmployeeBand = code_enum("EmployeeBand", _codes("employees"))
 VerifiedValue = code_enum("VerifiedValue", [value for value, _ in VERIFIED_CHOICES])
 SupplierSort = code_enum("SupplierSort", [value for value, _ in SORT_CHOICES])
+SiteLanguage = code_enum("SiteLanguage", i18n.TAGS)
 
 FILTER_GROUPS = ("industry", "region", "country", "language", "employees", "verified")
 
@@ -63,6 +65,14 @@ class SupplierSearchParameters(QueryParameters):
     sort: SupplierSort = Field(default="relevance", description="Order of the results.")
     page: Page = 1
     per_page: PerPage = DEFAULT_PER_PAGE
+    lang: SiteLanguage = Field(
+        default="en",
+        description=(
+            "The buyer's language: search words that name an industry, product or service in "
+            "it are also searched as the English label, and facet labels are in it. Codes, "
+            "numbers and dates stay in machine formats."
+        ),
+    )
 
     def filters(self) -> dict[str, list[str]]:
         """The chosen filter values per group, groups with none left out."""

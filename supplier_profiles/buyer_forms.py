@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+from flask_babel import LazyString, gettext
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCharacterCount,
@@ -39,40 +41,42 @@ from search_index.base import MAX_PER_PAGE
 from supplier_profiles import taxonomies
 from supplier_profiles.models import ENQUIRY_MESSAGE_MAX, ENQUIRY_SUBJECT_MAX
 from tradehub.form_fields import WholeNumberField
+from tradehub.i18n import format_number
 
 QUERY_MAX = 200
 # Deep pages of a relevance-ranked list are never useful and are costly for every engine.
 MAX_PAGE = 500
+# Labels are lazy: they are read in the reader's language when a page shows them.
 SORT_CHOICES = [
-    ("relevance", "Relevance"),
-    ("name", "Company name (A to Z)"),
-    ("updated", "Recently updated"),
+    ("relevance", _l("Relevance")),
+    ("name", _l("Company name (A to Z)")),
+    ("updated", _l("Recently updated")),
 ]
-VERIFIED_CHOICES = [("true", "Verified"), ("false", "Not verified")]
+VERIFIED_CHOICES = [("true", _l("Verified")), ("false", _l("Not verified"))]
 
 # Facet groups in the order the page shows them, with their headings.
 FILTER_LABELS = {
-    "industry": "Industry",
-    "region": "UK region",
-    "country": "Export market",
-    "language": "Language",
-    "employees": "Number of employees",
-    "verified": "Verification",
+    "industry": _l("Industry"),
+    "region": _l("UK region"),
+    "country": _l("Export market"),
+    "language": _l("Language"),
+    "employees": _l("Number of employees"),
+    "verified": _l("Verification"),
 }
 
 
 def filter_choices(group: str) -> list[tuple[str, str]]:
     """The (value, label) pairs a filter group accepts."""
     if group == "industry":
-        return list(taxonomies.choices("industry"))
+        return taxonomies.display_choices("industry")
     if group == "region":
-        return list(taxonomies.choices("region"))
+        return taxonomies.display_choices("region")
     if group == "country":
-        return list(taxonomies.choices("export_country"))
+        return taxonomies.display_choices("export_country")
     if group == "language":
-        return list(taxonomies.choices("language"))
+        return taxonomies.display_choices("language")
     if group == "employees":
-        return list(taxonomies.choices("employees"))
+        return taxonomies.display_choices("employees")
     if group == "verified":
         return VERIFIED_CHOICES
     raise KeyError(group)
@@ -81,8 +85,8 @@ def filter_choices(group: str) -> list[tuple[str, str]]:
 def filter_label(group: str, value: str) -> str:
     """The words a person reads for a filter value."""
     if group == "verified":
-        return dict(VERIFIED_CHOICES).get(value, value)
-    return taxonomies.label(group, value)
+        return str(dict(VERIFIED_CHOICES).get(value, value))
+    return taxonomies.display_label(group, value)
 
 
 class FilterField(SelectMultipleField):
@@ -93,7 +97,13 @@ class FilterField(SelectMultipleField):
         allowed = {value for value, _ in filter_choices(self.name)}
         unknown = [value for value in self.data or [] if value not in allowed]
         if unknown:
-            raise ValidationError(f"{unknown[0]!r} is not a valid {self.label.text.lower()} code")
+            raise ValidationError(
+                gettext(
+                    "%(value)s is not a valid %(group)s code",
+                    value=repr(unknown[0]),
+                    group=str(self.label.text).lower(),
+                )
+            )
 
 
 def _filter_field(group: str) -> FilterField:
@@ -111,10 +121,13 @@ class SearchForm(FlaskForm):
         csrf = False
 
     q = StringField(
-        "Search for UK suppliers",
+        _l("Search for UK suppliers"),
         validators=[
             Optional(),
-            Length(max=QUERY_MAX, message=f"Search words must be {QUERY_MAX} characters or fewer"),
+            Length(
+                max=QUERY_MAX,
+                message=_l("Search words must be %(max)d characters or fewer"),
+            ),
         ],
     )
     industry = _filter_field("industry")
@@ -124,7 +137,7 @@ class SearchForm(FlaskForm):
     employees = _filter_field("employees")
     verified = _filter_field("verified")
     sort = SelectField(
-        "Sort by",
+        _l("Sort by"),
         choices=SORT_CHOICES,
         default="relevance",
         validators=[Optional()],
@@ -134,15 +147,17 @@ class SearchForm(FlaskForm):
     def validate_sort(self, field) -> None:
         """Only the three orders the search offers."""
         if field.raw_data and field.data not in dict(SORT_CHOICES):
-            raise ValidationError("Sort must be one of relevance, name or updated")
+            raise ValidationError(gettext("Sort must be one of relevance, name or updated"))
 
     page = WholeNumberField(
-        "Page",
-        invalid="Page must be a whole number, like 2",
+        _l("Page"),
+        invalid=_l("Page must be a whole number, like 2"),
         default=1,
         validators=[
             Optional(),
-            NumberRange(min=1, max=MAX_PAGE, message=f"Page must be between 1 and {MAX_PAGE}"),
+            NumberRange(
+                min=1, max=MAX_PAGE, message=_l("Page must be between %(min)d and %(max)d")
+            ),
         ],
     )
     per_page = WholeNumberField(
@@ -198,17 +213,28 @@ def no_links_or_addresses(form, field) -> None:
     """Refuse web addresses and email addresses: spammers put them where a name belongs."""
     value = field.data or ""
     if _EMAIL_RE.search(value):
-        raise ValidationError(f"{field.label.text} must not contain an email address")
+        raise ValidationError(
+            gettext("%(field)s must not contain an email address", field=field.label.text)
+        )
     if _URL_RE.search(value):
-        raise ValidationError(f"{field.label.text} must not contain a web address")
+        raise ValidationError(
+            gettext("%(field)s must not contain a web address", field=field.label.text)
+        )
 
 
 def _country_choices() -> list[tuple[str, str]]:
-    return [("", "Select a country")] + list(taxonomies.choices("country"))
+    return [("", gettext("Select a country"))] + taxonomies.display_choices("country")
 
 
 def _industry_choices() -> list[tuple[str, str]]:
-    return [("", "Select an industry")] + list(taxonomies.choices("industry"))
+    return [("", gettext("Select an industry"))] + taxonomies.display_choices("industry")
+
+
+def _message_length_message() -> str:
+    return gettext(
+        "Your message must be %(count)s characters or fewer",
+        count=format_number(ENQUIRY_MESSAGE_MAX),
+    )
 
 
 class ContactSupplierForm(FlaskForm):
@@ -216,80 +242,77 @@ class ContactSupplierForm(FlaskForm):
     `reference` is the honeypot: hidden from people, left blank by them, filled by bots."""
 
     full_name = StringField(
-        "Your full name",
+        _l("Your full name"),
         widget=GovTextInput(),
         validators=[
-            InputRequired("Enter your full name"),
-            Length(max=200, message="Your full name must be 200 characters or fewer"),
+            InputRequired(_l("Enter your full name")),
+            Length(max=200, message=_l("Your full name must be %(max)d characters or fewer")),
             no_links_or_addresses,
         ],
         render_kw={"autocomplete": "name", "spellcheck": "false"},
     )
     organisation = StringField(
-        "Organisation name",
+        _l("Organisation name"),
         widget=GovTextInput(),
         validators=[
-            InputRequired("Enter your organisation name"),
-            Length(max=200, message="Organisation name must be 200 characters or fewer"),
+            InputRequired(_l("Enter your organisation name")),
+            Length(max=200, message=_l("Organisation name must be %(max)d characters or fewer")),
             no_links_or_addresses,
         ],
         render_kw={"autocomplete": "organization"},
     )
     country = SelectField(
-        "Country",
+        _l("Country"),
         widget=GovSelect(),
         choices=_country_choices,
-        validators=[InputRequired("Select your country")],
+        validators=[InputRequired(_l("Select your country"))],
         render_kw={"autocomplete": "country"},
     )
     email = EmailField(
-        "Email address",
+        _l("Email address"),
         widget=GovTextInput(),
-        description="The supplier will reply to this address",
+        description=_l("The supplier will reply to this address"),
         validators=[
-            InputRequired("Enter your email address"),
-            Length(max=320, message="Email address must be 320 characters or fewer"),
+            InputRequired(_l("Enter your email address")),
+            Length(max=320, message=_l("Email address must be %(max)d characters or fewer")),
             Email(
-                "Enter an email address in the correct format, like name@example.com",
+                _l("Enter an email address in the correct format, like name@example.com"),
                 check_deliverability=False,
             ),
         ],
         render_kw={"autocomplete": "email", "spellcheck": "false"},
     )
     industry = SelectField(
-        "Your industry",
+        _l("Your industry"),
         widget=GovSelect(),
         choices=_industry_choices,
-        validators=[InputRequired("Select your industry")],
+        validators=[InputRequired(_l("Select your industry"))],
     )
     subject = StringField(
-        "Subject",
+        _l("Subject"),
         widget=GovTextInput(),
         validators=[
-            InputRequired("Enter a subject"),
+            InputRequired(_l("Enter a subject")),
             Length(
                 max=ENQUIRY_SUBJECT_MAX,
-                message=f"Subject must be {ENQUIRY_SUBJECT_MAX} characters or fewer",
+                message=_l("Subject must be %(max)d characters or fewer"),
             ),
             no_links_or_addresses,
         ],
     )
     message = StringField(
-        "Your message",
+        _l("Your message"),
         widget=GovCharacterCount(),
-        description="Say what you want to buy, in what quantity, and by when",
+        description=_l("Say what you want to buy, in what quantity, and by when"),
         validators=[
-            InputRequired("Enter your message"),
-            Length(
-                max=ENQUIRY_MESSAGE_MAX,
-                message=(f"Your message must be {ENQUIRY_MESSAGE_MAX:,} characters or fewer"),
-            ),
+            InputRequired(_l("Enter your message")),
+            Length(max=ENQUIRY_MESSAGE_MAX, message=LazyString(_message_length_message)),
         ],
     )
     # Honeypot: an innocuous name that form-filling bots complete; people never see it.
-    reference = StringField("Leave this field blank", validators=[Optional()])
+    reference = StringField(_l("Leave this field blank"), validators=[Optional()])
     form_token = HiddenField()
-    submit = SubmitField("Send message", widget=GovSubmitInput())
+    submit = SubmitField(_l("Send message"), widget=GovSubmitInput())
 
 
 # --- staff: blocked senders ------------------------------------------------------------------

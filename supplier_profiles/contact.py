@@ -22,6 +22,7 @@ import time
 from dataclasses import dataclass
 
 from flask import current_app, url_for
+from flask_babel import force_locale, gettext, ngettext
 from itsdangerous import BadSignature, URLSafeSerializer
 from limits import parse_many
 from sqlalchemy import select
@@ -29,6 +30,7 @@ from sqlalchemy import select
 from supplier_profiles.models import BlockedSender, BlockedSenderKind, Company, Enquiry
 from tradehub.errors import Conflict, NotAllowed, ValidationFailed
 from tradehub.extensions import db, limiter
+from tradehub.i18n import N_
 from tradehub.mail import queue_email
 
 # Defaults; each can be changed in the app config (tests and deployments).
@@ -39,17 +41,18 @@ DEFAULT_SENDER_LIMIT = "3 per hour;10 per day"
 
 _TOKEN_SALT = "supplier-contact-form"  # noqa: S105 (a salt that names the purpose, not a secret)
 
-TOO_FAST_MESSAGE = (
+# The refusals in English (marked for the catalogues); they are raised in the buyer's language.
+TOO_FAST_MESSAGE = N_(
     "You sent the form very quickly, so we could not tell you are not an automated "
     "program. Check your message, then send it again."
 )
-EXPIRED_MESSAGE = "This form has expired. Check your message, then send it again."
-HONEYPOT_MESSAGE = "Leave the ‘Leave this field blank’ field empty"
-IP_LIMIT_MESSAGE = (
-    "You have sent too many messages from this connection. Wait {wait}, then try again."
+EXPIRED_MESSAGE = N_("This form has expired. Check your message, then send it again.")
+HONEYPOT_MESSAGE = N_("Leave the ‘Leave this field blank’ field empty")
+IP_LIMIT_MESSAGE = N_(
+    "You have sent too many messages from this connection. Wait %(wait)s, then try again."
 )
-SENDER_LIMIT_MESSAGE = (
-    "You have sent too many messages from this email address. Wait {wait}, then try again."
+SENDER_LIMIT_MESSAGE = N_(
+    "You have sent too many messages from this email address. Wait %(wait)s, then try again."
 )
 
 
@@ -95,19 +98,19 @@ def check_fill_time(company: Company, token: str | None, now: float | None = Non
         issued_at, company_id = int(payload["t"]), int(payload["c"])
         token_id = str(payload["n"])[:32]
     except (BadSignature, KeyError, TypeError, ValueError) as exc:
-        raise ValidationFailed(EXPIRED_MESSAGE, "message") from exc
+        raise ValidationFailed(gettext(EXPIRED_MESSAGE), "message") from exc
     elapsed = (time.time() if now is None else now) - issued_at
     if company_id != company.id or elapsed > max_age:
-        raise ValidationFailed(EXPIRED_MESSAGE, "message")
+        raise ValidationFailed(gettext(EXPIRED_MESSAGE), "message")
     if elapsed < min_seconds:
-        raise ValidationFailed(TOO_FAST_MESSAGE, "message")
+        raise ValidationFailed(gettext(TOO_FAST_MESSAGE), "message")
     return token_id
 
 
 def check_honeypot(value: str | None) -> None:
     """People leave the hidden field empty; anything in it means a bot filled the form."""
     if value and value.strip():
-        raise ValidationFailed(HONEYPOT_MESSAGE, "reference")
+        raise ValidationFailed(gettext(HONEYPOT_MESSAGE), "reference")
 
 
 def normalise_email(address: str) -> str:
@@ -138,9 +141,18 @@ def is_blocked(address: str) -> bool:
 
 
 def _window(item) -> str:
-    """A limit's window in words: "10 minutes", "1 hour", "1 day"."""
+    """A limit's window in words, in the buyer's language: "10 minutes", "1 hour", "1 day"."""
+    count = item.multiples
     unit = item.GRANULARITY.name
-    return f"{item.multiples} {unit}{'s' if item.multiples != 1 else ''}"
+    if unit == "second":
+        return ngettext("%(num)s second", "%(num)s seconds", count)
+    if unit == "minute":
+        return ngettext("%(num)s minute", "%(num)s minutes", count)
+    if unit == "hour":
+        return ngettext("%(num)s hour", "%(num)s hours", count)
+    if unit == "day":
+        return ngettext("%(num)s day", "%(num)s days", count)
+    return ngettext("%(num)s month", "%(num)s months", count)
 
 
 def _hit_limits(limit_text: str, scope: str, key: str, message: str, field: str) -> None:
@@ -157,7 +169,7 @@ def _hit_limits(limit_text: str, scope: str, key: str, message: str, field: str)
         }
         longest = max(exhausted, key=lambda item: resets[item])
         retry_after = max(1, math.ceil(resets[longest] - time.time()))
-        raise ContactRateLimited(message.format(wait=_window(longest)), field, retry_after)
+        raise ContactRateLimited(gettext(message, wait=_window(longest)), field, retry_after)
     for item in items:
         strategy.hit(item, scope, key)
 
@@ -222,23 +234,27 @@ def send_enquiry(
     )
     db.session.add(enquiry)
     db.session.flush()
-    company_url = url_for("supplier_profiles.company_profile", slug=company.slug, _external=True)
-    queue_email(
-        company.email,
-        f"Enquiry from TradeHub: {enquiry.subject}",
-        "enquiry_to_company",
-        reply_to=enquiry.email,
-        company=company,
-        enquiry=enquiry,
-        company_url=company_url,
-    )
+    # The supplier reads English; the buyer's confirmation is in the buyer's language, and its
+    # link opens the profile in it.
+    with force_locale("en_GB"):
+        queue_email(
+            company.email,
+            f"Enquiry from TradeHub: {enquiry.subject}",
+            "enquiry_to_company",
+            reply_to=enquiry.email,
+            company=company,
+            enquiry=enquiry,
+            company_url=url_for(
+                "supplier_profiles.company_profile", slug=company.slug, lang=None, _external=True
+            ),
+        )
     queue_email(
         enquiry.email,
-        f"Your message to {company.name} has been sent",
+        gettext("Your message to %(name)s has been sent", name=company.name),
         "enquiry_confirmation",
         company=company,
         enquiry=enquiry,
-        company_url=company_url,
+        company_url=url_for("supplier_profiles.company_profile", slug=company.slug, _external=True),
     )
     return enquiry
 

@@ -60,6 +60,13 @@ def can_view_company_media(user, company: Company | None) -> bool:
     return company.is_publishable or can_edit_company(user, company) or is_staff(user)
 
 
+def can_publish(user) -> bool:
+    """Only confirmed accounts publish a profile. An unconfirmed account may draft one (and
+    nothing more: no uploads, no publishing, no applying to marketplaces) until the emailed
+    link proves its address."""
+    return bool(user is not None and getattr(user, "email_confirmed", False))
+
+
 def can_upload_images(user) -> bool:
     """Only confirmed accounts upload logos and pictures (decoding images costs the server)."""
     return bool(user is not None and getattr(user, "email_confirmed", False))

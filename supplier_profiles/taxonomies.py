@@ -12,10 +12,16 @@ Also here: what a company's SIC codes suggest about its industries (`industries_
 from __future__ import annotations
 
 import json
+import re
+import unicodedata
 from functools import cache
 from pathlib import Path
 
 import pycountry
+from babel import Locale
+from flask_babel import get_locale, gettext, pgettext
+
+from tradehub.i18n import format_number
 
 DATA_FILE = Path(__file__).parent / "data" / "taxonomies.json"
 
@@ -113,6 +119,139 @@ def is_valid(group: str, code: str) -> bool:
     if group == "products_services":
         return code in _product_service_labels()
     return code in _labels(group)
+
+
+# --- in the reader's language ------------------------------------------------------------------
+#
+# The English labels above are the data (forms, search documents, the API's codes). What a
+# buyer reads goes through `display_label`: taxonomy labels through the message catalogues
+# (extracted from data/taxonomies.json by `extract_labels`), country and language names from
+# CLDR's data for the active locale (Babel), employee bands with the locale's digits.
+
+_TRANSLATED_GROUPS = ("industry", "region", "company_type", "products_services")
+_BAND_NUMBER = re.compile(r"\d[\d,]*")
+
+
+def _cldr_locale() -> Locale | None:
+    """The active locale when it is not English (English keeps pycountry's names)."""
+    locale = get_locale()
+    if locale is None or locale.language == "en":
+        return None
+    return locale
+
+
+def display_label(group: str, code: str | None) -> str:
+    """The label of `code` in the active language (see `label` for the English one)."""
+    if not code:
+        return ""
+    if group in ("country", "export_country"):
+        locale = _cldr_locale()
+        upper = code.strip().upper()
+        if locale is not None and upper in locale.territories:
+            return locale.territories[upper]
+        return label("country", upper)
+    if group == "language":
+        locale = _cldr_locale()
+        if locale is not None and code in locale.languages:
+            return locale.languages[code]
+        return label(group, code)
+    if group == "employees":
+        return _BAND_NUMBER.sub(lambda m: format_number(int(m.group().replace(",", ""))), code)
+    if group == "products_services":
+        return gettext(code)
+    english = label(group, code)
+    return gettext(english) if group in _TRANSLATED_GROUPS and english != code else english
+
+
+def display_choices(group: str) -> list[Choice]:
+    """`choices(group)` with labels in the active language, sorted by them when the group is
+    alphabetical (countries, languages)."""
+    pairs = [(code, display_label(group, code)) for code, _ in choices(group)]
+    if group in ("country", "export_country", "language"):
+        pairs.sort(key=lambda pair: pair[1].casefold())
+    return pairs
+
+
+def industry_terms(english_label: str) -> list[str]:
+    """The searchable parts of an industry label: "Household goods, furniture and furnishings"
+    -> household goods, furniture, furnishings (each a catalogue entry of its own)."""
+    parts = [p.strip() for p in re.split(r",\s*|\s+and\s+", english_label) if p.strip()]
+    return [part.lower() for part in parts] if len(parts) > 1 else []
+
+
+def translated_terms() -> list[tuple[str, str]]:
+    """(term in the active language, English term) for every taxonomy label and industry part
+    that the catalogue translates: what cross-language search looks for in a query."""
+    pairs: list[tuple[str, str]] = []
+    for _code, english in choices("industry"):
+        pairs.append((gettext(english), english))
+        pairs.extend((pgettext("taxonomy term", part), part) for part in industry_terms(english))
+    for _category, labels in products_and_services():
+        pairs.extend((gettext(english), english) for english in labels)
+    return [(native, english) for native, english in pairs if native != english]
+
+
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+
+
+@cache
+def _term_patterns(locale_id: str) -> tuple[tuple[re.Pattern, str], ...]:
+    """Per locale: (pattern of a translated term, its English term), longest term first.
+
+    Built once per locale from the catalogue (`translated_terms`, under that locale). Terms in
+    scripts written without spaces (Chinese, Japanese) match anywhere in the query; others match
+    as whole words, case- and accent-sensitively as the catalogue spells them, ignoring case.
+    """
+    pairs = sorted(translated_terms(), key=lambda pair: -len(pair[0]))
+    patterns = []
+    for native, english in pairs:
+        native = unicodedata.normalize("NFC", native.strip())
+        if not native:
+            continue
+        body = re.escape(native)
+        if not _CJK.search(native):
+            body = rf"(?<!\w){body}(?!\w)"
+        patterns.append((re.compile(body, re.IGNORECASE), english.lower()))
+    return tuple(patterns)
+
+
+def english_search_text(text: str) -> str:
+    """Query words that name a taxonomy term in the reader's language, searched as its English
+    label: "Möbel" -> "furniture", "家具" -> "furniture", "mobiliario" -> "furniture".
+
+    Only translated industry, product and service labels (and the parts of industry labels) are
+    replaced; names and other free text stay as typed. In English the text is unchanged. The
+    index holds English profiles, so this is what lets a buyer search in their own language.
+    """
+    locale = get_locale()
+    if not text or locale is None or locale.language == "en":
+        return text
+    result = unicodedata.normalize("NFC", text)
+    for pattern, english in _term_patterns(str(locale)):
+        result = pattern.sub(f" {english} ", result)
+    return " ".join(result.split())
+
+
+def extract_labels(fileobj, keywords, comment_tags, options):
+    """pybabel extractor for data/taxonomies.json: industries, UK regions, company types,
+    products and services (categories and labels), marketplace product categories, and the
+    parts of industry labels that cross-language search matches (context "taxonomy term")."""
+    data = json.load(fileobj)
+    line = 1
+    for key in ("industries", "uk_regions", "company_types"):
+        for item in data[key]:
+            yield line, "gettext", item["label"], [f"taxonomy: {key}"]
+    for key in ("industries",):
+        for item in data[key]:
+            for part in industry_terms(item["label"]):
+                comment = [f"search term, part of the industry label: {item['label']}"]
+                yield line, "pgettext", ("taxonomy term", part), comment
+    for category, labels in data["products_and_services"].items():
+        yield line, "gettext", category, ["taxonomy: products and services category"]
+        for entry in labels:
+            yield line, "gettext", entry, [f"taxonomy: products and services ({category})"]
+    for entry in data["marketplace_product_categories"]:
+        yield line, "gettext", entry, ["taxonomy: marketplace product categories"]
 
 
 def country_name(code: str | None) -> str:

@@ -10,12 +10,20 @@ import hmac
 import re
 import secrets
 import unicodedata
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime
 
 from fpdf import FPDF
+from sqlalchemy import select
 
-from supplier_profiles.models import VERIFICATION_CODE_LENGTH, Company
+from supplier_profiles.models import (
+    VERIFICATION_CODE_LENGTH,
+    AuditAction,
+    Company,
+    CompanyAuditEntry,
+)
 from tradehub.dates import uk_today
+from tradehub.extensions import db
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ"
 
@@ -53,8 +61,11 @@ def _latin1(text: str) -> str:
         return folded.encode("latin-1", "ignore").decode("latin-1") or "?"
 
 
-def letter_pdf(company: Company, verify_url: str, today: date | None = None) -> bytes:
-    """The printable letter (A4 PDF) with the company's address and its verification code."""
+def letter_pdf(
+    company: Company, verify_url: str, today: date | None = None, contact_email: str = ""
+) -> bytes:
+    """The printable letter (A4 PDF) to the profile's owner at the company's address, with its
+    verification code and how to reach the TradeHub team."""
     if not company.verification_code:
         raise ValueError("the company has no verification code")
     today = today or uk_today()
@@ -69,7 +80,10 @@ def letter_pdf(company: Company, verify_url: str, today: date | None = None) -> 
     pdf.cell(0, 10, "TradeHub", new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("Helvetica", size=11)
     pdf.ln(8)
+    owner = company.owner
+    recipient = owner.user.full_name.strip() if owner is not None and owner.user else ""
     address = [
+        f"For the attention of {recipient}" if recipient else "",
         company.name,
         company.address_line_1,
         company.address_line_2,
@@ -82,6 +96,8 @@ def letter_pdf(company: Company, verify_url: str, today: date | None = None) -> 
     pdf.ln(8)
     pdf.cell(0, 6, today.strftime("%-d %B %Y"), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(8)
+    pdf.cell(0, 6, _latin1(f"Dear {recipient}," if recipient else "Dear owner,"))
+    pdf.ln(10)
     pdf.set_font("Helvetica", "B", 12)
     pdf.cell(0, 8, "Verify your company profile", new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("Helvetica", size=11)
@@ -109,10 +125,41 @@ def letter_pdf(company: Company, verify_url: str, today: date | None = None) -> 
     pdf.multi_cell(
         0,
         6,
-        "If you did not expect this letter, nobody can publish a verified profile for your "
-        "business without this code. You can ignore it, or tell us by replying to the address "
-        "on our website.",
+        _latin1(
+            "If you did not expect this letter, nobody can publish a verified profile for your "
+            "business without this code. You can ignore it, or tell us"
+            + (f" by email at {contact_email}" if contact_email else "")
+            + ". Questions about TradeHub go to the same address."
+        ),
         new_x="LMARGIN",
         new_y="NEXT",
     )
     return bytes(pdf.output())
+
+
+@dataclass(frozen=True)
+class VerificationEvidence:
+    """How and when a company's current verification happened, from its audit records."""
+
+    by_code: bool  # the letter code; otherwise TradeHub staff checked it
+    at: datetime
+
+
+def verification_evidence(company: Company) -> VerificationEvidence | None:
+    """The audit entry behind the company's current verification, or None when unverified."""
+    if not company.is_verified:
+        return None
+    entry = db.session.scalar(
+        select(CompanyAuditEntry)
+        .where(
+            CompanyAuditEntry.company_id == company.id,
+            CompanyAuditEntry.action.in_(
+                [AuditAction.VERIFIED_BY_CODE, AuditAction.VERIFIED_BY_STAFF]
+            ),
+        )
+        .order_by(CompanyAuditEntry.created_at.desc(), CompanyAuditEntry.id.desc())
+        .limit(1)
+    )
+    if entry is None:
+        return None
+    return VerificationEvidence(entry.action is AuditAction.VERIFIED_BY_CODE, entry.created_at)

@@ -19,6 +19,7 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import gettext
 from flask_login import current_user
 from markupsafe import Markup
 from slugify import slugify
@@ -26,10 +27,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from werkzeug.datastructures import MultiDict
 
-from search_index import service
+from search_index import insights, service
 from search_index.base import SearchQuery
 from search_index.errors import SearchUnavailable
-from supplier_profiles import contact, taxonomies
+from supplier_profiles import contact, taxonomies, verification
 from supplier_profiles.buyer_forms import (
     FILTER_LABELS,
     MAX_PAGE,
@@ -42,6 +43,7 @@ from supplier_profiles.buyer_forms import (
 from supplier_profiles.models import CaseStudy, Company
 from tradehub.companies_house import normalise_company_number
 from tradehub.extensions import db
+from tradehub.i18n import N_
 from tradehub.refusals import service_call
 
 bp = Blueprint("supplier_profiles", __name__)
@@ -65,13 +67,13 @@ FACET_PLURALS = {
 def run_search(form: SearchForm, per_page: int | None = None):
     """Ask the search index for what the validated form describes."""
     query = SearchQuery(
-        text=form.text,
+        text=taxonomies.english_search_text(form.text),
         filters=form.filters(),
         sort=form.sort_value,
         page=form.page_value,
         per_page=per_page or form.per_page_value,
     )
-    return service.search(query)
+    return service.search(query, source="page")
 
 
 def args_with(**changes) -> dict[str, list[str]]:
@@ -233,6 +235,17 @@ def company_or_redirect(slug: str, endpoint: str, **kwargs):
 # --- Find a Supplier ---------------------------------------------------------------------------
 
 
+# What a link's unknown filter value is called, per group (whole sentences, for translators).
+IGNORED_VALUE = {
+    "industry": N_("We ignored ‘%(value)s’ because it is not an industry we list."),
+    "region": N_("We ignored ‘%(value)s’ because it is not a UK region we list."),
+    "country": N_("We ignored ‘%(value)s’ because it is not an export market we list."),
+    "language": N_("We ignored ‘%(value)s’ because it is not a language we list."),
+    "employees": N_("We ignored ‘%(value)s’ because it is not a number of employees we list."),
+    "verified": N_("We ignored ‘%(value)s’ because it is not a verification we list."),
+}
+
+
 def forgiving_search_args(args) -> tuple[MultiDict, list[str]]:
     """The page's query string with what a hand-edited or old URL got wrong left out.
 
@@ -249,22 +262,22 @@ def forgiving_search_args(args) -> tuple[MultiDict, list[str]]:
                 if value in allowed:
                     cleaned.add(key, value)
                 else:
-                    notices.append(
-                        f"We ignored ‘{value[:60]}’ because it is not a"
-                        f"{'n' if FILTER_LABELS[key][0] in 'AEIOU' else ''} "
-                        f"{FILTER_LABELS[key].lower()} we list."
-                    )
+                    notices.append(gettext(IGNORED_VALUE[key], value=value[:60]))
         elif key == "sort":
             if values[0] in dict(SORT_CHOICES):
                 cleaned.add(key, values[0])
             else:
-                notices.append("We ignored the sort order in the link and sorted by relevance.")
+                notices.append(
+                    gettext("We ignored the sort order in the link and sorted by relevance.")
+                )
         elif key == "page":
             number = values[0].strip()
             if number.isdigit() and int(number) >= 1:
                 cleaned.add(key, str(min(int(number), MAX_PAGE)))
             else:
-                notices.append("We ignored the page number in the link and showed the first page.")
+                notices.append(
+                    gettext("We ignored the page number in the link and showed the first page.")
+                )
         elif key == "per_page":
             continue  # the page always shows 20; only the API takes per_page
         else:
@@ -332,11 +345,18 @@ def find_a_supplier():
 
 @bp.route("/suppliers/<slug>")
 def company_profile(slug: str):
-    """A supplier's public profile with its case studies."""
+    """A supplier's public profile with its case studies. A visit from a results page
+    (?sid=<search>&pos=<n>) is recorded as a click for the staff search insights."""
+    if "sid" in request.args:
+        insights.record_click(request.args.get("sid"), request.args.get("pos"))
     company, redirect_response = company_or_redirect(slug, "supplier_profiles.company_profile")
     if redirect_response is not None:
         return redirect_response
-    return render_template("supplier_profiles/company.html", company=company)
+    return render_template(
+        "supplier_profiles/company.html",
+        company=company,
+        evidence=verification.verification_evidence(company),
+    )
 
 
 @bp.route("/suppliers/<slug>/case-studies/<case_slug>")
@@ -395,7 +415,7 @@ def contact_supplier(slug: str):
             )
         if call.ok:
             return redirect(url_for("supplier_profiles.contact_sent", slug=company.slug))
-        if str(call.error) == contact.EXPIRED_MESSAGE:
+        if str(call.error) == gettext(contact.EXPIRED_MESSAGE):
             form.form_token.data = contact.issue_form_token(company)
         if isinstance(call.error, contact.ContactRateLimited):
             page = render_template("supplier_profiles/contact.html", company=company, form=form)
@@ -416,11 +436,12 @@ def contact_sent(slug: str):
 
 @bp.app_template_global()
 def label_for(group: str, code: str | None) -> str:
-    """The words for a taxonomy code (industry, region, country, language, company_type ...)."""
-    return taxonomies.label(group, code)
+    """The words for a taxonomy code (industry, region, country, language, company_type ...),
+    in the reader's language."""
+    return taxonomies.display_label(group, code)
 
 
 @bp.app_template_global()
 def labels_for(group: str, codes) -> str:
-    """Several codes' words, comma-separated."""
-    return ", ".join(taxonomies.label(group, code) for code in codes or [])
+    """Several codes' words, comma-separated, in the reader's language."""
+    return ", ".join(taxonomies.display_label(group, code) for code in codes or [])

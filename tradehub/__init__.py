@@ -21,7 +21,7 @@ from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 import marketplaces
 import search_index
 import supplier_profiles
-from tradehub import api_docs, api_keys_staff, filters
+from tradehub import api_docs, api_keys_staff, filters, i18n
 from tradehub.accounts import bp as accounts_bp
 from tradehub.accounts.admin_views import bp as admin_bp
 from tradehub.accounts.sessions import load_user, register_sessions
@@ -30,12 +30,15 @@ from tradehub.api import register_api
 from tradehub.base_url import TradeHubFlask
 from tradehub.cli import users_cli
 from tradehub.config import BASE_DIR, INSTANCE_DIR, Config, load_config
+from tradehub.deployment import configure_logging, register_deployment
 from tradehub.extensions import csrf, db, limiter, login_manager, migrate
 from tradehub.handlers import register_errorhandlers
-from tradehub.mail import outbox_cli
+from tradehub.mail import OutboxEmail, outbox_cli, send_due_batch
 from tradehub.main import bp as main_bp
+from tradehub.metrics import register_metrics, register_outbox
 from tradehub.security import register_security
 from tradehub.staff import partner_bp, staff_bp
+from tradehub.worker import register_job, register_worker
 
 
 def create_app(config: Config | str | Mapping | None = None) -> Flask:
@@ -71,10 +74,8 @@ def register_logging(app: Flask) -> None:
     """Plain log lines to stderr; the WSGI server or platform collects them."""
     # The Elasticsearch client logs every request at INFO: too much for an app log.
     logging.getLogger("elasticsearch").setLevel(logging.WARNING)
-    if not logging.getLogger().handlers:
-        logging.basicConfig(
-            level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-        )
+    # Text or JSON lines (LOG_FORMAT), each with the request id (docs/deploy.md).
+    configure_logging(app.config["LOG_FORMAT"])
 
 
 def register_templates(app: Flask) -> None:
@@ -106,6 +107,10 @@ def register_extensions(app: Flask) -> None:
     def run_side_effects_after_response(response):
         return defer_until_response_sent(app, response)
 
+    # ProxyFix (TRUSTED_PROXIES), request ids and the request log line; /metrics and its timer.
+    register_deployment(app)
+    register_metrics(app)
+
     migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     limiter.init_app(app)
@@ -118,6 +123,7 @@ def register_extensions(app: Flask) -> None:
     register_sessions(app)
     register_security(app)
     register_api(app)
+    i18n.init_app(app)
 
     # The CLI and other app contexts (and anything committed during teardown) run it here.
     @app.teardown_appcontext
@@ -140,6 +146,10 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
-    """`flask users` and `flask outbox`; feature packages add their own in init_app."""
+    """`flask users`, `flask outbox` and `flask worker` with the email job; feature packages
+    add their own commands and worker jobs in init_app."""
     app.cli.add_command(users_cli)
     app.cli.add_command(outbox_cli)
+    register_worker(app)
+    register_job(app, "email-outbox", send_due_batch, "send due emails")
+    register_outbox(app, "email", OutboxEmail, OutboxEmail.sent_at.is_(None))

@@ -7,8 +7,9 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from tradehub.accounts import audit
-from tradehub.accounts.forms import PASSWORD_MIN
+from tradehub.accounts.forms import PASSWORD_MIN, email_problem
 from tradehub.accounts.models import Role
+from tradehub.accounts.passwords import password_problem
 from tradehub.accounts.services import create_user
 from tradehub.errors import ValidationFailed
 from tradehub.extensions import db
@@ -29,10 +30,15 @@ users_cli = AppGroup("users", help="Manage user accounts.")
 @click.password_option(help="Password (prompted when not given).")
 def create_command(email: str, role: str, full_name: str, password: str) -> None:
     """Create a confirmed user, for example the first staff account."""
+    # The same rules as the registration form, so the account can sign in.
+    if problem := email_problem(email):
+        raise click.BadParameter(problem, param_hint="email")
     if len(password) < PASSWORD_MIN:
         raise click.BadParameter(
             f"must be at least {PASSWORD_MIN} characters", param_hint="password"
         )
+    if problem := password_problem(password, email=email, name=full_name):
+        raise click.BadParameter(problem, param_hint="password")
     try:
         user = create_user(email, password, Role(role), full_name=full_name, confirmed=True)
     except ValidationFailed as exc:

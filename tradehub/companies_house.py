@@ -60,6 +60,27 @@ def is_company_number(number: str) -> bool:
     return bool(NUMBER_RE.match(number))
 
 
+# Companies House's types and number prefixes for companies registered in another country,
+# and the names its registered office addresses use for the UK and its nations.
+OVERSEAS_COMPANY_TYPES = frozenset(
+    {"oversea-company", "uk-establishment", "registered-overseas-entity", "other-overseas"}
+)
+OVERSEAS_NUMBER_PREFIXES = ("FC", "BR", "OE")
+UK_COUNTRY_NAMES = frozenset(
+    {
+        "united kingdom",
+        "uk",
+        "great britain",
+        "england",
+        "wales",
+        "scotland",
+        "northern ireland",
+        "england and wales",
+        "not specified",
+    }
+)
+
+
 @dataclass(frozen=True)
 class CompanyProfile:
     """What Companies House says about one company, in our terms."""
@@ -83,6 +104,25 @@ class CompanyProfile:
         return (
             f"Companies House lists {self.name} ({self.number}) as "
             f"{CLOSED_STATUSES.get(self.status, self.status)}, so it cannot have a profile."
+        )
+
+    @property
+    def is_registered_outside_uk(self) -> bool:
+        """An overseas company (a UK establishment of it, or an overseas entity): registered
+        in another country, so it cannot have a profile as a UK supplier."""
+        country = (self.address.get("country") or "").strip().lower()
+        return (
+            self.company_type in OVERSEAS_COMPANY_TYPES
+            or self.number.upper().startswith(OVERSEAS_NUMBER_PREFIXES)
+            or (bool(country) and country not in UK_COUNTRY_NAMES)
+        )
+
+    @property
+    def outside_uk_reason(self) -> str:
+        """Why a company registered outside the UK is refused, for the user."""
+        return (
+            f"Companies House lists {self.name} ({self.number}) as a company registered outside "
+            "the UK, so it cannot have a profile as a UK supplier."
         )
 
     @classmethod

@@ -109,6 +109,21 @@ def _search_count(values: Mapping[str, object], name: str, default: int, *, mini
     return number
 
 
+def check_rate_limit_storage(storage_uri: str, workers: int) -> None:
+    """Refuse per-process rate-limit storage when several processes serve requests.
+
+    With `memory://` every worker counts on its own, so each limit becomes workers times looser.
+    Production calls this with WEB_CONCURRENCY and the gunicorn config with its real worker
+    count (tradehub/gunicorn_conf.py).
+    """
+    if workers > 1 and str(storage_uri).startswith("memory://"):
+        raise ConfigurationError(
+            f"RATELIMIT_STORAGE_URI is {storage_uri!r} with {workers} workers: each worker "
+            "would keep its own counts, so every rate limit would be that many times looser. "
+            "Set RATELIMIT_STORAGE_URI=redis://HOST:PORT/0 (see docs/deploy.md)."
+        )
+
+
 def _database_url(url: str | None) -> str:
     """Default to SQLite in instance/; accept Heroku-style postgres:// and use psycopg 3."""
     if not url:
@@ -147,6 +162,8 @@ class Config:
             "MAIL_DEFAULT_SENDER", "TradeHub <noreply@tradehub.test>"
         )
         self.MAIL_TIMEOUT = _float(env.get("MAIL_TIMEOUT"), 10.0)
+        # Where people write to the TradeHub team (printed on verification letters, #14).
+        self.SUPPORT_EMAIL = env.get("SUPPORT_EMAIL", "support@tradehub.test")
         self.COMPANIES_HOUSE_API_URL = env.get(
             "COMPANIES_HOUSE_API_URL", "https://api.company-information.service.gov.uk"
         )
@@ -157,6 +174,20 @@ class Config:
         self.RATELIMIT_STORAGE_URI = env.get("RATELIMIT_STORAGE_URI", "memory://")
         self.RATELIMIT_ENABLED = _bool(env.get("RATELIMIT_ENABLED"), True)
         self.RATELIMIT_HEADERS_ENABLED = True
+        # Scale-out (#12; docs/deploy.md). TRUSTED_PROXIES: reverse proxies in front of the app
+        # whose X-Forwarded-For/-Proto (and X-Request-Id) are believed; 0 believes none.
+        self.TRUSTED_PROXIES = _int(env.get("TRUSTED_PROXIES"), 0)
+        # Worker processes of the WSGI server (gunicorn reads WEB_CONCURRENCY too).
+        self.WEB_CONCURRENCY = _int(env.get("WEB_CONCURRENCY"), 1)
+        self.LOG_FORMAT = (env.get("LOG_FORMAT") or "text").strip().lower()
+        # /metrics: open in development; in production only with this bearer token, or from
+        # the addresses in METRICS_ALLOW (comma-separated, default loopback).
+        self.METRICS_TOKEN = env.get("METRICS_TOKEN") or None
+        self.METRICS_ALLOW = env.get("METRICS_ALLOW", "127.0.0.1,::1")
+        # Set (by tradehub/gunicorn_conf.py) when several processes share their metrics.
+        self.PROMETHEUS_MULTIPROC_DIR = env.get("PROMETHEUS_MULTIPROC_DIR") or None
+        # Seconds `flask worker` sleeps when a round of jobs found nothing to do.
+        self.WORKER_IDLE_SECONDS = _float(env.get("WORKER_IDLE_SECONDS"), 2.0)
         self.LOGIN_RATE_LIMIT = env.get("LOGIN_RATE_LIMIT", "10 per minute;50 per hour")
         # Contact-a-supplier spam defences (no outside service): fill time and rate limits.
         self.CONTACT_MIN_FILL_SECONDS = _int(env.get("CONTACT_MIN_FILL_SECONDS"), 4)
@@ -222,6 +253,12 @@ class Config:
                 "every emailed link is built from it."
             )
         self.BASE_URL = parse_base_url(self.BASE_URL or DEVELOPMENT_BASE_URL)
+        if self.REQUIRE_BASE_URL and not self.MAIL_SERVER:
+            raise ConfigurationError(
+                "MAIL_SERVER must be set in production (and MAIL_PORT, MAIL_USE_TLS, "
+                "MAIL_USERNAME, MAIL_PASSWORD as your provider needs): without it, password "
+                "reset and confirmation emails would never be sent."
+            )
         if self.REQUIRE_BASE_URL:
             # Refuse requests whose Host is not ours (Flask answers 400).
             host = urlsplit(self.BASE_URL).hostname
@@ -229,6 +266,21 @@ class Config:
         for name in ("SESSION_IDLE_TIMEOUT", "SESSION_LIFETIME"):
             if int(getattr(self, name)) <= 0:
                 raise ConfigurationError(f"{name} must be a number of seconds above 0")
+        self._validate_scale_out()
+
+    def _validate_scale_out(self) -> None:
+        """TRUSTED_PROXIES, LOG_FORMAT, and no per-process rate limits with several workers."""
+        if not isinstance(self.TRUSTED_PROXIES, int) or self.TRUSTED_PROXIES < 0:
+            raise ConfigurationError(
+                f"TRUSTED_PROXIES must be a number of proxy hops (0 or more), "
+                f"got {self.TRUSTED_PROXIES!r}"
+            )
+        if self.LOG_FORMAT not in ("text", "json"):
+            raise ConfigurationError(
+                f"LOG_FORMAT must be 'text' or 'json', not {self.LOG_FORMAT!r}"
+            )
+        if self.REQUIRE_SECRET_KEY:
+            check_rate_limit_storage(self.RATELIMIT_STORAGE_URI, self.WEB_CONCURRENCY)
 
     def as_dict(self) -> dict:
         """Upper-case attributes, the form Flask's config takes."""

@@ -12,34 +12,40 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 from tradehub.api import ApiError, error_body
 from tradehub.errors import Conflict, NotAllowed, PermissionDenied
 from tradehub.extensions import db
+from tradehub.i18n import N_
 
 log = logging.getLogger(__name__)
 
 MESSAGES = {
-    400: ("There is a problem with your request", "Check what you entered and try again."),
+    400: (N_("There is a problem with your request"), N_("Check what you entered and try again.")),
     403: (
-        "You do not have permission to see this page",
-        "If you think you should have access, contact the TradeHub team.",
+        N_("You do not have permission to see this page"),
+        N_("If you think you should have access, contact the TradeHub team."),
     ),
     404: (
-        "Page not found",
-        "If you typed the web address, check it is correct. "
-        "If you pasted the web address, check you copied the entire address.",
+        N_("Page not found"),
+        N_(
+            "If you typed the web address, check it is correct. "
+            "If you pasted the web address, check you copied the entire address."
+        ),
     ),
-    405: ("Method not allowed", "This page cannot be used that way."),
+    405: (N_("Method not allowed"), N_("This page cannot be used that way.")),
     409: (
-        "Someone else changed this first",
-        "Reload the page to see the latest version, then try again.",
+        N_("Someone else changed this first"),
+        N_("Reload the page to see the latest version, then try again."),
     ),
-    413: ("The file is too large", "Choose a smaller file and try again."),
-    414: ("The web address is too long", "Shorten the web address and try again."),
-    429: ("Too many attempts", "You have tried too many times. Wait a few minutes and try again."),
-    401: ("Not recognised", "Check the key you sent and try again."),
-    500: ("Sorry, there is a problem with the service", "Try again later."),
-    503: ("Sorry, the service is unavailable", "Try again later."),
+    413: (N_("The file is too large"), N_("Choose a smaller file and try again.")),
+    414: (N_("The web address is too long"), N_("Shorten the web address and try again.")),
+    429: (
+        N_("Too many attempts"),
+        N_("You have tried too many times. Wait a few minutes and try again."),
+    ),
+    401: (N_("Not recognised"), N_("Check the key you sent and try again.")),
+    500: (N_("Sorry, there is a problem with the service"), N_("Try again later.")),
+    503: (N_("Sorry, the service is unavailable"), N_("Try again later.")),
 }
 
-NOT_ALLOWED_TITLE = "You cannot do that now"
+NOT_ALLOWED_TITLE = N_("You cannot do that now")
 
 
 def wants_json() -> bool:
@@ -73,8 +79,10 @@ def register_errorhandlers(app: Flask) -> None:
     def csrf_error(error: CSRFError):
         return error_response(
             400,
-            "Your form has expired or was not sent from this site. "
-            "Go back, reload the page and try again.",
+            N_(
+                "Your form has expired or was not sent from this site. "
+                "Go back, reload the page and try again."
+            ),
         )
 
     @app.errorhandler(PermissionDenied)
@@ -103,7 +111,11 @@ def register_errorhandlers(app: Flask) -> None:
             detail = "Too many requests. Wait the seconds that Retry-After says, then try again."
         elif isinstance(error, RateLimitExceeded) and error.limit.error_message:
             detail = error.description  # the limit's own message, matching its window
-        return error_response(error.code or 500, detail)
+        response = error_response(error.code or 500, detail)
+        # Keep the headers the error carries (a 405's Allow, a 401's WWW-Authenticate).
+        body, status = response
+        extra = [(k, v) for k, v in error.get_headers() if k.lower() != "content-type"]
+        return body, status, extra
 
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception):

@@ -3,7 +3,9 @@
 The messages one transaction queues are sent together after it commits, over one SMTP
 connection, once the response has gone. If sending fails (SMTP down), the row stays unsent and
 `flask outbox send` retries it with back-off (`tradehub.outbox`). With no MAIL_SERVER configured
-(development) messages are written to the log.
+messages are written to the log: whole bodies only in development (they carry reset,
+confirmation and invitation tokens), elsewhere only the address and subject. Production
+refuses to start without MAIL_SERVER (tradehub.config).
 """
 
 from __future__ import annotations
@@ -192,12 +194,20 @@ def send_outbox(ids: Sequence[int] | None = None, limit: int = 100) -> tuple[int
             try:
                 if config["MAIL_SERVER"]:
                     smtp.send(_message(config, row))
-                else:
+                elif config.get("TRADEHUB_ENV") == "development":
+                    # Only on a developer's machine: bodies hold live sign-in links.
                     log.info(
                         "Email (not sent, no MAIL_SERVER) to=%s subject=%s\n%s",
                         row.to_address,
                         row.subject,
                         row.body_text,
+                    )
+                else:
+                    log.info(
+                        "Email (not sent, no MAIL_SERVER) to=%s subject=%s; body not logged: "
+                        "it may hold a live sign-in or reset link",
+                        row.to_address,
+                        row.subject,
                     )
             except (OSError, smtplib.SMTPException) as exc:
                 record_failure([row], exc, utcnow())
@@ -210,6 +220,12 @@ def send_outbox(ids: Sequence[int] | None = None, limit: int = 100) -> tuple[int
                 sent += 1
             db.session.commit()
     return sent, failed
+
+
+def send_due_batch(limit: int = 100) -> int:
+    """One batch of due emails (the `email-outbox` job of `flask worker`); messages tried."""
+    sent, failed = send_outbox(limit=limit)
+    return sent + failed
 
 
 outbox_cli = AppGroup("outbox", help="Email outbox: send what is waiting.")

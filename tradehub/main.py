@@ -5,11 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import Blueprint, current_app, jsonify, render_template, request, url_for
+from flask_babel import gettext
 from flask_login import current_user
 from sqlalchemy import text
 
 from tradehub.accounts.models import Role
 from tradehub.extensions import db
+from tradehub.i18n import N_
 
 bp = Blueprint("main", __name__)
 
@@ -28,12 +30,30 @@ _NAVIGATION = "tradehub.navigation"
 # The core's links, after the ones feature packages register: (endpoint, text, who sees it,
 # url prefix that marks it active).
 _CORE_NAVIGATION = (
-    ("accounts.dashboard", "Your account", "signed_in", "/account"),
-    ("accounts.sign_in", "Sign in", "anonymous", "/account/sign-in"),
-    ("staff.home", "Staff", "staff", "/staff"),
-    ("partner.home", "Partner", "partner", "/partner"),
+    ("accounts.dashboard", N_("Your account"), "signed_in", "/account"),
+    ("accounts.sign_in", N_("Sign in"), "anonymous", "/account/sign-in"),
+    ("staff.home", N_("Staff"), "staff", "/staff"),
+    ("partner.home", N_("Partner"), "partner", "/partner"),
     ("admin.users", "Admin", "admin", "/admin"),
 )
+
+
+_SITEMAP = "tradehub.sitemap"
+
+
+def register_sitemap(app, urls) -> None:
+    """Add a feature's public pages to /sitemap.xml: `urls()` yields absolute URLs."""
+    app.extensions.setdefault(_SITEMAP, []).append(urls)
+
+
+@bp.route("/sitemap.xml")
+def sitemap():
+    """Every public page the features list, for search engines."""
+    pages = [url_for("main.home", _external=True)]
+    for urls in current_app.extensions.get(_SITEMAP, []):
+        pages.extend(urls())
+    body = render_template("main/sitemap.xml", pages=pages)
+    return current_app.response_class(body, content_type="application/xml; charset=utf-8")
 
 
 def register_navigation(app, endpoint: str, text: str, prefix: str) -> None:
@@ -57,7 +77,7 @@ def main_navigation() -> list[NavItem]:
     """Header links for the current user: the features' links, then the core's."""
     links = [*current_app.extensions.get(_NAVIGATION, []), *_CORE_NAVIGATION]
     return [
-        NavItem(url_for(endpoint), label, request.path.startswith(prefix))
+        NavItem(url_for(endpoint), gettext(label), request.path.startswith(prefix))
         for endpoint, label, audience, prefix in links
         if _shown_to(audience)
     ]

@@ -34,6 +34,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from tradehub.db_types import utcnow
 from tradehub.extensions import db
+from tradehub.metrics import OUTBOX_FAILED_ATTEMPTS
 
 # Error messages are kept for people reading `flask ... status`; a traceback-sized one is cut.
 MAX_ERROR_LENGTH = 2000
@@ -63,6 +64,7 @@ def record_failure(rows: Iterable[OutboxMixin], exc: BaseException, now: datetim
     """One more failed attempt on each row: keep the error, back off before the next try."""
     message = f"{type(exc).__name__}: {exc}"[:MAX_ERROR_LENGTH]
     for row in rows:
+        OUTBOX_FAILED_ATTEMPTS.labels(type(row).__tablename__).inc()
         row.attempts += 1
         row.last_error = message
         row.next_attempt_at = now + retry_delay(

@@ -66,7 +66,8 @@ def register_security(app: Flask) -> None:
         headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
         if app.config.get("SESSION_COOKIE_SECURE"):
             headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
-        if request.endpoint and not request.endpoint.endswith("static"):
+        # Error pages (404/405 have no endpoint) show the signed-in navigation too.
+        if not (request.endpoint or "").endswith("static") or response.status_code >= 400:
             # Pages can hold personal data: never keep them in shared caches.
             headers.setdefault("Cache-Control", "no-store")
         return response

@@ -9,11 +9,13 @@ from flask_login import current_user
 
 from supplier_profiles.buyers import shortlists, staff_views, supplier_views
 from supplier_profiles.buyers.cli import alerts_cli
+from supplier_profiles.buyers.jobs import run_worker_batch
 from supplier_profiles.buyers.permissions import can_post_buying_request, can_use_buyer_area
 from supplier_profiles.buyers.views import alerts_bp, buyers_bp
 from tradehub.accounts.models import Role
 from tradehub.main import register_account_links
 from tradehub.staff import register_staff_section
+from tradehub.worker import register_job
 
 # The modules add their routes to the exporter and staff blueprints when imported.
 ROUTE_MODULES = (staff_views, supplier_views)
@@ -50,6 +52,12 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(buyers_bp)
     app.register_blueprint(alerts_bp)
     app.cli.add_command(alerts_cli)
+    register_job(
+        app,
+        "buyer-alerts",
+        run_worker_batch,
+        "saved-search alerts, response digests, late request offers, closing at deadline",
+    )
     app.add_template_global(shortlisted_ids, "shortlisted_ids")
     register_account_links(app, account_links)
     register_staff_section(

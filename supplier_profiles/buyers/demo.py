@@ -71,14 +71,14 @@ def seed_demo_buyer(password: str | None = None) -> tuple[User, str | None]:
     filters = {"industry": ["FOOD_AND_DRINK"]}
     try:
         saved_searches.save_search(
-            user, "Cheese for our delis", "cheese", filters, AlertFrequency.WEEKLY
+            user, "Food and drink suppliers", "", filters, AlertFrequency.WEEKLY
         )
     except SearchError:  # search down: keep the search; its first alert lists every match
         db.session.add(
             SavedSearch(
                 user_id=user.id,
-                name="Cheese for our delis",
-                query_text="cheese",
+                name="Food and drink suppliers",
+                query_text="",
                 filters=filters,
                 frequency=AlertFrequency.WEEKLY,
                 next_attempt_at=saved_searches.next_alert_at(AlertFrequency.WEEKLY, utcnow()),

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCharacterCount,
@@ -48,18 +50,18 @@ from supplier_profiles.buyers.models import (
 from supplier_profiles.models import ENQUIRY_MESSAGE_MAX
 
 CURRENCIES = [
-    ("", "Select a currency"),
-    ("GBP", "Pounds sterling (GBP)"),
-    ("USD", "US dollars (USD)"),
-    ("EUR", "Euros (EUR)"),
-    ("JPY", "Japanese yen (JPY)"),
-    ("CNY", "Chinese yuan (CNY)"),
-    ("INR", "Indian rupees (INR)"),
-    ("AED", "UAE dirhams (AED)"),
-    ("AUD", "Australian dollars (AUD)"),
-    ("CAD", "Canadian dollars (CAD)"),
+    ("", _l("Select a currency")),
+    ("GBP", _l("Pounds sterling (GBP)")),
+    ("USD", _l("US dollars (USD)")),
+    ("EUR", _l("Euros (EUR)")),
+    ("JPY", _l("Japanese yen (JPY)")),
+    ("CNY", _l("Chinese yuan (CNY)")),
+    ("INR", _l("Indian rupees (INR)")),
+    ("AED", _l("UAE dirhams (AED)")),
+    ("AUD", _l("Australian dollars (AUD)")),
+    ("CAD", _l("Canadian dollars (CAD)")),
 ]
-FREQUENCY_CHOICES = [(f.value, f.label) for f in AlertFrequency]
+FREQUENCY_CHOICES = [(f.value, _l(f.label)) for f in AlertFrequency]
 
 
 class _ChoiceMessage:
@@ -126,71 +128,71 @@ class ChoiceSelectField(_ChoiceMessage, SelectField):
 class ButtonForm(FlaskForm):
     """A CSRF-protected button (shortlist add/remove, close, approve, unsubscribe)."""
 
-    submit = SubmitField("Continue", widget=GovSubmitInput())
+    submit = SubmitField(_l("Continue"), widget=GovSubmitInput())
 
 
 class SaveSearchForm(FlaskForm):
     """Name a search and choose how often to hear about new suppliers."""
 
     name = StringField(
-        "Name this search",
+        _l("Name this search"),
         widget=GovTextInput(),
-        description="For example, Cheese suppliers for Paris",
+        description=_l("For example, Cheese suppliers for Paris"),
         validators=[
-            InputRequired("Enter a name for this search"),
+            InputRequired(_l("Enter a name for this search")),
             Length(
                 max=SAVED_SEARCH_NAME_MAX,
-                message=f"Name must be {SAVED_SEARCH_NAME_MAX} characters or fewer",
+                message=_l("Name must be %(max)s characters or fewer", max=SAVED_SEARCH_NAME_MAX),
             ),
         ],
     )
     frequency = ChoiceRadioField(
-        "How often should we email you about new suppliers?",
-        invalid="Select daily, weekly or no emails",
+        _l("How often should we email you about new suppliers?"),
+        invalid=_l("Select daily, weekly or no emails"),
         widget=GovRadioInput(),
         choices=FREQUENCY_CHOICES,
         default=AlertFrequency.WEEKLY.value,
-        validators=[InputRequired("Select how often we should email you")],
+        validators=[InputRequired(_l("Select how often we should email you"))],
     )
-    submit = SubmitField("Save search", widget=GovSubmitInput())
+    submit = SubmitField(_l("Save search"), widget=GovSubmitInput())
 
 
 class FrequencyForm(FlaskForm):
     """Change a saved search's alert frequency."""
 
     frequency = ChoiceRadioField(
-        "Email alerts",
-        invalid="Select daily, weekly or no emails",
+        _l("Email alerts"),
+        invalid=_l("Select daily, weekly or no emails"),
         widget=GovRadioInput(),
         choices=FREQUENCY_CHOICES,
-        validators=[InputRequired("Select how often we should email you")],
+        validators=[InputRequired(_l("Select how often we should email you"))],
     )
-    submit = SubmitField("Save", widget=GovSubmitInput())
+    submit = SubmitField(_l("Save"), widget=GovSubmitInput())
 
 
 class ShortlistNoteForm(FlaskForm):
     """The buyer's own note on a shortlisted supplier."""
 
     note = StringField(
-        "Your note",
+        _l("Your note"),
         widget=GovTextArea(),
         validators=[
             Optional(),
             Length(
                 max=SHORTLIST_NOTE_MAX,
-                message=f"Your note must be {SHORTLIST_NOTE_MAX} characters or fewer",
+                message=_l("Your note must be %(max)s characters or fewer", max=SHORTLIST_NOTE_MAX),
             ),
         ],
     )
-    submit = SubmitField("Save note", widget=GovSubmitInput())
+    submit = SubmitField(_l("Save note"), widget=GovSubmitInput())
 
 
 def _industry_choices() -> list[tuple[str, str]]:
-    return [("", "Select an industry")] + list(taxonomies.choices("industry"))
+    return [("", gettext("Select an industry"))] + list(taxonomies.display_choices("industry"))
 
 
 def _country_choices() -> list[tuple[str, str]]:
-    return [("", "Select a country")] + list(taxonomies.choices("country"))
+    return [("", gettext("Select a country"))] + list(taxonomies.display_choices("country"))
 
 
 class BuyingRequestForm(FlaskForm):
@@ -198,216 +200,235 @@ class BuyingRequestForm(FlaskForm):
     form was shown (the contact form's defences)."""
 
     title = StringField(
-        "What do you need?",
+        _l("What do you need?"),
         widget=GovTextInput(),
-        description="A short title suppliers will see first, like ‘Organic cheddar for delis’",
+        description=_l("A short title suppliers will see first, like ‘Organic cheddar for delis’"),
         validators=[
-            InputRequired("Enter what you need"),
+            InputRequired(_l("Enter what you need")),
             Length(
                 max=REQUEST_TITLE_MAX,
-                message=f"What you need must be {REQUEST_TITLE_MAX} characters or fewer",
+                message=_l(
+                    "What you need must be %(max)s characters or fewer", max=REQUEST_TITLE_MAX
+                ),
             ),
             no_links_or_addresses,
         ],
     )
     description = StringField(
-        "Describe what you need",
+        _l("Describe what you need"),
         widget=GovCharacterCount(),
-        description="Specification, packaging, certificates, delivery terms. Do not include "
-        "web or email addresses: suppliers answer here",
+        description=_l(
+            "Specification, packaging, certificates, delivery terms. Do not include "
+            "web or email addresses: suppliers answer here"
+        ),
         validators=[
-            InputRequired("Describe what you need"),
+            InputRequired(_l("Describe what you need")),
             Length(
                 max=REQUEST_DESCRIPTION_MAX,
-                message=f"Description must be {REQUEST_DESCRIPTION_MAX:,} characters or fewer",
+                message=_l(
+                    "Description must be %(max)s characters or fewer",
+                    max=f"{REQUEST_DESCRIPTION_MAX:,}",
+                ),
             ),
             no_links_or_addresses,
         ],
     )
     industry = ChoiceSelectField(
-        "Industry",
-        invalid="Select an industry from the list",
+        _l("Industry"),
+        invalid=_l("Select an industry from the list"),
         widget=GovSelect(),
         choices=_industry_choices,
-        validators=[InputRequired("Select an industry")],
+        validators=[InputRequired(_l("Select an industry"))],
     )
     quantity = WholeNumberField(
-        "Quantity (optional)",
-        invalid="Quantity must be a whole number, like 500",
+        _l("Quantity (optional)"),
+        invalid=_l("Quantity must be a whole number, like 500"),
         widget=GovTextInput(),
         validators=[
             Optional(),
-            NumberRange(min=1, max=10**9, message="Enter a quantity of 1 or more, like 500"),
+            NumberRange(min=1, max=10**9, message=_l("Enter a quantity of 1 or more, like 500")),
         ],
         render_kw={"inputmode": "numeric", "class": "govuk-input--width-10"},
     )
     unit = StringField(
-        "Unit (optional)",
+        _l("Unit (optional)"),
         widget=GovTextInput(),
-        description="For example, kilograms, cases or pieces",
+        description=_l("For example, kilograms, cases or pieces"),
         validators=[
             Optional(),
             Length(
-                max=REQUEST_UNIT_MAX, message=f"Unit must be {REQUEST_UNIT_MAX} characters or fewer"
+                max=REQUEST_UNIT_MAX,
+                message=_l("Unit must be %(max)s characters or fewer", max=REQUEST_UNIT_MAX),
             ),
         ],
         render_kw={"class": "govuk-input--width-20"},
     )
     destination_country = ChoiceSelectField(
-        "Country the goods go to",
-        invalid="Select a country from the list",
+        _l("Country the goods go to"),
+        invalid=_l("Select a country from the list"),
         widget=GovSelect(),
         choices=_country_choices,
-        validators=[InputRequired("Select the country the goods go to")],
+        validators=[InputRequired(_l("Select the country the goods go to"))],
     )
     deadline = DayMonthYearField(
-        "Deadline for responses",
-        invalid="Deadline must be a real date, like 27 3 2027",
+        _l("Deadline for responses"),
+        invalid=_l("Deadline must be a real date, like 27 3 2027"),
         widget=GovDateInput(),
         format="%d %m %Y",
-        description="Between 1 and 60 days from today, for example 27 3 2027",
-        validators=[InputRequired("Enter the deadline for responses, like 27 3 2027")],
+        description=_l("Between 1 and 60 days from today, for example 27 3 2027"),
+        validators=[InputRequired(_l("Enter the deadline for responses, like 27 3 2027"))],
     )
     budget_amount = AmountField(
-        "Budget (optional)",
-        invalid="Budget must be an amount, like 2500 or 2500.50",
+        _l("Budget (optional)"),
+        invalid=_l("Budget must be an amount, like 2500 or 2500.50"),
         widget=GovTextInput(),
         places=2,
         validators=[
             Optional(),
-            NumberRange(min=Decimal("0.01"), message="Enter a budget greater than 0, like 2500"),
+            NumberRange(
+                min=Decimal("0.01"), message=_l("Enter a budget greater than 0, like 2500")
+            ),
         ],
         render_kw={"inputmode": "decimal", "class": "govuk-input--width-10"},
     )
     budget_currency = ChoiceSelectField(
-        "Currency of your budget",
-        invalid="Select a currency from the list",
+        _l("Currency of your budget"),
+        invalid=_l("Select a currency from the list"),
         widget=GovSelect(),
         choices=CURRENCIES,
         validators=[Optional()],
     )
     response_notice = ChoiceRadioField(
-        "How do you want to hear about responses?",
-        invalid="Select how you want to hear about responses",
+        _l("How do you want to hear about responses?"),
+        invalid=_l("Select how you want to hear about responses"),
         widget=GovRadioInput(),
         choices=[
-            (ResponseNotice.EACH.value, "An email for each response"),
-            (ResponseNotice.DAILY.value, "One email a day with the new responses"),
+            (ResponseNotice.EACH.value, _l("An email for each response")),
+            (ResponseNotice.DAILY.value, _l("One email a day with the new responses")),
         ],
         default=ResponseNotice.EACH.value,
-        validators=[InputRequired("Select how you want to hear about responses")],
+        validators=[InputRequired(_l("Select how you want to hear about responses"))],
     )
-    reference = StringField("Leave this field blank", validators=[Optional()])
+    reference = StringField(_l("Leave this field blank"), validators=[Optional()])
     form_token = HiddenField()
-    submit = SubmitField("Send for approval", widget=GovSubmitInput())
+    submit = SubmitField(_l("Send for approval"), widget=GovSubmitInput())
 
     def validate_deadline(self, field) -> None:
         """A real date (the date input gives None for nonsense)."""
         if field.data is None:
-            raise ValidationError("Enter the deadline for responses, like 27 3 2027")
+            raise ValidationError(gettext("Enter the deadline for responses, like 27 3 2027"))
 
     def validate_budget_currency(self, field) -> None:
         """A budget needs its currency."""
         if self.budget_amount.data is not None and not field.data:
-            raise ValidationError("Select the currency of your budget")
+            raise ValidationError(gettext("Select the currency of your budget"))
         if field.data and field.data not in dict(CURRENCIES):
-            raise ValidationError("Select a currency from the list")
+            raise ValidationError(gettext("Select a currency from the list"))
 
 
 class ResponseForm(FlaskForm):
     """A supplier's answer to a buying request."""
 
     message = StringField(
-        "Your answer",
+        _l("Your answer"),
         widget=GovCharacterCount(),
-        description="What you can supply, and anything the buyer should know",
+        description=_l("What you can supply, and anything the buyer should know"),
         validators=[
-            InputRequired("Enter your answer to the buyer"),
+            InputRequired(_l("Enter your answer to the buyer")),
             Length(
                 max=RESPONSE_MESSAGE_MAX,
-                message=f"Your answer must be {RESPONSE_MESSAGE_MAX:,} characters or fewer",
+                message=_l(
+                    "Your answer must be %(max)s characters or fewer",
+                    max=f"{RESPONSE_MESSAGE_MAX:,}",
+                ),
             ),
         ],
     )
     price = StringField(
-        "Price (optional)",
+        _l("Price (optional)"),
         widget=GovTextInput(),
-        description="For example, £4.20 a kilogram, delivered",
+        description=_l("For example, £4.20 a kilogram, delivered"),
         validators=[
             Optional(),
             Length(
                 max=RESPONSE_TERM_MAX,
-                message=f"Price must be {RESPONSE_TERM_MAX} characters or fewer",
+                message=_l("Price must be %(max)s characters or fewer", max=RESPONSE_TERM_MAX),
             ),
         ],
     )
     lead_time = StringField(
-        "Lead time (optional)",
+        _l("Lead time (optional)"),
         widget=GovTextInput(),
-        description="For example, 3 weeks from order",
+        description=_l("For example, 3 weeks from order"),
         validators=[
             Optional(),
             Length(
                 max=RESPONSE_TERM_MAX,
-                message=f"Lead time must be {RESPONSE_TERM_MAX} characters or fewer",
+                message=_l("Lead time must be %(max)s characters or fewer", max=RESPONSE_TERM_MAX),
             ),
         ],
     )
     minimum_order = StringField(
-        "Minimum order (optional)",
+        _l("Minimum order (optional)"),
         widget=GovTextInput(),
-        description="For example, 200 kilograms",
+        description=_l("For example, 200 kilograms"),
         validators=[
             Optional(),
             Length(
                 max=RESPONSE_TERM_MAX,
-                message=f"Minimum order must be {RESPONSE_TERM_MAX} characters or fewer",
+                message=_l(
+                    "Minimum order must be %(max)s characters or fewer", max=RESPONSE_TERM_MAX
+                ),
             ),
         ],
     )
-    submit = SubmitField("Send response", widget=GovSubmitInput())
+    submit = SubmitField(_l("Send response"), widget=GovSubmitInput())
 
 
 class ReplyForm(FlaskForm):
     """The buyer's reply to a response: it opens an enquiry thread with the supplier."""
 
     message = StringField(
-        "Your reply",
+        _l("Your reply"),
         widget=GovCharacterCount(),
-        description="The supplier will see your email address and can answer you directly",
+        description=_l("The supplier will see your email address and can answer you directly"),
         validators=[
-            InputRequired("Enter your reply"),
+            InputRequired(_l("Enter your reply")),
             Length(
                 max=ENQUIRY_MESSAGE_MAX,
-                message=f"Your reply must be {ENQUIRY_MESSAGE_MAX:,} characters or fewer",
+                message=_l(
+                    "Your reply must be %(max)s characters or fewer", max=f"{ENQUIRY_MESSAGE_MAX:,}"
+                ),
             ),
         ],
     )
-    submit = SubmitField("Send reply", widget=GovSubmitInput())
+    submit = SubmitField(_l("Send reply"), widget=GovSubmitInput())
 
 
 class RejectForm(FlaskForm):
     """Staff reject a request, with the reason the buyer sees."""
 
     reason = StringField(
-        "Reason the buyer will see",
+        _l("Reason the buyer will see"),
         widget=GovTextArea(),
         validators=[
-            InputRequired("Enter the reason the buyer will see"),
+            InputRequired(_l("Enter the reason the buyer will see")),
             Length(
                 max=REJECTION_REASON_MAX,
-                message=f"Reason must be {REJECTION_REASON_MAX:,} characters or fewer",
+                message=_l(
+                    "Reason must be %(max)s characters or fewer", max=f"{REJECTION_REASON_MAX:,}"
+                ),
             ),
         ],
     )
-    submit = SubmitField("Reject request", widget=GovSubmitInput())
+    submit = SubmitField(_l("Reject request"), widget=GovSubmitInput())
 
 
 class RequestSettingsForm(FlaskForm):
     """A company opts in to or out of buying requests."""
 
     accepts = BooleanField(
-        "Offer us buying requests that match our profile",
+        _l("Offer us buying requests that match our profile"),
         widget=GovCheckboxInput(),
     )
-    submit = SubmitField("Save settings", widget=GovSubmitInput())
+    submit = SubmitField(_l("Save settings"), widget=GovSubmitInput())

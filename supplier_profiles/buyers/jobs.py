@@ -23,6 +23,7 @@ from search_index.errors import SearchError
 from supplier_profiles.buyers import requests as request_services
 from supplier_profiles.buyers.models import BuyingRequest, RequestStatus
 from supplier_profiles.buyers.saved_searches import send_due_alerts
+from tradehub.after_commit import process_after_commit
 from tradehub.dates import uk_today
 from tradehub.db_types import utcnow
 from tradehub.extensions import db
@@ -41,6 +42,11 @@ class JobReport:
     offered: int = 0
     match_failures: int = 0
     closed: int = 0
+
+    @property
+    def handled(self) -> int:
+        """Rows worked on (0: nothing was due)."""
+        return self.alerts_run + self.alert_failures + self.digests + self.offered + self.closed
 
     def summary(self) -> str:
         """One line for the CLI."""
@@ -121,3 +127,15 @@ def run_jobs(limit: int = 500, progress: Callable[[str], None] | None = None) ->
         (BuyingRequest.status == RequestStatus.OPEN, BuyingRequest.deadline < today), close, limit
     )
     return report
+
+
+# One batch of `flask worker` (tradehub.worker): small, so other jobs get their turn.
+WORKER_BATCH = 50
+
+
+def run_worker_batch() -> int:
+    """`flask worker`'s job: one bounded run of everything due; returns the rows handled.
+    The mails it queued go out now (and the worker's email-outbox job retries any that fail)."""
+    report = run_jobs(limit=WORKER_BATCH)
+    process_after_commit()
+    return report.handled

@@ -31,6 +31,7 @@ from supplier_profiles.models import Company, Enquiry
 from tradehub.accounts.models import User
 from tradehub.db_types import utcnow
 from tradehub.extensions import db
+from tradehub.i18n import N_
 from tradehub.outbox import OutboxMixin
 
 # Limits shared by forms, services and templates.
@@ -60,7 +61,7 @@ class AlertFrequency(enum.StrEnum):
     @property
     def label(self) -> str:
         """Words for forms and lists."""
-        return {"daily": "Daily", "weekly": "Weekly", "off": "No emails"}[self.value]
+        return {"daily": N_("Daily"), "weekly": N_("Weekly"), "off": N_("No emails")}[self.value]
 
 
 class RequestStatus(enum.StrEnum):
@@ -202,20 +203,21 @@ class BuyingRequest(db.Model):
         return and_(cls.status == RequestStatus.OPEN, cls.deadline >= today)
 
     def display_status(self, today: date) -> str:
-        """What the buyer reads: waiting, open, rejected, or closed (and why)."""
+        """What the buyer reads: waiting, open, rejected, or closed (and why); English, marked
+        for translation (templates show it through gettext)."""
         if self.status is RequestStatus.OPEN and self.deadline < today:
-            return "Closed: the deadline passed"
+            return N_("Closed: the deadline passed")
         if self.status is RequestStatus.CLOSED:
             return {
-                CloseReason.DEADLINE: "Closed: the deadline passed",
-                CloseReason.RESPONSES: "Closed: it had 10 responses",
-                CloseReason.BUYER: "Closed by you",
-                None: "Closed",
+                CloseReason.DEADLINE: N_("Closed: the deadline passed"),
+                CloseReason.RESPONSES: N_("Closed: it had 10 responses"),
+                CloseReason.BUYER: N_("Closed by you"),
+                None: N_("Closed"),
             }[self.close_reason]
         return {
-            RequestStatus.PENDING: "Waiting for approval",
-            RequestStatus.OPEN: "Open",
-            RequestStatus.REJECTED: "Rejected",
+            RequestStatus.PENDING: N_("Waiting for approval"),
+            RequestStatus.OPEN: N_("Open"),
+            RequestStatus.REJECTED: N_("Rejected"),
         }[self.status]
 
 

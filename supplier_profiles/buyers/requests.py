@@ -19,6 +19,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from flask import current_app, url_for
+from flask_babel import gettext
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import func, select, update
 
@@ -136,12 +137,12 @@ def check_fill_time(user, token: str | None, now: float | None = None) -> None:
         payload = _serializer().loads(token or "")
         issued_at, user_id = int(payload["t"]), int(payload["u"])
     except (BadSignature, KeyError, TypeError, ValueError) as exc:
-        raise ValidationFailed(contact.EXPIRED_MESSAGE, "description") from exc
+        raise ValidationFailed(gettext(contact.EXPIRED_MESSAGE), "description") from exc
     elapsed = (time.time() if now is None else now) - issued_at
     if user_id != user.id or elapsed > config["CONTACT_MAX_FORM_AGE_SECONDS"]:
-        raise ValidationFailed(contact.EXPIRED_MESSAGE, "description")
+        raise ValidationFailed(gettext(contact.EXPIRED_MESSAGE), "description")
     if elapsed < config["CONTACT_MIN_FILL_SECONDS"]:
-        raise ValidationFailed(contact.TOO_FAST_MESSAGE, "description")
+        raise ValidationFailed(gettext(contact.TOO_FAST_MESSAGE), "description")
 
 
 def check_rate_limit(sender_ip: str) -> None:
@@ -179,25 +180,28 @@ def open_request_count(user) -> int:
 def _check_details(details: RequestDetails) -> None:
     today = uk_today()
     if not details.title.strip():
-        raise ValidationFailed("Enter what you need", "title")
+        raise ValidationFailed(gettext("Enter what you need"), "title")
     if not details.description.strip():
-        raise ValidationFailed("Describe what you need", "description")
+        raise ValidationFailed(gettext("Describe what you need"), "description")
     if not taxonomies.is_valid("industry", details.industry):
-        raise ValidationFailed("Select an industry", "industry")
+        raise ValidationFailed(gettext("Select an industry"), "industry")
     if not taxonomies.is_valid("country", details.destination_country):
-        raise ValidationFailed("Select the country the goods go to", "destination_country")
+        raise ValidationFailed(gettext("Select the country the goods go to"), "destination_country")
     if (
         not today + timedelta(days=DEADLINE_MIN_DAYS)
         <= details.deadline
         <= today + timedelta(days=DEADLINE_MAX_DAYS)
     ):
         raise ValidationFailed(
-            f"The deadline must be between {DEADLINE_MIN_DAYS} and {DEADLINE_MAX_DAYS} days "
-            "from today",
+            gettext(
+                "The deadline must be between %(low)s and %(high)s days from today",
+                low=DEADLINE_MIN_DAYS,
+                high=DEADLINE_MAX_DAYS,
+            ),
             "deadline",
         )
     if details.budget_amount is not None and not details.budget_currency:
-        raise ValidationFailed("Select the currency of your budget", "budget_currency")
+        raise ValidationFailed(gettext("Select the currency of your budget"), "budget_currency")
 
 
 def post_request(
@@ -212,8 +216,10 @@ def post_request(
     _check_details(details)
     if open_request_count(user) >= OPEN_REQUESTS_MAX:
         raise ValidationFailed(
-            f"You already have {OPEN_REQUESTS_MAX} open requests. Close one before you post "
-            "another.",
+            gettext(
+                "You already have %(num)s open requests. Close one before you post another.",
+                num=OPEN_REQUESTS_MAX,
+            ),
             "title",
         )
     posted_today = db.session.scalar(
@@ -226,7 +232,10 @@ def post_request(
     )
     if (posted_today or 0) >= NEW_PER_DAY_MAX:
         raise ValidationFailed(
-            f"You can post {NEW_PER_DAY_MAX} requests a day. Try again tomorrow.", "title"
+            gettext(
+                "You can post %(num)s requests a day. Try again tomorrow.", num=NEW_PER_DAY_MAX
+            ),
+            "title",
         )
     check_rate_limit(sender_ip)
     request = BuyingRequest(
@@ -299,7 +308,7 @@ def reject_request(request: BuyingRequest, staff, reason: str) -> BuyingRequest:
         raise NotAllowed("This request has already been moderated.")
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationFailed("Enter the reason the buyer will see", "reason")
+        raise ValidationFailed(gettext("Enter the reason the buyer will see"), "reason")
     if len(reason) > REJECTION_REASON_MAX:
         raise ValidationFailed(
             f"Reason must be {REJECTION_REASON_MAX:,} characters or fewer", "reason"
@@ -445,7 +454,7 @@ def save_response(
         raise PermissionDenied("This request is not open to your company.")
     message = (details.message or "").strip()
     if not message:
-        raise ValidationFailed("Enter your answer to the buyer", "message")
+        raise ValidationFailed(gettext("Enter your answer to the buyer"), "message")
     if len(message) > RESPONSE_MESSAGE_MAX:
         raise ValidationFailed(
             f"Your answer must be {RESPONSE_MESSAGE_MAX:,} characters or fewer", "message"
@@ -539,11 +548,13 @@ def reply_to_response(response: BuyingRequestResponse, user, message: str) -> En
         raise PermissionDenied("This is not your request.")
     if response.enquiry_id is not None:
         raise NotAllowed(
-            "You have already replied. Carry on the conversation by email with the supplier."
+            gettext(
+                "You have already replied. Carry on the conversation by email with the supplier."
+            )
         )
     message = (message or "").strip()
     if not message:
-        raise ValidationFailed("Enter your reply", "message")
+        raise ValidationFailed(gettext("Enter your reply"), "message")
     if len(message) > ENQUIRY_MESSAGE_MAX:
         raise ValidationFailed(
             f"Your reply must be {ENQUIRY_MESSAGE_MAX:,} characters or fewer", "message"
@@ -599,7 +610,7 @@ def close_request(request: BuyingRequest, user) -> BuyingRequest:
     if request.status not in (RequestStatus.PENDING, RequestStatus.OPEN) or not (
         request.deadline >= uk_today()
     ):
-        raise NotAllowed("This request is already closed.")
+        raise NotAllowed(gettext("This request is already closed."))
     _close(request, user, CloseReason.BUYER)
     db.session.flush()
     return request

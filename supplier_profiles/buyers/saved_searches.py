@@ -15,6 +15,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 
 from flask import current_app, url_for
+from flask_babel import gettext
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import delete, select
 
@@ -75,7 +76,7 @@ def save_search(
         raise PermissionDenied("Sign in with a buyer account to save searches.")
     name = (name or "").strip()
     if not name:
-        raise ValidationFailed("Enter a name for this search", "name")
+        raise ValidationFailed(gettext("Enter a name for this search"), "name")
     if len(name) > SAVED_SEARCH_NAME_MAX:
         raise ValidationFailed(f"Name must be {SAVED_SEARCH_NAME_MAX} characters or fewer", "name")
     count = len(

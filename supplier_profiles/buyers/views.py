@@ -18,11 +18,12 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import gettext
 from flask_login import current_user
 from sqlalchemy import select
 
 from supplier_profiles import taxonomies
-from supplier_profiles.buyer_forms import SearchForm, filter_label
+from supplier_profiles.buyer_forms import FILTER_LABELS, SearchForm, filter_label
 from supplier_profiles.buyers import requests as request_services
 from supplier_profiles.buyers import saved_searches as saved_services
 from supplier_profiles.buyers import shortlists
@@ -69,8 +70,19 @@ def _wants_json() -> bool:
 def _company_or_404(slug: str) -> Company:
     company = db.session.scalar(select(Company).where(Company.slug == slug))
     if company is None or not company.is_publishable:
+        if _wants_json():
+            answer = jsonify({"error": "There is no supplier at this address."})
+            answer.status_code = 404
+            abort(answer)
         abort(404)
     return company
+
+
+def _bad_shortlist_post():
+    """A post without a valid form (no CSRF token): 400, as JSON for the page's script."""
+    if _wants_json():
+        return jsonify({"error": "The form has expired. Reload the page and try again."}), 400
+    return abort(400)
 
 
 # --- shortlist ---------------------------------------------------------------------------------
@@ -93,13 +105,13 @@ def add_to_shortlist(slug: str):
     """Keep a supplier: JSON for the page's script, otherwise back where the buyer was."""
     company = _company_or_404(slug)
     if not ButtonForm().validate_on_submit():
-        abort(400)
+        return _bad_shortlist_post()
     with service_call() as call:
         shortlists.add_to_shortlist(current_user, company)
     if _wants_json():
         return jsonify({"shortlisted": call.ok, "company": company.slug})
     if call.ok:
-        flash(f"{company.name} is on your shortlist.", "success")
+        flash(gettext("%(name)s is on your shortlist.", name=company.name), "success")
     return redirect(safe_next("supplier_profiles_buyers.shortlist"))
 
 
@@ -108,15 +120,17 @@ def remove_from_shortlist(slug: str):
     """Drop a supplier from the shortlist."""
     company = db.session.scalar(select(Company).where(Company.slug == slug))
     if company is None:
+        if _wants_json():
+            return jsonify({"error": "There is no supplier at this address."}), 404
         abort(404)
     if not ButtonForm().validate_on_submit():
-        abort(400)
+        return _bad_shortlist_post()
     with service_call() as call:
         shortlists.remove_from_shortlist(current_user, company)
     if _wants_json():
         return jsonify({"shortlisted": False, "company": company.slug})
     if call.ok:
-        flash(f"{company.name} is no longer on your shortlist.", "success")
+        flash(gettext("%(name)s is no longer on your shortlist.", name=company.name), "success")
     return redirect(safe_next("supplier_profiles_buyers.shortlist"))
 
 
@@ -131,7 +145,7 @@ def shortlist_note(entry_id: int):
         with service_call(form=form, field="note") as call:
             shortlists.update_note(current_user, entry, form.note.data)
         if call.ok:
-            flash(f"Your note on {entry.company.name} is saved.", "success")
+            flash(gettext("Your note on %(name)s is saved.", name=entry.company.name), "success")
             return redirect(url_for("supplier_profiles_buyers.shortlist"))
     entries = shortlists.shortlist(current_user)
     forms = {e.id: ShortlistNoteForm(prefix=f"e{e.id}", note=e.note) for e in entries}
@@ -153,10 +167,10 @@ def shortlist_note(entry_id: int):
 
 def describe_search(text: str, filters: dict) -> list[str]:
     """A saved search in words: the text, then each filter group's values."""
-    parts = [f"‘{text}’"] if text else ["All suppliers"]
+    parts = [f"‘{text}’"] if text else [gettext("All suppliers")]
     for group, values in (filters or {}).items():
         parts.append(
-            f"{group.replace('_', ' ').capitalize()}: "
+            f"{FILTER_LABELS.get(group, group)}: "
             + ", ".join(filter_label(group, v) for v in values)
         )
     return parts
@@ -195,7 +209,9 @@ def save_search():
                 AlertFrequency(form.frequency.data),
             )
         if call.ok:
-            flash(f"Your search ‘{form.name.data.strip()}’ is saved.", "success")
+            flash(
+                gettext("Your search ‘%(name)s’ is saved.", name=form.name.data.strip()), "success"
+            )
             return redirect(url_for("supplier_profiles_buyers.saved_searches"))
     elif request.method == "GET" and search_form.text:
         form.name.data = search_form.text[:100]
@@ -223,12 +239,19 @@ def saved_search_frequency(saved_id: int):
     saved = _saved_or_404(saved_id)
     form = FrequencyForm(prefix=f"s{saved.id}")
     if not form.validate_on_submit():
-        flash("Select how often we should email you.", "error")
+        flash(gettext("Select how often we should email you."), "error")
         return redirect(url_for("supplier_profiles_buyers.saved_searches"))
     with service_call() as call:
         saved_services.change_frequency(current_user, saved, AlertFrequency(form.frequency.data))
     if call.ok:
-        flash(f"Alerts for ‘{saved.name}’: {saved.frequency.label.lower()}.", "success")
+        flash(
+            gettext(
+                "Alerts for ‘%(name)s’: %(often)s.",
+                name=saved.name,
+                often=gettext(saved.frequency.label).lower(),
+            ),
+            "success",
+        )
     return redirect(url_for("supplier_profiles_buyers.saved_searches"))
 
 
@@ -242,7 +265,7 @@ def delete_saved_search(saved_id: int):
     with service_call() as call:
         saved_services.delete_saved_search(current_user, saved)
     if call.ok:
-        flash(f"‘{name}’ is deleted.", "success")
+        flash(gettext("‘%(name)s’ is deleted.", name=name), "success")
     return redirect(url_for("supplier_profiles_buyers.saved_searches"))
 
 
@@ -325,10 +348,11 @@ def new_buying_request():
             )
         if call.ok:
             flash(
-                "Your request is open: matching suppliers have been told."
+                gettext("Your request is open: matching suppliers have been told.")
                 if item.approved_at
-                else "Your request is waiting for approval. We will email you if it is not "
-                "approved.",
+                else gettext(
+                    "Your request is waiting for approval. We will email you if it is not approved."
+                ),
                 "success",
             )
             return redirect(url_for("supplier_profiles_buyers.buying_request", request_id=item.id))
@@ -363,7 +387,7 @@ def close_buying_request(request_id: int):
     with service_call() as call:
         request_services.close_request(item, current_user)
     if call.ok:
-        flash("Your request is closed. Suppliers can no longer see it.", "success")
+        flash(gettext("Your request is closed. Suppliers can no longer see it."), "success")
     return redirect(url_for("supplier_profiles_buyers.buying_request", request_id=item.id))
 
 
@@ -382,8 +406,10 @@ def reply_to_response(request_id: int, response_id: int):
             request_services.reply_to_response(response, current_user, form.message.data)
         if call.ok:
             flash(
-                f"Your reply has been sent to {response.company.name}. They will answer you by "
-                "email.",
+                gettext(
+                    "Your reply has been sent to %(name)s. They will answer you by email.",
+                    name=response.company.name,
+                ),
                 "success",
             )
             return redirect(url_for("supplier_profiles_buyers.buying_request", request_id=item.id))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from supplier_profiles import taxonomies
@@ -14,6 +14,9 @@ from supplier_profiles.services import companies as company_services
 from tradehub.companies_house import CompaniesHouseUnavailable, CompanyNotFound
 from tradehub.errors import PermissionDenied
 from tradehub.refusals import service_call
+
+# The kinds of UK business that are not registered with Companies House.
+NOT_COMPANIES_HOUSE = ("SOLE_TRADER", "PARTNERSHIP", "CHARITY", "OTHER")
 
 
 def _created(company: Company):
@@ -27,6 +30,8 @@ def create_company():
     if membership_for_user(current_user) is not None:
         return redirect(url_for("supplier_profiles_exporter.overview"))
     form = CreateCompanyForm()
+    if request.method == "GET" and request.args.get("type") in NOT_COMPANIES_HOUSE:
+        form.company_type.data = request.args["type"]  # chosen on "I cannot find my business"
     if form.validate_on_submit():
         if form.is_companies_house:
             try:
@@ -36,6 +41,10 @@ def create_company():
             else:
                 if profile.is_closed:
                     form.number.errors.append(profile.closed_reason)
+                elif profile.is_registered_outside_uk:
+                    return render_template(
+                        "supplier_profiles/exporter/registered_outside_uk.html", profile=profile
+                    )
                 else:
                     return render_template(
                         "supplier_profiles/exporter/confirm_company.html",
@@ -52,6 +61,18 @@ def create_company():
             if call.ok:
                 return _created(company)
     return render_template("supplier_profiles/exporter/create_company.html", form=form)
+
+
+@exporter_bp.route("/create/cannot-find")
+def cannot_find_business():
+    """For a business Companies House does not list: the other kinds of UK business, each a
+    link to the form with it chosen."""
+    if membership_for_user(current_user) is not None:
+        return redirect(url_for("supplier_profiles_exporter.overview"))
+    return render_template(
+        "supplier_profiles/exporter/cannot_find_business.html",
+        kinds=[(code, taxonomies.label("company_type", code)) for code in NOT_COMPANIES_HOUSE],
+    )
 
 
 @exporter_bp.route("/create/confirm", methods=["POST"])

@@ -40,6 +40,55 @@ def members(company: Company, member: CompanyMember):
     )
 
 
+@exporter_bp.route("/members/<int:member_id>/make-owner", methods=["POST"])
+@company_required
+def offer_ownership(company: Company, member: CompanyMember, member_id: int):
+    """The owner offers the profile to an editor (who accepts by the emailed link)."""
+    target = db.session.get(CompanyMember, member_id)
+    if target is None or target.company_id != company.id:
+        abort(404)
+    if ButtonForm().validate_on_submit():
+        email = target.user.email
+        with service_call() as call:
+            member_services.offer_ownership(company, current_user, target)
+        if call.ok:
+            flash(f"We have emailed {email} a link to accept ownership.", "success")
+    return redirect(url_for("supplier_profiles_exporter.members"))
+
+
+@exporter_bp.route("/ownership/<token>", methods=["GET", "POST"])
+def accept_ownership(token: str):
+    """Follow the emailed link: become the owner of the profile."""
+    try:
+        company = member_services.ownership_offer(token, current_user)
+    except InvalidToken as exc:
+        return _invitation_problem(exc)
+    form = ButtonForm()
+    if form.validate_on_submit():
+        with service_call() as call:
+            member_services.accept_ownership(token, current_user)
+        if call.ok:
+            flash(f"You are now the owner of {company.name}.", "success")
+        return redirect(url_for("supplier_profiles_exporter.members"))
+    return render_template(
+        "supplier_profiles/exporter/accept_ownership.html", form=form, company=company
+    )
+
+
+@exporter_bp.route("/leave", methods=["POST"])
+@company_required
+def leave_company(company: Company, member: CompanyMember):
+    """An editor stops editing the profile (the owner cannot: they delete it instead)."""
+    if ButtonForm().validate_on_submit():
+        name = company.name
+        with service_call() as call:
+            member_services.leave_company(company, current_user)
+        if call.ok:
+            flash(f"You no longer edit the profile of {name}.", "success")
+            return redirect(url_for("accounts.dashboard"))
+    return redirect(url_for("supplier_profiles_exporter.members"))
+
+
 @exporter_bp.route("/members/<int:member_id>/remove", methods=["POST"])
 @company_required
 def remove_member(company: Company, member: CompanyMember, member_id: int):

@@ -116,6 +116,8 @@ def create_company_from_companies_house(owner: User, profile: CompanyProfile) ->
     codes suggest the first industries (the exporter confirms or changes them)."""
     if profile.is_closed:
         raise NotAllowed(profile.closed_reason)
+    if profile.is_registered_outside_uk:
+        raise NotAllowed(profile.outside_uk_reason)
     return create_company(
         owner,
         name=profile.name,

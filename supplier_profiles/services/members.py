@@ -117,6 +117,76 @@ def remove_member(company: Company, owner: User, member: CompanyMember) -> None:
     db.session.flush()
 
 
+OWNERSHIP_PURPOSE = "company-ownership"
+
+
+def offer_ownership(company: Company, owner: User, member: CompanyMember) -> None:
+    """The owner offers the profile to one of its editors, who accepts by an emailed link."""
+    if not can_manage_members(owner, company):
+        raise PermissionDenied("Only the owner can hand over the profile.")
+    if member.company_id != company.id or member.is_owner:
+        raise NotAllowed("Choose an editor of this profile to become its owner.")
+    token = make_token(
+        OWNERSHIP_PURPOSE, {"company": company.id, "owner": owner.id, "to": member.user_id}
+    )
+    queue_email(
+        member.user.email,
+        f"{owner.full_name or owner.email} wants you to own {company.name} on TradeHub",
+        "ownership_offer",
+        company=company,
+        owner=owner,
+        accept_url=url_for(
+            "supplier_profiles_exporter.accept_ownership", token=token, _external=True
+        ),
+        max_age_days=current_app.config["EMAIL_TOKEN_MAX_AGE"] // 86400,
+    )
+
+
+def ownership_offer(token: str, user: User) -> Company:
+    """The company an ownership link offers to `user` (InvalidToken when it cannot be used:
+    broken, expired, already used, or the owner or editor changed since)."""
+    payload = read_token(OWNERSHIP_PURPOSE, token, current_app.config["EMAIL_TOKEN_MAX_AGE"])
+    company = db.session.get(Company, payload.get("company"))
+    owner = company.owner if company is not None and not company.is_deleted else None
+    member = membership_for_user(user)
+    if (
+        owner is None
+        or owner.user_id != payload.get("owner")
+        or payload.get("to") != user.id
+        or member is None
+        or member.company_id != company.id
+        or member.is_owner
+    ):
+        raise InvalidToken("This link has been used or is no longer valid. Ask the owner again.")
+    return company
+
+
+def accept_ownership(token: str, user: User) -> Company:
+    """The editor becomes the owner; the old owner stays on as an editor. Single use: once
+    the owner changed, the link stops working."""
+    company = ownership_offer(token, user)
+    old_owner = company.owner
+    old_owner.role = MemberRole.EDITOR
+    membership_for_user(user).role = MemberRole.OWNER
+    db.session.flush()
+    return company
+
+
+def leave_company(company: Company, user: User) -> None:
+    """An editor stops editing the company. The only owner cannot leave: they transfer the
+    profile or delete it instead."""
+    member = membership_for_user(user)
+    if member is None or member.company_id != company.id:
+        raise PermissionDenied("You are not a member of this company.")
+    if member.is_owner:
+        raise NotAllowed(
+            "You are the owner, so you cannot leave the profile. Make an editor the owner "
+            "first, or delete the profile."
+        )
+    db.session.delete(member)
+    db.session.flush()
+
+
 def open_invitations(company: Company) -> list[CompanyInvitation]:
     """Invitations not yet accepted or cancelled, newest first."""
     return list(

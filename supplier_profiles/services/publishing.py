@@ -13,6 +13,7 @@ from flask import url_for
 
 from supplier_profiles import verification
 from supplier_profiles.models import AuditAction, Company
+from supplier_profiles.permissions import can_publish
 from supplier_profiles.services.common import audit, mark_changed, require_editor, require_staff
 from tradehub.accounts.models import User
 from tradehub.db_types import utcnow
@@ -21,6 +22,11 @@ from tradehub.extensions import db
 from tradehub.mail import queue_email
 
 MAX_VERIFICATION_FAILURES = 5
+
+UNCONFIRMED_MESSAGE = (
+    "Confirm your email address before you publish your profile: follow the link we emailed "
+    "you. You can ask for a new link on this page."
+)
 
 
 # --- the checklist ---------------------------------------------------------------------------
@@ -103,6 +109,8 @@ def _unpublish(
 def publish_company(company: Company, user: User) -> Company:
     """Make the profile public and searchable, if the checklist is complete."""
     require_editor(user, company)
+    if not can_publish(user):
+        raise NotAllowed(UNCONFIRMED_MESSAGE)
     was_published = company.published
     _publish(company, user)
     if not was_published:

@@ -3,7 +3,16 @@ revoke with a reason, take profiles down."""
 
 from __future__ import annotations
 
-from flask import abort, flash, make_response, redirect, render_template, request, url_for
+from flask import (
+    abort,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user
 from sqlalchemy import or_, select
 
@@ -90,7 +99,11 @@ def letter(company_id: int):
     if item.is_verified or not item.verification_code:
         flash("This company has no code waiting to be posted.", "info")
         return _company_page(item)
-    pdf = letter_pdf(item, url_for("supplier_profiles_exporter.verify", _external=True))
+    pdf = letter_pdf(
+        item,
+        url_for("supplier_profiles_exporter.verify", _external=True),
+        contact_email=current_app.config["SUPPORT_EMAIL"],
+    )
     slug = item.slug
     with service_call() as call:
         publishing.record_letter_printed(item, current_user)

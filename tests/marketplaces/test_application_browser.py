@@ -61,7 +61,7 @@ def test_exporter_applies_staff_ask_partner_accepts(
     assert axe_violations(page) == [], "finder"
     page.goto("/selling-online-overseas/fjord-market")
     assert axe_violations(page) == [], "marketplace page"
-    page.get_by_role("button", name="Apply to sell on Fjord Market").click()
+    page.get_by_role("button", name="Apply to sell on Fjord Market").first.click()
 
     page.wait_for_url("**/apply")
     assert page.get_by_label("Full name").input_value() == "Morwenna Trevithick"

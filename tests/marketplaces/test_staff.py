@@ -218,7 +218,7 @@ def test_unpublish_hides_the_marketplace(client, staff, db):
     market = MarketplaceFactory(slug="shopmart")
     db.session.commit()
 
-    client.post_form(f"{STAFF}/shopmart/unpublish", {"version": market.version})
+    client.post_form(f"{STAFF}/shopmart/unpublish", {"version": market.version, "confirmed": "yes"})
 
     assert client.get("/selling-online-overseas/shopmart").status_code == 404
     db.session.expire_all()
@@ -321,7 +321,10 @@ def test_offer_is_created_as_draft_then_published(client, staff, db):
 
     db.session.expire_all()
     offer = db.session.get(Offer, offer.id)
-    client.post_form(f"{STAFF}/shopmart/offers/{offer.id}/unpublish", {"version": offer.version})
+    client.post_form(
+        f"{STAFF}/shopmart/offers/{offer.id}/unpublish",
+        {"version": offer.version, "confirmed": "yes"},
+    )
     assert "No fees for 3 months" not in client.get("/selling-online-overseas/shopmart").get_data(
         as_text=True
     )
@@ -477,3 +480,35 @@ def test_edit_pages_show_the_current_values(client, staff, loaded, db):
     assert "20 free listings for approved UK sellers new to Etsy" in offer_page
     assert 'value="141.800000"' in rate_page
     assert listing.count("govuk-tag--green") >= 37
+
+
+def test_unpublishing_a_live_marketplace_asks_for_confirmation_first(client, staff, db):
+    market = MarketplaceFactory(slug="shopmart", name="Shopmart")
+    db.session.commit()
+
+    asked = client.post_form(f"{STAFF}/shopmart/unpublish", {"version": market.version})
+    html = asked.get_data(as_text=True)
+
+    assert asked.status_code == 200
+    assert "Are you sure you want to unpublish Shopmart?" in html
+    assert 'name="confirmed" value="yes"' in html and 'name="csrf_token"' in html
+    assert client.get("/selling-online-overseas/shopmart").status_code == 200
+    no_csrf = client.post(
+        f"{STAFF}/shopmart/unpublish", data={"version": market.version, "confirmed": "yes"}
+    )
+    assert no_csrf.status_code == 400
+    assert client.get("/selling-online-overseas/shopmart").status_code == 200
+
+
+def test_unpublishing_a_live_offer_asks_for_confirmation_first(client, staff, db):
+    offer = OfferFactory(marketplace=MarketplaceFactory(slug="shopmart"), summary="Half fees")
+    db.session.commit()
+
+    asked = client.post_form(
+        f"{STAFF}/shopmart/offers/{offer.id}/unpublish", {"version": offer.version}
+    )
+
+    assert "Are you sure you want to unpublish the offer “Half fees”" in asked.get_data(
+        as_text=True
+    )
+    assert "Half fees" in client.get("/selling-online-overseas/shopmart").get_data(as_text=True)

@@ -22,9 +22,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from search_index import SearchBackend, SearchQuery, get_backend
+from search_index import synonyms as synonyms_service
 from search_index.document import filter_values, validate_document
 from tests.relevance.companies import companies
 from tests.relevance.queries import QUERIES, grade
+from tradehub import create_app
 
 K = 10
 
@@ -68,14 +70,21 @@ def dcg(gains: Iterable[int]) -> float:
     return sum((2**g - 1) / math.log2(i + 2) for i, g in enumerate(gains))
 
 
-def evaluate(backend: SearchBackend, docs: list[dict[str, Any]]) -> Metrics:
-    """Run every judged query on an indexed backend and score the answers."""
+def evaluate(
+    backend: SearchBackend,
+    docs: list[dict[str, Any]],
+    synonyms: tuple[tuple[str, ...], ...] = (),
+) -> Metrics:
+    """Run every judged query on an indexed backend (with staff synonym groups, if given) and
+    score the answers."""
     by_id = {d["id"]: d for d in docs}
     m = Metrics(backend.name)
     ndcgs: list[float] = []
     reciprocal: list[float] = []
     for judged in QUERIES:
-        result = backend.search(SearchQuery(text=judged.text, filters=judged.filters, per_page=K))
+        result = backend.search(
+            SearchQuery(text=judged.text, filters=judged.filters, per_page=K, synonyms=synonyms)
+        )
         ids = [hit.id for hit in result.hits]
         grades = {d["id"]: grade(judged, d) for d in docs if _passes(judged.filters, d)}
         relevant = {i: g for i, g in grades.items() if g > 0}
@@ -124,7 +133,12 @@ def index_documents(docs: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [validate_document({k: v for k, v in d.items() if not k.startswith("_")}) for d in docs]
 
 
-def run(kind: str, workdir: str, configure: Any = None) -> Metrics:
+def run(
+    kind: str,
+    workdir: str,
+    configure: Any = None,
+    synonyms: tuple[tuple[str, ...], ...] = (),
+) -> Metrics:
     """Index the judged set into a fresh backend of `kind`, evaluate it, drop the index."""
     if kind == "embedded":
         config = {
@@ -146,12 +160,19 @@ def run(kind: str, workdir: str, configure: Any = None) -> Metrics:
         backend.clear()
         backend.ensure_ready()
         backend.index_documents(index_documents(docs))
-        return evaluate(backend, docs)
+        return evaluate(backend, docs, synonyms)
     finally:
         backend.clear()
         close = getattr(backend, "close", None)
         if callable(close):
             close()
+
+
+def staff_synonym_groups() -> tuple[tuple[str, ...], ...]:
+    """The staff synonym groups of the app's database, as buyer searches apply them."""
+    app = create_app()
+    with app.app_context():
+        return synonyms_service.active_groups()
 
 
 def backends_available() -> list[str]:
@@ -163,14 +184,25 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--backend", choices=["embedded", "elasticsearch"], action="append")
     parser.add_argument("--json", help="also write the figures to this file")
     parser.add_argument("--misses", action="store_true", help="list the queries that fall short")
+    parser.add_argument(
+        "--staff-synonyms",
+        action="store_true",
+        help="also apply the staff synonym groups of the app's database (DATABASE_URL)",
+    )
     args = parser.parse_args(argv)
+    staff: tuple[tuple[str, ...], ...] = ()
+    if args.staff_synonyms:
+        staff = staff_synonym_groups()
+        print(f"Staff synonym groups applied: {len(staff)}")
+        for group in staff:
+            print(f"  {', '.join(group)}")
     kinds = args.backend or backends_available()
     count = len(judged_documents())
     print(f"Judged set: {count} companies, {len(QUERIES)} queries")
     figures: dict[str, Any] = {}
     with tempfile.TemporaryDirectory() as workdir:
         for kind in kinds:
-            metrics = run(kind, workdir)
+            metrics = run(kind, workdir, synonyms=staff)
             figures[kind] = metrics.as_dict()
             print(f"\n{kind}")
             for key, value in metrics.as_dict().items():

@@ -260,6 +260,7 @@ def test_openapi_document_describes_exactly_these_endpoints(client):
         "sort",
         "page",
         "per_page",
+        "lang",
     }
     assert set(search["responses"]) == {"200", "304", "400", "401", "414", "429", "503"}
     # Every code parameter is an enum of the taxonomy's codes (issue #13, L7).

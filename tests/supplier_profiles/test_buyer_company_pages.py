@@ -133,5 +133,32 @@ def test_company_page_makes_no_query_per_case_study(client, db):
         response = client.get(many_url)
     assert response.status_code == 200
     assert response.get_data(as_text=True).count("/case-studies/many-studies-study-") == 12
-    # The company, then one query for its case studies and one for their images.
-    assert len(one) == len(twelve) <= 3, "\n".join(s[:120] for s in twelve)
+    # The company, then one query for its case studies, one for their images and one for the
+    # audit entry that dates the verification.
+    assert len(one) == len(twelve) <= 4, "\n".join(s[:120] for s in twelve)
+
+
+def test_the_profile_says_how_and_when_the_company_was_verified(client, db):
+    from datetime import UTC, datetime
+
+    from supplier_profiles.models import AuditAction, CompanyAuditEntry
+    from tests.supplier_profiles.buyer_fixtures import make_company as make_shown
+
+    company = make_shown(name="Dated Evidence Ltd", slug="dated-evidence")
+    db.session.add_all(
+        [
+            CompanyAuditEntry(
+                company_id=company.id,
+                action=AuditAction.VERIFIED_BY_STAFF,
+                created_at=datetime(2026, 11, 20, 10, 0, tzinfo=UTC),
+            ),
+            CompanyAuditEntry(
+                company_id=company.id,
+                action=AuditAction.VERIFIED_BY_CODE,
+                created_at=datetime(2026, 12, 3, 10, 0, tzinfo=UTC),
+            ),
+        ]
+    )
+    db.session.commit()
+    html = client.get("/suppliers/dated-evidence").get_data(as_text=True)
+    assert "Verified by letter code, 3 December 2026" in html

@@ -196,3 +196,40 @@ def test_staff_home_lists_the_supplier_profiles_section(client, signed_in):
     html = client.get("/staff/").get_data(as_text=True)
     assert "Supplier profiles" in html and "/staff/suppliers/" in html
     assert "Verify and moderate supplier profiles" in client.get("/account/").get_data(as_text=True)
+
+
+def test_a_company_registered_outside_the_uk_gets_a_clear_refusal_page(
+    client, signed_in, db, companies_house
+):
+    signed_in("exporter")
+    companies_house.add(
+        "FC034567",
+        "MAISON DUPONT SA",
+        type="oversea-company",
+        registered_office_address={"address_line_1": "12 Rue de Rivoli", "country": "France"},
+    )
+    page = client.post_form(
+        "/profile/create", {"company_type": "COMPANIES_HOUSE", "number": "FC034567"}
+    )
+    html = page.get_data(as_text=True)
+    assert "MAISON DUPONT SA is registered outside the UK" in html
+    assert "Is this your business?" not in html
+    # Posting the confirmation directly is refused too.
+    again = client.post_form("/profile/create/confirm", {"number": "FC034567"})
+    assert "registered outside the UK" in again.get_data(as_text=True)
+    assert _count(db, Company) == 0
+
+
+def test_i_cannot_find_my_business_offers_the_other_kinds_of_business(client, signed_in, db):
+    signed_in("exporter")
+    create = client.get("/profile/create").get_data(as_text=True)
+    assert 'href="/profile/create/cannot-find">I cannot find my business</a>' in create
+    html = client.get("/profile/create/cannot-find").get_data(as_text=True)
+    for label in ("Sole trader", "Partnership", "Charity"):
+        assert f">{label}</a>" in html
+    assert "registered in another country" in html
+    chosen = client.get("/profile/create?type=CHARITY").get_data(as_text=True)
+    assert 'value="CHARITY" checked' in chosen
+    done = client.post_form("/profile/create", {"company_type": "CHARITY", "name": "Kind Hands"})
+    assert done.status_code == 302
+    assert db.session.scalar(select(Company.company_type)) == "CHARITY"

@@ -192,3 +192,56 @@ def test_a_new_user_invited_while_signed_out_lands_signed_in_on_the_invitation(
     again = stranger.get(confirm_path)
     assert again.status_code == 302 and "/account/sign-in" in again.headers["Location"]
     assert stranger.get(path).status_code == 302  # still signed out
+
+
+def test_an_editor_can_leave_but_the_only_owner_cannot(app, client, exporter, db, make_user):
+    owner, company = exporter
+    editor = make_user()
+    db.session.add(CompanyMember(company_id=company.id, user_id=editor.id, role=MemberRole.EDITOR))
+    db.session.commit()
+    browser = app.test_client()
+    sign_in(browser, editor)
+    assert "Leave this profile" in browser.get("/profile/members").get_data(as_text=True)
+    left = browser.post_form("/profile/leave")
+    assert left.status_code == 302 and left.headers["Location"].endswith("/account/")
+    db.session.expire_all()
+    assert (
+        db.session.scalar(select(CompanyMember).where(CompanyMember.user_id == editor.id)) is None
+    )
+    # The owner is refused and stays the owner.
+    refused = client.post_form("/profile/leave", follow_redirects=True)
+    assert "You are the owner, so you cannot leave the profile." in refused.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Company, company.id).owner.user_id == owner.id
+
+
+def test_the_owner_hands_over_to_an_editor_who_accepts_by_the_emailed_link(
+    app, client, exporter, db, make_user, mailbox
+):
+    owner, company = exporter
+    editor = make_user(email="heir@pennine.example")
+    membership = CompanyMember(company_id=company.id, user_id=editor.id, role=MemberRole.EDITOR)
+    db.session.add(membership)
+    db.session.commit()
+    assert "Make owner" in client.get("/profile/members").get_data(as_text=True)
+    assert client.post_form(f"/profile/members/{membership.id}/make-owner").status_code == 302
+    message = mailbox.wait_for("heir@pennine.example")[-1]
+    link = next(link for link in mailbox.links(message) if "/profile/ownership/" in link)
+    path = link.split("localhost", 1)[-1]
+    db.session.expire_all()
+    assert db.session.get(Company, company.id).owner.user_id == owner.id  # nothing yet
+
+    heir = app.test_client()
+    sign_in(heir, editor)
+    assert "Accept ownership" in heir.get(path).get_data(as_text=True)
+    assert heir.post_form(path).status_code == 302
+    db.session.expire_all()
+    company = db.session.get(Company, company.id)
+    assert company.owner.user_id == editor.id
+    roles = {m.user_id: m.role for m in company.members}
+    assert roles[owner.id] is MemberRole.EDITOR
+    # The link works once, and the old owner can now leave.
+    assert heir.get(path).status_code == 400
+    assert client.post_form("/profile/leave").status_code == 302
+    db.session.expire_all()
+    assert len(db.session.get(Company, company.id).members) == 1

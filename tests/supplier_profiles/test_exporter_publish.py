@@ -85,3 +85,26 @@ def test_unverified_company_never_reaches_search(client, signed_in, db):
     db.session.commit()
     client.post_form("/profile/edit", {"name": "Unverified Looms", "summary": "looms"})
     assert search(SearchQuery(text="looms")).hits == []
+
+
+def test_an_unconfirmed_account_drafts_but_cannot_publish_upload_or_apply(
+    client, signed_in, db, mailbox
+):
+    """The documented choice (docs/architecture.md, "Unconfirmed accounts"): an account whose
+    address is not confirmed may draft a profile; publishing, uploads and marketplace
+    applications wait for the emailed link."""
+    user = signed_in("exporter", email_confirmed_at=None)
+    company = VerifiedCompanyFactory(owner=user)
+    db.session.commit()
+    # Drafting works.
+    assert client.post_form("/profile/edit", {"name": "Draft Name Ltd"}).status_code == 302
+    page = client.get("/profile/publish").get_data(as_text=True)
+    assert "Confirm your email address before you publish" in page
+    assert not PUBLISH_BUTTON.search(page)
+    refused = client.post_form("/profile/publish")
+    assert "Confirm your email address before you publish" in refused.get_data(as_text=True)
+    db.session.refresh(company)
+    assert not company.published
+    # The page resends the link.
+    assert client.post_form("/account/confirm/resend").status_code == 302
+    assert mailbox.wait_for(user.email)

@@ -65,6 +65,11 @@ def test_staff_print_the_letter_as_a_pdf_and_it_is_recorded(app, exporter, db, m
     assert b"ABCD-EFGH-JKLM" in response.data  # the company's code, as printed
     assert company.name.encode() in response.data
     assert b"/profile/verify" in response.data
+    # The letter names its recipient, the owner, and says how to reach the team.
+    owner_name = company.owner.user.full_name.encode("latin-1")
+    assert b"For the attention of " + owner_name in response.data
+    assert b"Dear " + owner_name in response.data
+    assert app.config["SUPPORT_EMAIL"].encode() in response.data
     assert (AuditAction.LETTER_PRINTED, "") in _audit(db, company)
 
 

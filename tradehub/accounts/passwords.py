@@ -6,6 +6,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from argon2.profiles import RFC_9106_LOW_MEMORY
 from flask import current_app, has_app_context
+from zxcvbn import zxcvbn
 
 # RFC 9106's second recommended option (t=3, m=64 MiB, p=4): argon2-cffi's default, pinned so a
 # library upgrade never changes our hashes silently (needs_rehash would then rehash everyone).
@@ -61,3 +62,29 @@ def verify_password(password_hash: str | None, password: str) -> bool:
 def needs_rehash(password_hash: str) -> bool:
     """True when the hash was made with other parameters than today's (e.g. weaker)."""
     return current_hasher().check_needs_rehash(password_hash)
+
+
+# Password strength (issue #13): length first, no composition rules, and guessability judged
+# by zxcvbn, an offline estimator with its own dictionaries (common passwords, names, words,
+# keyboard patterns, sequences, dates). Scores run 0-4; below 3 is refused.
+MIN_STRENGTH_SCORE = 3
+# zxcvbn's matching grows quickly with length; the rest of a longer password only adds strength.
+_STRENGTH_CHARS = 72  # the most zxcvbn 4.5 accepts
+
+
+def password_problem(password: str, *, email: str = "", name: str = "") -> str | None:
+    """Why `password` is too easy to guess (a sentence for the form), or None when it is fine."""
+    lowered = password.lower()
+    address = email.strip().lower()
+    local_part = address.partition("@")[0]
+    if address and (address in lowered or (len(local_part) >= 4 and local_part in lowered)):
+        return "Your password must not contain your email address."
+    result = zxcvbn(password[:_STRENGTH_CHARS], user_inputs=[v for v in (address, name) if v])
+    if result["score"] >= MIN_STRENGTH_SCORE:
+        return None
+    feedback = result["feedback"]
+    reasons = [feedback.get("warning") or "", *feedback.get("suggestions", [])]
+    why = " ".join(reason.strip() for reason in reasons if reason.strip())
+    return "Choose a password that is harder to guess. " + (
+        why or "Add another word or two. Uncommon words are better."
+    )

@@ -125,3 +125,13 @@ def test_staff_moderation_posts_refused_to_buyers_and_suppliers(app, client, wor
     anonymous = app.test_client()
     assert anonymous.get("/alerts/unsubscribe/not-a-token").status_code == 404
     assert anonymous.get(f"/account/buying-requests/{anas}").status_code == 302
+
+
+@pytest.mark.parametrize("lang", ["fr", "zh-Hans", "ar"])
+def test_buyer_pages_render_in_other_languages(client, world, lang):
+    sign_in(client, world["ana"])
+    anas = world["anas"].id
+    for url in [*BUYER_PAGES, f"/account/buying-requests/{anas}", "/account/buying-requests/new"]:
+        joiner = "&" if "?" in url else "?"
+        response = client.get(f"{url}{joiner}lang={lang}")
+        assert response.status_code == 200, (url, lang)

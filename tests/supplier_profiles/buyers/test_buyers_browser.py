@@ -142,6 +142,9 @@ def test_buyer_journey_from_shortlist_to_enquiry_thread(
     expect(supplier_page.get_by_text("Your response has been sent")).to_be_visible()
     supplier_page.goto("/profile/buying-requests/settings")
     check_axe(supplier_page, axe_violations)
+    supplier_page.goto("/account/buying-requests/new")  # requests are for buyer accounts
+    expect(supplier_page.locator("h1")).to_have_text("You cannot post a buying request yet")
+    check_axe(supplier_page, axe_violations)
 
     # --- the buyer gets the email, sees the answer and replies ---
     [answer_mail] = mailbox.wait_for(buyer.email)

@@ -375,6 +375,12 @@ def test_supplier_answers_buyer_reads_and_replies_opening_an_enquiry(
     assert response.status_code == 400
     assert "Enter your answer to the buyer" in response.get_data(as_text=True)
     response = owner.post_form(
+        f"/profile/buying-requests/{offered.id}", {"message": "z" * 2001, "price": "£14"}
+    )
+    assert response.status_code == 400
+    assert "Your answer must be 2,000 characters or fewer" in response.get_data(as_text=True)
+    assert "£14" in response.get_data(as_text=True)  # what was typed stays
+    response = owner.post_form(
         f"/profile/buying-requests/{offered.id}",
         {"message": "We can supply 400 kg.", "price": "£14 a kg", "lead_time": "2 weeks"},
     )

@@ -21,7 +21,7 @@ def test_demo_seed_adds_a_buyer_with_a_saved_search_and_an_answered_request(runn
     buyer = db.session.scalar(select(User).where(User.email == DEMO_BUYER_EMAIL))
     assert buyer.role is Role.BUYER and buyer.email_confirmed
     [saved] = db.session.scalars(select(SavedSearch)).all()
-    assert saved.user_id == buyer.id and saved.query_text == "cheese"
+    assert saved.user_id == buyer.id and saved.filters == {"industry": ["FOOD_AND_DRINK"]}
     [request] = db.session.scalars(select(BuyingRequest)).all()
     assert request.buyer_id == buyer.id and request.is_open_on(uk_today())
     assert request.status is RequestStatus.OPEN
@@ -30,7 +30,9 @@ def test_demo_seed_adds_a_buyer_with_a_saved_search_and_an_answered_request(runn
     sign_in(client, DEMO_BUYER_EMAIL, "demo buyer pass 1")
     page = client.get(f"/account/buying-requests/{request.id}").get_data(as_text=True)
     assert "Responses (2)" in page
-    assert "Cheese for our delis" in client.get("/account/saved-searches").get_data(as_text=True)
+    assert "Food and drink suppliers" in client.get("/account/saved-searches").get_data(
+        as_text=True
+    )
 
     result = runner.invoke(args=["demo", "seed", "--suppliers", "60"])
     assert f"Demo buyer {DEMO_BUYER_EMAIL} already there." in result.output

@@ -20,7 +20,7 @@ from supplier_profiles.buyers.models import (
 )
 from tests.conftest import sign_in
 from tests.factories import BuyerFactory
-from tests.supplier_profiles.buyer_fixtures import make_company
+from tests.supplier_profiles.buyer_fixtures import make_company, reindex
 from tradehub.db_types import utcnow
 from tradehub.mail import OutboxEmail
 
@@ -263,3 +263,51 @@ def test_frequency_change_and_delete_only_for_the_owner(client, db, make_user, b
     sign_in(client, buyer)
     assert client.post_form(f"/account/saved-searches/{saved.id}/delete").status_code == 302
     assert db.session.scalar(select(func.count()).select_from(SavedSearch)) == 0
+
+
+def test_a_supplier_that_newly_matches_after_an_edit_is_alerted_once(
+    client, db, runner, mailbox, buyer, cheese
+):
+    sign_in(client, buyer)
+    save(client, "q=truckles")  # nobody matches yet
+    assert db.session.scalar(select(func.count()).select_from(SavedSearchSeen)) == 0
+    cheese.summary = "Farmhouse cheddar in 2 kg truckles."
+    reindex(cheese)
+    make_due(db)
+    runner.invoke(args=["alerts", "send"])
+    [mail] = mailbox.wait_for("mei@importer.example")
+    assert "Cheddar Gorge Creamery" in mailbox.body(mail)
+    cheese.summary = "Farmhouse cheddar in 2 kg truckles, now waxed."
+    reindex(cheese)
+    make_due(db)
+    result = runner.invoke(args=["alerts", "send"])
+    assert "alert emails: 0" in result.output
+
+
+def test_account_page_links_to_the_buyer_area(client, db, buyer):
+    sign_in(client, buyer)
+    page = client.get("/account/").get_data(as_text=True)
+    for text in ("Your shortlist of suppliers", "Your saved searches", "Your buying requests"):
+        assert text in page
+
+
+def test_shortlist_json_refusals_are_json(client, db, buyer):
+    sign_in(client, buyer)
+    response = client.post_form(
+        "/account/shortlist/no-such-supplier", headers={"Accept": "application/json"}
+    )
+    assert response.status_code == 404
+    assert response.json == {"error": "There is no supplier at this address."}
+
+
+def test_flask_worker_runs_the_alerts_as_its_buyer_alerts_job(
+    client, db, runner, mailbox, buyer, cheese
+):
+    sign_in(client, buyer)
+    save(client, "q=cheese")
+    make_company(name="Brie Farm", slug="brie-farm", summary="Soft cheese.")
+    make_due(db)
+    result = runner.invoke(args=["worker", "--until-idle", "--job", "buyer-alerts"])
+    assert result.exit_code == 0, result.output
+    [mail] = mailbox.wait_for("mei@importer.example")
+    assert "Brie Farm" in mailbox.body(mail)

@@ -21,11 +21,12 @@ for (const form of document.querySelectorAll("form.th-shortlist-form")) {
       const data = await response.json();
       const now = Boolean(data.shortlisted);
       button.dataset.shortlisted = String(now);
+      // The words come from the page, in the reader's language.
       button.querySelector(".th-shortlist-label").textContent = now
-        ? "Remove from shortlist"
-        : "Add to shortlist";
+        ? button.dataset.labelRemove
+        : button.dataset.labelAdd;
       form.action = now ? form.dataset.remove : form.dataset.add;
-      status.textContent = now ? "Added to your shortlist" : "Removed from your shortlist";
+      status.textContent = now ? button.dataset.saidAdd : button.dataset.saidRemove;
     } catch {
       form.submit(); // fall back to the ordinary post
     } finally {
