@@ -6,6 +6,7 @@ critical violations on the staff pages."""
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from search_index import synonyms
 from search_index.indexing import rebuild_index
@@ -27,7 +28,7 @@ def test_staff_fix_a_zero_result_search_with_a_synonym_group(
 
     buyer = new_browser_page()
     buyer.goto("/find-a-supplier?q=hooch")
-    assert buyer.get_by_role("link", name="Juniper Hill Distillery").count() == 0
+    expect(buyer.get_by_role("link", name="Juniper Hill Distillery")).to_have_count(0)
 
     page = new_browser_page()
     browser_sign_in(page, staff.email, PASSWORD)
@@ -35,19 +36,19 @@ def test_staff_fix_a_zero_result_search_with_a_synonym_group(
     page.goto("/staff/")
     page.get_by_role("link", name="Search insights").click()
     zero = page.locator("table", has=page.get_by_text("Searches that found nothing"))
-    assert zero.get_by_role("cell", name="hooch", exact=True).count() == 1
+    expect(zero.get_by_role("cell", name="hooch", exact=True)).to_have_count(1)
     assert axe_violations(page) == []
 
     page.get_by_role("link", name="manage search synonyms").click()
     page.get_by_label("Words and phrases that mean the same").fill("just one")
     page.get_by_role("button", name="Save synonym group").click()
-    assert page.get_by_text("Enter at least two words or phrases").first.is_visible()
+    expect(page.get_by_text("Enter at least two words or phrases").first).to_be_visible()
     assert axe_violations(page) == []
     page.get_by_label("Words and phrases that mean the same").fill("hooch, gin")
     page.get_by_role("button", name="Save synonym group").click()
-    assert page.get_by_text("Searches now treat hooch, gin as the same.").is_visible()
+    expect(page.get_by_text("Searches now treat hooch, gin as the same.")).to_be_visible()
     assert axe_violations(page) == []
 
     buyer.goto("/find-a-supplier?q=hooch")
-    assert buyer.get_by_role("link", name="Juniper Hill Distillery").count() == 1
+    expect(buyer.get_by_role("link", name="Juniper Hill Distillery")).to_have_count(1)
     synonyms.forget_cache()

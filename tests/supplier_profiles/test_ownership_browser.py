@@ -4,6 +4,7 @@ emailed link; the members page and the accept page are axe clean."""
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from supplier_profiles.models import CompanyMember, MemberRole
 from tests.conftest import PASSWORD
@@ -34,7 +35,7 @@ def test_owner_hands_over_and_editor_accepts(
     page.goto("/profile/members")
     assert axe_violations(page) == []
     page.get_by_role("button", name="Make owner editor@browser.example").click()
-    assert "We have emailed editor@browser.example" in page.content()
+    expect(page.locator("main")).to_contain_text("We have emailed editor@browser.example")
 
     message = mailbox.wait_for("editor@browser.example")[-1]
     link = next(link for link in mailbox.links(message) if "/profile/ownership/" in link)
@@ -46,6 +47,6 @@ def test_owner_hands_over_and_editor_accepts(
         other.goto(path)
         assert axe_violations(other) == []
         other.get_by_role("button", name="Accept ownership").click()
-        assert f"You are now the owner of {company.name}" in other.content()
+        expect(other.locator("main")).to_contain_text(f"You are now the owner of {company.name}")
     finally:
         context.close()
