@@ -26,9 +26,16 @@ def timed_post(client, url: str, data: dict) -> float:
     return elapsed
 
 
+# Below this, a difference is scheduler noise on a shared machine, not a signal (the finding was
+# 43 against 22 ms for forgot-password, 51 against 728 ms for registration).
+NOISE_SECONDS = 0.002
+
+
 def assert_medians_within_20_percent(known: list[float], unknown: list[float]) -> None:
     a, b = statistics.median(known), statistics.median(unknown)
-    assert abs(a - b) <= 0.2 * max(a, b), f"known {a * 1000:.1f} ms, unknown {b * 1000:.1f} ms"
+    assert abs(a - b) <= max(0.2 * max(a, b), NOISE_SECONDS), (
+        f"known {a * 1000:.1f} ms, unknown {b * 1000:.1f} ms"
+    )
 
 
 def test_registration_takes_as_long_for_a_taken_address(app, client, make_user, monkeypatch):
@@ -57,9 +64,8 @@ def test_forgot_password_takes_as_long_for_a_known_address(app, client, make_use
         timed_post(client, "/account/forgot-password", {"email": user.email})
         timed_post(client, "/account/forgot-password", {"email": "nobody@example.com"})
     known, unknown = [], []
-    for i in range(15):
-        known.append(timed_post(client, "/account/forgot-password", {"email": user.email}))
-        unknown.append(
-            timed_post(client, "/account/forgot-password", {"email": f"nobody{i}@example.com"})
-        )
+    for i in range(25):
+        pair = [(known, user.email), (unknown, f"nobody{i}@example.com")]
+        for samples, email in pair if i % 2 == 0 else pair[::-1]:
+            samples.append(timed_post(client, "/account/forgot-password", {"email": email}))
     assert_medians_within_20_percent(known, unknown)
