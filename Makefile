@@ -53,7 +53,7 @@ catalogues: $(CATALOGUES)
 LOCALES := fr de es pt zh_Hans ja ar
 # Extract every translatable string and merge it into each language's .po (then translate them).
 translations: $(VENV)/.installed
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k N_ -k ngettext:1,2 --sort-by-file \
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k N_ -k ngettext:1,2 --sort-output --no-location \
 	  --no-wrap --omit-header -o tradehub/translations/messages.pot .
 	@for locale in $(LOCALES); do \
 	  if [ -f tradehub/translations/$$locale/LC_MESSAGES/messages.po ]; then \
@@ -63,6 +63,8 @@ translations: $(VENV)/.installed
 	    $(BIN)/pybabel init -i tradehub/translations/messages.pot -d tradehub/translations -l $$locale --no-wrap; \
 	  fi; \
 	done
+	@# No creation dates in committed catalogues: they changed on every run and made merges conflict.
+	sed -i '/^"POT-Creation-Date: /d' tradehub/translations/messages.pot tradehub/translations/*/LC_MESSAGES/messages.po
 	$(MAKE) --no-print-directory catalogues
 
 setup: $(VENV)/.installed assets catalogues
