@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-_RAW = {"elasticsearch": "raw_create_and_bulk", "embedded": "raw_all_tables_optimize"}
+RAW = {"elasticsearch": "raw_create_and_bulk", "embedded": "raw_all_tables_optimize"}
 
 
 def search_tables(report: dict[str, Any]) -> str:
@@ -25,7 +25,7 @@ def search_tables(report: dict[str, Any]) -> str:
         "|---|---:|---|---:|---:|---:|---|",
     ]
     for run in report["runs"]:
-        raw_key = _RAW[run["backend"]]
+        raw_key = RAW[run["backend"]]
         if raw_key not in run["indexing"]:  # older files
             raw_key = "raw_bulk" if run["backend"] == "elasticsearch" else "raw_all_tables"
         raw_rate = run["indexing"][raw_key]["docs_per_s"]

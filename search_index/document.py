@@ -7,7 +7,9 @@ helpers here so they index exactly the same text and filter values.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import json
+import re
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any, TypedDict
 
@@ -170,29 +172,64 @@ def case_study_text(study: Mapping[str, Any]) -> str:
     return LIST_SEPARATOR.join(part for part in parts if part)
 
 
+def field_text_values(doc: Mapping[str, Any]) -> tuple[str, ...]:
+    """The text of every field in TEXT_FIELDS, in that order, list fields joined with
+    LIST_SEPARATOR (a tuple: the embedded bulk path builds one per document)."""
+    studies = doc["case_studies"]
+    return (
+        doc["name"],
+        LIST_SEPARATOR.join(doc["keywords"]),
+        LIST_SEPARATOR.join(doc["products_services"]),
+        doc["summary"],
+        LIST_SEPARATOR.join(map(case_study_text, studies)) if studies else "",
+        doc["description"],
+    )
+
+
 def field_texts(doc: Mapping[str, Any]) -> dict[str, str]:
     """The text of every field in TEXT_FIELDS, list fields joined with LIST_SEPARATOR."""
-    return {
-        "name": doc["name"],
-        "keywords": LIST_SEPARATOR.join(doc["keywords"]),
-        "products_services": LIST_SEPARATOR.join(doc["products_services"]),
-        "summary": doc["summary"],
-        "case_studies": LIST_SEPARATOR.join(case_study_text(s) for s in doc["case_studies"]),
-        "description": doc["description"],
-    }
+    return dict(zip(TEXT_FIELDS, field_text_values(doc), strict=True))
+
+
+def _group_values(raw: Any) -> list[str]:
+    """The filter values of one field: "true"/"false" for a flag, none for None."""
+    if isinstance(raw, bool):
+        return ["true" if raw else "false"]
+    if raw is None:
+        return []
+    if isinstance(raw, str):
+        return [raw]
+    return raw
 
 
 def filter_values(doc: Mapping[str, Any]) -> dict[str, list[str]]:
     """The filter/facet values of a document per group ("true"/"false" for verified)."""
-    values: dict[str, list[str]] = {}
-    for group, field in GROUP_FIELDS.items():
-        raw = doc[field]
-        if isinstance(raw, bool):
-            values[group] = ["true" if raw else "false"]
-        elif raw is None:
-            values[group] = []
-        elif isinstance(raw, str):
-            values[group] = [raw]
-        else:
-            values[group] = sorted(set(raw))
-    return values
+    return {group: sorted(set(_group_values(doc[field]))) for group, field in GROUP_FIELDS.items()}
+
+
+def filter_values_json(doc: Mapping[str, Any]) -> str:
+    """filter_values(doc) as a JSON object, the values in document order and possibly
+    repeated (the embedded bulk path writes one per document and SQLite expands it)."""
+    return (
+        "{"
+        + ", ".join(
+            f'"{group}": {json_list(_group_values(doc[field]))}'
+            for group, field in GROUP_FIELDS.items()
+        )
+        + "}"
+    )
+
+
+# Lists of plain codes (industries, countries, regions, …) are written as JSON without the
+# json module, whose every call builds a new encoder; anything else goes through it.
+_PLAIN_CODES_RE = re.compile(r"[A-Za-z0-9_-]*")
+_JSON = json.JSONEncoder()
+
+
+def json_list(values: Sequence[str]) -> str:
+    """values as a JSON array, exactly as json.dumps writes it."""
+    if not values:
+        return "[]"
+    if _PLAIN_CODES_RE.fullmatch("".join(values)):
+        return '["' + '", "'.join(values) + '"]'
+    return _JSON.encode(list(values))

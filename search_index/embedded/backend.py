@@ -124,9 +124,8 @@ class EmbeddedBackend(IndexStore, FacetCounter, QueryPlanner, SearchBackend):
                 self._load_batch(gen, batch, rows)
             with self._transaction(write=True, bump=False) as conn:
                 self._check_building(conn, gen)
-                self._finish_vocabulary(conn, gen)
                 # Merge the FTS5 segments before the swap, outside the swap transaction.
-                conn.execute(f"INSERT INTO {gen}_fts({gen}_fts) VALUES ('optimize')")
+                self._finish_bulk_load(conn, gen)
             with self._transaction(write=True) as conn:
                 # The swap itself: two meta rows, so app writes wait for it only briefly.
                 self._check_building(conn, gen)

@@ -177,6 +177,32 @@ def test_a_large_reindex_indexes_every_document_once(index_file, make_corpus):
         backend.close()
 
 
+def test_a_reindex_loads_without_segment_merging_and_leaves_the_defaults_for_writes(
+    index_file, make_corpus
+):
+    """While a reindex loads, FTS5 merges segments only in a crisis (it ends with 'optimize');
+    the live generation then merges as FTS5 does by default, so writes keep few segments."""
+    backend = EmbeddedBackend(index_file)
+    seen = {}
+    load_batch = backend._load_batch
+
+    def watching(gen, docs, rows):
+        with backend._transaction(write=False) as conn:
+            seen.update(conn.execute(f"SELECT k, v FROM {gen}_fts_config"))  # noqa: S608
+        load_batch(gen, docs, rows)
+
+    backend._load_batch = watching
+    try:
+        backend.reindex(iter(make_corpus(1_100, start_id=5000)))
+        with backend._transaction(write=False) as conn:
+            live = backend._meta(conn, "live")
+            after = dict(conn.execute(f"SELECT k, v FROM {live}_fts_config"))  # noqa: S608
+    finally:
+        backend.close()
+    assert (seen["automerge"], seen["crisismerge"]) == (0, 64)
+    assert (after["automerge"], after["crisismerge"]) == (4, 16)
+
+
 def test_the_reindex_vocabulary_equals_the_one_writes_build(index_file, corpus, make_corpus):
     """Typo candidates come from the words table: a reindex fills it from SQLite's tokeniser,
     a write from analysis.tokenize; both must give the same words."""

@@ -132,7 +132,17 @@ public final class SearchNode {
             if (in == null) {
                 throw new IllegalStateException("search-node-log4j2.properties missing from the jar");
             }
-            Files.copy(in, configDir.resolve("log4j2.properties"), StandardCopyOption.REPLACE_EXISTING);
+            // Nodes of a cluster start at the same moment on one home: copy to a file of this
+            // process, then rename it into place (atomic), so no node sees a half-written or
+            // just-deleted file (Files.copy with REPLACE_EXISTING deletes, then creates).
+            Path staged = Files.createTempFile(configDir, "log4j2-", ".tmp");
+            try {
+                Files.copy(in, staged, StandardCopyOption.REPLACE_EXISTING);
+                Files.move(staged, configDir.resolve("log4j2.properties"),
+                    StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } finally {
+                Files.deleteIfExists(staged);
+            }
         }
     }
 }
