@@ -2,8 +2,9 @@
 
 Read from the environment (docs/deploy.md): BIND (127.0.0.1:8000), WEB_CONCURRENCY (worker
 processes, 2), GUNICORN_THREADS (threads per worker, 4), GUNICORN_TIMEOUT (seconds, 30),
-GUNICORN_KEEPALIVE (seconds an idle connection stays open, 5), PROMETHEUS_MULTIPROC_DIR (metrics shared by the workers; default a folder per bind address
-under the system temporary folder, emptied at start), and the app's own settings.
+GUNICORN_KEEPALIVE (seconds an idle connection stays open, 5), PROMETHEUS_MULTIPROC_DIR
+(metrics shared by the workers; default a folder per bind address under the system temporary
+folder, emptied at start), and the app's own settings.
 
 This file imports nothing from TradeHub at the top: prometheus-client must see
 PROMETHEUS_MULTIPROC_DIR before it is first imported, so every worker writes its samples where
