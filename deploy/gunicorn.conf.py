@@ -2,10 +2,10 @@
 
 Read from the environment (docs/deploy.md): BIND (127.0.0.1:8000), WEB_CONCURRENCY (worker
 processes, 2), GUNICORN_THREADS (threads per worker, 4), GUNICORN_TIMEOUT (seconds, 30),
-GUNICORN_CONTROL_SOCKET (gunicornc's socket; default one per bind address under the system
-temporary folder), PROMETHEUS_MULTIPROC_DIR (metrics shared by the workers; default a folder
-per bind address under the system temporary folder, emptied at start), and the app's own
-settings.
+GUNICORN_KEEPALIVE (seconds an idle connection stays open, 5), GUNICORN_CONTROL_SOCKET
+(gunicornc's socket; default one per bind address under the system temporary folder),
+PROMETHEUS_MULTIPROC_DIR (metrics shared by the workers; default a folder per bind address
+under the system temporary folder, emptied at start), and the app's own settings.
 
 This file imports nothing from TradeHub at the top: prometheus-client must see
 PROMETHEUS_MULTIPROC_DIR before it is first imported, so every worker writes its samples where
@@ -21,6 +21,11 @@ workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
 worker_class = "gthread"
 threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
+# Seconds an idle keep-alive connection stays open. A client (nginx's upstream pool, or a
+# direct client) that reuses a connection just as the worker closes it gets "connection reset":
+# keep it longer than the clients wait between requests (nginx.conf closes its idle upstream
+# connections after 4 s for that reason).
+keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "5"))
 graceful_timeout = 30
 # The app writes one log line per request (with its request id), so no separate access log.
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None

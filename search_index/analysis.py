@@ -152,6 +152,21 @@ def entry_key(words: Iterable[str]) -> tuple[str, ...]:
     return tuple(porter_stem(normalise_spelling(w)) for w in words if w not in STOPWORDS)
 
 
+def alternative_keys(
+    alternatives: Iterable[tuple[str, Iterable[str]]],
+) -> dict[tuple[str, ...], list[str]]:
+    """A query's alternatives (SearchQuery.alternatives) by the key that finds their phrase
+    among the query words (entry_key: stems of the words that are not stop words), each key
+    with every alternative given for it. Both backends group the query's words with it."""
+    found: dict[tuple[str, ...], list[str]] = {}
+    for phrase, options in alternatives:
+        key = entry_key(tokenize(phrase))
+        if key:
+            kept = found.setdefault(key, [])
+            kept.extend(option for option in options if option not in kept)
+    return found
+
+
 def synonym_rules() -> list[str]:
     """Solr-format equivalence rules ("logistics, freight, shipping") for Elasticsearch.
 
@@ -216,7 +231,8 @@ PHRASE_FIELDS = ("name", "summary", "case_studies")
 
 def required_words(total: int) -> int:
     """How many of a query's words a company must match: all of one or two words, else most
-    of them (more than half). A multi-word unit (a synonym entry) counts its words. When that
+    of them (more than half). A multi-word unit (a synonym entry) counts its words, a phrase
+    given alternatives (SearchQuery.alternatives) one. When that
     finds fewer than FEW_MATCHES companies (but some), any word will do (backends widen it)."""
     return total if total <= 2 else total // 2 + 1
 

@@ -4,7 +4,9 @@ Every backend (embedded SQLite FTS5, Elasticsearch/OpenSearch) implements Search
 tests/search_contract/. The rules both must follow:
 
 - free text: query text is read as shown (markup dropped, entities decoded); a query unit is a
-  word (stop words and legal-form words dropped) or a multi-word synonym entry; a company must
+  word (stop words and legal-form words dropped), a multi-word synonym entry, or a phrase the
+  caller gave alternatives for (SearchQuery.alternatives: it matches as typed or as any
+  alternative, each searched as a query of its own, and counts as one word); a company must
   match every unit of a one- or two-unit query and most units (more than half) of a longer one
   (analysis.required_units); a unit matches through its UK/US spelling forms, its synonyms (the
   reviewed vocabulary and staff groups), its stem, and, when the unit matches nothing as typed,
@@ -73,6 +75,24 @@ def _freeze_filters(
     return frozen
 
 
+def _freeze_alternatives(
+    alternatives: Iterable[tuple[str, Iterable[str]]],
+) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """Alternatives as (cleaned phrase, cleaned alternatives without repeats or the phrase
+    itself); pairs left with nothing are dropped."""
+    frozen = []
+    for phrase, options in alternatives:
+        phrase = clean_query(str(phrase))
+        kept = tuple(
+            option
+            for option in dict.fromkeys(clean_query(str(o)) for o in options)
+            if option and option.casefold() != phrase.casefold()
+        )
+        if phrase and kept:
+            frozen.append((phrase, kept))
+    return tuple(frozen)
+
+
 @dataclass(frozen=True)
 class SearchQuery:
     """One search request. Validated on construction; filters are normalised to sorted tuples."""
@@ -85,6 +105,12 @@ class SearchQuery:
     # Synonym groups staff added (each a tuple of entries), applied to this query on top of
     # the reviewed vocabulary; the app's search service fills it in.
     synonyms: tuple[tuple[str, ...], ...] = ()
+    # Other ways to search a phrase of the text, from the caller's own vocabulary (a buyer's
+    # word for a taxonomy term and its English label: ("Möbel", ("furniture",))). Each pair is
+    # (the phrase as it occurs in the text, its alternatives); the phrase's words become one
+    # unit that matches as typed OR as any alternative (the alternative's words searched as
+    # if typed: spelling, stems, synonyms), and it counts as one word matched either way.
+    alternatives: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     def __post_init__(self) -> None:
         """Reject what the contract does not allow and normalise the filters."""
@@ -99,6 +125,7 @@ class SearchQuery:
         object.__setattr__(
             self, "synonyms", tuple(tuple(group) for group in self.synonyms if len(group) >= 2)
         )
+        object.__setattr__(self, "alternatives", _freeze_alternatives(self.alternatives))
         object.__setattr__(self, "filters", _freeze_filters(self.filters))
 
     @property

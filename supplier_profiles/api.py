@@ -72,8 +72,10 @@ def suppliers_changed_at() -> datetime:
 
 
 def _search(params: SupplierSearchParameters):
+    text, alternatives = taxonomies.cross_language_search(params.q)
     query = SearchQuery(
-        text=taxonomies.english_search_text(params.q),
+        text=text,
+        alternatives=alternatives,
         filters=params.filters(),
         sort=params.sort,
         page=params.page,

@@ -195,41 +195,71 @@ _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 
 
 @cache
-def _term_patterns(locale_id: str) -> tuple[tuple[re.Pattern, str], ...]:
-    """Per locale: (pattern of a translated term, its English term), longest term first.
+def _term_patterns(locale_id: str) -> tuple[tuple[re.Pattern, tuple[str, ...], bool], ...]:
+    """Per locale: (pattern of a translated term, its English terms, whether it is written
+    without spaces), longest term first.
 
     Built once per locale from the catalogue (`translated_terms`, under that locale). Terms in
     scripts written without spaces (Chinese, Japanese) match anywhere in the query; others match
-    as whole words, case- and accent-sensitively as the catalogue spells them, ignoring case.
+    as whole words, spelt as the catalogue spells them, ignoring case. A term the catalogue
+    gives for several labels keeps each of them.
     """
-    pairs = sorted(translated_terms(), key=lambda pair: -len(pair[0]))
-    patterns = []
-    for native, english in pairs:
+    english_by_native: dict[str, list[str]] = {}
+    for native, english in translated_terms():
         native = unicodedata.normalize("NFC", native.strip())
-        if not native:
-            continue
+        if native:
+            found = english_by_native.setdefault(native, [])
+            if english.lower() not in found:
+                found.append(english.lower())
+    patterns = []
+    for native in sorted(english_by_native, key=lambda term: -len(term)):
         body = re.escape(native)
-        if not _CJK.search(native):
+        unspaced = bool(_CJK.search(native))
+        if not unspaced:
             body = rf"(?<!\w){body}(?!\w)"
-        patterns.append((re.compile(body, re.IGNORECASE), english.lower()))
+        patterns.append(
+            (re.compile(body, re.IGNORECASE), tuple(english_by_native[native]), unspaced)
+        )
     return tuple(patterns)
 
 
-def english_search_text(text: str) -> str:
-    """Query words that name a taxonomy term in the reader's language, searched as its English
-    label: "Möbel" -> "furniture", "家具" -> "furniture", "mobiliario" -> "furniture".
+SearchAlternatives = tuple[tuple[str, tuple[str, ...]], ...]
 
-    Only translated industry, product and service labels (and the parts of industry labels) are
-    replaced; names and other free text stay as typed. In English the text is unchanged. The
-    index holds English profiles, so this is what lets a buyer search in their own language.
+
+def cross_language_search(text: str) -> tuple[str, SearchAlternatives]:
+    """The query text and, for each taxonomy term in it written in the reader's language, its
+    English label as an alternative (search_index.SearchQuery.alternatives): "Möbel" is searched
+    as "Möbel" or "furniture", "家具" as "家具" or "furniture", "mobiliario" as "mobiliario" or
+    "furniture".
+
+    Only translated industry, product and service labels (and the parts of industry labels)
+    get an alternative; the words stay in the text as typed, so a profile written in the
+    buyer's language is found too, and names and other words are searched as typed. The index
+    holds English profiles, so the alternative is what lets a buyer search in their own
+    language. A term in a script written without spaces is set apart by spaces so that the
+    search sees it as a word of its own ("家具メーカー" -> "家具 メーカー"). In English there
+    are no alternatives.
     """
     locale = get_locale()
     if not text or locale is None or locale.language == "en":
-        return text
-    result = unicodedata.normalize("NFC", text)
-    for pattern, english in _term_patterns(str(locale)):
-        result = pattern.sub(f" {english} ", result)
-    return " ".join(result.split())
+        return text, ()
+    text = unicodedata.normalize("NFC", text)
+    alternatives: list[tuple[str, tuple[str, ...]]] = []
+    # Each term is taken once, longest first; what a longer term matched is not matched again.
+    claimed = [False] * len(text)
+    spans: list[tuple[int, int]] = []
+    for pattern, english, unspaced in _term_patterns(str(locale)):
+        for found in pattern.finditer(text):
+            start, end = found.span()
+            if any(claimed[start:end]):
+                continue
+            claimed[start:end] = [True] * (end - start)
+            alternatives.append((found.group(), english))
+            if unspaced:
+                spans.append((start, end))
+    for start, end in sorted(spans, reverse=True):
+        text = f"{text[:start]} {text[start:end]} {text[end:]}"
+    return " ".join(text.split()), tuple(alternatives)
 
 
 def extract_labels(fileobj, keywords, comment_tags, options):

@@ -66,8 +66,10 @@ FACET_PLURALS = {
 
 def run_search(form: SearchForm, per_page: int | None = None):
     """Ask the search index for what the validated form describes."""
+    text, alternatives = taxonomies.cross_language_search(form.text)
     query = SearchQuery(
-        text=taxonomies.english_search_text(form.text),
+        text=text,
+        alternatives=alternatives,
         filters=form.filters(),
         sort=form.sort_value,
         page=form.page_value,

@@ -334,7 +334,7 @@ class ElasticsearchBackend(IndexLifecycle, SearchBackend):
         analysis.FEW_MATCHES companies (but some), the query runs once more widened to any
         word, ranked by words matched.
         """
-        units = query_units(query.text, query.synonyms)
+        units = query_units(query.text, query.synonyms, query.alternatives)
         page, facets = self._msearch(self._bodies(query, units, {}))
         checkable = checkable_units(units.units)
         if len(units.units) > 1:
@@ -389,7 +389,7 @@ class ElasticsearchBackend(IndexLifecycle, SearchBackend):
         changes the index: a repeated browse pays for its facet counts once per write, not once
         per request.
         """
-        return self._bodies(query, query_units(query.text, query.synonyms), {})
+        return self._bodies(query, query_units(query.text, query.synonyms, query.alternatives), {})
 
     def _msearch(self, bodies: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
         """Send request bodies to the alias in one ``_msearch``; the responses, in order."""
@@ -514,7 +514,7 @@ class ElasticsearchBackend(IndexLifecycle, SearchBackend):
         }
         checkable = checkable_units(units.units)
         if len(units.units) > 1 and checkable:
-            facets["aggs"]["_units"] = unit_existence_agg(checkable, units.staff)
+            facets["aggs"]["_units"] = unit_existence_agg(checkable, units)
         return page, facets
 
     def _result(

@@ -38,23 +38,30 @@ class Units:
     """A query as the engine matches it.
 
     units: the words, or multi-word synonym entries kept together, each matched as a whole;
-    weights: each unit's word count; staff: a unit's staff synonym entries (it matches any);
-    slug, exact_name, phrase: a pasted profile address, the name an exact match must have,
-    and the whole query as a phrase (None for one word).
+    weights: each unit's word count (one for a phrase given alternatives); staff: a unit's
+    staff synonym entries (it matches any); alternatives: a unit's alternatives
+    (SearchQuery.alternatives), each the units of its own text (it matches when all of
+    them do); slug, exact_name, phrase: a pasted profile address, the name an exact match
+    must have, and the whole query as a phrase (None for one word).
     """
 
     units: list[str] = field(default_factory=list)
     weights: list[int] = field(default_factory=list)
     staff: dict[str, list[str]] = field(default_factory=dict)
+    alternatives: dict[str, list[Units]] = field(default_factory=dict)
     slug: str | None = None
     exact_name: str = ""
     phrase: str | None = None
 
 
-def query_units(text: str, extra: Sequence[Sequence[str]] = ()) -> Units:
-    """Query words without stop words; a multi-word vocabulary entry, or any staff synonym
-    entry, stays together as one unit. Entries are recognised by stem, as the embedded
-    backend does ("financial technologies")."""
+def query_units(
+    text: str,
+    extra: Sequence[Sequence[str]] = (),
+    alternatives: Sequence[tuple[str, Sequence[str]]] = (),
+) -> Units:
+    """Query words without stop words; a phrase given alternatives, a multi-word vocabulary
+    entry, or any staff synonym entry, stays together as one unit. Entries are recognised by
+    stem, as the embedded backend does ("financial technologies")."""
     slug = analysis.profile_slug(text)
     if slug is not None:
         text = slug.replace("-", " ")
@@ -74,8 +81,24 @@ def query_units(text: str, extra: Sequence[Sequence[str]] = ()) -> Units:
         exact_name=analysis.name_key(text),
         phrase=" ".join(analysis.tokenize(text)[:MAX_QUERY_WORDS]) if len(words) > 1 else None,
     )
+    other_ways = analysis.alternative_keys(alternatives)
+    longest_other = max((len(key) for key in other_ways), default=0)
     i = 0
     while i < len(words):
+        size = 0
+        for length in range(min(longest_other, len(words) - i), 0, -1):
+            options = other_ways.get(tuple(stems[i : i + length]))
+            if options:
+                unit = " ".join(words[i : i + length])
+                out.units.append(unit)
+                out.weights.append(1)
+                found_units = [query_units(option, extra) for option in options]
+                out.alternatives[unit] = [found for found in found_units if found.units]
+                size = length
+                break
+        if size:
+            i += size
+            continue
         size = 1
         for length in range(min(longest, len(words) - i), 0, -1):
             key = tuple(stems[i : i + length])
@@ -115,22 +138,40 @@ def _multi_match(text: str, operator: str) -> dict[str, Any]:
 
 
 def unit_clause(
-    unit: str, candidates: Sequence[str] | None = None, entries: Sequence[str] = ()
+    unit: str,
+    candidates: Sequence[str] | None = None,
+    entries: Sequence[str] = (),
+    alternatives: Sequence[Units] = (),
 ) -> dict[str, Any]:
     """One unit must match in some field (all its words in that field for a phrase unit);
     a corrected unit matches when any of its candidate spellings does; a unit in a staff
-    synonym group matches when any entry of the group does."""
+    synonym group matches when any entry of the group does; a unit given alternatives also
+    matches when every unit of one alternative does (searched as if typed)."""
     if candidates:
-        return _multi_match(" ".join([unit, *candidates]), "or")
-    if entries:
+        clause = _multi_match(" ".join([unit, *candidates]), "or")
+    elif entries:
         options = [_multi_match(text, "and") for text in analysis.unique([unit, *entries])]
-        return {"bool": {"should": options, "minimum_should_match": 1}}
-    return _multi_match(unit, "and")
+        clause = {"bool": {"should": options, "minimum_should_match": 1}}
+    else:
+        clause = _multi_match(unit, "and")
+    if not alternatives:
+        return clause
+    others = []
+    for alternative in alternatives:
+        parts = text_clauses(alternative, {})
+        others.append(parts[0] if len(parts) == 1 else {"bool": {"must": parts}})
+    return {"bool": {"should": [clause, *others], "minimum_should_match": 1}}
 
 
 def text_clauses(units: Units, candidates: Mapping[str, Sequence[str]]) -> list[dict[str, Any]]:
     return [
-        unit_clause(unit, candidates.get(unit), units.staff.get(unit, ())) for unit in units.units
+        unit_clause(
+            unit,
+            candidates.get(unit),
+            units.staff.get(unit, ()),
+            units.alternatives.get(unit, ()),
+        )
+        for unit in units.units
     ]
 
 
@@ -224,13 +265,15 @@ def phonetic_candidates(
     return found
 
 
-def unit_existence_agg(
-    units: Sequence[str], staff: Mapping[str, Sequence[str]] | None = None
-) -> dict[str, Any]:
-    """How many documents each unit (or candidate word) matches as typed, ignoring
-    the rest of the query."""
-    staff = staff or {}
-    filters = {unit: unit_clause(unit, None, staff.get(unit, ())) for unit in units}
+def unit_existence_agg(units: Sequence[str], owner: Units | None = None) -> dict[str, Any]:
+    """How many documents each unit (or candidate word) matches as typed (or through the
+    staff synonyms and alternatives of the query that owns it), ignoring the rest of the
+    query."""
+    staff = owner.staff if owner else {}
+    others = owner.alternatives if owner else {}
+    filters = {
+        unit: unit_clause(unit, None, staff.get(unit, ()), others.get(unit, ())) for unit in units
+    }
     return {"global": {}, "aggs": {"units": {"filters": {"filters": filters}}}}
 
 

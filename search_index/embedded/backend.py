@@ -243,7 +243,7 @@ class EmbeddedBackend(IndexStore, FacetCounter, QueryPlanner, SearchBackend):
             live = self._meta(conn, "live")
             if live is None:
                 return SearchResult(0, query.page, query.per_page, [], facets, None)
-            match = self._build_match(conn, live, query.text, query.synonyms)
+            match = self._build_match(conn, live, query.text, query.synonyms, query.alternatives)
             total, facets = self._count(conn, live, match.expression, query)
             rows = self._page(conn, live, match, query)
             snippets = self._snippets(conn, live, match.expression, [row[0] for row in rows])

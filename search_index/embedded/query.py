@@ -93,13 +93,27 @@ def render_highlight(marked: str) -> str:
 
 @dataclass
 class Term:
-    """One position of the query: the words typed and the FTS5 alternatives that satisfy it."""
+    """One position of the query: the words typed and the FTS5 alternatives that satisfy it.
+
+    weight is how many words it counts for in "most words" and ranking: its typed words, or
+    one for a phrase the query gave alternatives for (SearchQuery.alternatives)."""
 
     typed: tuple[str, ...]
     alternatives: list[str] = field(default_factory=list)
+    weight: int = 0
+
+    def __post_init__(self) -> None:
+        self.weight = self.weight or len(self.typed)
 
     def expression(self) -> str:
         return "(" + " OR ".join(analysis.unique(self.alternatives)) + ")"
+
+
+def all_of(terms: list[Term]) -> str:
+    """An FTS5 expression matching documents that satisfy every term."""
+    if len(terms) == 1:
+        return terms[0].expression()
+    return "(" + " AND ".join(term.expression() for term in terms) + ")"
 
 
 @dataclass
@@ -209,14 +223,30 @@ class QueryPlanner:
         self._phonetic_cache = (version, by_key)
         return by_key
 
-    def _terms(self, words: list[str], extra: tuple[tuple[str, ...], ...]) -> list[Term]:
-        """Query words grouped into terms: a synonym entry (longest first) or a single word,
-        each with the FTS5 alternatives that satisfy it."""
+    def _terms(
+        self,
+        words: list[str],
+        extra: tuple[tuple[str, ...], ...],
+        alternatives: tuple[tuple[str, tuple[str, ...]], ...] = (),
+    ) -> list[Term]:
+        """Query words grouped into terms: a phrase given alternatives, a synonym entry
+        (longest first) or a single word, each with the FTS5 alternatives that satisfy it.
+
+        A phrase given alternatives matches as its words typed (all of them) or as any
+        alternative searched as a query of its own (all its terms); it weighs one word.
+        """
         by_key, groups, longest = query_synonym_index(extra)
         stems = [porter_stem(analysis.normalise_spelling(w)) for w in words]
+        other_ways = analysis.alternative_keys(alternatives)
+        longest_other = max((len(key) for key in other_ways), default=0)
         terms: list[Term] = []
         i = 0
         while i < len(words):
+            term = self._alternative_term(words, stems, i, longest_other, other_ways, extra)
+            if term is not None:
+                terms.append(term)
+                i += len(term.typed)
+                continue
             for size in range(min(longest, len(words) - i), 0, -1):
                 numbers = by_key.get(tuple(stems[i : i + size]))
                 if numbers:
@@ -238,6 +268,30 @@ class QueryPlanner:
             terms.append(term)
             i += size
         return terms
+
+    def _alternative_term(
+        self,
+        words: list[str],
+        stems: list[str],
+        i: int,
+        longest: int,
+        other_ways: dict[tuple[str, ...], list[str]],
+        extra: tuple[tuple[str, ...], ...],
+    ) -> Term | None:
+        """The term of the longest phrase given alternatives that starts at word i, or None."""
+        for size in range(min(longest, len(words) - i), 0, -1):
+            options = other_ways.get(tuple(stems[i : i + size]))
+            if not options:
+                continue
+            typed = words[i : i + size]
+            term = Term(tuple(typed), weight=1)
+            term.alternatives.append(all_of(self._terms(typed, extra)))
+            for option in options:
+                option_words = analysis.query_words(option)[:MAX_QUERY_WORDS]
+                if option_words:
+                    term.alternatives.append(all_of(self._terms(option_words, extra)))
+            return term
+        return None
 
     def _correct(self, conn: sqlite3.Connection, live: str, term: Term) -> str | None:
         """Widen a one-word term that matches nothing as typed with its neighbours (within the
@@ -265,6 +319,7 @@ class QueryPlanner:
         live: str,
         text: str,
         extra: tuple[tuple[str, ...], ...] = (),
+        alternatives: tuple[tuple[str, tuple[str, ...]], ...] = (),
     ) -> Match:
         """Turn query text into FTS5 expressions: terms (each an OR of its forms) combined so
         that every term, or most of them, must match; plus the ranking expressions."""
@@ -274,7 +329,7 @@ class QueryPlanner:
         words = analysis.query_words(text)[:MAX_QUERY_WORDS]
         if not words:
             return Match(None, {})
-        terms = self._terms(words, extra)
+        terms = self._terms(words, extra, alternatives)
         corrections: dict[str, str] = {}
         for term in terms:
             if len(term.typed) != 1 or self._term_matches(conn, live, term.expression()):
@@ -283,7 +338,7 @@ class QueryPlanner:
             if corrected is not None:
                 corrections[term.typed[0]] = corrected
         expressions = [t.expression() for t in terms]
-        weights = [len(t.typed) for t in terms]
+        weights = [t.weight for t in terms]
         expression, optional = combine_terms(expressions, weights)
         if len(expressions) > 1:
             found = self._term_matches(conn, live, expression, analysis.FEW_MATCHES)

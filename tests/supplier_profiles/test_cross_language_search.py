@@ -1,5 +1,6 @@
 """Cross-language search, on both backends: a buyer's word for a taxonomy term in their own
-language finds the same English profiles as the English label ("Möbel" -> furniture)."""
+language is searched as typed AND as the English label ("Möbel" or "furniture"), so it finds
+the English profiles the label finds and the profiles written with the buyer's word."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import uuid
 import pytest
 from flask_babel import force_locale
 
-from search_index import service
+from search_index import SearchQuery, service
 from supplier_profiles import taxonomies
 from supplier_profiles.search_documents import mark_company_changed
 from tests.factories import SearchCompanyFactory
@@ -36,13 +37,13 @@ def catalogue(app, db):
         SearchCompanyFactory(
             name="Oakleaf Interiors",
             slug="oakleaf-interiors",
-            summary="Hand-made oak furniture for hotels and restaurants.",
+            summary="Hand-made oak furniture for hotels and restaurants in London.",
             industries=["HOUSEHOLD_GOODS_FURNITURE_AND_FURNISHINGS"],
         ),
         SearchCompanyFactory(
             name="Cotswold Chairmakers",
             slug="cotswold-chairmakers",
-            summary="Upholstered chairs and office furniture.",
+            summary="Upholstered chairs and office furniture, made in Gloucestershire.",
             industries=["HOUSEHOLD_GOODS_FURNITURE_AND_FURNISHINGS"],
         ),
         SearchCompanyFactory(
@@ -129,10 +130,95 @@ def test_api_facet_labels_follow_lang(client, catalogue):
     assert {f["label"] for f in body["facets"]["country"]} == {"Frankreich"}
 
 
-def test_only_taxonomy_words_are_replaced_names_stay_as_typed(app):
+def add_to_index(db, **fields) -> None:
+    """One more company, indexed like the catalogue's."""
+    company = SearchCompanyFactory(**fields)
+    db.session.flush()
+    mark_company_changed(company.id)
+    db.session.commit()
+    process_after_commit()
+
+
+def test_a_profile_written_with_the_buyers_word_is_found_by_it_too(client, db, catalogue):
+    add_to_index(
+        db,
+        name="Schreinerei Huber",
+        slug="schreinerei-huber",
+        summary="Möbel aus Massivholz, nach Maß gefertigt.",
+        industries=["CONSTRUCTION"],
+    )
+    english = api_slugs(client, "furniture")
+
+    assert "schreinerei-huber" not in english
+    assert api_slugs(client, "Möbel", "de") == sorted([*english, "schreinerei-huber"])
+    # Without a language the word is still searched as typed: the German profile has it.
+    assert api_slugs(client, "Möbel") == ["schreinerei-huber"]
+    page = client.get("/find-a-supplier?q=Möbel&lang=de").get_data(as_text=True)
+    assert "Schreinerei Huber" in page
+    assert "Oakleaf Interiors" in page
+    assert "3 Lieferanten" in page
+
+
+@pytest.mark.parametrize(
+    ("lang", "mixed", "english"),
+    [
+        ("de", "Möbel London", "furniture London"),
+        ("fr", "meubles Gloucestershire", "furniture Gloucestershire"),
+        ("de", "Möbel Hotels Restaurants", "furniture hotels restaurants"),
+        ("de", "Versicherungen cargo", "insurance cargo"),
+        ("zh-Hans", "家具 London", "furniture London"),
+    ],
+)
+def test_a_mixed_query_searches_the_other_words_as_typed(client, catalogue, lang, mixed, english):
+    expected = api_slugs(client, english)
+
+    assert expected
+    assert api_slugs(client, mixed, lang) == expected
+
+
+def test_a_chinese_term_run_into_other_words_is_set_apart_and_found(client, catalogue):
+    # No space between the Chinese word and the next: the search would read one word.
+    assert api_slugs(client, "家具London", "zh-Hans") == api_slugs(client, "furniture London")
+
+
+def test_an_alternative_counts_as_one_word_matched(app, catalogue):
+    """Three units (the group "Möbel"/"furniture", "hotels", "gloucestershire"): two must
+    match, and each furniture maker matches the group (through its English side) and one other
+    word. Were "furniture" added as a word of its own, four words would need three, and
+    neither company would be found."""
+    query = SearchQuery(
+        text="Möbel Hotels Gloucestershire",
+        alternatives=(("Möbel", ("furniture",)),),
+    )
+    with app.test_request_context():
+        slugs = sorted(hit.slug for hit in service.search(query).hits)
+
+    assert slugs == ["cotswold-chairmakers", "oakleaf-interiors"]
+
+
+def test_alternatives_are_cleaned_and_empty_ones_dropped():
+    query = SearchQuery(
+        text="Möbel",
+        alternatives=(("<b>Möbel</b>", ("furniture", "Furniture", "möbel")), ("", ("x",))),
+    )
+
+    assert query.alternatives == (("Möbel", ("furniture", "Furniture")),)
+
+
+def test_only_taxonomy_words_get_the_english_label_names_stay_as_typed(app):
     with app.test_request_context("/?lang=de"), force_locale("de"):
-        assert taxonomies.english_search_text("Möbel aus Eiche") == "furniture aus Eiche"
-        assert taxonomies.english_search_text("Meyer Möbelwerk") == "Meyer Möbelwerk"
-        assert taxonomies.english_search_text("Lebensmittel und Getränke") == "food and drink"
+        assert taxonomies.cross_language_search("Möbel aus Eiche") == (
+            "Möbel aus Eiche",
+            (("Möbel", ("furniture",)),),
+        )
+        assert taxonomies.cross_language_search("Meyer Möbelwerk") == ("Meyer Möbelwerk", ())
+        text, alternatives = taxonomies.cross_language_search("Lebensmittel und Getränke")
+        assert text == "Lebensmittel und Getränke"
+        assert alternatives == (("Lebensmittel und Getränke", ("food and drink",)),)
+    with app.test_request_context("/?lang=zh-Hans"), force_locale("zh_Hans"):
+        assert taxonomies.cross_language_search("优质家具") == (
+            "优质 家具",
+            (("家具", ("furniture",)),),
+        )
     with app.test_request_context("/?lang=en"), force_locale("en_GB"):
-        assert taxonomies.english_search_text("Möbel") == "Möbel"
+        assert taxonomies.cross_language_search("Möbel") == ("Möbel", ())
