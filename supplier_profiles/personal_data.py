@@ -174,6 +174,7 @@ def export_saved_searches(user: User) -> list[dict]:
             "name": s.name,
             "words": s.query_text,
             "filters": s.filters,
+            "language": s.language,
             "alerts": s.frequency.value,
             "last_alert_at": s.last_alert_at,
             "created_at": s.created_at,

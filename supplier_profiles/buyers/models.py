@@ -132,6 +132,9 @@ class SavedSearch(OutboxMixin, db.Model):
     name: Mapped[str] = mapped_column(String(SAVED_SEARCH_NAME_MAX))
     query_text: Mapped[str] = mapped_column(String(200), default="")
     filters: Mapped[dict[str, list[str]]] = mapped_column(JSON, default=dict)
+    # The site language it was saved in (tradehub.i18n tag: "en", "de", "zh-Hans"): its alerts
+    # search in it (cross-language search) and link to the page in it.
+    language: Mapped[str] = mapped_column(String(10), default="en", server_default="en")
     frequency: Mapped[AlertFrequency] = mapped_column(
         _enum(AlertFrequency, "alert_frequency"), default=AlertFrequency.WEEKLY
     )

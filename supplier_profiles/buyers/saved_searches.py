@@ -15,13 +15,14 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 
 from flask import current_app, url_for
-from flask_babel import gettext
+from flask_babel import force_locale, gettext
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import delete, select
 
 from search_index import service as search_service
 from search_index.base import MAX_PER_PAGE, SearchQuery
 from search_index.errors import SearchError
+from supplier_profiles import taxonomies
 from supplier_profiles.buyers.models import (
     SAVED_SEARCH_NAME_MAX,
     AlertFrequency,
@@ -33,6 +34,7 @@ from supplier_profiles.models import Company
 from tradehub.db_types import utcnow
 from tradehub.errors import PermissionDenied, ValidationFailed
 from tradehub.extensions import db
+from tradehub.i18n import DEFAULT, PARAMETER, language_for
 from tradehub.mail import queue_email
 from tradehub.outbox import claim, record_failure
 
@@ -48,15 +50,31 @@ INTERVALS = {AlertFrequency.DAILY: timedelta(days=1), AlertFrequency.WEEKLY: tim
 _UNSUBSCRIBE_SALT = "saved-search-unsubscribe"
 
 
-def _query(text: str, filters: Mapping[str, Sequence[str]], page: int = 1) -> SearchQuery:
-    return SearchQuery(text=text, filters=filters, sort="updated", page=page, per_page=MAX_PER_PAGE)
+def _query(
+    text: str, filters: Mapping[str, Sequence[str]], language: str, page: int = 1
+) -> SearchQuery:
+    """The search as Find a Supplier runs it in `language`: a buyer's word for a taxonomy term
+    is searched as typed and as the English label (taxonomies.cross_language_search)."""
+    chosen = language_for(language) or DEFAULT
+    with force_locale(chosen.locale):
+        text, alternatives = taxonomies.cross_language_search(text)
+    return SearchQuery(
+        text=text,
+        alternatives=alternatives,
+        filters=filters,
+        sort="updated",
+        page=page,
+        per_page=MAX_PER_PAGE,
+    )
 
 
-def matching_ids(text: str, filters: Mapping[str, Sequence[str]]) -> list[int]:
+def matching_ids(
+    text: str, filters: Mapping[str, Sequence[str]], language: str = DEFAULT.tag
+) -> list[int]:
     """Ids of the (publishable) suppliers the search finds, most recently updated first."""
     ids: list[int] = []
     for page in range(1, SCAN_LIMIT // MAX_PER_PAGE + 1):
-        result = search_service.search(_query(text, filters, page))
+        result = search_service.search(_query(text, filters, language, page))
         ids.extend(hit.id for hit in result.hits)
         if len(result.hits) < MAX_PER_PAGE:
             break
@@ -69,9 +87,15 @@ def next_alert_at(frequency: AlertFrequency, now: datetime) -> datetime:
 
 
 def save_search(
-    user, name: str, text: str, filters: Mapping[str, Sequence[str]], frequency: AlertFrequency
+    user,
+    name: str,
+    text: str,
+    filters: Mapping[str, Sequence[str]],
+    frequency: AlertFrequency,
+    language: str = DEFAULT.tag,
 ) -> SavedSearch:
-    """Keep a search; what it finds now counts as seen, so the first alert has only news."""
+    """Keep a search, in the site language it was made in; what it finds now counts as seen,
+    so the first alert has only news."""
     if not can_use_buyer_area(user):
         raise PermissionDenied("Sign in with a buyer account to save searches.")
     name = (name or "").strip()
@@ -87,13 +111,15 @@ def save_search(
             f"You can keep up to {SAVED_SEARCHES_MAX} saved searches. Delete one first.", "name"
         )
     clean_filters = {group: sorted(set(values)) for group, values in filters.items() if values}
-    seen = matching_ids(text, clean_filters)
+    language = (language_for(language) or DEFAULT).tag
+    seen = matching_ids(text, clean_filters, language)
     now = utcnow()
     saved = SavedSearch(
         user_id=user.id,
         name=name,
         query_text=text,
         filters=clean_filters,
+        language=language,
         frequency=frequency,
         next_attempt_at=next_alert_at(frequency, now),
         last_alert_at=now,
@@ -174,9 +200,11 @@ def unsubscribe(saved: SavedSearch) -> SavedSearch:
 
 
 def search_url(saved: SavedSearch) -> str:
-    """The Find a Supplier page for this saved search."""
+    """The Find a Supplier page for this saved search, in the language it was saved in."""
     args = {"q": saved.query_text} if saved.query_text else {}
     args.update(saved.filters or {})
+    if saved.language and saved.language != DEFAULT.tag:
+        args[PARAMETER] = saved.language
     return url_for("supplier_profiles.find_a_supplier", _external=True, **args)
 
 
@@ -185,7 +213,7 @@ def send_alert(saved: SavedSearch, now: datetime) -> int:
 
     The caller holds the row's lock (claimed) and commits.
     """
-    found = matching_ids(saved.query_text, saved.filters or {})
+    found = matching_ids(saved.query_text, saved.filters or {}, saved.language)
     seen = set(
         db.session.scalars(
             select(SavedSearchSeen.company_id).where(SavedSearchSeen.saved_search_id == saved.id)

@@ -53,6 +53,7 @@ from supplier_profiles.models import Company
 from tradehub.accounts.models import Role
 from tradehub.dates import uk_today
 from tradehub.extensions import csrf, db
+from tradehub.i18n import current_language
 from tradehub.permissions import guard_blueprint
 from tradehub.refusals import service_call
 from tradehub.security import safe_next
@@ -207,6 +208,7 @@ def save_search():
                 search_form.text,
                 search_form.filters(),
                 AlertFrequency(form.frequency.data),
+                current_language().tag,
             )
         if call.ok:
             flash(

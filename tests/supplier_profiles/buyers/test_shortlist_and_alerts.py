@@ -311,3 +311,48 @@ def test_flask_worker_runs_the_alerts_as_its_buyer_alerts_job(
     assert result.exit_code == 0, result.output
     [mail] = mailbox.wait_for("mei@importer.example")
     assert "Brie Farm" in mailbox.body(mail)
+
+
+def test_a_search_saved_in_german_alerts_on_english_profiles_and_links_in_german(
+    client, db, runner, mailbox, buyer
+):
+    """A saved search keeps its language: its alerts search "Möbel" as typed and as the
+    English label "furniture" (cross-language search), as the page did, and link back to the
+    page in German."""
+    oakleaf = make_company(
+        name="Oakleaf Interiors",
+        slug="oakleaf-interiors",
+        summary="Hand-made oak furniture for hotels.",
+        industries=["HOUSEHOLD_GOODS_FURNITURE_AND_FURNISHINGS"],
+    )
+    sign_in(client, buyer)
+    assert save(client, "q=M%C3%B6bel&lang=de", name="Möbel").status_code == 302
+    saved = db.session.scalar(select(SavedSearch))
+    assert saved.language == "de"
+    assert set(db.session.scalars(select(SavedSearchSeen.company_id))) == {oakleaf.id}
+
+    make_company(
+        name="Cotswold Chairmakers",
+        slug="cotswold-chairmakers",
+        summary="Upholstered chairs and office furniture.",
+        industries=["HOUSEHOLD_GOODS_FURNITURE_AND_FURNISHINGS"],
+    )
+    make_due(db)
+    result = runner.invoke(args=["alerts", "send"])
+    assert "alert emails: 1" in result.output, result.output
+    [mail] = mailbox.wait_for("mei@importer.example")
+    body = mailbox.body(mail)
+    assert "Cotswold Chairmakers" in body
+    assert "Oakleaf Interiors" not in body
+    assert "lang=de" in body
+
+
+def test_a_search_saved_in_english_keeps_the_words_as_typed(client, db, buyer):
+    make_company(name="Oakleaf Interiors", slug="oakleaf-interiors", summary="Oak furniture.")
+    sign_in(client, buyer)
+    assert save(client, "q=M%C3%B6bel&lang=en", name="Möbel").status_code == 302
+    saved = db.session.scalar(select(SavedSearch))
+
+    assert saved.language == "en"
+    assert db.session.scalar(select(func.count()).select_from(SavedSearchSeen)) == 0
+    assert "lang=" not in saved_services.search_url(saved)
