@@ -2,9 +2,10 @@
 
 Read from the environment (docs/deploy.md): BIND (127.0.0.1:8000), WEB_CONCURRENCY (worker
 processes, 2), GUNICORN_THREADS (threads per worker, 4), GUNICORN_TIMEOUT (seconds, 30),
-GUNICORN_KEEPALIVE (seconds an idle connection stays open, 5), PROMETHEUS_MULTIPROC_DIR
-(metrics shared by the workers; default a folder per bind address under the system temporary
-folder, emptied at start), and the app's own settings.
+GUNICORN_KEEPALIVE (seconds an idle connection stays open, 5), GUNICORN_CONTROL_SOCKET
+(gunicornc's socket; default one per bind address under the system temporary folder),
+PROMETHEUS_MULTIPROC_DIR (metrics shared by the workers; default a folder per bind address
+under the system temporary folder, emptied at start), and the app's own settings.
 
 This file imports nothing from TradeHub at the top: prometheus-client must see
 PROMETHEUS_MULTIPROC_DIR before it is first imported, so every worker writes its samples where
@@ -31,8 +32,13 @@ accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
 access_log_format = '%(p)s %(h)s "%(r)s" %(s)s %(M)sms'
 errorlog = "-"
 
-_default_metrics_dir = os.path.join(
-    tempfile.gettempdir(), "tradehub-metrics-" + bind.replace(":", "-").replace("/", "-")
+_bind_name = bind.replace(":", "-").replace("/", "-")
+_default_metrics_dir = os.path.join(tempfile.gettempdir(), "tradehub-metrics-" + _bind_name)
+# gunicorn 25.1+ opens a control socket for `gunicornc`, by default one path per user
+# (~/.gunicorn/gunicorn.ctl): a second gunicorn on the machine (a trial beside a test run)
+# would take it over, and the first to stop would delete the other's. One per bind address.
+control_socket = os.environ.get("GUNICORN_CONTROL_SOCKET") or os.path.join(
+    tempfile.gettempdir(), f"tradehub-gunicorn-{_bind_name}.ctl"
 )
 os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", _default_metrics_dir)
 # WEB_CONCURRENCY tells the app how many processes share the rate limits (its own check).
