@@ -11,7 +11,7 @@ from typing import Annotated, Literal
 
 from pydantic import BeforeValidator, Field
 
-from marketplaces.finder import SORTS
+from marketplaces.finder import HOME_COUNTRY, HOME_COUNTRY_REFUSAL, SORTS
 from marketplaces.models import (
     COMMISSION_BASES,
     FEE_FREQUENCIES,
@@ -47,6 +47,14 @@ def _upper(values):
     return values
 
 
+def _export_countries(values):
+    """Country codes read case-insensitively; the United Kingdom is refused (selling abroad)."""
+    values = _upper(values)
+    if isinstance(values, list) and HOME_COUNTRY in values:
+        raise ValueError(HOME_COUNTRY_REFUSAL)
+    return values
+
+
 def _lower(value):
     return value.strip().lower() if isinstance(value, str) else value
 
@@ -58,9 +66,12 @@ class MarketplaceListParameters(QueryParameters):
     """The finder's filters (OR within a parameter, AND across), sort and pages."""
 
     category: list[ProductCategory] = Field(default=[], description="Product category. Repeatable.")
-    country: Annotated[list[CountryCode], BeforeValidator(_upper)] = Field(
+    country: Annotated[list[CountryCode], BeforeValidator(_export_countries)] = Field(
         default=[],
-        description="Country to sell to, ISO 3166-1 alpha-2, e.g. JP (any case). Repeatable.",
+        description=(
+            "Country to sell to, ISO 3166-1 alpha-2, e.g. JP (any case). Repeatable. GB (the"
+            " United Kingdom, home) is refused: the service is for selling abroad."
+        ),
     )
     positioning: list[Positioning] = Field(
         default=[], description="Market positioning. Repeatable."

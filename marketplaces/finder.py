@@ -19,6 +19,14 @@ from tradehub.dates import uk_today
 from tradehub.errors import ValidationFailed
 from tradehub.extensions import db
 
+# The service is for selling abroad: the United Kingdom is home, never a country to sell to
+# (the finder form does not offer it; the form and the API refuse it with HOME_COUNTRY_REFUSAL).
+HOME_COUNTRY = "GB"
+HOME_COUNTRY_REFUSAL = (
+    "Choose a country outside the United Kingdom: this service is for selling abroad"
+)
+
+
 SORTS = {
     "relevance": "Relevance",
     "users": "Registered users (most first)",

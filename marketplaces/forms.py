@@ -22,7 +22,6 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import (
     BooleanField,
     HiddenField,
-    RadioField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -40,7 +39,7 @@ from wtforms.validators import (
 )
 
 from marketplaces.facts import is_currency_code
-from marketplaces.finder import SORTS, FinderQuery
+from marketplaces.finder import HOME_COUNTRY, HOME_COUNTRY_REFUSAL, SORTS, FinderQuery
 from marketplaces.models import (
     COMMISSION_BASES,
     FEE_FREQUENCIES,
@@ -55,14 +54,18 @@ from marketplaces.models import (
     UPLOAD_METHODS,
 )
 from supplier_profiles import taxonomies
-from tradehub.form_fields import DayMonthYearField, NumberField, WholeNumberField, length
+from tradehub.form_fields import (
+    ChoiceRadioField,
+    ChoiceSelectField,
+    DayMonthYearField,
+    NumberField,
+    WholeNumberField,
+    length,
+)
 
 
 def _pairs(values) -> list[tuple[str, str]]:
     return [(v, v) for v in values]
-
-
-HOME_COUNTRY = "GB"
 
 
 def country_choices() -> list[tuple[str, str]]:
@@ -80,9 +83,7 @@ class ExportCountryField(SelectField):
 
     def pre_validate(self, form) -> None:
         if self.data == HOME_COUNTRY:
-            raise ValidationError(
-                "Choose a country outside the United Kingdom: this service is for selling abroad"
-            )
+            raise ValidationError(HOME_COUNTRY_REFUSAL)
         if self.data and self.data not in {code for code, _ in self.choices}:
             raise ValidationError("Choose a country from the list")
 
@@ -148,7 +149,7 @@ class FinderForm(NoCSRFForm):
     uk_offer = BooleanField("Has an offer for UK businesses", widget=GovCheckboxInput())
     no_local_company = BooleanField("No local company needed", widget=GovCheckboxInput())
     no_local_bank_account = BooleanField("No local bank account needed", widget=GovCheckboxInput())
-    sort = SelectField(
+    sort = ChoiceSelectField(
         "Sort by",
         choices=list(SORTS.items()),
         default="relevance",
@@ -332,7 +333,7 @@ class MarketplaceFactsForm(FlaskForm):
             ),
         ],
     )
-    commission_basis = RadioField(
+    commission_basis = ChoiceRadioField(
         "What the commission depends on",
         choices=[("", "Not stated"), *COMMISSION_BASES.items()],
         widget=GovRadioInput(),
@@ -341,7 +342,7 @@ class MarketplaceFactsForm(FlaskForm):
     )
     registration_fee_amount, registration_fee_currency = _money_pair("One-off registration fee")
     membership_fee_amount, membership_fee_currency = _money_pair("Membership fee")
-    membership_fee_frequency = SelectField(
+    membership_fee_frequency = ChoiceSelectField(
         "Membership fee: how often",
         choices=[("", "Not charged"), *((k, k.capitalize()) for k in FEE_FREQUENCIES)],
         widget=GovSelect(),
@@ -578,7 +579,7 @@ class OfferForm(FlaskForm):
     """A UK offer on one marketplace."""
 
     version = HiddenField()
-    kind = SelectField(
+    kind = ChoiceSelectField(
         "Kind of offer",
         choices=list(OFFER_KINDS.items()),
         widget=GovSelect(),

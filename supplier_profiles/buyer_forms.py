@@ -22,8 +22,6 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import (
     EmailField,
     HiddenField,
-    RadioField,
-    SelectField,
     SelectMultipleField,
     StringField,
     SubmitField,
@@ -40,7 +38,7 @@ from wtforms.validators import (
 from search_index.base import MAX_PER_PAGE
 from supplier_profiles import taxonomies
 from supplier_profiles.models import ENQUIRY_MESSAGE_MAX, ENQUIRY_SUBJECT_MAX
-from tradehub.form_fields import WholeNumberField
+from tradehub.form_fields import ChoiceRadioField, ChoiceSelectField, WholeNumberField
 from tradehub.i18n import format_number
 
 QUERY_MAX = 200
@@ -136,7 +134,7 @@ class SearchForm(FlaskForm):
     language = _filter_field("language")
     employees = _filter_field("employees")
     verified = _filter_field("verified")
-    sort = SelectField(
+    sort = ChoiceSelectField(
         _l("Sort by"),
         choices=SORT_CHOICES,
         default="relevance",
@@ -261,7 +259,7 @@ class ContactSupplierForm(FlaskForm):
         ],
         render_kw={"autocomplete": "organization"},
     )
-    country = SelectField(
+    country = ChoiceSelectField(
         _l("Country"),
         widget=GovSelect(),
         choices=_country_choices,
@@ -282,7 +280,7 @@ class ContactSupplierForm(FlaskForm):
         ],
         render_kw={"autocomplete": "email", "spellcheck": "false"},
     )
-    industry = SelectField(
+    industry = ChoiceSelectField(
         _l("Your industry"),
         widget=GovSelect(),
         choices=_industry_choices,
@@ -323,7 +321,7 @@ _DOMAIN_RE = re.compile(r"^(?=.{3,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)
 class BlockedSenderForm(FlaskForm):
     """Block one email address or every address at a domain."""
 
-    kind = RadioField(
+    kind = ChoiceRadioField(
         "What do you want to block?",
         widget=GovRadioInput(),
         choices=[("email", "One email address"), ("domain", "Every address at a domain")],

@@ -24,9 +24,6 @@ from wtforms import (
     BooleanField,
     EmailField,
     HiddenField,
-    RadioField,
-    SelectField,
-    SelectMultipleField,
     StringField,
     SubmitField,
     TextAreaField,
@@ -59,6 +56,7 @@ from supplier_profiles.models import (
 from supplier_profiles.verification import normalise_code
 from tradehub.companies_house import is_company_number, normalise_company_number
 from tradehub.errors import ValidationFailed
+from tradehub.form_fields import ChoiceMultipleField, ChoiceRadioField, ChoiceSelectField
 
 REASON_MAX = 1000
 REPLY_MAX = 5000
@@ -161,7 +159,7 @@ def _with_blank(choices, blank: str):
 class CreateCompanyForm(FlaskForm):
     """Start a profile: what kind of business, then its number or its name."""
 
-    company_type = RadioField(
+    company_type = ChoiceRadioField(
         "What kind of business is it?",
         widget=GovRadioInput(),
         choices=[],
@@ -281,32 +279,32 @@ class ProfileForm(FlaskForm):
         ],
         render_kw={"autocomplete": "tel", "type": "tel"},
     )
-    employees = SelectField(
+    employees = ChoiceSelectField(
         "Number of employees", widget=GovSelect(), choices=[], validators=[Optional()]
     )
-    region = SelectField("UK region", widget=GovSelect(), choices=[], validators=[Optional()])
-    industries = SelectMultipleField(
+    region = ChoiceSelectField("UK region", widget=GovSelect(), choices=[], validators=[Optional()])
+    industries = ChoiceMultipleField(
         "Industries",
         widget=GovCheckboxesInput(),
         choices=[],
         validators=[Optional()],
         description="Select all that apply",
     )
-    export_countries = SelectMultipleField(
+    export_countries = ChoiceMultipleField(
         "Countries you export to",
         widget=GovCheckboxesInput(),
         choices=[],
         validators=[Optional()],
         description="Select all that apply",
     )
-    languages = SelectMultipleField(
+    languages = ChoiceMultipleField(
         "Languages you can do business in",
         widget=GovCheckboxesInput(),
         choices=[],
         validators=[Optional()],
         description="Select all that apply",
     )
-    products_services = SelectMultipleField(
+    products_services = ChoiceMultipleField(
         "Products and services",
         widget=GovCheckboxesInput(),
         choices=[],
@@ -422,7 +420,7 @@ class CaseStudyForm(FlaskForm):
             ),
         ],
     )
-    industry = SelectField(
+    industry = ChoiceSelectField(
         "Industry", widget=GovSelect(), choices=[], validators=[InputRequired("Select an industry")]
     )
     website = _url_field("Web address of the work", "Optional")
@@ -627,7 +625,7 @@ class StaffSearchForm(FlaskForm):
             ),
         ],
     )
-    state = SelectField(
+    state = ChoiceSelectField(
         "Show",
         widget=GovSelect(),
         validators=[Optional()],

@@ -8,6 +8,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from flask_babel import refresh
 from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
 from wtforms import (
@@ -22,7 +23,13 @@ from wtforms import (
     SubmitField,
 )
 
-from tradehub.form_fields import NumberField, WholeNumberField, clean_number
+from tradehub.form_fields import (
+    ChoiceMultipleField,
+    ChoiceSelectField,
+    NumberField,
+    WholeNumberField,
+    clean_number,
+)
 
 DEFAULT_MESSAGES = (
     "Not a valid",
@@ -90,6 +97,68 @@ def test_every_form_with_bad_input_gives_our_messages(app):
                     if str(message).startswith(DEFAULT_MESSAGES):
                         offenders.append(f"{cls.__module__}.{cls.__name__}.{name}: {message}")
     assert offenders == [], "\n".join(offenders)
+
+
+def choice_fields(form):
+    return [field for field in form if isinstance(field, SelectFieldBase)]
+
+
+def is_default_message(message: object) -> bool:
+    text = str(message)
+    return text.startswith(DEFAULT_MESSAGES) or "valid choice" in text or "could not coerce" in text
+
+
+def test_every_choice_field_refuses_a_value_it_does_not_offer_with_our_message(app):
+    """A tampered or outdated form (a select, radios or checkboxes posting a value that is not
+    among the options) is answered like any other mistake: the field is named and told what to
+    choose, never WTForms' "Not a valid choice"."""
+    offenders, checked = [], 0
+    with app.test_request_context("/", method="POST"):
+        for cls in all_forms():
+            form = cls(formdata=MultiDict(), meta={"csrf": False})
+            data = MultiDict()
+            for field in choice_fields(form):
+                data.add(field.name, "not-one-of-the-options")
+            form = cls(formdata=data, meta={"csrf": False})
+            for field in choice_fields(form):
+                if getattr(field, "choices", 0) is None:
+                    field.choices = [("a", "A")]  # filled by the view at run time
+            form.validate()
+            names = {field.name for field in choice_fields(form)}
+            for name, messages in form.errors.items():
+                if name not in names:
+                    continue
+                checked += 1
+                for message in messages if isinstance(messages, list) else [messages]:
+                    if is_default_message(message):
+                        offenders.append(f"{cls.__module__}.{cls.__name__}.{name}: {message}")
+    assert checked > 40
+    assert offenders == [], "\n".join(offenders)
+
+
+def test_a_value_not_offered_names_the_field_in_the_visitors_language(app):
+    with app.test_request_context("/", method="POST"):
+
+        class Form(FlaskForm):
+            region = ChoiceSelectField("UK region", choices=[("LONDON", "London")])
+            industry = ChoiceSelectField("Industry", choices=[("FOOD", "Food")])
+            kinds = ChoiceMultipleField("Kinds", choices=[("a", "A")], coerce=int)
+
+        form = Form(
+            formdata=MultiDict([("region", "MARS"), ("industry", "X"), ("kinds", "abc")]),
+            meta={"csrf": False},
+        )
+        assert not form.validate()
+        assert form.errors == {
+            "region": ["Choose UK region from the list"],
+            "industry": ["Choose industry from the list"],
+            "kinds": ["Choose kinds from the list"],
+        }
+    with app.test_request_context("/?lang=de", method="POST"):
+        refresh()  # what every request does first (tradehub.i18n)
+        form = Form(formdata=MultiDict([("industry", "X")]), meta={"csrf": False})
+        assert not form.validate()
+        assert form.errors["industry"] == ["Wählen Sie „Industry“ aus der Liste aus"]
 
 
 @pytest.mark.parametrize(

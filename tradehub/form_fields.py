@@ -3,16 +3,21 @@
 WTForms' own numeric and date fields refuse "5,000" or "£5,000" and answer "Not a valid decimal
 value."; these accept the ways people write numbers and, when the input still cannot be read,
 give a GOV.UK-style message that names the field and says what to enter. `length` is a Length
-validator with such a message. Every form of the project uses these (tests/test_form_messages.py
-renders each form with bad input and fails on any of WTForms' default messages).
+validator with such a message. The choice fields (select, radios, several checkboxes) answer a
+value that is not among their options (a tampered or outdated form) with "Choose <field> from
+the list" instead of WTForms' "Not a valid choice." Every form of the project uses these
+(tests/test_form_messages.py renders each form with bad input and with values that are not
+offered, and fails on any of WTForms' default messages).
 """
 
 from __future__ import annotations
 
 import re
 
-from wtforms import DateField, DecimalField, IntegerField
-from wtforms.validators import Length
+from flask_babel import get_locale, gettext
+from wtforms import DateField, DecimalField, IntegerField, RadioField, SelectField
+from wtforms import SelectMultipleField as _SelectMultipleField
+from wtforms.validators import Length, ValidationError
 
 # Currency signs and codes people put in front of an amount, and the separators of thousands.
 _NUMBER_NOISE = re.compile(r"^(?:£|\$|€|GBP|USD|EUR)\s*", re.IGNORECASE)
@@ -97,3 +102,55 @@ class DayMonthYearField(DateField):
 def length(maximum: int, label: str) -> Length:
     """Length(max=...) saying "<label> must be N characters or fewer"."""
     return Length(max=maximum, message=f"{label} must be {maximum:,} characters or fewer")
+
+
+def choose_message(label: object) -> str:
+    """ "Choose industry from the list": the message for a value a choice field does not offer.
+
+    In English the label's first letter is lowered unless it starts an abbreviation ("UK
+    region"); the translations quote the label as it is.
+    """
+    text = _describe(str(label))
+    locale = get_locale()
+    if (locale is None or locale.language == "en") and text[1:2].islower():
+        text = text[0].lower() + text[1:]
+    return gettext("Choose %(field)s from the list", field=text)
+
+
+class _OfferedChoices:
+    """A choice field whose submitted value must be one it offers: otherwise the field's own
+    message (`invalid`, or choose_message of its label), never WTForms' "Not a valid choice."
+    An empty value is left to the field's validators (InputRequired/Optional and their
+    messages)."""
+
+    def __init__(self, label=None, validators=None, *, invalid=None, **kw):
+        super().__init__(label, validators, **kw)
+        self.invalid = invalid
+
+    def process_formdata(self, valuelist) -> None:
+        """A value the field cannot read (not a number, for an int field) is not offered."""
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as exc:
+            raise ValueError(self.invalid or choose_message(self.label.text)) from exc
+
+    def pre_validate(self, form) -> None:
+        """The values must be among the choices (the field's own message when not)."""
+        if self.data in (None, "", []):
+            return
+        try:
+            super().pre_validate(form)
+        except (ValidationError, ValueError) as exc:
+            raise ValidationError(self.invalid or choose_message(self.label.text)) from exc
+
+
+class ChoiceSelectField(_OfferedChoices, SelectField):
+    """A select (one value from a list)."""
+
+
+class ChoiceRadioField(_OfferedChoices, RadioField):
+    """Radios (one value from a few)."""
+
+
+class ChoiceMultipleField(_OfferedChoices, _SelectMultipleField):
+    """Several values from a list (checkboxes, or a select with `multiple`)."""

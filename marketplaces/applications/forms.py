@@ -19,9 +19,6 @@ from wtforms import (
     BooleanField,
     EmailField,
     HiddenField,
-    RadioField,
-    SelectField,
-    SelectMultipleField,
     StringField,
     SubmitField,
     TextAreaField,
@@ -39,6 +36,7 @@ from wtforms.validators import (
 from marketplaces.applications.models import ApplicationStatus
 from supplier_profiles import taxonomies
 from tradehub.companies_house import is_company_number, normalise_company_number
+from tradehub.form_fields import ChoiceMultipleField, ChoiceRadioField, ChoiceSelectField
 
 PITCH_MAX = 1000
 DESCRIPTION_MAX = 1000
@@ -161,7 +159,7 @@ class BusinessForm(_OneTimeForm):
         ],
         render_kw={"autocomplete": "organization"},
     )
-    company_type = RadioField(
+    company_type = ChoiceRadioField(
         "What kind of business is it?",
         widget=GovRadioInput(),
         validators=[InputRequired("Select what kind of business it is")],
@@ -183,12 +181,12 @@ class BusinessForm(_OneTimeForm):
         ],
         render_kw={"autocomplete": "url", "spellcheck": "false"},
     )
-    employees = SelectField(
+    employees = ChoiceSelectField(
         "Number of employees",
         widget=GovSelect(),
         validators=[InputRequired("Select the number of employees")],
     )
-    turnover = SelectField(
+    turnover = ChoiceSelectField(
         "Annual turnover",
         widget=GovSelect(),
         choices=_with_placeholder(TURNOVER_BANDS),
@@ -228,7 +226,7 @@ class BusinessForm(_OneTimeForm):
 class ProductsForm(_OneTimeForm):
     """Step 3: the products to sell on the marketplace."""
 
-    product_categories = SelectMultipleField(
+    product_categories = ChoiceMultipleField(
         "Which kinds of products would you sell?",
         widget=GovCheckboxesInput(),
         description="Select all that apply",
@@ -253,7 +251,7 @@ class ProductsForm(_OneTimeForm):
         filters=[lambda v: None if v is None else str(v).strip().replace(",", "")],
         render_kw={"inputmode": "numeric", "spellcheck": "false"},
     )
-    has_trademarks = RadioField(
+    has_trademarks = ChoiceRadioField(
         "Do you own trademarks for these products?",
         widget=GovRadioInput(),
         choices=YES_NO,
@@ -289,7 +287,7 @@ class ProductsForm(_OneTimeForm):
 class ExperienceForm(_OneTimeForm):
     """Step 4: export experience and the pitch to the marketplace."""
 
-    export_experience = RadioField(
+    export_experience = ChoiceRadioField(
         "Have you sold overseas before?",
         widget=GovRadioInput(),
         choices=EXPORT_EXPERIENCE,
@@ -385,7 +383,7 @@ class MessageMoveForm(MoveForm):
 class AssignForm(FlaskForm):
     """Give the application to a member of staff."""
 
-    assignee = SelectField("Assigned to", widget=GovSelect(), validators=[Optional()])
+    assignee = ChoiceSelectField("Assigned to", widget=GovSelect(), validators=[Optional()])
     submit = SubmitField("Assign", widget=GovSubmitInput())
 
 
@@ -407,10 +405,10 @@ class NoteForm(FlaskForm):
 class PartnerLinkForm(FlaskForm):
     """Link a partner user to the marketplace whose referrals they handle."""
 
-    user = SelectField(
+    user = ChoiceSelectField(
         "Partner user", widget=GovSelect(), validators=[InputRequired("Select a partner user")]
     )
-    marketplace = SelectField(
+    marketplace = ChoiceSelectField(
         "Marketplace", widget=GovSelect(), validators=[InputRequired("Select a marketplace")]
     )
     submit = SubmitField("Link", widget=GovSubmitInput())
@@ -427,9 +425,9 @@ class QueueFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    status = SelectField("Status", widget=GovSelect(), validators=[Optional()])
-    marketplace = SelectField("Marketplace", widget=GovSelect(), validators=[Optional()])
-    assigned = SelectField(
+    status = ChoiceSelectField("Status", widget=GovSelect(), validators=[Optional()])
+    marketplace = ChoiceSelectField("Marketplace", widget=GovSelect(), validators=[Optional()])
+    assigned = ChoiceSelectField(
         "Assigned",
         widget=GovSelect(),
         validators=[Optional()],

@@ -26,8 +26,6 @@ from wtforms import (
     DecimalField,
     HiddenField,
     IntegerField,
-    RadioField,
-    SelectField,
     StringField,
     SubmitField,
 )
@@ -48,6 +46,7 @@ from supplier_profiles.buyers.models import (
     ResponseNotice,
 )
 from supplier_profiles.models import ENQUIRY_MESSAGE_MAX
+from tradehub.form_fields import ChoiceRadioField, ChoiceSelectField
 
 CURRENCIES = [
     ("", _l("Select a currency")),
@@ -62,26 +61,6 @@ CURRENCIES = [
     ("CAD", _l("Canadian dollars (CAD)")),
 ]
 FREQUENCY_CHOICES = [(f.value, _l(f.label)) for f in AlertFrequency]
-
-
-class _ChoiceMessage:
-    """A choice field whose unknown value gets our message (never WTForms' "Not a valid …")."""
-
-    def __init__(self, *args, invalid: str, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.invalid = invalid
-
-    def pre_validate(self, form) -> None:
-        """The submitted value must be one of the choices."""
-        if self.data in (None, ""):
-            return
-        if self.data not in {str(value) for value, _label in self.iter_choices_values()}:
-            raise ValidationError(self.invalid)
-
-    def iter_choices_values(self):
-        """(value, label) pairs of the choices (they may be a callable)."""
-        choices = self.choices() if callable(self.choices) else self.choices
-        return [(c[0], c[1]) for c in choices]
 
 
 class _ParseMessage:
@@ -115,14 +94,6 @@ class DayMonthYearField(_ParseMessage, DateField):
         super().process(formdata, data, extra_filters)
         if formdata is not None and len(self.raw_data or []) != 3:
             self.raw_data = [*(self.raw_data or []), "", "", ""][:3]
-
-
-class ChoiceRadioField(_ChoiceMessage, RadioField):
-    """Radios with a GOV.UK message for a value not offered."""
-
-
-class ChoiceSelectField(_ChoiceMessage, SelectField):
-    """A select with a GOV.UK message for a value not offered."""
 
 
 class ButtonForm(FlaskForm):

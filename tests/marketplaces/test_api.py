@@ -151,6 +151,18 @@ def test_bad_parameters_get_400_naming_the_parameter(client, loaded, query, para
     assert parameter in error["detail"]
 
 
+@pytest.mark.parametrize("query", ["country=GB", "country=gb", "country=JP&country=GB"])
+def test_the_united_kingdom_is_refused_as_a_country_to_sell_to_like_the_finder_does(
+    client, loaded, query
+):
+    response = client.get(f"{API}?{query}")
+
+    assert response.status_code == 400
+    error = response.get_json()["error"]
+    assert error["parameter"] == "country"
+    assert "outside the United Kingdom" in error["detail"]
+
+
 def test_page_past_the_end_is_empty_not_an_error(client, loaded):
     body = client.get(f"{API}?page=9").get_json()
 

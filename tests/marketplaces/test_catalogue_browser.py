@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import expect
+from sqlalchemy import select
 
+from marketplaces.models import Offer, OfferState
 from tests.conftest import PASSWORD, browser_sign_in
 from tests.factories import UserFactory
 from tradehub.accounts.models import Role
@@ -85,3 +89,51 @@ def test_staff_screens_are_accessible(db, loaded, browser_page, axe_violations):
     expect(page.locator("body")).to_contain_text("Rakuten is published.")
     page.goto("/selling-online-overseas/rakuten")
     expect(page.locator("body")).to_contain_text("within 20 days of a sale")
+
+
+def test_staff_confirm_before_unpublishing_a_marketplace_or_an_offer(
+    db, loaded, browser_page, axe_violations
+):
+    staff = UserFactory(role=Role.STAFF, email="una.staff@example.com", full_name="Una Staff")
+    offer = db.session.scalar(
+        select(Offer).where(Offer.state == OfferState.PUBLISHED).order_by(Offer.id).limit(1)
+    )
+    market = offer.marketplace
+    db.session.commit()
+    page = browser_page
+    browser_sign_in(page, staff.email, PASSWORD)
+
+    # An offer first (the marketplace page lists it with its own Unpublish button).
+    page.goto(f"/staff/marketplaces/{market.slug}")
+    page.get_by_role("button", name="Unpublish offer").first.click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Are you sure you want to")
+    assert axe_violations(page) == [], "offer confirmation"
+    page.get_by_role("link", name="Cancel").click()
+    expect(page.get_by_role("button", name="Unpublish offer").first).to_be_visible()
+
+    page.get_by_role("button", name="Unpublish", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text(
+        f"Are you sure you want to unpublish {market.name}?"
+    )
+    assert axe_violations(page) == [], "marketplace confirmation"
+    page.get_by_role("button", name="Yes, unpublish").click()
+    expect(page.locator("body")).to_contain_text("unpublished")
+    assert page.request.get(f"/selling-online-overseas/{market.slug}").status == 404
+
+
+def test_ticked_marketplaces_ride_along_on_the_finder_page_links(loaded, browser_page):
+    page = browser_page
+    page.goto("/selling-online-overseas/find?sort=name")
+    first = page.locator("input[name=slug][type=checkbox]").first
+    slug = first.get_attribute("value")
+    first.check()
+    page.get_by_role("navigation", name="Results pages").get_by_role("link", name="Next").click()
+    expect(page).to_have_url(re.compile(r"page=2"))
+    assert f"slug={slug}" in page.url
+    assert page.locator(f'input[type=hidden][name=slug][value="{slug}"]').count() == 1
+
+    page.get_by_role("navigation", name="Results pages").get_by_role(
+        "link", name="Previous"
+    ).click()
+    expect(page).to_have_url(re.compile(r"page=1"))
+    expect(page.locator(f'input[type=checkbox][name=slug][value="{slug}"]')).to_be_checked()

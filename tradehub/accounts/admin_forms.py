@@ -10,13 +10,14 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovSubmitInput,
     GovTextInput,
 )
-from wtforms import DateField, SelectField, StringField, SubmitField
+from wtforms import DateField, StringField, SubmitField
 from wtforms.validators import InputRequired, Length, Optional
 
 from tradehub.accounts.administration import INVITABLE_ROLES, LAST_SIGN_IN, STATES
 from tradehub.accounts.audit import ACTIONS
 from tradehub.accounts.forms import _email_field
 from tradehub.accounts.models import Role
+from tradehub.form_fields import ChoiceSelectField
 
 
 class DayField(DateField):
@@ -44,19 +45,19 @@ class UserFilterForm(FlaskForm):
         widget=GovTextInput(),
         validators=[Optional(), Length(max=320, message="Enter 320 characters or fewer")],
     )
-    role = SelectField(
+    role = ChoiceSelectField(
         "Role",
         widget=GovSelect(),
         validators=[Optional()],
         choices=[("", "Any role")] + [(r.value, r.label) for r in Role],
     )
-    state = SelectField(
+    state = ChoiceSelectField(
         "State",
         widget=GovSelect(),
         validators=[Optional()],
         choices=[("", "Any state")] + [(s, s.capitalize()) for s in STATES],
     )
-    last_sign_in = SelectField(
+    last_sign_in = ChoiceSelectField(
         "Last signed in",
         widget=GovSelect(),
         validators=[Optional()],
@@ -81,13 +82,15 @@ class InviteForm(FlaskForm):
             Length(max=200, message="Full name must be 200 characters or fewer"),
         ],
     )
-    role = SelectField(
+    role = ChoiceSelectField(
         "Role",
         widget=GovSelect(),
         validators=[InputRequired("Select staff or marketplace partner")],
         choices=[("", "Select a role")] + [(r.value, r.label) for r in INVITABLE_ROLES],
     )
-    link = SelectField("Marketplace (partners only)", widget=GovSelect(), validators=[Optional()])
+    link = ChoiceSelectField(
+        "Marketplace (partners only)", widget=GovSelect(), validators=[Optional()]
+    )
     submit = SubmitField("Send invitation", widget=GovSubmitInput())
 
     def __init__(self, *args, link=None, **kwargs):
@@ -100,13 +103,15 @@ class InviteForm(FlaskForm):
 class RoleForm(FlaskForm):
     """Give a user another role."""
 
-    role = SelectField(
+    role = ChoiceSelectField(
         "New role",
         widget=GovSelect(),
         validators=[InputRequired("Select a role")],
         choices=[(r.value, r.label) for r in Role],
     )
-    link = SelectField("Marketplace (partners only)", widget=GovSelect(), validators=[Optional()])
+    link = ChoiceSelectField(
+        "Marketplace (partners only)", widget=GovSelect(), validators=[Optional()]
+    )
     submit = SubmitField("Change role", widget=GovSubmitInput())
 
     def __init__(self, *args, link=None, **kwargs):
@@ -128,7 +133,7 @@ class AuditFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    action = SelectField(
+    action = ChoiceSelectField(
         "What happened",
         widget=GovSelect(),
         validators=[Optional()],

@@ -14,13 +14,13 @@ from wtforms import (
     BooleanField,
     EmailField,
     PasswordField,
-    RadioField,
     StringField,
     SubmitField,
 )
 from wtforms.validators import Email, EqualTo, InputRequired, Length, ValidationError
 
 from tradehub.accounts.passwords import password_problem
+from tradehub.form_fields import ChoiceRadioField
 
 EMAIL_FORMAT_MESSAGE = "Enter an email address in the correct format, like name@example.com"
 
@@ -104,7 +104,7 @@ class RegisterForm(FlaskForm):
         render_kw={"autocomplete": "name"},
     )
     email = _email_field()
-    role = RadioField(
+    role = ChoiceRadioField(
         "What do you want to do?",
         widget=GovRadioInput(),
         choices=[
