@@ -105,12 +105,15 @@ def length(maximum: int, label: str) -> Length:
 
 
 def choose_message(label: object) -> str:
-    """ "Choose industry from the list": the message for a value a choice field does not offer.
+    """ "Choose industry from the list": the message for a value a choice field does not offer
+    (for a question: "Choose one of the answers offered to “Have you sold overseas before?”").
 
     In English the label's first letter is lowered unless it starts an abbreviation ("UK
     region"); the translations quote the label as it is.
     """
     text = _describe(str(label))
+    if text.endswith("?"):  # a question: "What kind of business is it?"
+        return gettext("Choose one of the answers offered to “%(field)s”", field=text)
     locale = get_locale()
     if (locale is None or locale.language == "en") and text[1:2].islower():
         text = text[0].lower() + text[1:]

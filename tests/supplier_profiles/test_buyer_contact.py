@@ -147,7 +147,7 @@ def test_contact_form_prefills_a_signed_in_buyer(client, signed_in, supplier):
         ({"full_name": ""}, "full_name", "Enter your full name"),
         ({"organisation": ""}, "organisation", "Enter your organisation name"),
         ({"country": ""}, "country", "Select your country"),
-        ({"country": "XX"}, "country", "Not a valid choice"),
+        ({"country": "XX"}, "country", "Choose country from the list"),
         ({"email": ""}, "email", "Enter your email address"),
         ({"email": "not-an-email"}, "email", "Enter an email address in the correct format"),
         ({"industry": ""}, "industry", "Select your industry"),

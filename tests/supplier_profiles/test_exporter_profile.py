@@ -99,11 +99,23 @@ def test_form_shows_saved_values(client, exporter, db):
             "Enter a LinkedIn address",
         ),
         ({"twitter_url": "https://facebook.com/x"}, "twitter_url", "Enter a X (Twitter) address"),
-        ({"region": "ATLANTIS"}, "region", "Not a valid choice"),
-        ({"industries": ["AEROSPACE", "UNICORNS"]}, "industries", "not a valid choice"),
-        ({"export_countries": ["XX"]}, "export_countries", "not a valid choice"),
-        ({"languages": ["zz"]}, "languages", "not a valid choice"),
-        ({"employees": "lots"}, "employees", "Not a valid choice"),
+        ({"region": "ATLANTIS"}, "region", "Choose UK region from the list"),
+        (
+            {"industries": ["AEROSPACE", "UNICORNS"]},
+            "industries",
+            "Choose industries from the list",
+        ),
+        (
+            {"export_countries": ["XX"]},
+            "export_countries",
+            "Choose countries you export to from the list",
+        ),
+        (
+            {"languages": ["zz"]},
+            "languages",
+            "Choose languages you can do business in from the list",
+        ),
+        ({"employees": "lots"}, "employees", "Choose number of employees from the list"),
     ],
 )
 def test_invalid_values_are_refused_next_to_the_field_and_kept(

@@ -71,7 +71,7 @@ def test_registering_a_taken_address_looks_the_same_and_tells_the_owner(
         ("password", "short", "Password must be between 10 and 128 characters"),
         ("password", "password123", "Choose a password that is harder to guess"),
         ("confirm", "something else entirely", "Passwords must match"),
-        ("role", "staff", "Not a valid choice"),
+        ("role", "staff", "Choose one of the answers offered to “What do you want to do?”"),
     ],
 )
 def test_registration_errors_show_next_to_the_field_and_keep_input(
