@@ -152,6 +152,10 @@ def unit_clause(
     elif entries:
         options = [_multi_match(text, "and") for text in analysis.unique([unit, *entries])]
         clause = {"bool": {"should": options, "minimum_should_match": 1}}
+    elif alternatives and " " in unit:
+        # A phrase given alternatives matches as typed when each of its words is somewhere in
+        # the document, as the embedded backend matches it (all of its terms).
+        clause = {"bool": {"must": [_multi_match(word, "and") for word in unit.split()]}}
     else:
         clause = _multi_match(unit, "and")
     if not alternatives:

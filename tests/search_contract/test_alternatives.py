@@ -70,12 +70,24 @@ def test_a_group_counts_as_one_word_matched(makers):
     assert sorted(ids[2:]) == [1, 8]
 
 
-def test_a_multi_word_phrase_is_one_unit(makers):
+def test_a_multi_word_phrase_is_one_unit(makers, make_doc):
     food = (("Lebensmittel und Getränke", ("food and drink",)),)
 
     assert hit_ids(makers, "Lebensmittel und Getränke", food) == [6]
     # 6 has both units; 7 only "Somerset" (listed below it: few companies match both).
     assert hit_ids(makers, "Lebensmittel und Getränke Somerset", food) == [6, 7]
+    # As typed, its words may be in different fields (as any typed words may).
+    makers.index_documents(
+        [
+            make_doc(
+                9,
+                "Feinkost Berger",
+                summary="Lebensmittel aus Bayern.",
+                description="Getränke und mehr, und Feinkost.",
+            )
+        ]
+    )
+    assert sorted(hit_ids(makers, "Lebensmittel und Getränke", food)) == [6, 9]
 
 
 def test_more_units_matched_rank_first_the_group_counting_once(makers):
