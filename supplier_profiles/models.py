@@ -138,7 +138,8 @@ class Company(db.Model):
     # Buyers' requests for quotation are offered to the company unless it opts out.
     accepts_buying_requests: Mapped[bool] = mapped_column(default=True, server_default=text("true"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    # Indexed: the search API's Last-Modified is the newest of these (supplier_profiles/api.py).
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow, index=True)
     # Deleted companies are kept (enquiries, audit) but vanish everywhere; number is released.
     deleted_at: Mapped[datetime | None]
 
@@ -274,7 +275,8 @@ class CaseStudy(db.Model):
     testimonial: Mapped[str] = mapped_column(Text, default="")
     testimonial_source: Mapped[str] = mapped_column(String(255), default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    # Indexed: the search API's Last-Modified is the newest of these (supplier_profiles/api.py).
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow, index=True)
 
     company: Mapped[Company] = relationship(back_populates="case_studies")
     images: Mapped[list[CaseStudyImage]] = relationship(
