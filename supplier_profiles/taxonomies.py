@@ -171,6 +171,18 @@ def display_choices(group: str) -> list[Choice]:
     return list(_display_choices(group, str(locale) if locale is not None else "en"))
 
 
+def display_labels(group: str) -> dict[str, str]:
+    """code -> label in the active language for every code of the group (kept like
+    display_choices; do not change the dict)."""
+    locale = get_locale()
+    return _display_labels(group, str(locale) if locale is not None else "en")
+
+
+@lru_cache(maxsize=128)
+def _display_labels(group: str, locale: str) -> dict[str, str]:
+    return dict(_display_choices(group, locale))
+
+
 @lru_cache(maxsize=128)
 def _display_choices(group: str, locale: str) -> tuple[Choice, ...]:
     """display_choices for `locale`, the active one when called (it is part of the key)."""
