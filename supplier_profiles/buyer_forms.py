@@ -84,7 +84,8 @@ def filter_label(group: str, value: str) -> str:
     """The words a person reads for a filter value."""
     if group == "verified":
         return str(dict(VERIFIED_CHOICES).get(value, value))
-    return taxonomies.display_label(group, value)
+    known = taxonomies.display_labels("export_country" if group == "country" else group)
+    return known.get(value) or taxonomies.display_label(group, value)
 
 
 class FilterField(SelectMultipleField):

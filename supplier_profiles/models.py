@@ -90,6 +90,44 @@ class AuditAction(enum.StrEnum):
     DELETED = "deleted"
 
 
+# The profile details an editor may change (services.companies.update_profile).
+EDITABLE_PROFILE_FIELDS = (
+    "name",
+    "summary",
+    "description",
+    "website",
+    "email",
+    "phone",
+    "employees",
+    "region",
+    "industries",
+    "export_countries",
+    "languages",
+    "products_services",
+    "keywords",
+    "twitter_url",
+    "facebook_url",
+    "linkedin_url",
+)
+# The details an import line sets as given (importer.upsert_company): the editable ones, the
+# type of business and the address lines an import carries.
+IMPORTED_PROFILE_FIELDS = (*EDITABLE_PROFILE_FIELDS, "company_type", "locality", "postal_code")
+# Everything the profile holds, as "Download your data" gives it to the owner
+# (personal_data.export_companies).
+ALL_PROFILE_FIELDS = (
+    *IMPORTED_PROFILE_FIELDS,
+    "number",
+    "address_line_1",
+    "address_line_2",
+    "country",
+    "published",
+    "verified_at",
+    "created_at",
+    "updated_at",
+    "deleted_at",
+)
+
+
 class Company(db.Model):
     """A UK business with a supplier profile; public at /suppliers/<slug> once publishable."""
 
@@ -138,7 +176,8 @@ class Company(db.Model):
     # Buyers' requests for quotation are offered to the company unless it opts out.
     accepts_buying_requests: Mapped[bool] = mapped_column(default=True, server_default=text("true"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    # Indexed: the search API's Last-Modified is the newest of these (supplier_profiles/api.py).
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow, index=True)
     # Deleted companies are kept (enquiries, audit) but vanish everywhere; number is released.
     deleted_at: Mapped[datetime | None]
 
@@ -274,7 +313,8 @@ class CaseStudy(db.Model):
     testimonial: Mapped[str] = mapped_column(Text, default="")
     testimonial_source: Mapped[str] = mapped_column(String(255), default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    # Indexed: the search API's Last-Modified is the newest of these (supplier_profiles/api.py).
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow, index=True)
 
     company: Mapped[Company] = relationship(back_populates="case_studies")
     images: Mapped[list[CaseStudyImage]] = relationship(

@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import pycountry
@@ -165,11 +165,31 @@ def display_label(group: str, code: str | None) -> str:
 
 def display_choices(group: str) -> list[Choice]:
     """`choices(group)` with labels in the active language, sorted by them when the group is
-    alphabetical (countries, languages)."""
+    alphabetical (countries, languages). Kept per group and language: Find a Supplier offers
+    every value of every filter group on each page (hundreds of labels)."""
+    locale = get_locale()
+    return list(_display_choices(group, str(locale) if locale is not None else "en"))
+
+
+def display_labels(group: str) -> dict[str, str]:
+    """code -> label in the active language for every code of the group (kept like
+    display_choices; do not change the dict)."""
+    locale = get_locale()
+    return _display_labels(group, str(locale) if locale is not None else "en")
+
+
+@lru_cache(maxsize=128)
+def _display_labels(group: str, locale: str) -> dict[str, str]:
+    return dict(_display_choices(group, locale))
+
+
+@lru_cache(maxsize=128)
+def _display_choices(group: str, locale: str) -> tuple[Choice, ...]:
+    """display_choices for `locale`, the active one when called (it is part of the key)."""
     pairs = [(code, display_label(group, code)) for code, _ in choices(group)]
     if group in ("country", "export_country", "language"):
         pairs.sort(key=lambda pair: pair[1].casefold())
-    return pairs
+    return tuple(pairs)
 
 
 def industry_terms(english_label: str) -> list[str]:

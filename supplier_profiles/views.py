@@ -115,12 +115,10 @@ class FacetGroup:
         return len(self.items) + len(self.more)
 
 
-def _facet_item(name: str, value: str, count: int, checked: bool) -> dict:
+def _facet_item(label: str, value: str, count: int, checked: bool) -> dict:
     return {
         "value": value,
-        "html": Markup('{} <span class="th-facet-count">({:,})</span>').format(
-            filter_label(name, value), count
-        ),
+        "html": Markup('{} <span class="th-facet-count">({:,})</span>').format(label, count),
         "checked": checked,
     }
 
@@ -139,10 +137,10 @@ def facet_groups(form: SearchForm, result, show_all: frozenset[str] = frozenset(
         selected = list(getattr(form, name).data or [])
         counts = {facet.value: facet.count for facet in result.facets.get(name, [])}
         choices = filter_choices(name)
+        labels = dict(choices)
         if name == "employees":
             values = [code for code, _ in choices]
         else:
-            labels = dict(choices)
             values = sorted(labels, key=lambda v: (-counts.get(v, 0), labels[v].casefold()))
         shown, more = values, []
         if len(values) > FACET_LIMIT and name not in show_all:
@@ -152,9 +150,9 @@ def facet_groups(form: SearchForm, result, show_all: frozenset[str] = frozenset(
             FacetGroup(
                 name,
                 FILTER_LABELS[name],
-                [_facet_item(name, v, counts.get(v, 0), v in selected) for v in shown],
+                [_facet_item(labels[v], v, counts.get(v, 0), v in selected) for v in shown],
                 len(selected),
-                more=[_facet_item(name, v, counts.get(v, 0), False) for v in more],
+                more=[_facet_item(labels[v], v, counts.get(v, 0), False) for v in more],
                 show_all_url=url_for(
                     "supplier_profiles.find_a_supplier",
                     **args_with(show=sorted(show_all | {name})),
