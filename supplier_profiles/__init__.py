@@ -8,7 +8,14 @@ from __future__ import annotations
 from flask import Flask
 
 import tradehub  # noqa: F401  (the composition root first: it loads every layer in order)
-from supplier_profiles import buyers, cli, industries, personal_data, search_documents
+from supplier_profiles import (
+    buyers,
+    cli,
+    industries,
+    personal_data,
+    recheck,
+    search_documents,
+)
 from supplier_profiles.api import api_bp
 from supplier_profiles.api_schemas import TAG as API_TAG
 from supplier_profiles.exporter import account_links, exporter_bp
@@ -20,6 +27,7 @@ from tradehub.api_docs import register_openapi
 from tradehub.extensions import csrf
 from tradehub.main import register_account_links, register_navigation, register_sitemap
 from tradehub.staff import register_staff_section
+from tradehub.worker import register_job
 
 
 def init_app(app: Flask) -> None:
@@ -39,6 +47,12 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(api_bp)
     register_openapi(app, tags=[API_TAG])  # its paths come from the declared endpoints
     cli.register_commands(app)
+    register_job(
+        app,
+        "companies-house-recheck",
+        recheck.run_worker_batch,
+        "re-check companies' status at Companies House, unpublish the closed ones",
+    )
     register_staff_section(
         app,
         "supplier_profiles_staff.list_blocked_senders",
