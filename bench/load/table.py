@@ -33,32 +33,26 @@ def stats_table(stats: Path, title: str = "") -> str:
     return "\n".join(lines)
 
 
-def failures_table(failures: Path) -> str:
-    """What failed, how often (empty when nothing did)."""
-    if not failures.exists():
-        return ""
-    with failures.open(encoding="utf-8") as handle:
-        rows = list(csv.DictReader(handle))
-    if not rows:
-        return "No failures."
-    lines = ["| request kind | error | occurrences |", "|---|---|---:|"]
-    for row in rows:
-        error = row["Error"].replace("|", "\\|")[:160]
-        lines.append(f"| {row['Name']} | {error} | {int(row['Occurrences']):,} |")
-    return "\n".join(lines)
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|")[:160]
 
 
-def exceptions_table(exceptions: Path) -> str:
-    """Errors raised inside the users' tasks (empty when there were none)."""
-    if not exceptions.exists():
+def problems_table(path: Path, kind: str) -> str:
+    """What failed (kind "failures": requests) or raised (kind "exceptions": the load script's
+    tasks), and how often; empty when Locust wrote no such file."""
+    if not path.exists():
         return ""
-    with exceptions.open(encoding="utf-8") as handle:
+    with path.open(encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
     if not rows:
-        return "No errors in the load script's tasks."
-    lines = ["| error in a task | occurrences |", "|---|---:|"]
-    for row in rows:
-        lines.append(f"| {row['Message'][:160]} | {int(row['Count']):,} |")
+        return "No failures." if kind == "failures" else "No errors in the load script's tasks."
+    if kind == "failures":
+        lines = ["| request kind | error | occurrences |", "|---|---|---:|"]
+        cells = [(f"{row['Name']} | {_cell(row['Error'])}", row["Occurrences"]) for row in rows]
+    else:
+        lines = ["| error in a task | occurrences |", "|---|---:|"]
+        cells = [(_cell(row["Message"]), row["Count"]) for row in rows]
+    lines += [f"| {text} | {int(count):,} |" for text, count in cells]
     return "\n".join(lines)
 
 
@@ -72,10 +66,10 @@ def main() -> None:
     print(stats_table(args.stats, args.title))
     if args.failures:
         print()
-        print(failures_table(args.failures))
+        print(problems_table(args.failures, "failures"))
     if args.exceptions:
         print()
-        print(exceptions_table(args.exceptions))
+        print(problems_table(args.exceptions, "exceptions"))
 
 
 if __name__ == "__main__":
