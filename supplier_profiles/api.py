@@ -9,7 +9,7 @@ Sunset date. When the search engine is down the answer is a 503 JSON error.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 
 from flask import Blueprint, current_app, redirect, url_for
 from sqlalchemy import func, select
@@ -18,7 +18,7 @@ from sqlalchemy.orm import selectinload
 from search_index import service
 from search_index.base import SearchQuery
 from search_index.errors import SearchUnavailable
-from supplier_profiles import taxonomies
+from supplier_profiles import taxonomies, verification
 from supplier_profiles.api_schemas import (
     FILTER_GROUPS,
     MAX_PAGE,
@@ -45,22 +45,21 @@ from tradehub.api import (
     operation,
     page_count,
     page_links,
+    v1_deprecation,
 )
+from tradehub.dates import to_uk
 from tradehub.extensions import db
 
 api_bp = Blueprint("supplier_profiles_api", __name__, url_prefix="/api")
 
 TAG_NAME = TAG["name"]
-# v1's shapes stay for six months after v2 shipped (docs/api.md, CHANGELOG.md).
-V1_DEPRECATED_ON = date(2026, 12, 4)
-V1_SUNSET_ON = date(2027, 6, 4)
 SEARCH_UNAVAILABLE = "Search is not available at the moment. Try again in a few minutes."
 _SEARCH_ERRORS = {503: "The search engine is unavailable; try again later."}
 _SLUG = {"slug": "The supplier's slug, as in its page's web address."}
 
 
 def _v1(successor: str) -> Deprecation:
-    return Deprecation(V1_DEPRECATED_ON, V1_SUNSET_ON, f"supplier_profiles_api.{successor}")
+    return v1_deprecation(f"supplier_profiles_api.{successor}")
 
 
 def suppliers_changed_at() -> datetime:
@@ -207,6 +206,17 @@ def case_study_json(company: Company, study: CaseStudy) -> dict:
     }
 
 
+def verification_json(company: Company) -> dict | None:
+    """The method and the UK date of the company's current verification, or None."""
+    evidence = verification.verification_evidence(company)
+    if evidence is None:
+        return None
+    return {
+        "method": "letter_code" if evidence.by_code else "staff",
+        "date": to_uk(evidence.at).date().isoformat(),
+    }
+
+
 def company_json(company: Company) -> dict:
     """The public profile: what the company page shows, without personal contact details."""
     return {
@@ -232,6 +242,7 @@ def company_json(company: Company) -> dict:
         },
         "locality": company.locality or None,
         "verified": company.is_verified,
+        "verification": verification_json(company),
         "logo_url": company_logo_url(company, external=True),
         "updated_at": company.updated_at.isoformat().replace("+00:00", "Z"),
         "url": url_for("supplier_profiles.company_profile", slug=company.slug, _external=True),

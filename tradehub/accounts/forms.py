@@ -77,6 +77,16 @@ def _new_password_field(label: str = "Create a password") -> PasswordField:
     )
 
 
+def _confirm_password_field(label: str, missing: str) -> PasswordField:
+    """The new password typed again; `missing` is the message when it is left empty."""
+    return PasswordField(
+        label,
+        widget=GovPasswordInput(),
+        validators=[InputRequired(missing), EqualTo("password", "Passwords must match")],
+        render_kw={"autocomplete": "new-password"},
+    )
+
+
 class RegisterForm(FlaskForm):
     """Create an exporter or buyer account."""
 
@@ -92,15 +102,7 @@ class RegisterForm(FlaskForm):
         validators=[InputRequired("Select whether you are a UK business or an overseas buyer")],
     )
     password = _new_password_field()
-    confirm = PasswordField(
-        "Confirm password",
-        widget=GovPasswordInput(),
-        validators=[
-            InputRequired("Confirm your password"),
-            EqualTo("password", "Passwords must match"),
-        ],
-        render_kw={"autocomplete": "new-password"},
-    )
+    confirm = _confirm_password_field("Confirm password", "Confirm your password")
     submit = SubmitField("Create account", widget=GovSubmitInput())
 
 
@@ -133,15 +135,7 @@ class ResetPasswordForm(FlaskForm):
     """Choose a new password from an emailed link."""
 
     password = _new_password_field("New password")
-    confirm = PasswordField(
-        "Confirm new password",
-        widget=GovPasswordInput(),
-        validators=[
-            InputRequired("Confirm your new password"),
-            EqualTo("password", "Passwords must match"),
-        ],
-        render_kw={"autocomplete": "new-password"},
-    )
+    confirm = _confirm_password_field("Confirm new password", "Confirm your new password")
     submit = SubmitField("Save new password", widget=GovSubmitInput())
 
 
