@@ -9,7 +9,7 @@ v2 lists use the one envelope (data, meta, links); v1 keeps its older shape unti
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import datetime, time
 from decimal import Decimal
 
 from flask import Blueprint, url_for
@@ -36,6 +36,7 @@ from tradehub.api import (
     newest,
     operation,
     page_links,
+    v1_deprecation,
 )
 from tradehub.dates import UK, uk_today
 from tradehub.extensions import db
@@ -44,13 +45,10 @@ from tradehub.money import money_to_json
 bp = Blueprint("marketplaces_api", __name__, url_prefix="/api")
 
 TAG_NAME = TAG["name"]
-# v1's shapes stay for six months after v2 shipped (docs/api.md, CHANGELOG.md).
-V1_DEPRECATED_ON = date(2026, 12, 4)
-V1_SUNSET_ON = date(2027, 6, 4)
 
 
 def _v1(successor: str) -> Deprecation:
-    return Deprecation(V1_DEPRECATED_ON, V1_SUNSET_ON, f"marketplaces_api.{successor}")
+    return v1_deprecation(f"marketplaces_api.{successor}")
 
 
 def finder_query(params: MarketplaceListParameters) -> FinderQuery:

@@ -9,7 +9,7 @@ Sunset date. When the search engine is down the answer is a 503 JSON error.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 
 from flask import Blueprint, current_app, redirect, url_for
 from sqlalchemy import func, select
@@ -45,22 +45,20 @@ from tradehub.api import (
     operation,
     page_count,
     page_links,
+    v1_deprecation,
 )
 from tradehub.extensions import db
 
 api_bp = Blueprint("supplier_profiles_api", __name__, url_prefix="/api")
 
 TAG_NAME = TAG["name"]
-# v1's shapes stay for six months after v2 shipped (docs/api.md, CHANGELOG.md).
-V1_DEPRECATED_ON = date(2026, 12, 4)
-V1_SUNSET_ON = date(2027, 6, 4)
 SEARCH_UNAVAILABLE = "Search is not available at the moment. Try again in a few minutes."
 _SEARCH_ERRORS = {503: "The search engine is unavailable; try again later."}
 _SLUG = {"slug": "The supplier's slug, as in its page's web address."}
 
 
 def _v1(successor: str) -> Deprecation:
-    return Deprecation(V1_DEPRECATED_ON, V1_SUNSET_ON, f"supplier_profiles_api.{successor}")
+    return v1_deprecation(f"supplier_profiles_api.{successor}")
 
 
 def suppliers_changed_at() -> datetime:

@@ -30,6 +30,7 @@ from supplier_profiles.models import (
     CASE_STUDY_SUMMARY_MAX,
     CASE_STUDY_TITLE_MAX,
     DESCRIPTION_MAX,
+    IMPORTED_PROFILE_FIELDS,
     NAME_MAX,
     SUMMARY_MAX,
     CaseStudy,
@@ -341,29 +342,6 @@ class ImportState:
         return {company.id: company for company in companies}
 
 
-_PLAIN_FIELDS = (
-    "name",
-    "company_type",
-    "summary",
-    "description",
-    "website",
-    "email",
-    "phone",
-    "employees",
-    "region",
-    "industries",
-    "export_countries",
-    "languages",
-    "keywords",
-    "products_services",
-    "twitter_url",
-    "facebook_url",
-    "linkedin_url",
-    "locality",
-    "postal_code",
-)
-
-
 def _sync_case_studies(company: Company, studies: list[dict], slugs: SlugAllocator) -> None:
     """Update case studies matched by title, add new ones; others are left as they are."""
     existing = {normalise_name(s.title): s for s in company.case_studies}
@@ -398,7 +376,7 @@ def upsert_company(
         db.session.add(company)
     elif record["number"] and company.number != record["number"]:
         company.number = record["number"]
-    for key in _PLAIN_FIELDS:
+    for key in IMPORTED_PROFILE_FIELDS:
         if getattr(company, key) != record[key]:
             setattr(company, key, record[key])
     apply_imported_state(

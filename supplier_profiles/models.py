@@ -91,6 +91,44 @@ class AuditAction(enum.StrEnum):
     DELETED = "deleted"
 
 
+# The profile details an editor may change (services.companies.update_profile).
+EDITABLE_PROFILE_FIELDS = (
+    "name",
+    "summary",
+    "description",
+    "website",
+    "email",
+    "phone",
+    "employees",
+    "region",
+    "industries",
+    "export_countries",
+    "languages",
+    "products_services",
+    "keywords",
+    "twitter_url",
+    "facebook_url",
+    "linkedin_url",
+)
+# The details an import line sets as given (importer.upsert_company): the editable ones, the
+# type of business and the address lines an import carries.
+IMPORTED_PROFILE_FIELDS = (*EDITABLE_PROFILE_FIELDS, "company_type", "locality", "postal_code")
+# Everything the profile holds, as "Download your data" gives it to the owner
+# (personal_data.export_companies).
+ALL_PROFILE_FIELDS = (
+    *IMPORTED_PROFILE_FIELDS,
+    "number",
+    "address_line_1",
+    "address_line_2",
+    "country",
+    "published",
+    "verified_at",
+    "created_at",
+    "updated_at",
+    "deleted_at",
+)
+
+
 class Company(db.Model):
     """A UK business with a supplier profile; public at /suppliers/<slug> once publishable."""
 

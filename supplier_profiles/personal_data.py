@@ -25,41 +25,10 @@ from supplier_profiles.buyers.models import (
     SavedSearchSeen,
     ShortlistEntry,
 )
-from supplier_profiles.models import CompanyMember, Enquiry
+from supplier_profiles.models import ALL_PROFILE_FIELDS, CompanyMember, Enquiry
 from tradehub.accounts.models import User, normalise_email
 from tradehub.extensions import db
 from tradehub.personal_data import register_personal_data
-
-PROFILE_FIELDS = (
-    "name",
-    "number",
-    "company_type",
-    "summary",
-    "description",
-    "website",
-    "email",
-    "phone",
-    "employees",
-    "region",
-    "industries",
-    "export_countries",
-    "languages",
-    "keywords",
-    "products_services",
-    "twitter_url",
-    "facebook_url",
-    "linkedin_url",
-    "address_line_1",
-    "address_line_2",
-    "locality",
-    "postal_code",
-    "country",
-    "published",
-    "verified_at",
-    "created_at",
-    "updated_at",
-    "deleted_at",
-)
 
 
 def _memberships(user: User) -> list[CompanyMember]:
@@ -74,7 +43,7 @@ def export_companies(user: User) -> list[dict]:
     for member in _memberships(user):
         company = member.company
         row = {"your_role": member.role.value, "member_since": member.created_at}
-        row["company"] = {field: getattr(company, field) for field in PROFILE_FIELDS}
+        row["company"] = {field: getattr(company, field) for field in ALL_PROFILE_FIELDS}
         if member.is_owner:
             row["case_studies"] = [
                 {

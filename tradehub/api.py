@@ -171,6 +171,18 @@ class Deprecation:
     successor: str  # endpoint name of the replacement
 
 
+# v1's shapes stay for six months after v2 shipped (docs/api.md, CHANGELOG.md); one date for
+# every v1 endpoint of every feature.
+V1_DEPRECATED_ON = date(2026, 12, 4)
+V1_SUNSET_ON = date(2027, 6, 4)
+
+
+def v1_deprecation(successor: str) -> Deprecation:
+    """A v1 endpoint, deprecated on V1_DEPRECATED_ON and gone on V1_SUNSET_ON; `successor` is
+    the v2 endpoint's name (blueprint.view)."""
+    return Deprecation(V1_DEPRECATED_ON, V1_SUNSET_ON, successor)
+
+
 @dataclass(frozen=True)
 class Operation:
     """Everything the document says about one endpoint; kept on the view as `view.api`."""

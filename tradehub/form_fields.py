@@ -3,9 +3,11 @@
 WTForms' own numeric and date fields refuse "5,000" or "£5,000" and answer "Not a valid decimal
 value."; these accept the ways people write numbers and, when the input still cannot be read,
 give a GOV.UK-style message that names the field and says what to enter. `length` is a Length
-validator with such a message. The choice fields (select, radios, several checkboxes) answer a
-value that is not among their options (a tampered or outdated form) with "Choose <field> from
-the list" instead of WTForms' "Not a valid choice." Every form of the project uses these
+validator with such a message. `full_name_field` and `email_address_field` are the name and
+address questions the account forms and the marketplace application share. The choice fields
+(select, radios, several checkboxes) answer a value that is not among their options (a
+tampered or outdated form) with "Choose <field> from the list" instead of WTForms' "Not a
+valid choice." Every form of the project uses these
 (tests/test_form_messages.py renders each form with bad input and with values that are not
 offered, and fails on any of WTForms' default messages).
 """
@@ -15,9 +17,18 @@ from __future__ import annotations
 import re
 
 from flask_babel import get_locale, gettext
-from wtforms import DateField, DecimalField, IntegerField, RadioField, SelectField
+from govuk_frontend_wtf.wtforms_widgets import GovTextInput
+from wtforms import (
+    DateField,
+    DecimalField,
+    EmailField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    StringField,
+)
 from wtforms import SelectMultipleField as _SelectMultipleField
-from wtforms.validators import Length, ValidationError
+from wtforms.validators import Email, InputRequired, Length, ValidationError
 
 # Currency signs and codes people put in front of an amount, and the separators of thousands.
 _NUMBER_NOISE = re.compile(r"^(?:£|\$|€|GBP|USD|EUR)\s*", re.IGNORECASE)
@@ -102,6 +113,38 @@ class DayMonthYearField(DateField):
 def length(maximum: int, label: str) -> Length:
     """Length(max=...) saying "<label> must be N characters or fewer"."""
     return Length(max=maximum, message=f"{label} must be {maximum:,} characters or fewer")
+
+
+EMAIL_FORMAT_MESSAGE = "Enter an email address in the correct format, like name@example.com"
+
+
+def full_name_field(label: str = "Full name") -> StringField:
+    """A person's full name (required, at most 200 characters)."""
+    return StringField(
+        label,
+        widget=GovTextInput(),
+        validators=[
+            InputRequired("Enter your full name"),
+            length(200, "Full name"),
+        ],
+        render_kw={"autocomplete": "name"},
+    )
+
+
+def email_address_field(label: str = "Email address", description: str = "") -> EmailField:
+    """A person's email address (required, at most 320 characters, a valid address: the same
+    rules as accounts.forms.email_problem)."""
+    return EmailField(
+        label,
+        widget=GovTextInput(),
+        description=description,
+        validators=[
+            InputRequired("Enter your email address"),
+            length(320, "Email address"),
+            Email(EMAIL_FORMAT_MESSAGE, check_deliverability=False),
+        ],
+        render_kw={"autocomplete": "email", "spellcheck": "false"},
+    )
 
 
 def choose_message(label: object) -> str:

@@ -17,7 +17,6 @@ from govuk_frontend_wtf.wtforms_widgets import (
 )
 from wtforms import (
     BooleanField,
-    EmailField,
     HiddenField,
     StringField,
     SubmitField,
@@ -25,7 +24,6 @@ from wtforms import (
 )
 from wtforms.validators import (
     URL,
-    Email,
     InputRequired,
     Length,
     Optional,
@@ -36,7 +34,13 @@ from wtforms.validators import (
 from marketplaces.applications.models import ApplicationStatus
 from supplier_profiles import taxonomies
 from tradehub.companies_house import is_company_number, normalise_company_number
-from tradehub.form_fields import ChoiceMultipleField, ChoiceRadioField, ChoiceSelectField
+from tradehub.form_fields import (
+    ChoiceMultipleField,
+    ChoiceRadioField,
+    ChoiceSelectField,
+    email_address_field,
+    full_name_field,
+)
 
 PITCH_MAX = 1000
 DESCRIPTION_MAX = 1000
@@ -98,15 +102,7 @@ class _OneTimeForm(FlaskForm):
 class DetailsForm(_OneTimeForm):
     """Step 1: the person applying."""
 
-    contact_name = StringField(
-        "Full name",
-        widget=GovTextInput(),
-        validators=[
-            InputRequired("Enter your full name"),
-            Length(max=200, message="Full name must be 200 characters or fewer"),
-        ],
-        render_kw={"autocomplete": "name"},
-    )
+    contact_name = full_name_field()
     contact_job_title = StringField(
         "Job title (optional)",
         widget=GovTextInput(),
@@ -116,19 +112,8 @@ class DetailsForm(_OneTimeForm):
         ],
         render_kw={"autocomplete": "organization-title"},
     )
-    contact_email = EmailField(
-        "Email address",
-        widget=GovTextInput(),
-        description="The marketplace will use this to contact you about your application",
-        validators=[
-            InputRequired("Enter your email address"),
-            Length(max=320, message="Email address must be 320 characters or fewer"),
-            Email(
-                "Enter an email address in the correct format, like name@example.com",
-                check_deliverability=False,
-            ),
-        ],
-        render_kw={"autocomplete": "email", "spellcheck": "false"},
+    contact_email = email_address_field(
+        description="The marketplace will use this to contact you about your application"
     )
     contact_phone = StringField(
         "Telephone number",

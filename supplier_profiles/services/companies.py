@@ -10,6 +10,7 @@ from supplier_profiles import taxonomies, verification
 from supplier_profiles.images import LOGO_BOX, UNCONFIRMED, process_image
 from supplier_profiles.keywords import clean_keywords
 from supplier_profiles.models import (
+    EDITABLE_PROFILE_FIELDS,
     AuditAction,
     Company,
     CompanyInvitation,
@@ -38,26 +39,6 @@ from tradehub.companies_house import (
 from tradehub.db_types import utcnow
 from tradehub.errors import Conflict, NotAllowed, PermissionDenied, ValidationFailed
 from tradehub.extensions import db
-
-# Profile fields an editor may change through `update_profile`.
-PROFILE_FIELDS = (
-    "name",
-    "summary",
-    "description",
-    "website",
-    "email",
-    "phone",
-    "employees",
-    "region",
-    "industries",
-    "export_countries",
-    "languages",
-    "products_services",
-    "keywords",
-    "twitter_url",
-    "facebook_url",
-    "linkedin_url",
-)
 
 
 def lookup_company(number: str) -> CompanyProfile:
@@ -131,9 +112,10 @@ def create_company_from_companies_house(owner: User, profile: CompanyProfile) ->
 
 
 def update_profile(company: Company, user: User, **changes) -> Company:
-    """Change profile fields (see PROFILE_FIELDS), checking codes against the taxonomies."""
+    """Change profile fields (models.EDITABLE_PROFILE_FIELDS), checking codes against the
+    taxonomies."""
     require_editor(user, company)
-    unknown = set(changes) - set(PROFILE_FIELDS)
+    unknown = set(changes) - set(EDITABLE_PROFILE_FIELDS)
     if unknown:
         raise ValueError(f"not profile fields: {', '.join(sorted(unknown))}")
     if "name" in changes:

@@ -15,9 +15,8 @@ from wtforms.validators import InputRequired, Length, Optional
 
 from tradehub.accounts.administration import INVITABLE_ROLES, LAST_SIGN_IN, STATES
 from tradehub.accounts.audit import ACTIONS
-from tradehub.accounts.forms import _email_field
 from tradehub.accounts.models import Role
-from tradehub.form_fields import ChoiceSelectField
+from tradehub.form_fields import ChoiceSelectField, email_address_field
 
 
 class DayField(DateField):
@@ -73,7 +72,7 @@ def _link_choices(link) -> list[tuple[str, str]]:
 class InviteForm(FlaskForm):
     """Invite a staff member or marketplace partner by email."""
 
-    email = _email_field()
+    email = email_address_field()
     full_name = StringField(
         "Full name",
         widget=GovTextInput(),

@@ -12,17 +12,19 @@ from govuk_frontend_wtf.wtforms_widgets import (
 )
 from wtforms import (
     BooleanField,
-    EmailField,
     PasswordField,
     StringField,
     SubmitField,
 )
-from wtforms.validators import Email, EqualTo, InputRequired, Length, ValidationError
+from wtforms.validators import EqualTo, InputRequired, Length, ValidationError
 
 from tradehub.accounts.passwords import password_problem
-from tradehub.form_fields import ChoiceRadioField
-
-EMAIL_FORMAT_MESSAGE = "Enter an email address in the correct format, like name@example.com"
+from tradehub.form_fields import (
+    EMAIL_FORMAT_MESSAGE,
+    ChoiceRadioField,
+    email_address_field,
+    full_name_field,
+)
 
 
 def email_problem(address: str) -> str | None:
@@ -57,22 +59,6 @@ def strong_password(form, field) -> None:
         raise ValidationError(problem)
 
 
-def _email_field(label: str = "Email address") -> EmailField:
-    return EmailField(
-        label,
-        widget=GovTextInput(),
-        validators=[
-            InputRequired("Enter your email address"),
-            Length(max=320, message="Email address must be 320 characters or fewer"),
-            Email(
-                EMAIL_FORMAT_MESSAGE,
-                check_deliverability=False,
-            ),
-        ],
-        render_kw={"autocomplete": "email", "spellcheck": "false"},
-    )
-
-
 def _new_password_field(label: str = "Create a password") -> PasswordField:
     return PasswordField(
         label,
@@ -91,19 +77,21 @@ def _new_password_field(label: str = "Create a password") -> PasswordField:
     )
 
 
+def _confirm_password_field(label: str, missing: str) -> PasswordField:
+    """The new password typed again; `missing` is the message when it is left empty."""
+    return PasswordField(
+        label,
+        widget=GovPasswordInput(),
+        validators=[InputRequired(missing), EqualTo("password", "Passwords must match")],
+        render_kw={"autocomplete": "new-password"},
+    )
+
+
 class RegisterForm(FlaskForm):
     """Create an exporter or buyer account."""
 
-    full_name = StringField(
-        "Full name",
-        widget=GovTextInput(),
-        validators=[
-            InputRequired("Enter your full name"),
-            Length(max=200, message="Full name must be 200 characters or fewer"),
-        ],
-        render_kw={"autocomplete": "name"},
-    )
-    email = _email_field()
+    full_name = full_name_field()
+    email = email_address_field()
     role = ChoiceRadioField(
         "What do you want to do?",
         widget=GovRadioInput(),
@@ -114,22 +102,14 @@ class RegisterForm(FlaskForm):
         validators=[InputRequired("Select whether you are a UK business or an overseas buyer")],
     )
     password = _new_password_field()
-    confirm = PasswordField(
-        "Confirm password",
-        widget=GovPasswordInput(),
-        validators=[
-            InputRequired("Confirm your password"),
-            EqualTo("password", "Passwords must match"),
-        ],
-        render_kw={"autocomplete": "new-password"},
-    )
+    confirm = _confirm_password_field("Confirm password", "Confirm your password")
     submit = SubmitField("Create account", widget=GovSubmitInput())
 
 
 class SignInForm(FlaskForm):
     """Sign in with email and password."""
 
-    email = _email_field()
+    email = email_address_field()
     password = PasswordField(
         "Password",
         widget=GovPasswordInput(),
@@ -147,7 +127,7 @@ class SignInForm(FlaskForm):
 class ForgotPasswordForm(FlaskForm):
     """Ask for a password reset link."""
 
-    email = _email_field()
+    email = email_address_field()
     submit = SubmitField("Send reset link", widget=GovSubmitInput())
 
 
@@ -155,15 +135,7 @@ class ResetPasswordForm(FlaskForm):
     """Choose a new password from an emailed link."""
 
     password = _new_password_field("New password")
-    confirm = PasswordField(
-        "Confirm new password",
-        widget=GovPasswordInput(),
-        validators=[
-            InputRequired("Confirm your new password"),
-            EqualTo("password", "Passwords must match"),
-        ],
-        render_kw={"autocomplete": "new-password"},
-    )
+    confirm = _confirm_password_field("Confirm new password", "Confirm your new password")
     submit = SubmitField("Save new password", widget=GovSubmitInput())
 
 
@@ -200,15 +172,7 @@ class SignOutEverywhereForm(FlaskForm):
 class AcceptInvitationForm(ResetPasswordForm):
     """An invitee confirms their name and chooses a password."""
 
-    full_name = StringField(
-        "Full name",
-        widget=GovTextInput(),
-        validators=[
-            InputRequired("Enter your full name"),
-            Length(max=200, message="Full name must be 200 characters or fewer"),
-        ],
-        render_kw={"autocomplete": "name"},
-    )
+    full_name = full_name_field()
     submit = SubmitField("Accept invitation", widget=GovSubmitInput())
 
 
