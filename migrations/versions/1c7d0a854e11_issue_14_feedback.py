@@ -2,7 +2,7 @@
 messages in one table, with a status staff move through new -> in progress -> resolved
 
 Revision ID: 1c7d0a854e11
-Revises: f15a7c3d9e21
+Revises: b14e6d2c8a31
 Create Date: 2026-12-04 20:07:42.265594
 
 """
@@ -15,7 +15,7 @@ import tradehub.db_types
 
 # revision identifiers, used by Alembic.
 revision = "1c7d0a854e11"
-down_revision = "f15a7c3d9e21"
+down_revision = "b14e6d2c8a31"
 branch_labels = None
 depends_on = None
 
