@@ -9,6 +9,7 @@ the template helpers.
 from __future__ import annotations
 
 from flask import Flask
+from flask_babel import get_locale
 
 import tradehub  # noqa: F401  (the composition root first: it loads every layer in order)
 from marketplaces import api, costs, staff_views, views
@@ -22,7 +23,7 @@ from marketplaces.cli import marketplaces_cli
 from marketplaces.industries import marketplaces_for_industry
 from marketplaces.models import COMMISSION_BASES, SETUP_REQUIREMENTS, TRANSLATION_NEEDS
 from supplier_profiles.industries import register_industry_marketplaces
-from supplier_profiles.taxonomies import country_name
+from supplier_profiles.taxonomies import display_label
 from tradehub.accounts.administration import register_role_link
 from tradehub.accounts.models import Role
 from tradehub.api_docs import register_openapi
@@ -93,11 +94,24 @@ def init_app(app: Flask) -> None:
     register_template_helpers(app)
 
 
+# How a language separates the items of a list ("a, b", "a、b", "a، b").
+LIST_SEPARATORS = {"zh": "、", "ja": "、", "ar": "، "}
+
+
+def join_list(items) -> str:
+    """Items joined the way the reader's language writes a list."""
+    locale = get_locale()
+    separator = LIST_SEPARATORS.get(locale.language if locale else "en", ", ")
+    return separator.join(str(item) for item in items)
+
+
 def register_template_helpers(app: Flask) -> None:
     """Formatting helpers every marketplace template (and imported macro) can use."""
     app.add_template_global(costs.format_money, "format_money")
     app.add_template_global(costs.format_commission, "format_commission")
     app.add_template_global(COMMISSION_BASES, "commission_bases")
-    app.add_template_filter(country_name, "country_name")
+    app.add_template_filter(join_list, "join_list")
+    # Country names in the reader's language (CLDR); English ones stay the data.
+    app.add_template_filter(lambda code: display_label("country", code), "country_name")
     app.add_template_filter(lambda code: SETUP_REQUIREMENTS.get(code, code), "setup_label")
     app.add_template_filter(lambda code: TRANSLATION_NEEDS.get(code, code), "translation_label")

@@ -11,10 +11,11 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from flask_babel import gettext
+from flask_babel import gettext, ngettext
 
 from marketplaces.models import FEE_FREQUENCIES, FEE_MONTHS, Marketplace
 from tradehub import i18n
+from tradehub.i18n import N_
 from tradehub.money import quantize_money
 
 HUNDRED = Decimal(100)
@@ -116,12 +117,17 @@ def estimate_monthly_cost(
 
     if m.commission_basis == "wholesale_price":
         estimate.notes.append(
-            "No commission: this marketplace buys your goods at a wholesale "
-            "price, so your margin is set when you agree that price."
+            gettext(
+                "No commission: this marketplace buys your goods at a wholesale "
+                "price, so your margin is set when you agree that price."
+            )
         )
         estimate.lines.append(
             CostLine(
-                "Commission", Decimal("0.00"), Decimal("0.00"), "not charged (wholesale model)"
+                gettext("Commission"),
+                Decimal("0.00"),
+                Decimal("0.00"),
+                gettext("not charged (wholesale model)"),
             )
         )
     elif m.has_commission:
@@ -129,7 +135,7 @@ def estimate_monthly_cost(
         high = to_pennies(sales * m.commission_high_percent / HUNDRED)
         estimate.lines.append(
             CostLine(
-                "Commission",
+                gettext("Commission"),
                 low,
                 high,
                 f"{format_money(sales)} × "
@@ -138,19 +144,21 @@ def estimate_monthly_cost(
         )
         if m.commission_basis == "category_dependent":
             estimate.notes.append(
-                "Commission depends on the product category: the low and high "
-                "figures are the cheapest and dearest categories."
+                gettext(
+                    "Commission depends on the product category: the low and high "
+                    "figures are the cheapest and dearest categories."
+                )
             )
         elif m.commission_basis == "negotiated":
             estimate.notes.append(
-                "Commission is negotiated with each seller; the range is typical."
+                gettext("Commission is negotiated with each seller; the range is typical.")
             )
         elif m.commission_basis == "volume_dependent":
-            estimate.notes.append("Commission depends on your sales volume.")
+            estimate.notes.append(gettext("Commission depends on your sales volume."))
     else:
         estimate.complete = False
         estimate.notes.append(
-            "The marketplace has not published its commission, so it is not included."
+            gettext("The marketplace has not published its commission, so it is not included.")
         )
 
     if m.membership_fee_amount is not None:
@@ -165,16 +173,26 @@ def estimate_monthly_cost(
         except MissingRate as exc:
             estimate.complete = False
             estimate.notes.append(
-                f"Membership ({fee_text}) is not included: there is no "
-                f"exchange rate for {exc.currency}."
+                gettext(
+                    "Membership (%(fee)s) is not included: there is no exchange rate for "
+                    "%(currency)s.",
+                    fee=fee_text,
+                    currency=exc.currency,
+                )
             )
         else:
             working = fee_text
             if m.membership_fee_currency != "GBP":
-                working += f" at {_rate_text(rates, m.membership_fee_currency)}"
+                working = gettext(
+                    "%(fee)s at %(rate)s",
+                    fee=working,
+                    rate=_rate_text(rates, m.membership_fee_currency),
+                )
             if months != 1:
-                working += f", spread over {months} months"
-            estimate.lines.append(CostLine("Membership", monthly, monthly, working))
+                working = gettext(
+                    "%(fee)s, spread over %(months)s months", fee=working, months=months
+                )
+            estimate.lines.append(CostLine(gettext("Membership"), monthly, monthly, working))
 
     if m.fee_per_listing:
         if m.listing_fee_amount is not None and m.listing_fee_currency:
@@ -183,45 +201,62 @@ def estimate_monthly_cost(
             except MissingRate as exc:
                 estimate.complete = False
                 estimate.notes.append(
-                    f"Listing fees are not included: there is no exchange rate for {exc.currency}."
+                    gettext(
+                        "Listing fees are not included: there is no exchange rate for "
+                        "%(currency)s.",
+                        currency=exc.currency,
+                    )
                 )
             else:
                 total = to_pennies(each * listings)
                 estimate.lines.append(
                     CostLine(
-                        "Listing fees",
+                        gettext("Listing fees"),
                         total,
                         total,
-                        f"{listings:,} listings × "
-                        f"{format_money(m.listing_fee_amount, m.listing_fee_currency)}",
+                        ngettext(
+                            "%(listings)s listing × %(fee)s",
+                            "%(listings)s listings × %(fee)s",
+                            listings,
+                            listings=i18n.format_number(listings),
+                            fee=format_money(m.listing_fee_amount, m.listing_fee_currency),
+                        ),
                     )
                 )
         else:
             estimate.complete = False
             estimate.notes.append(
-                "This marketplace charges a fee per listing but has not told us "
-                "how much, so listing fees are not included."
+                gettext(
+                    "This marketplace charges a fee per listing but has not told us "
+                    "how much, so listing fees are not included."
+                )
             )
 
     for label, amount, currency in (
-        ("One-off registration fee", m.registration_fee_amount, m.registration_fee_currency),
-        ("Deposit", m.deposit_amount, m.deposit_currency),
+        (N_("One-off registration fee"), m.registration_fee_amount, m.registration_fee_currency),
+        (N_("Deposit"), m.deposit_amount, m.deposit_currency),
     ):
         if amount is None:
             continue
-        text = f"{label}: {format_money(amount, currency)}"
+        text = gettext(
+            "%(label)s: %(amount)s", label=gettext(label), amount=format_money(amount, currency)
+        )
         if currency != "GBP":
             try:
-                text += f" (about {format_money(to_gbp(amount, currency, rates))})"
+                text = gettext(
+                    "%(text)s (about %(pounds)s)",
+                    text=text,
+                    pounds=format_money(to_gbp(amount, currency, rates)),
+                )
             except MissingRate:
-                text += " (no exchange rate to convert it)"
+                text = gettext("%(text)s (no exchange rate to convert it)", text=text)
         estimate.one_off.append(text)
     return estimate
 
 
 def _rate_text(rates: Mapping[str, Decimal], currency: str) -> str:
     rate = Decimal(rates[currency]).normalize()
-    return f"{rate:f} {currency} to £1"
+    return gettext("%(rate)s %(currency)s to £1", rate=f"{rate:f}", currency=currency)
 
 
 def estimate_all(

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
+from flask_babel import gettext
 from sqlalchemy import Float, case, cast, exists, func, literal, or_, select
 from sqlalchemy.orm import selectinload
 
@@ -18,20 +19,21 @@ from marketplaces.models import Marketplace, MarketplaceFacet
 from tradehub.dates import uk_today
 from tradehub.errors import ValidationFailed
 from tradehub.extensions import db
+from tradehub.i18n import N_
 
 # The service is for selling abroad: the United Kingdom is home, never a country to sell to
 # (the finder form does not offer it; the form and the API refuse it with HOME_COUNTRY_REFUSAL).
 HOME_COUNTRY = "GB"
-HOME_COUNTRY_REFUSAL = (
+HOME_COUNTRY_REFUSAL = N_(
     "Choose a country outside the United Kingdom: this service is for selling abroad"
 )
 
 
 SORTS = {
-    "relevance": "Relevance",
-    "users": "Registered users (most first)",
-    "commission": "Commission (lowest first)",
-    "name": "Name (A to Z)",
+    "relevance": N_("Relevance"),
+    "users": N_("Registered users (most first)"),
+    "commission": N_("Commission (lowest first)"),
+    "name": N_("Name (A to Z)"),
 }
 
 
@@ -157,9 +159,13 @@ def compare_marketplaces(slugs: list[str]) -> list[Marketplace]:
     slugs = list(dict.fromkeys(slugs))  # the same marketplace twice counts once
     if len(slugs) > MAX_COMPARE:
         raise ValidationFailed(
-            f"You can compare up to {MAX_COMPARE} marketplaces at a time. "
-            f"You chose {len(slugs)}: remove "
-            f"{len(slugs) - MAX_COMPARE} to continue.",
+            gettext(
+                "You can compare up to %(most)s marketplaces at a time. "
+                "You chose %(chosen)s: remove %(extra)s to continue.",
+                most=MAX_COMPARE,
+                chosen=len(slugs),
+                extra=len(slugs) - MAX_COMPARE,
+            ),
             "slug",
         )
     found = {

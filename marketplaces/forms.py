@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
@@ -68,14 +70,23 @@ def _pairs(values) -> list[tuple[str, str]]:
     return [(v, v) for v in values]
 
 
+def _translated_pairs(values) -> list[tuple[str, str]]:
+    """Stored English values, shown to the reader in their language (they are in the
+    catalogues: marked N_ in models.py or taken from taxonomies.json)."""
+    return [(v, _l(v)) for v in values]
+
+
 def country_choices() -> list[tuple[str, str]]:
     """Every ISO 3166 country, by name."""
     return list(taxonomies.choices("country"))
 
 
 def export_country_choices() -> list[tuple[str, str]]:
-    """The countries a UK business can sell to: every country but the United Kingdom."""
-    return [(code, name) for code, name in country_choices() if code != HOME_COUNTRY]
+    """The countries a UK business can sell to: every country but the United Kingdom, named
+    (and sorted) in the reader's language."""
+    return [
+        (code, name) for code, name in taxonomies.display_choices("country") if code != HOME_COUNTRY
+    ]
 
 
 class ExportCountryField(SelectField):
@@ -83,9 +94,9 @@ class ExportCountryField(SelectField):
 
     def pre_validate(self, form) -> None:
         if self.data == HOME_COUNTRY:
-            raise ValidationError(HOME_COUNTRY_REFUSAL)
+            raise ValidationError(_l(HOME_COUNTRY_REFUSAL))
         if self.data and self.data not in {code for code, _ in self.choices}:
-            raise ValidationError("Choose a country from the list")
+            raise ValidationError(_l("Choose a country from the list"))
 
 
 def currency_code(form, field) -> None:
@@ -104,8 +115,11 @@ class ChoiceList(SelectMultipleField):
         unknown = [value for value in self.data or [] if value not in allowed]
         if unknown:
             raise ValidationError(
-                f"{self.label.text}: choose from the list "
-                f"(“{unknown[0]}” is not one of the options)"
+                gettext(
+                    "%(field)s: choose from the list (“%(value)s” is not one of the options)",
+                    field=self.label.text,
+                    value=unknown[0],
+                )
             )
 
 
@@ -120,38 +134,40 @@ class FinderForm(NoCSRFForm):
     """The finder's filters and sort, read from the query string."""
 
     category = ChoiceList(
-        "Product category",
-        choices=_pairs(PRODUCT_CATEGORIES),
+        _l("Product category"),
+        choices=_translated_pairs(PRODUCT_CATEGORIES),
         widget=GovCheckboxesInput(),
         validators=[Optional()],
     )
     country = ExportCountryField(
-        "Country you want to sell to", widget=GovSelect(), validators=[Optional()]
+        _l("Country you want to sell to"), widget=GovSelect(), validators=[Optional()]
     )
     positioning = ChoiceList(
-        "Market positioning",
-        choices=_pairs(POSITIONING),
+        _l("Market positioning"),
+        choices=_translated_pairs(POSITIONING),
         widget=GovCheckboxesInput(),
         validators=[Optional()],
     )
     fulfilment = ChoiceList(
-        "Fulfilment",
-        choices=_pairs(FULFILMENT),
+        _l("Fulfilment"),
+        choices=_translated_pairs(FULFILMENT),
         widget=GovCheckboxesInput(),
         validators=[Optional()],
     )
     seller_model = ChoiceList(
-        "Seller model",
-        choices=_pairs(SELLER_MODELS),
+        _l("Seller model"),
+        choices=_translated_pairs(SELLER_MODELS),
         widget=GovCheckboxesInput(),
         validators=[Optional()],
     )
-    uk_offer = BooleanField("Has an offer for UK businesses", widget=GovCheckboxInput())
-    no_local_company = BooleanField("No local company needed", widget=GovCheckboxInput())
-    no_local_bank_account = BooleanField("No local bank account needed", widget=GovCheckboxInput())
+    uk_offer = BooleanField(_l("Has an offer for UK businesses"), widget=GovCheckboxInput())
+    no_local_company = BooleanField(_l("No local company needed"), widget=GovCheckboxInput())
+    no_local_bank_account = BooleanField(
+        _l("No local bank account needed"), widget=GovCheckboxInput()
+    )
     sort = ChoiceSelectField(
-        "Sort by",
-        choices=list(SORTS.items()),
+        _l("Sort by"),
+        choices=[(key, _l(label)) for key, label in SORTS.items()],
         default="relevance",
         widget=GovSelect(),
         validators=[Optional()],
@@ -159,7 +175,7 @@ class FinderForm(NoCSRFForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.country.choices = [("", "Any country")] + export_country_choices()
+        self.country.choices = [("", _l("Any country"))] + export_country_choices()
 
     def to_query(self) -> FinderQuery:
         """The validated filters as a FinderQuery."""
@@ -180,35 +196,37 @@ class CostEstimateForm(NoCSRFForm):
     """Monthly sales and listings for the cost estimate, read from the query string."""
 
     monthly_sales = NumberField(
-        "Expected monthly sales, in pounds",
+        _l("Expected monthly sales, in pounds"),
         places=2,
         example="5000",
-        invalid="Enter your expected monthly sales as a number of pounds, like 5000",
+        invalid=_l("Enter your expected monthly sales as a number of pounds, like 5000"),
         widget=GovTextInput(),
         validators=[
-            InputRequired("Enter your expected monthly sales in pounds"),
+            InputRequired(_l("Enter your expected monthly sales in pounds")),
             NumberRange(
                 min=Decimal("0"),
                 max=Decimal("100000000"),
-                message="Monthly sales must be between £0 and £100,000,000",
+                message=_l("Monthly sales must be between £0 and £100,000,000"),
             ),
         ],
         render_kw={"inputmode": "decimal", "spellcheck": "false"},
     )
     listings = WholeNumberField(
-        "Number of product listings",
-        invalid="Enter the number of product listings as a whole number, like 250",
+        _l("Number of product listings"),
+        invalid=_l("Enter the number of product listings as a whole number, like 250"),
         widget=GovTextInput(),
         validators=[
-            InputRequired("Enter how many products you will list"),
+            InputRequired(_l("Enter how many products you will list")),
             NumberRange(
-                min=0, max=1_000_000, message="Number of listings must be between 0 and 1,000,000"
+                min=0,
+                max=1_000_000,
+                message=_l("Number of listings must be between 0 and 1,000,000"),
             ),
         ],
         render_kw={"inputmode": "numeric", "spellcheck": "false"},
     )
-    slug = ChoiceList("Marketplaces", validators=[Optional()], widget=GovCheckboxesInput())
-    submit = SubmitField("Estimate costs", widget=GovSubmitInput())
+    slug = ChoiceList(_l("Marketplaces"), validators=[Optional()], widget=GovCheckboxesInput())
+    submit = SubmitField(_l("Estimate costs"), widget=GovSubmitInput())
 
 
 # --- staff ---------------------------------------------------------------------------------------

@@ -18,7 +18,7 @@ from sqlalchemy.orm import selectinload
 from search_index import service
 from search_index.base import SearchQuery
 from search_index.errors import SearchUnavailable
-from supplier_profiles import taxonomies
+from supplier_profiles import taxonomies, verification
 from supplier_profiles.api_schemas import (
     FILTER_GROUPS,
     MAX_PAGE,
@@ -47,6 +47,7 @@ from tradehub.api import (
     page_links,
     v1_deprecation,
 )
+from tradehub.dates import to_uk
 from tradehub.extensions import db
 
 api_bp = Blueprint("supplier_profiles_api", __name__, url_prefix="/api")
@@ -205,6 +206,17 @@ def case_study_json(company: Company, study: CaseStudy) -> dict:
     }
 
 
+def verification_json(company: Company) -> dict | None:
+    """The method and the UK date of the company's current verification, or None."""
+    evidence = verification.verification_evidence(company)
+    if evidence is None:
+        return None
+    return {
+        "method": "letter_code" if evidence.by_code else "staff",
+        "date": to_uk(evidence.at).date().isoformat(),
+    }
+
+
 def company_json(company: Company) -> dict:
     """The public profile: what the company page shows, without personal contact details."""
     return {
@@ -230,6 +242,7 @@ def company_json(company: Company) -> dict:
         },
         "locality": company.locality or None,
         "verified": company.is_verified,
+        "verification": verification_json(company),
         "logo_url": company_logo_url(company, external=True),
         "updated_at": company.updated_at.isoformat().replace("+00:00", "Z"),
         "url": url_for("supplier_profiles.company_profile", slug=company.slug, _external=True),

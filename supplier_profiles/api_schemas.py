@@ -7,7 +7,7 @@ the taxonomies, so the document lists exactly the values the API accepts.
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import AfterValidator, Field
 
@@ -204,6 +204,18 @@ class SocialLinks(ResponseBody):
     linkedin: str | None
 
 
+class Verification(ResponseBody):
+    """How and when TradeHub last verified the company (from its audit records)."""
+
+    method: Literal["letter_code", "staff"] = Field(
+        description="letter_code: the owner typed the code posted to the registered address; "
+        "staff: TradeHub staff checked the company's evidence."
+    )
+    date: str = Field(
+        json_schema_extra={"format": "date"}, description="The day it was verified (UK time)."
+    )
+
+
 class SupplierProfile(ResponseBody):
     """A published supplier's public profile with its case studies (no personal contacts)."""
 
@@ -225,6 +237,9 @@ class SupplierProfile(ResponseBody):
     social: SocialLinks
     locality: str | None
     verified: bool
+    verification: Verification | None = Field(
+        description="How and when the company was verified; null if no record says so."
+    )
     logo_url: str | None
     updated_at: str = Field(json_schema_extra={"format": "date-time"})
     url: str = Field(json_schema_extra={"format": "uri"})

@@ -197,6 +197,43 @@ def test_supplier_profile_with_case_studies(api, suppliers):
     assert "email" not in body and "phone" not in body
 
 
+def test_the_profile_gives_the_verification_method_and_date(api, db, suppliers):
+    from datetime import UTC, datetime
+
+    from supplier_profiles.models import AuditAction, CompanyAuditEntry
+
+    lomond, tamar, _ = suppliers
+    db.session.add_all(
+        [
+            CompanyAuditEntry(
+                company_id=lomond.id,
+                action=AuditAction.VERIFIED_BY_STAFF,
+                created_at=datetime(2026, 11, 20, 10, 0, tzinfo=UTC),
+            ),
+            # 23:30 UTC in December is still 3 December in the UK.
+            CompanyAuditEntry(
+                company_id=lomond.id,
+                action=AuditAction.VERIFIED_BY_CODE,
+                created_at=datetime(2026, 12, 3, 23, 30, tzinfo=UTC),
+            ),
+            # British Summer Time: 23:30 UTC on 30 June is 1 July in the UK.
+            CompanyAuditEntry(
+                company_id=tamar.id,
+                action=AuditAction.VERIFIED_BY_STAFF,
+                created_at=datetime(2026, 6, 30, 23, 30, tzinfo=UTC),
+            ),
+        ]
+    )
+    db.session.commit()
+    for version in ("v1", "v2"):
+        body = api(f"/api/{version}/suppliers/lomond-smokehouse").get_json()
+        assert body["verification"] == {"method": "letter_code", "date": "2026-12-03"}
+        body = api(f"/api/{version}/suppliers/tamar-valley-cider").get_json()
+        assert body["verification"] == {"method": "staff", "date": "2026-07-01"}
+    # Verified without an audit record (imported before records were kept): no claim made.
+    assert api("/api/v2/suppliers/derwent-drones").get_json()["verification"] is None
+
+
 def test_supplier_profile_404_and_301(api, client, db, suppliers):
     error = api("/api/v1/suppliers/nobody", status=404).get_json()["error"]
     assert error["status"] == 404 and "nobody" in error["detail"]
