@@ -51,6 +51,12 @@ def init_app(app: Flask) -> None:
         "Supplier profiles",
         "Print verification letters, verify or revoke companies, and take profiles down.",
     )
+    register_staff_section(
+        app,
+        "supplier_profiles_staff.verification_requests",
+        "Verification requests",
+        "Sole traders, partnerships, charities and other businesses waiting for a staff check.",
+    )
     register_account_links(app, account_links)
     personal_data.register(app)  # "Download your data", "Delete your account"
     register_navigation(
