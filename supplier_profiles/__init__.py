@@ -14,6 +14,7 @@ from supplier_profiles import (
     industries,
     personal_data,
     recheck,
+    reports,  # noqa: F401  ("Report this profile": its routes attach to bp)
     search_documents,
 )
 from supplier_profiles.api import api_bp
@@ -64,6 +65,12 @@ def init_app(app: Flask) -> None:
         "supplier_profiles_staff.index",
         "Supplier profiles",
         "Print verification letters, verify or revoke companies, and take profiles down.",
+    )
+    register_staff_section(
+        app,
+        "supplier_profiles_staff.verification_requests",
+        "Verification requests",
+        "Sole traders, partnerships, charities and other businesses waiting for a staff check.",
     )
     register_account_links(app, account_links)
     personal_data.register(app)  # "Download your data", "Delete your account"

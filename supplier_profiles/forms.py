@@ -22,7 +22,6 @@ from govuk_frontend_wtf.wtforms_widgets import (
 )
 from wtforms import (
     BooleanField,
-    EmailField,
     HiddenField,
     StringField,
     SubmitField,
@@ -30,7 +29,6 @@ from wtforms import (
 )
 from wtforms.validators import (
     URL,
-    Email,
     InputRequired,
     Length,
     Optional,
@@ -56,7 +54,12 @@ from supplier_profiles.models import (
 from supplier_profiles.verification import normalise_code
 from tradehub.companies_house import is_company_number, normalise_company_number
 from tradehub.errors import ValidationFailed
-from tradehub.form_fields import ChoiceMultipleField, ChoiceRadioField, ChoiceSelectField
+from tradehub.form_fields import (
+    ChoiceMultipleField,
+    ChoiceRadioField,
+    ChoiceSelectField,
+    email_address_field,
+)
 
 REASON_MAX = 1000
 REPLY_MAX = 5000
@@ -65,24 +68,6 @@ URL_MESSAGE = "Enter a web address in the correct format, like https://www.examp
 
 def _strip(value):
     return value.strip() if isinstance(value, str) else value
-
-
-def _email(label: str, required: bool = True, message: str = "Enter an email address"):
-    first = InputRequired(message) if required else Optional()
-    return EmailField(
-        label,
-        widget=GovTextInput(),
-        filters=[_strip],
-        validators=[
-            first,
-            Length(max=320, message="Email address must be 320 characters or fewer"),
-            Email(
-                "Enter an email address in the correct format, like name@example.com",
-                check_deliverability=False,
-            ),
-        ],
-        render_kw={"spellcheck": "false", "autocomplete": "email"},
-    )
 
 
 def _web_address(value: str | None) -> str | None:
@@ -264,7 +249,7 @@ class ProfileForm(FlaskForm):
         ],
     )
     website = _url_field("Website")
-    email = _email("Contact email address", required=False)
+    email = email_address_field("Contact email address", missing=None, filters=[_strip])
     phone = StringField(
         "Contact phone number",
         widget=GovTextInput(),
@@ -527,7 +512,11 @@ class CaseStudyForm(FlaskForm):
 class InviteForm(FlaskForm):
     """The owner invites an editor."""
 
-    email = _email("Email address", message="Enter the email address of the person to invite")
+    email = email_address_field(
+        missing="Enter the email address of the person to invite",
+        autocomplete=False,
+        filters=[_strip],
+    )
     submit = SubmitField("Send invitation", widget=GovSubmitInput())
 
 

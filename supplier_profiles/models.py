@@ -83,6 +83,7 @@ class AuditAction(enum.StrEnum):
     LETTER_PRINTED = "letter_printed"
     VERIFIED_BY_CODE = "verified_by_code"
     VERIFIED_BY_STAFF = "verified_by_staff"
+    VERIFICATION_REQUESTED = "verification_requested"
     REVOKED = "revoked"
     PUBLISHED = "published"
     UNPUBLISHED = "unpublished"
@@ -170,6 +171,9 @@ class Company(db.Model):
     verification_code_issued_at: Mapped[datetime | None]
     verification_failures: Mapped[int] = mapped_column(default=0)
     verified_at: Mapped[datetime | None]
+    # A business that Companies House does not register (sole trader, partnership, charity,
+    # other) asked staff to verify it: the staff queue, oldest first (cleared once verified).
+    verification_requested_at: Mapped[datetime | None]
     verified_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     published: Mapped[bool] = mapped_column(default=False)
     published_at: Mapped[datetime | None]

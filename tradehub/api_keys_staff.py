@@ -11,8 +11,8 @@ from flask import Flask, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput, GovTextInput
-from wtforms import EmailField, StringField, SubmitField
-from wtforms.validators import Email, InputRequired, Length, ValidationError
+from wtforms import StringField, SubmitField
+from wtforms.validators import InputRequired, Length, ValidationError
 
 from tradehub.api_keys import (
     MAX_PER_MINUTE,
@@ -23,6 +23,7 @@ from tradehub.api_keys import (
     revoke_key,
 )
 from tradehub.extensions import db
+from tradehub.form_fields import email_address_field
 from tradehub.refusals import service_call
 from tradehub.staff import register_staff_section, staff_bp
 
@@ -50,19 +51,11 @@ class IssueApiKeyForm(FlaskForm):
             Length(max=200, message="Partner organisation must be 200 characters or fewer"),
         ],
     )
-    contact_email = EmailField(
+    contact_email = email_address_field(
         "Contact email address",
-        widget=GovTextInput(),
-        description="Who to tell before the key is revoked or its limit changes",
-        validators=[
-            InputRequired("Enter the partner's contact email address"),
-            Length(max=320, message="Contact email address must be 320 characters or fewer"),
-            Email(
-                "Enter an email address in the correct format, like name@example.com",
-                check_deliverability=False,
-            ),
-        ],
-        render_kw={"spellcheck": "false"},
+        "Who to tell before the key is revoked or its limit changes",
+        missing="Enter the partner's contact email address",
+        autocomplete=False,
     )
     requests_per_minute = StringField(
         "Requests per minute",

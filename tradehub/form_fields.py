@@ -28,7 +28,7 @@ from wtforms import (
     StringField,
 )
 from wtforms import SelectMultipleField as _SelectMultipleField
-from wtforms.validators import Email, InputRequired, Length, ValidationError
+from wtforms.validators import Email, InputRequired, Length, Optional, ValidationError
 
 # Currency signs and codes people put in front of an amount, and the separators of thousands.
 _NUMBER_NOISE = re.compile(r"^(?:£|\$|€|GBP|USD|EUR)\s*", re.IGNORECASE)
@@ -118,32 +118,44 @@ def length(maximum: int, label: str) -> Length:
 EMAIL_FORMAT_MESSAGE = "Enter an email address in the correct format, like name@example.com"
 
 
-def full_name_field(label: str = "Full name") -> StringField:
-    """A person's full name (required, at most 200 characters)."""
+def full_name_field(
+    label: str = "Full name", missing: str = "Enter your full name", autocomplete: bool = True
+) -> StringField:
+    """A person's full name (required, at most 200 characters); `missing` is the message when
+    it is left empty, `autocomplete` False when it is someone else's name."""
     return StringField(
         label,
         widget=GovTextInput(),
-        validators=[
-            InputRequired("Enter your full name"),
-            length(200, "Full name"),
-        ],
-        render_kw={"autocomplete": "name"},
+        validators=[InputRequired(missing), length(200, "Full name")],
+        render_kw={"autocomplete": "name"} if autocomplete else {},
     )
 
 
-def email_address_field(label: str = "Email address", description: str = "") -> EmailField:
-    """A person's email address (required, at most 320 characters, a valid address: the same
-    rules as accounts.forms.email_problem)."""
+def email_address_field(
+    label: str = "Email address",
+    description: str = "",
+    *,
+    missing: str | None = "Enter your email address",
+    autocomplete: bool = True,
+    filters=(),
+) -> EmailField:
+    """An email address (at most 320 characters, a valid address: the same rules as
+    accounts.forms.email_problem). `missing` is the message when it is left empty, or None
+    when it may be left empty; `autocomplete` False when it is someone else's address."""
+    render_kw = {"spellcheck": "false"}
+    if autocomplete:
+        render_kw["autocomplete"] = "email"
     return EmailField(
         label,
         widget=GovTextInput(),
         description=description,
+        filters=list(filters),
         validators=[
-            InputRequired("Enter your email address"),
-            length(320, "Email address"),
+            InputRequired(missing) if missing else Optional(),
+            length(320, _describe(label)),
             Email(EMAIL_FORMAT_MESSAGE, check_deliverability=False),
         ],
-        render_kw={"autocomplete": "email", "spellcheck": "false"},
+        render_kw=render_kw,
     )
 
 

@@ -3,7 +3,7 @@ say "Companies House: active, checked 1 December 2026" and `flask suppliers rech
 the oldest-checked companies first and back off after errors (#14)
 
 Revision ID: b14c8e2a5d31
-Revises: f15a7c3d9e21
+Revises: 1c7d0a854e11
 Create Date: 2026-12-04 20:30:00.000000
 
 """
@@ -15,7 +15,7 @@ import tradehub.db_types
 
 # revision identifiers, used by Alembic.
 revision = 'b14c8e2a5d31'
-down_revision = 'f15a7c3d9e21'
+down_revision = '1c7d0a854e11'
 branch_labels = None
 depends_on = None
 

@@ -38,6 +38,8 @@ def verify(company: Company, member: CompanyMember):
     """Enter the code from the letter we posted."""
     if company.is_verified:
         return render_template("supplier_profiles/exporter/verify.html", company=company, form=None)
+    if publishing.asks_staff_to_verify(company) and not company.verification_code:
+        return _verify_on_request_page(company)
     form = VerifyCodeForm()
     if form.validate_on_submit():
         # A wrong code is a success for the service: the failure count it keeps is committed.
@@ -50,6 +52,37 @@ def verify(company: Company, member: CompanyMember):
             left = publishing.MAX_VERIFICATION_FAILURES - company.verification_failures
             form.code.errors.append(_wrong_code_message(left))
     return render_template("supplier_profiles/exporter/verify.html", company=company, form=form)
+
+
+def _verify_on_request_page(company: Company):
+    """A business staff verify on request: what they check, and the button to ask."""
+    return render_template(
+        "supplier_profiles/exporter/verify_on_request.html",
+        company=company,
+        form=ButtonForm(),
+        evidence=publishing.VERIFICATION_EVIDENCE.get(
+            company.company_type, publishing.VERIFICATION_EVIDENCE["OTHER"]
+        ),
+        working_days=publishing.VERIFICATION_WORKING_DAYS,
+    )
+
+
+@exporter_bp.route("/verify/request", methods=["POST"])
+@company_required
+def request_verification(company: Company, member: CompanyMember):
+    """A sole trader, partnership, charity or other business asks staff to verify it."""
+    form = ButtonForm()
+    if form.validate_on_submit():
+        with service_call() as call:
+            asked = publishing.request_verification(company, current_user)
+        if call.ok:
+            flash(
+                "We have emailed you what happens next."
+                if asked
+                else "You have already asked: we will email you.",
+                "success",
+            )
+    return redirect(url_for("supplier_profiles_exporter.verify"))
 
 
 @exporter_bp.route("/publish", methods=["GET", "POST"])

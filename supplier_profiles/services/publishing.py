@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import url_for
+from sqlalchemy import select
 
 from supplier_profiles import verification
 from supplier_profiles.models import AuditAction, Company
@@ -71,6 +72,7 @@ def _verify(
 ) -> None:
     company.verified_at = utcnow()
     company.verified_by_id = by_staff.id if by_staff is not None else None
+    company.verification_requested_at = None
     company.verification_code = None
     company.verification_failures = 0
     audit(company, action, actor, reason)
@@ -170,6 +172,71 @@ def verify_with_code(company: Company, user: User, code: str) -> bool:
     _verify(company, AuditAction.VERIFIED_BY_CODE, user)
     mark_changed(company)
     return True
+
+
+# Businesses Companies House does not register: no company number to post a letter against
+# from its records, so staff check them and the owner asks for it (request_verification).
+STAFF_CHECKED_TYPES = frozenset({"SOLE_TRADER", "PARTNERSHIP", "CHARITY", "OTHER"})
+VERIFICATION_WORKING_DAYS = 5
+
+
+def asks_staff_to_verify(company: Company) -> bool:
+    """True for a business staff verify on request (not registered with Companies House)."""
+    return company.company_type in STAFF_CHECKED_TYPES
+
+
+def request_verification(company: Company, user: User) -> bool:
+    """A sole trader, partnership, charity or other business asks staff to verify it: it joins
+    the staff queue and the member who asked is emailed what happens next. Returns False when
+    it had already asked (nothing is sent again)."""
+    require_editor(user, company)
+    if company.is_verified:
+        raise NotAllowed("Your company is already verified.")
+    if not asks_staff_to_verify(company):
+        raise NotAllowed(
+            "Companies registered with Companies House are verified with the code in the letter "
+            "we post to the registered address."
+        )
+    if company.verification_requested_at is not None:
+        return False
+    company.verification_requested_at = utcnow()
+    audit(company, AuditAction.VERIFICATION_REQUESTED, user)
+    queue_email(
+        user.email,
+        "We will check your business: what happens next",
+        "verification_requested",
+        user=user,
+        company=company,
+        working_days=VERIFICATION_WORKING_DAYS,
+        evidence=VERIFICATION_EVIDENCE.get(company.company_type, VERIFICATION_EVIDENCE["OTHER"]),
+        verify_url=url_for("supplier_profiles_exporter.verify", _external=True),
+    )
+    db.session.flush()
+    return True
+
+
+# What staff ask each kind of business for (the email and the exporter's page say it).
+VERIFICATION_EVIDENCE = {
+    "SOLE_TRADER": "your Unique Taxpayer Reference (UTR) or VAT registration, and a recent bill "
+    "or bank statement showing the business address",
+    "PARTNERSHIP": "the partnership's Unique Taxpayer Reference (UTR) or VAT registration, the "
+    "names of the partners, and a recent bill or bank statement showing the business address",
+    "CHARITY": "your charity number (Charity Commission, OSCR or the Charity Commission for "
+    "Northern Ireland); we check it against the register",
+    "OTHER": "a registration number (VAT, HMRC or a regulator) and a recent bill or bank "
+    "statement showing the business address",
+}
+
+
+def verification_queue():
+    """Companies waiting for staff to verify them on request, oldest request first."""
+    return (
+        select(Company)
+        .where(Company.verification_requested_at.is_not(None))
+        .where(~Company.is_verified)
+        .where(~Company.is_deleted)
+        .order_by(Company.verification_requested_at, Company.id)
+    )
 
 
 # --- staff -----------------------------------------------------------------------------------

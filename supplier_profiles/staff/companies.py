@@ -67,6 +67,20 @@ def index():
     return render_template("supplier_profiles/staff/index.html", form=form, page=page)
 
 
+@staff_bp.route("/suppliers/verification-requests")
+def verification_requests():
+    """Businesses not registered with Companies House that asked to be verified, oldest
+    request first: staff ask for the evidence by email, then verify (or not) on the company's
+    page."""
+    page = db.paginate(publishing.verification_queue(), per_page=PER_PAGE, error_out=False)
+    return render_template(
+        "supplier_profiles/staff/verification_requests.html",
+        page=page,
+        labels=taxonomies,
+        evidence=publishing.VERIFICATION_EVIDENCE,
+    )
+
+
 def _render_company(company: Company, forms: dict | None = None, status: int = 200):
     forms = forms or {}
     history = db.session.scalars(

@@ -16,7 +16,7 @@ from wtforms.validators import InputRequired, Length, Optional
 from tradehub.accounts.administration import INVITABLE_ROLES, LAST_SIGN_IN, STATES
 from tradehub.accounts.audit import ACTIONS
 from tradehub.accounts.models import Role
-from tradehub.form_fields import ChoiceSelectField, email_address_field
+from tradehub.form_fields import ChoiceSelectField, email_address_field, full_name_field
 
 
 class DayField(DateField):
@@ -73,14 +73,7 @@ class InviteForm(FlaskForm):
     """Invite a staff member or marketplace partner by email."""
 
     email = email_address_field()
-    full_name = StringField(
-        "Full name",
-        widget=GovTextInput(),
-        validators=[
-            InputRequired("Enter their full name"),
-            Length(max=200, message="Full name must be 200 characters or fewer"),
-        ],
-    )
+    full_name = full_name_field(missing="Enter their full name", autocomplete=False)
     role = ChoiceSelectField(
         "Role",
         widget=GovSelect(),
