@@ -8,6 +8,7 @@ from __future__ import annotations
 import html as html_lib
 import re
 import time
+from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -354,3 +355,42 @@ def test_signed_out_people_are_sent_to_sign_in(client, db):
     response = client.get("/staff/feedback")
     assert response.status_code == 302 and "/account/sign-in" in response.headers["Location"]
     assert db.session.scalar(select(func.count()).select_from(FeedbackItem)) == 0
+
+
+# --- every page has the link ---------------------------------------------------------------------
+
+TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
+EXTENDS_RE = re.compile(r'{%-?\s*extends\s+"([^"]+)"')
+# Only the feedback pages themselves drop the link (reporting a problem with the report form).
+MAY_DROP_THE_LINK = {
+    "feedback/report_problem.html",
+    "feedback/report_profile.html",
+    "feedback/sent.html",
+}
+
+
+def page_templates() -> list[str]:
+    """Every template that is a page: not a partial (_name.html), an email or GOV.UK's own."""
+    return sorted(
+        str(path.relative_to(TEMPLATES))
+        for path in TEMPLATES.rglob("*.html")
+        if not path.name.startswith("_")
+        and path.relative_to(TEMPLATES).parts[0] not in ("email", "govuk_frontend_jinja")
+    )
+
+
+def test_every_page_template_gets_the_report_link_from_the_layout():
+    layout = (TEMPLATES / "layout.html").read_text()
+    assert "{% block report_problem %}" in layout and "Report a problem with this page" in layout
+    assert len(page_templates()) > 100
+    for name in page_templates():
+        if name == "layout.html":
+            continue
+        current = name
+        while current != "layout.html":
+            source = (TEMPLATES / current).read_text()
+            parent = EXTENDS_RE.search(source)
+            assert parent, f"{current} does not extend layout.html, so it has no report link"
+            if name not in MAY_DROP_THE_LINK:
+                assert "block report_problem" not in source, f"{current} drops the report link"
+            current = parent.group(1)
