@@ -106,3 +106,12 @@ def test_cost_estimate_errors_and_lines_are_translated(client, loaded):
     assert "Coût mensuel estimé" in french
     assert "Total par mois" in french
     assert re.search(r"et 1\u202f200 annonces par mois", french)
+
+
+def test_industry_page_marketplace_lines_are_translated(client, loaded):
+    english = client.get("/industries/food-and-drink?lang=en").get_data(as_text=True)
+    german = client.get("/industries/food-and-drink?lang=de").get_data(as_text=True)
+
+    assert "Food and drink; sells to" in english
+    assert "; verkauft nach: " in german
+    assert "sells to" not in german and "worldwide" not in german
