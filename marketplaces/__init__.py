@@ -109,6 +109,7 @@ def register_template_helpers(app: Flask) -> None:
     """Formatting helpers every marketplace template (and imported macro) can use."""
     app.add_template_global(costs.format_money, "format_money")
     app.add_template_global(costs.format_commission, "format_commission")
+    app.add_template_filter(costs.format_rate, "format_rate")
     app.add_template_global(COMMISSION_BASES, "commission_bases")
     app.add_template_filter(join_list, "join_list")
     # Country names in the reader's language (CLDR); English ones stay the data.

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from flask_babel import gettext, ngettext
+from flask_babel import format_decimal, gettext, ngettext
 
 from marketplaces.models import FEE_FREQUENCIES, FEE_MONTHS, Marketplace
 from tradehub import i18n
@@ -254,9 +254,15 @@ def estimate_monthly_cost(
     return estimate
 
 
+def format_rate(value) -> str:
+    """An exchange rate with every decimal it has, in the reader's locale ("1.16", "1,16")."""
+    return format_decimal(Decimal(value).normalize(), format="#,##0.######")
+
+
 def _rate_text(rates: Mapping[str, Decimal], currency: str) -> str:
-    rate = Decimal(rates[currency]).normalize()
-    return gettext("%(rate)s %(currency)s to £1", rate=f"{rate:f}", currency=currency)
+    return gettext(
+        "%(rate)s %(currency)s to £1", rate=format_rate(rates[currency]), currency=currency
+    )
 
 
 def estimate_all(

@@ -5,6 +5,7 @@ Industries that sell services, not goods, map to no category."""
 from __future__ import annotations
 
 from flask import url_for
+from flask_babel import gettext
 
 from marketplaces.catalogue import published_marketplaces
 from supplier_profiles import taxonomies
@@ -58,17 +59,23 @@ def marketplaces_for_industry(code: str) -> list[dict]:
     for market in published_marketplaces():
         shared = [c for c in market.product_categories or [] if c in categories]
         if shared:
-            where = (
-                "worldwide"
-                if market.is_global
-                else ", ".join(taxonomies.country_name(c) for c in (market.countries or [])[:3])
-                + (" and more" if len(market.countries or []) > 3 else "")
-            )
+            countries = market.countries or []
+            names = ", ".join(taxonomies.display_label("country", c) for c in countries[:3])
+            if market.is_global:
+                where = gettext("worldwide")
+            elif len(countries) > 3:
+                where = gettext("%(countries)s and more", countries=names)
+            else:
+                where = names
             found.append(
                 {
                     "name": market.name,
                     "href": url_for("marketplaces.marketplace", slug=market.slug),
-                    "detail": f"{', '.join(shared)}; sells to {where}",
+                    "detail": gettext(
+                        "%(categories)s; sells to %(where)s",
+                        categories=", ".join(gettext(c) for c in shared),
+                        where=where,
+                    ),
                 }
             )
     return found

@@ -8,7 +8,14 @@ from __future__ import annotations
 from flask import Flask
 
 import tradehub  # noqa: F401  (the composition root first: it loads every layer in order)
-from supplier_profiles import buyers, cli, industries, personal_data, search_documents
+from supplier_profiles import (
+    buyers,
+    cli,
+    industries,
+    personal_data,
+    reports,  # noqa: F401  ("Report this profile": its routes attach to bp)
+    search_documents,
+)
 from supplier_profiles.api import api_bp
 from supplier_profiles.api_schemas import TAG as API_TAG
 from supplier_profiles.exporter import account_links, exporter_bp

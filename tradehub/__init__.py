@@ -32,6 +32,7 @@ from tradehub.cli import users_cli
 from tradehub.config import BASE_DIR, INSTANCE_DIR, Config, load_config
 from tradehub.deployment import configure_logging, register_deployment
 from tradehub.extensions import csrf, db, limiter, login_manager, migrate
+from tradehub.feedback import setup as feedback
 from tradehub.handlers import register_errorhandlers
 from tradehub.mail import OutboxEmail, outbox_cli, send_due_batch
 from tradehub.main import bp as main_bp
@@ -140,6 +141,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(partner_bp)
     app.register_blueprint(admin_bp)
     api_keys_staff.register(app)  # the API keys screen, on the core's staff blueprint
+    feedback.init_app(app)  # report a problem, contact us, /staff/feedback
     search_index.init_app(app)
     supplier_profiles.init_app(app)
     marketplaces.init_app(app)

@@ -196,6 +196,8 @@ class Config:
         self.CONTACT_RATE_LIMIT_SENDER = env.get(
             "CONTACT_RATE_LIMIT_SENDER", "3 per hour;10 per day"
         )
+        # Report a problem, report a profile and the contact page (#14): per IP, shared.
+        self.FEEDBACK_RATE_LIMIT = env.get("FEEDBACK_RATE_LIMIT", "5 per 10 minutes;20 per day")
         # Buying requests (#11): auto-approve buyers who had a request approved before; the
         # contact form's fill time applies, with its own per-IP limit.
         self.BUYING_REQUEST_AUTO_APPROVE = _bool(env.get("BUYING_REQUEST_AUTO_APPROVE"), True)
@@ -239,6 +241,8 @@ class Config:
         self.TWO_FACTOR_PENDING_SECONDS = _int(env.get("TWO_FACTOR_PENDING_SECONDS"), 600)
         self.AUDIT_RETENTION_DAYS = _int(env.get("AUDIT_RETENTION_DAYS"), 6 * 365)
         self.OUTBOX_RETENTION_DAYS = _int(env.get("OUTBOX_RETENTION_DAYS"), 90)
+        # Contact-page messages (a name and an email address) are deleted after this (#14).
+        self.FEEDBACK_RETENTION_DAYS = _int(env.get("FEEDBACK_RETENTION_DAYS"), 365)
 
     def validate(self) -> None:
         """Refuse to run with settings that would be unsafe in this environment."""

@@ -126,6 +126,7 @@ def privacy():
     retention = {
         "audit_days": config["AUDIT_RETENTION_DAYS"],
         "outbox_days": config["OUTBOX_RETENTION_DAYS"],
+        "feedback_days": config["FEEDBACK_RETENTION_DAYS"],
         "remember_days": config["TWO_FACTOR_REMEMBER_DAYS"],
         "idle_hours": config["SESSION_IDLE_TIMEOUT"] // 3600,
         "session_days": config["SESSION_LIFETIME"] // 86400,

@@ -99,8 +99,19 @@ def test_cost_estimate_errors_and_lines_are_translated(client, loaded):
     german = client.get(f"{base}?monthly_sales=lots&listings=-3&lang=de").get_data(as_text=True)
     assert "Geben Sie Ihren erwarteten Monatsumsatz als Betrag in Pfund ein" in german
     assert "Die Anzahl der Angebote muss zwischen 0 und 1.000.000 liegen" in german
+    # Exchange rates keep every decimal, written the German way (seed rate JPY 141.8).
+    assert re.search(r">JPY</td>\s*<td[^>]*>141,8</td>", german)
 
     french = client.get(f"{base}?monthly_sales=5000&listings=1200&lang=fr").get_data(as_text=True)
     assert "Coût mensuel estimé" in french
     assert "Total par mois" in french
     assert re.search(r"et 1\u202f200 annonces par mois", french)
+
+
+def test_industry_page_marketplace_lines_are_translated(client, loaded):
+    english = client.get("/industries/food-and-drink?lang=en").get_data(as_text=True)
+    german = client.get("/industries/food-and-drink?lang=de").get_data(as_text=True)
+
+    assert "Food and drink; sells to" in english
+    assert "; verkauft nach: " in german
+    assert "sells to" not in german and "worldwide" not in german

@@ -1,0 +1,192 @@
+"""Storing feedback, the spam defences of its forms, and the staff workflow.
+
+The public forms share the defences the supplier contact form uses, kept here in the core so
+any feature's form can use them: a honeypot, and a signed timestamp of when the form was shown
+(refused when sent faster than a person types, or a day later). The per-IP rate limit is the
+views' Flask-Limiter limit (FEEDBACK_RATE_LIMIT). Nothing here commits: the view does.
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import timedelta
+
+from flask import current_app, url_for
+from flask_babel import force_locale, gettext
+from itsdangerous import BadSignature, URLSafeSerializer
+from sqlalchemy import Select, delete, select
+from sqlalchemy.orm.exc import StaleDataError
+
+from tradehub.db_types import utcnow
+from tradehub.errors import Conflict, ValidationFailed
+from tradehub.extensions import db
+from tradehub.feedback.models import FeedbackItem, FeedbackKind, FeedbackStatus
+from tradehub.i18n import N_
+from tradehub.mail import queue_email
+from tradehub.security import is_safe_redirect
+
+PAGE_MAX = 500
+_TOKEN_SALT = "tradehub-feedback-form"  # noqa: S105 (a salt naming the purpose, not a secret)
+
+TOO_FAST_MESSAGE = N_(
+    "You sent the form very quickly, so we could not tell you are not an automated "
+    "program. Check your message, then send it again."
+)
+EXPIRED_MESSAGE = N_("This form has expired. Check your message, then send it again.")
+HONEYPOT_MESSAGE = N_("Leave the ‘Leave this field blank’ field empty")
+
+
+def _serializer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=_TOKEN_SALT)
+
+
+def issue_form_token(purpose: str, issued_at: float | None = None) -> str:
+    """A signed token saying which form was shown, and when."""
+    moment = time.time() if issued_at is None else issued_at
+    return _serializer().dumps({"p": purpose, "t": int(moment)})
+
+
+def check_spam_defences(purpose: str, token: str | None, honeypot: str | None, field: str) -> None:
+    """Refuse a filled honeypot, and a form not shown by us, sent too fast or too old
+    (CONTACT_MIN_FILL_SECONDS, CONTACT_MAX_FORM_AGE_SECONDS); the message goes beside `field`."""
+    if honeypot and honeypot.strip():
+        raise ValidationFailed(gettext(HONEYPOT_MESSAGE), "reference")
+    config = current_app.config
+    try:
+        payload = _serializer().loads(token or "")
+        issued_at, shown_for = int(payload["t"]), str(payload["p"])
+    except (BadSignature, KeyError, TypeError, ValueError) as exc:
+        raise ValidationFailed(gettext(EXPIRED_MESSAGE), field) from exc
+    elapsed = time.time() - issued_at
+    if shown_for != purpose or elapsed > config["CONTACT_MAX_FORM_AGE_SECONDS"]:
+        raise ValidationFailed(gettext(EXPIRED_MESSAGE), field)
+    if elapsed < config["CONTACT_MIN_FILL_SECONDS"]:
+        raise ValidationFailed(gettext(TOO_FAST_MESSAGE), field)
+
+
+def safe_page(path: str | None) -> str:
+    """The page a report is about: a local path of this site, else "" (never another site)."""
+    path = (path or "").strip()
+    if len(path) > PAGE_MAX or not is_safe_redirect(path):
+        return ""
+    return path
+
+
+def report_problem(*, page: str, what_doing: str, what_wrong: str) -> FeedbackItem:
+    """Store a "Report a problem with this page" report. Flushes, never commits."""
+    item = FeedbackItem(
+        kind=FeedbackKind.PROBLEM,
+        page=safe_page(page),
+        what_doing=what_doing.strip(),
+        details=what_wrong.strip(),
+    )
+    db.session.add(item)
+    db.session.flush()
+    return item
+
+
+def report_subject(
+    *, subject_type: str, subject_id: int, label: str, page: str, reason: str, details: str
+) -> FeedbackItem:
+    """Store a report about something a feature shows (a supplier profile): the feature names
+    it, so staff see what it was and where. Flushes, never commits."""
+    item = FeedbackItem(
+        kind=FeedbackKind.PROFILE,
+        subject_type=subject_type,
+        subject_id=subject_id,
+        subject_label=label[:200],
+        page=safe_page(page),
+        reason=reason,
+        details=details.strip(),
+    )
+    db.session.add(item)
+    db.session.flush()
+    return item
+
+
+def contact_team(*, name: str, email: str, message: str) -> FeedbackItem:
+    """Store a contact message and mail it to the team (SUPPORT_EMAIL, when set), reply-to the
+    sender. Flushes, never commits; the email leaves through the outbox after the commit."""
+    item = FeedbackItem(
+        kind=FeedbackKind.CONTACT,
+        name=name.strip(),
+        email=email.strip().lower(),
+        details=message.strip(),
+    )
+    db.session.add(item)
+    db.session.flush()
+    team = current_app.config.get("SUPPORT_EMAIL") or ""
+    if team:
+        with force_locale("en_GB"):  # the team reads English
+            queue_email(
+                team,
+                f"Contact form: message from {item.name}",
+                "feedback_contact",
+                reply_to=item.email,
+                item=item,
+                staff_url=url_for("staff.feedback", kind="contact", _external=True),
+            )
+    return item
+
+
+def feedback_query(kind: str = "", status: str = "") -> Select:
+    """The staff list, newest first, filtered by kind and status (values of the enums)."""
+    query = select(FeedbackItem).order_by(FeedbackItem.created_at.desc(), FeedbackItem.id.desc())
+    if kind:
+        query = query.where(FeedbackItem.kind == FeedbackKind(kind))
+    if status:
+        query = query.where(FeedbackItem.status == FeedbackStatus(status))
+    return query
+
+
+def change_status(item: FeedbackItem, status: str, version: int, actor) -> None:
+    """Move an item to `status`; refused when someone changed it since the page was shown."""
+    if item.version != version:
+        raise Conflict(
+            "Someone else changed this item while you were looking at it. "
+            "Check its status below, then try again."
+        )
+    item.status = FeedbackStatus(status)
+    item.updated_at = utcnow()
+    item.updated_by_id = actor.id
+    try:
+        db.session.flush()
+    except StaleDataError as exc:  # changed between our read and our write
+        raise Conflict("Someone else changed this item at the same time. Try again.") from exc
+
+
+# --- personal data (only the contact form holds any) -------------------------------------------
+
+
+def export_contact_messages(user) -> list[dict]:
+    """The contact messages sent from the user's email address."""
+    items = db.session.scalars(
+        select(FeedbackItem)
+        .where(FeedbackItem.kind == FeedbackKind.CONTACT, FeedbackItem.email == user.email.lower())
+        .order_by(FeedbackItem.created_at)
+    ).all()
+    return [
+        {"sent_at": item.created_at, "name": item.name, "message": item.details} for item in items
+    ]
+
+
+def erase_contact_messages(user) -> None:
+    """Delete the contact messages sent from the user's email address."""
+    db.session.execute(
+        delete(FeedbackItem).where(
+            FeedbackItem.kind == FeedbackKind.CONTACT, FeedbackItem.email == user.email.lower()
+        )
+    )
+
+
+def prune_contact_messages(days: int) -> int:
+    """Delete contact messages older than `days` (their name and email address); returns how
+    many. Reports about pages and profiles hold no personal data and are kept."""
+    cutoff = utcnow() - timedelta(days=days)
+    result = db.session.execute(
+        delete(FeedbackItem).where(
+            FeedbackItem.kind == FeedbackKind.CONTACT,
+            FeedbackItem.created_at < cutoff,
+        )
+    )
+    return result.rowcount or 0
