@@ -6,8 +6,7 @@ marketplaces and live (published, in-date) offers are ever shown.
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template, request, url_for
-from werkzeug.datastructures import MultiDict
+from flask import Blueprint, abort, render_template, request
 
 from marketplaces import costs
 from marketplaces.catalogue import (
@@ -31,12 +30,6 @@ PER_PAGE = 10
 def _page_number() -> int:
     page = request.args.get("page", default=1, type=int)
     return page if page and page > 0 else 1
-
-
-def _page_url(page: int) -> str:
-    args = MultiDict(request.args)
-    args.setlist("page", [str(page)])
-    return url_for(request.endpoint, **{**request.view_args, **args.to_dict(flat=False)})
 
 
 @bp.route("/")
@@ -65,7 +58,6 @@ def finder():
         form=form,
         pagination=pagination,
         today=uk_today(),
-        page_url=_page_url,
         chosen=list(dict.fromkeys(s for s in request.args.getlist("slug") if s)),
     )
 

@@ -13,7 +13,7 @@ from flask_babel import gettext
 from supplier_profiles.views import bp, publishable_company
 from tradehub.feedback import services as feedback
 from tradehub.feedback.forms import ReportProfileForm
-from tradehub.feedback.views import feedback_limit, render_form
+from tradehub.feedback.views import render_form
 from tradehub.refusals import service_call
 
 SUBJECT = "company"
@@ -21,17 +21,17 @@ FORM = "profile"
 
 
 @bp.route("/suppliers/<slug>/report", methods=["GET", "POST"])
-@feedback_limit
 def report_profile(slug: str):
     """Tell staff something on a supplier's profile is wrong."""
     company = publishable_company(slug)
     profile_url = url_for("supplier_profiles.company_profile", slug=company.slug)
-    form = ReportProfileForm()
+    form, error = ReportProfileForm(), None
     if request.method == "GET":
         form.form_token.data = feedback.issue_form_token(FORM)
     elif form.validate_on_submit():
         with service_call(form=form, field="details") as call:
             feedback.check_spam_defences(FORM, form.form_token.data, form.reference.data, "details")
+            feedback.check_rate_limit(request.remote_addr or "", "details")
             feedback.report_subject(
                 subject_type=SUBJECT,
                 subject_id=company.id,
@@ -43,8 +43,9 @@ def report_profile(slug: str):
         if call.ok:
             return redirect(url_for("supplier_profiles.report_profile_sent", slug=company.slug))
         form.form_token.data = feedback.issue_form_token(FORM)
+        error = call.error
     return render_form(
-        "feedback/report_profile.html", form, label=company.name, back_url=profile_url
+        "feedback/report_profile.html", form, error, label=company.name, back_url=profile_url
     )
 
 

@@ -121,19 +121,33 @@ def test_staff_confirm_before_unpublishing_a_marketplace_or_an_offer(
     assert page.request.get(f"/selling-online-overseas/{market.slug}").status == 404
 
 
-def test_ticked_marketplaces_ride_along_on_the_finder_page_links(loaded, browser_page):
-    page = browser_page
+def test_ticked_marketplaces_are_kept_by_the_page_buttons_without_javascript(
+    loaded, new_browser_page, browser_page, axe_violations
+):
+    page = new_browser_page(java_script_enabled=False)
     page.goto("/selling-online-overseas/find?sort=name")
+    pages = page.get_by_role("navigation", name="Results pages")
     first = page.locator("input[name=slug][type=checkbox]").first
     slug = first.get_attribute("value")
     first.check()
-    page.get_by_role("navigation", name="Results pages").get_by_role("link", name="Next").click()
+    pages.get_by_role("button", name="Next page").click()
     expect(page).to_have_url(re.compile(r"page=2"))
     assert f"slug={slug}" in page.url
-    assert page.locator(f'input[type=hidden][name=slug][value="{slug}"]').count() == 1
+    expect(page.locator(f'input[type=hidden][name=slug][value="{slug}"]')).to_have_count(1)
 
-    page.get_by_role("navigation", name="Results pages").get_by_role(
-        "link", name="Previous"
-    ).click()
+    second = page.locator("input[name=slug][type=checkbox]").first
+    second_slug = second.get_attribute("value")
+    second.check()
+    pages.get_by_role("button", name="Page 1", exact=True).click()
     expect(page).to_have_url(re.compile(r"page=1"))
     expect(page.locator(f'input[type=checkbox][name=slug][value="{slug}"]')).to_be_checked()
+    expect(page.locator(f'input[type=hidden][name=slug][value="{second_slug}"]')).to_have_count(1)
+
+    page.get_by_role("button", name="Compare selected (up to 4)").click()
+    expect(page.get_by_role("table")).to_be_visible()
+    assert f"slug={slug}" in page.url and f"slug={second_slug}" in page.url
+
+    # axe-core runs as JavaScript: the finder with its page buttons, in a browser with it on.
+    browser_page.goto("/selling-online-overseas/find?sort=name&page=2")
+    expect(browser_page.get_by_role("navigation", name="Results pages")).to_be_visible()
+    assert axe_violations(browser_page) == []

@@ -3,7 +3,9 @@ daily featured marketplaces."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
+from html import unescape
 
 import pytest
 
@@ -123,15 +125,51 @@ def test_comparing_one_marketplace_prompts_to_add_more(client, loaded):
     assert "You are looking at one marketplace" not in two
 
 
+def compare_form(html: str) -> str:
+    """The finder's one results form (ticks, hidden choices and filters, page buttons)."""
+    start = html.rindex("<form", 0, html.index("data-compare-choices"))
+    return html[start : html.index("</form>", start)]
+
+
+def submit_page_button(client, html: str, page: int, tick: tuple[str, ...] = ()):
+    """What a browser without JavaScript sends when the boxes in `tick` are ticked and the page
+    button `page` of the results form is pressed: the form's hidden inputs, its ticked boxes
+    and the button, to the button's formaction."""
+    form = compare_form(html)
+    button = re.search(
+        rf'<button type="submit"[^>]*formaction="([^"]+)" name="page" value="{page}"', form
+    )
+    assert button, f"no button for page {page} inside the results form"
+    data = re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', form)
+    for slug, checked in re.findall(
+        r'name="slug" type="checkbox" value="([^"]+)"( checked)?>', form
+    ):
+        if checked or slug in tick:
+            data.append(("slug", slug))
+    data.append(("page", str(page)))
+    return client.get(unescape(button.group(1)), query_string=[(k, unescape(v)) for k, v in data])
+
+
 def test_compare_choices_are_kept_across_finder_pages(client, loaded):
     first = client.get(f"{BASE}/find?sort=name").get_data(as_text=True)
-    assert 'formaction="/selling-online-overseas/find" name="page" value="2"' in first
+    assert "govuk-pagination__link" in compare_form(first)  # the page buttons are in the form
 
-    # "Keep my choices and see the next page" with Allegro ticked on page 1:
-    second = client.get(f"{BASE}/find?sort=name&slug=allegro&page=2").get_data(as_text=True)
+    # Allegro ticked on page 1, then page 2 (a page button, no JavaScript):
+    second = submit_page_button(client, first, 2, tick=("allegro",))
+    html = second.get_data(as_text=True)
+    assert "showing 11 to 20" in page_text(second)
+    assert '<input type="hidden" name="slug" value="allegro">' in html
+    assert '<input type="hidden" name="sort" value="name">' in html
 
-    assert '<input type="hidden" name="slug" value="allegro">' in second
-    assert 'name="sort" value="name"' in second
-    assert "sort=name&amp;slug=allegro&amp;page=3" in second  # pagination links keep them too
-    ticked_back = client.get(f"{BASE}/find?sort=name&slug=allegro").get_data(as_text=True)
-    assert 'value="allegro" checked>' in ticked_back
+    # A tick on page 2, then page 1 by its number: both are kept, Allegro is ticked again.
+    on_second = re.findall(r'name="slug" type="checkbox" value="([^"]+)"', html)[0]
+    back = submit_page_button(client, html, 1, tick=(on_second,))
+    back_html = back.get_data(as_text=True)
+    assert 'value="allegro" checked>' in back_html
+    assert f'<input type="hidden" name="slug" value="{on_second}">' in back_html
+
+    # Unticking Allegro on page 1 and moving on drops it; the other choice stays.
+    unticked = back_html.replace('value="allegro" checked>', 'value="allegro">')
+    third = compare_form(submit_page_button(client, unticked, 3).get_data(as_text=True))
+    assert 'value="allegro"' not in third
+    assert f'<input type="hidden" name="slug" value="{on_second}">' in third

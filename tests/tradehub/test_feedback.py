@@ -167,7 +167,10 @@ def test_feedback_is_rate_limited_per_ip_address_across_the_forms(client, db, su
     assert contact(client).status_code == 302
     assert report_profile(client).status_code == 302
     refused = report_problem(client)
-    assert refused.status_code == 429
+    assert refused.status_code == 429 and int(refused.headers["Retry-After"]) > 0
+    html = html_lib.unescape(refused.get_data(as_text=True))
+    assert "You have sent too many messages from this connection. Wait 10 minutes" in html
+    assert "The second page of results was empty" in html  # what was typed is kept
     assert len(items(db)) == 3
     # Another address is not held back.
     other = client.post_form(

@@ -2,24 +2,27 @@
 
 The public forms share the defences the supplier contact form uses, kept here in the core so
 any feature's form can use them: a honeypot, and a signed timestamp of when the form was shown
-(refused when sent faster than a person types, or a day later). The per-IP rate limit is the
-views' Flask-Limiter limit (FEEDBACK_RATE_LIMIT). Nothing here commits: the view does.
+(refused when sent faster than a person types, or a day later). The per-IP rate limit
+(FEEDBACK_RATE_LIMIT, shared by every feedback form) is counted in Flask-Limiter's storage and
+refused beside a field, so what was typed is kept. Nothing here commits: the view does.
 """
 
 from __future__ import annotations
 
+import math
 import time
 from datetime import timedelta
 
 from flask import current_app, url_for
-from flask_babel import force_locale, gettext
+from flask_babel import force_locale, gettext, ngettext
 from itsdangerous import BadSignature, URLSafeSerializer
+from limits import parse_many
 from sqlalchemy import Select, delete, select
 from sqlalchemy.orm.exc import StaleDataError
 
 from tradehub.db_types import utcnow
 from tradehub.errors import Conflict, ValidationFailed
-from tradehub.extensions import db
+from tradehub.extensions import db, limiter
 from tradehub.feedback.models import FeedbackItem, FeedbackKind, FeedbackStatus
 from tradehub.i18n import N_
 from tradehub.mail import queue_email
@@ -34,6 +37,52 @@ TOO_FAST_MESSAGE = N_(
 )
 EXPIRED_MESSAGE = N_("This form has expired. Check your message, then send it again.")
 HONEYPOT_MESSAGE = N_("Leave the ‘Leave this field blank’ field empty")
+LIMIT_MESSAGE = N_(
+    "You have sent too many messages from this connection. Wait %(wait)s, then try again."
+)
+
+
+class FeedbackRateLimited(ValidationFailed):
+    """Too many feedback forms from one IP address: the view answers 429 with Retry-After."""
+
+    def __init__(self, message: str, field: str, retry_after: int):
+        super().__init__(message, field)
+        self.retry_after = retry_after
+
+
+def _window(item) -> str:
+    """A limit's window in words, in the reader's language: "10 minutes", "1 day"."""
+    count, unit = item.multiples, item.GRANULARITY.name
+    if unit == "second":
+        return ngettext("%(num)s second", "%(num)s seconds", count)
+    if unit == "minute":
+        return ngettext("%(num)s minute", "%(num)s minutes", count)
+    if unit == "hour":
+        return ngettext("%(num)s hour", "%(num)s hours", count)
+    if unit == "day":
+        return ngettext("%(num)s day", "%(num)s days", count)
+    return ngettext("%(num)s month", "%(num)s months", count)
+
+
+def check_rate_limit(sender_ip: str, field: str) -> None:
+    """Count one feedback form from this IP address against FEEDBACK_RATE_LIMIT (Flask-Limiter's
+    storage, shared by every feedback form); refuse it, beside `field`, when the limit is used
+    up, so the page keeps what was typed and says how long to wait."""
+    if not current_app.config.get("RATELIMIT_ENABLED", True):
+        return
+    strategy = limiter.limiter
+    items = parse_many(current_app.config["FEEDBACK_RATE_LIMIT"])
+    key = sender_ip or "unknown"
+    exhausted = [item for item in items if not strategy.test(item, "feedback", key)]
+    if exhausted:
+        resets = {
+            item: strategy.get_window_stats(item, "feedback", key).reset_time for item in exhausted
+        }
+        longest = max(exhausted, key=lambda item: resets[item])
+        retry_after = max(1, math.ceil(resets[longest] - time.time()))
+        raise FeedbackRateLimited(gettext(LIMIT_MESSAGE, wait=_window(longest)), field, retry_after)
+    for item in items:
+        strategy.hit(item, "feedback", key)
 
 
 def _serializer() -> URLSafeSerializer:
