@@ -98,7 +98,7 @@ def test_recheck_takes_the_oldest_checked_first_in_a_bounded_batch(app, db, comp
 
 
 def test_a_dissolved_company_is_unpublished_removed_from_search_and_its_owner_told(
-    app, client, db, companies_house
+    app, client, db, companies_house, signed_in
 ):
     company = _owned(db, name="Gone Quarry Ltd", keywords=["granite"])
     companies_house.add(company.number, "GONE QUARRY LIMITED", status="dissolved")
@@ -106,6 +106,9 @@ def test_a_dissolved_company_is_unpublished_removed_from_search_and_its_owner_to
 
     result = app.test_cli_runner().invoke(args=["suppliers", "recheck"])
     assert "unpublished as closed: 1" in result.output, result.output
+    signed_in("staff")
+    staff_page = client.get(f"/staff/suppliers/{company.id}").get_data(as_text=True)
+    assert "dissolved, checked" in staff_page
 
     db.session.expire_all()
     assert not company.published and company.companies_house_status == "dissolved"
@@ -124,7 +127,9 @@ def test_a_dissolved_company_is_unpublished_removed_from_search_and_its_owner_to
     assert "support@tradehub.test" in mail.body_text
 
 
-def test_companies_house_errors_back_off_and_never_unpublish(app, db, companies_house):
+def test_companies_house_errors_back_off_and_never_unpublish(
+    app, client, db, companies_house, signed_in
+):
     company = _owned(db, name="Flaky Answer Ltd")
     companies_house.add(company.number, "FLAKY ANSWER LIMITED", status="dissolved")
     companies_house.fail[company.number] = [503, 503, 503]  # every retry of one check
@@ -139,6 +144,11 @@ def test_companies_house_errors_back_off_and_never_unpublish(app, db, companies_
     # Not due again at once: a second run does not ask.
     app.test_cli_runner().invoke(args=["suppliers", "recheck"])
     assert companies_house.calls(company.number) == 3
+    # Staff see the failure and when the next check is due.
+    signed_in("staff")
+    html = client.get(f"/staff/suppliers/{company.id}").get_data(as_text=True)
+    assert "Not checked yet" in html and "The last 1 check(s) failed" in html
+    assert "Next check from" in html
     assert recheck.backoff(2) == timedelta(hours=2) and recheck.backoff(9) == timedelta(days=1)
 
 
