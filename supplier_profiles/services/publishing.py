@@ -45,8 +45,9 @@ class ChecklistItem:
 
 def publish_checklist(company: Company) -> list[ChecklistItem]:
     """Everything publishing needs, done or not. Reads only `is_verified`, `email`, `summary`
-    and `description`, so the importer checks a line with it before any row exists."""
-    return [
+    and `description` (and a Companies House status, when there is one), so the importer
+    checks a line with it before any row exists."""
+    items = [
         ChecklistItem(
             "verified", "Verify your company with the code we post to you", company.is_verified
         ),
@@ -57,6 +58,10 @@ def publish_checklist(company: Company) -> list[ChecklistItem]:
             bool(company.summary or company.description),
         ),
     ]
+    if getattr(company, "companies_house_status", None) in CLOSED_STATUSES:
+        # Only listed while it blocks: Companies House must list the company as open again.
+        items.append(ChecklistItem("companies_house", closed_message(company), False))
+    return items
 
 
 def missing_for_publishing(company: Company) -> list[ChecklistItem]:

@@ -167,6 +167,8 @@ def test_the_worker_runs_the_recheck_and_a_closed_company_cannot_be_published_ag
     assert not db.session.get(Company, company_id).published
 
     sign_in(client, owner_email)
+    checklist = client.get("/profile/publish").get_data(as_text=True)
+    assert "as removed from the register, so its profile cannot be published" in checklist
     page = client.post_form("/profile/publish", {})
     assert "as removed from the register, so its profile cannot be published" in page.get_data(
         as_text=True
