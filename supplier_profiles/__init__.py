@@ -13,6 +13,7 @@ from supplier_profiles import (
     cli,
     industries,
     personal_data,
+    recheck,
     reports,  # noqa: F401  ("Report this profile": its routes attach to bp)
     search_documents,
 )
@@ -27,6 +28,7 @@ from tradehub.api_docs import register_openapi
 from tradehub.extensions import csrf
 from tradehub.main import register_account_links, register_navigation, register_sitemap
 from tradehub.staff import register_staff_section
+from tradehub.worker import register_job
 
 
 def init_app(app: Flask) -> None:
@@ -46,6 +48,12 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(api_bp)
     register_openapi(app, tags=[API_TAG])  # its paths come from the declared endpoints
     cli.register_commands(app)
+    register_job(
+        app,
+        "companies-house-recheck",
+        recheck.run_worker_batch,
+        "re-check companies' status at Companies House, unpublish the closed ones",
+    )
     register_staff_section(
         app,
         "supplier_profiles_staff.list_blocked_senders",

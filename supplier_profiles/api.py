@@ -217,6 +217,14 @@ def verification_json(company: Company) -> dict | None:
     }
 
 
+def companies_house_json(company: Company) -> dict | None:
+    """The status Companies House last gave and the UK date of that check, or None."""
+    check = verification.companies_house_check(company)
+    if check is None:
+        return None
+    return {"status": check.status, "checked_on": to_uk(check.at).date().isoformat()}
+
+
 def company_json(company: Company) -> dict:
     """The public profile: what the company page shows, without personal contact details."""
     return {
@@ -243,6 +251,7 @@ def company_json(company: Company) -> dict:
         "locality": company.locality or None,
         "verified": company.is_verified,
         "verification": verification_json(company),
+        "companies_house": companies_house_json(company),
         "logo_url": company_logo_url(company, external=True),
         "updated_at": company.updated_at.isoformat().replace("+00:00", "Z"),
         "url": url_for("supplier_profiles.company_profile", slug=company.slug, _external=True),

@@ -216,6 +216,17 @@ class Verification(ResponseBody):
     )
 
 
+class CompaniesHouseCheck(ResponseBody):
+    """What Companies House last said about the company's status, and when TradeHub asked."""
+
+    status: str = Field(
+        description="Companies House's status code, e.g. active, liquidation, administration."
+    )
+    checked_on: str = Field(
+        json_schema_extra={"format": "date"}, description="The day it was checked (UK time)."
+    )
+
+
 class SupplierProfile(ResponseBody):
     """A published supplier's public profile with its case studies (no personal contacts)."""
 
@@ -239,6 +250,10 @@ class SupplierProfile(ResponseBody):
     verified: bool
     verification: Verification | None = Field(
         description="How and when the company was verified; null if no record says so."
+    )
+    companies_house: CompaniesHouseCheck | None = Field(
+        description="The company's status at Companies House when last checked; null if it "
+        "is not registered there or has not been checked."
     )
     logo_url: str | None
     updated_at: str = Field(json_schema_extra={"format": "date-time"})

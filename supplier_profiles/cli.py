@@ -1,5 +1,6 @@
-"""`flask suppliers import FILE.jsonl` and `flask demo seed --suppliers N` (the import itself is
-supplier_profiles.importer)."""
+"""`flask suppliers import FILE.jsonl`, `flask suppliers recheck` and `flask demo seed
+--suppliers N` (the import itself is supplier_profiles.importer, the re-check
+supplier_profiles.recheck)."""
 
 from __future__ import annotations
 
@@ -7,12 +8,15 @@ import click
 from flask import Flask
 from flask.cli import AppGroup
 
+from supplier_profiles import recheck
 from supplier_profiles.buyers.demo import seed_demo_buyer
 from supplier_profiles.demo import generate_companies
 from supplier_profiles.importer import BATCH_SIZE, import_records, read_jsonl
 from tradehub.progress import progress
 
-suppliers_cli = AppGroup("suppliers", help="Supplier profiles: bulk import.")
+suppliers_cli = AppGroup(
+    "suppliers", help="Supplier profiles: bulk import, Companies House re-check."
+)
 
 
 @suppliers_cli.command("import")
@@ -41,6 +45,23 @@ def import_command(path, batch_size: int) -> None:
     )
     if report.errors:
         raise SystemExit(1)
+
+
+@suppliers_cli.command("recheck")
+@click.option(
+    "--limit",
+    default=500,
+    show_default=True,
+    help="Check at most this many companies (the oldest checked first).",
+)
+def recheck_command(limit: int) -> None:
+    """Re-check the status of companies at Companies House; unpublish the closed ones.
+
+    `flask worker` runs the same check in small batches (job "companies-house-recheck")."""
+    due = min(recheck.due_count(), limit)
+    with progress(due, "Checking Companies House") as advance:
+        report = recheck.recheck_due(limit, advance=advance)
+    click.echo(report.summary())
 
 
 demo_cli = AppGroup("demo", help="Demo data for development and benchmarks.")

@@ -177,6 +177,13 @@ class Company(db.Model):
     verified_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     published: Mapped[bool] = mapped_column(default=False)
     published_at: Mapped[datetime | None]
+    # What Companies House last said about the company's status ("active", "dissolved", ...)
+    # and when; the re-check (supplier_profiles.recheck) takes the oldest first, skipping
+    # companies whose next check is not due (after an error it backs off).
+    companies_house_status: Mapped[str | None] = mapped_column(String(40))
+    companies_house_checked_at: Mapped[datetime | None]
+    companies_house_next_check_at: Mapped[datetime | None] = mapped_column(index=True)
+    companies_house_failures: Mapped[int] = mapped_column(default=0, server_default=text("0"))
     # Buyers' requests for quotation are offered to the company unless it opts out.
     accepts_buying_requests: Mapped[bool] = mapped_column(default=True, server_default=text("true"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

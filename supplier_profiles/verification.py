@@ -13,6 +13,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from flask_babel import lazy_gettext as _l
 from fpdf import FPDF
 from sqlalchemy import select
 
@@ -163,3 +164,36 @@ def verification_evidence(company: Company) -> VerificationEvidence | None:
     if entry is None:
         return None
     return VerificationEvidence(entry.action is AuditAction.VERIFIED_BY_CODE, entry.created_at)
+
+
+# Companies House's words for the statuses a published company can have (closed companies are
+# unpublished by the re-check), as the profile shows them to buyers.
+COMPANIES_HOUSE_STATUS_LABELS = {
+    "active": _l("active"),
+    "liquidation": _l("in liquidation"),
+    "administration": _l("in administration"),
+    "receivership": _l("in receivership"),
+    "voluntary-arrangement": _l("in a voluntary arrangement"),
+    "insolvency-proceedings": _l("in insolvency proceedings"),
+}
+
+
+@dataclass(frozen=True)
+class CompaniesHouseCheck:
+    """What Companies House last said about the company's status, and when we asked."""
+
+    status: str  # Companies House's code: "active", "liquidation", ...
+    at: datetime
+
+    @property
+    def label(self) -> str:
+        """The status in the reader's language (Companies House's own words otherwise)."""
+        label = COMPANIES_HOUSE_STATUS_LABELS.get(self.status)
+        return str(label) if label is not None else self.status.replace("-", " ")
+
+
+def companies_house_check(company: Company) -> CompaniesHouseCheck | None:
+    """The company's last Companies House check, or None if it has never been checked."""
+    if not company.companies_house_status or company.companies_house_checked_at is None:
+        return None
+    return CompaniesHouseCheck(company.companies_house_status, company.companies_house_checked_at)

@@ -356,6 +356,7 @@ def company_profile(slug: str):
         "supplier_profiles/company.html",
         company=company,
         evidence=verification.verification_evidence(company),
+        companies_house=verification.companies_house_check(company),
     )
 
 

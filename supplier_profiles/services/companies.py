@@ -3,6 +3,8 @@ deleting it."""
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 from flask import current_app
 from sqlalchemy import select
 
@@ -92,6 +94,22 @@ def create_company(
     return company
 
 
+# How long a Companies House status is trusted before `flask suppliers recheck` asks again.
+COMPANIES_HOUSE_RECHECK_INTERVAL = timedelta(days=30)
+
+
+def record_companies_house_status(
+    company: Company, status: str, checked_at: datetime | None = None
+) -> None:
+    """Keep what Companies House just said about the company's status, and when (every time
+    the app consults Companies House: at creation and at each re-check)."""
+    checked_at = checked_at or utcnow()
+    company.companies_house_status = (status or "unknown")[:40]
+    company.companies_house_checked_at = checked_at
+    company.companies_house_failures = 0
+    company.companies_house_next_check_at = checked_at + COMPANIES_HOUSE_RECHECK_INTERVAL
+
+
 def create_company_from_companies_house(owner: User, profile: CompanyProfile) -> Company:
     """Create a company from a Companies House record; closed companies are refused. Its SIC
     codes suggest the first industries (the exporter confirms or changes them)."""
@@ -99,7 +117,7 @@ def create_company_from_companies_house(owner: User, profile: CompanyProfile) ->
         raise NotAllowed(profile.closed_reason)
     if profile.is_registered_outside_uk:
         raise NotAllowed(profile.outside_uk_reason)
-    return create_company(
+    company = create_company(
         owner,
         name=profile.name,
         company_type="COMPANIES_HOUSE",
@@ -109,6 +127,8 @@ def create_company_from_companies_house(owner: User, profile: CompanyProfile) ->
         industries=taxonomies.industries_for_sic(profile.sic_codes),
         **profile.address,
     )
+    record_companies_house_status(company, profile.status)
+    return company
 
 
 def update_profile(company: Company, user: User, **changes) -> Company:

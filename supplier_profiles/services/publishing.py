@@ -17,6 +17,7 @@ from supplier_profiles.models import AuditAction, Company
 from supplier_profiles.permissions import can_publish
 from supplier_profiles.services.common import audit, mark_changed, require_editor, require_staff
 from tradehub.accounts.models import User
+from tradehub.companies_house import CLOSED_STATUSES
 from tradehub.db_types import utcnow
 from tradehub.errors import NotAllowed, ValidationFailed
 from tradehub.extensions import db
@@ -85,6 +86,8 @@ def _revoke(company: Company, actor: User | None, reason: str) -> None:
 
 
 def _publish(company: Company, actor: User | None, reason: str = "") -> None:
+    if company.companies_house_status in CLOSED_STATUSES:
+        raise NotAllowed(closed_message(company))
     missing = missing_for_publishing(company)
     if missing:
         raise NotAllowed(
@@ -103,6 +106,15 @@ def _unpublish(
 ) -> None:
     company.published = False
     audit(company, action, actor, reason)
+
+
+def closed_message(company: Company) -> str:
+    """Why a company Companies House lists as closed cannot be shown to buyers."""
+    status = company.companies_house_status or ""
+    return (
+        f"Companies House lists {company.name} ({company.number}) as "
+        f"{CLOSED_STATUSES.get(status, status)}, so its profile cannot be published."
+    )
 
 
 # --- the exporter ----------------------------------------------------------------------------
@@ -285,6 +297,27 @@ def staff_unpublish(company: Company, staff: User, reason: str) -> Company:
         )
     mark_changed(company)
     return company
+
+
+# --- Companies House re-check (supplier_profiles.recheck) -----------------------------------
+
+
+def unpublish_closed_company(company: Company) -> None:
+    """Companies House now lists the company as closed: hide it from buyers and search, with an
+    audit entry, and tell the owner by email."""
+    reason = closed_message(company)
+    _unpublish(company, None, AuditAction.UNPUBLISHED, reason)
+    owner = company.owner
+    if owner is not None:
+        queue_email(
+            owner.user.email,
+            "Your TradeHub profile has been unpublished",
+            "supplier_closed_at_companies_house",
+            company=company,
+            reason=reason,
+            profile_url=url_for("supplier_profiles_exporter.overview", _external=True),
+        )
+    mark_changed(company)
 
 
 # --- bulk import -----------------------------------------------------------------------------

@@ -40,6 +40,10 @@ def test_registered_company_is_looked_up_confirmed_and_created(
     member = db.session.scalar(select(CompanyMember))
     assert (member.user_id, member.role) == (user.id, MemberRole.OWNER)
     assert not company.is_verified and not company.published
+    # What Companies House said, and when, is kept for the profile and the re-check (#14).
+    assert company.companies_house_status == "active"
+    assert company.companies_house_checked_at is not None
+    assert company.companies_house_next_check_at > company.companies_house_checked_at
 
 
 def test_unknown_number_is_shown_next_to_the_field_and_nothing_is_stored(
