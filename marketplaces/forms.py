@@ -578,7 +578,7 @@ class MarketplaceFactsForm(FlaskForm):
 class VersionedActionForm(FlaskForm):
     """A button that acts on a versioned object (publish, unpublish, discard)."""
 
-    version = HiddenField(validators=[InputRequired()])
+    version = HiddenField(validators=[InputRequired("Reload the page and try again")])
 
 
 class ConfirmedActionForm(VersionedActionForm):

@@ -203,7 +203,7 @@ class CreateCompanyForm(FlaskForm):
 class ConfirmCompanyForm(FlaskForm):
     """Confirm the business Companies House found; the number is looked up again."""
 
-    number = HiddenField(validators=[InputRequired()])
+    number = HiddenField(validators=[InputRequired("Enter the Companies House number again")])
     submit = SubmitField("Create profile", widget=GovSubmitInput())
 
     def validate_number(self, field) -> None:
@@ -572,7 +572,7 @@ class EnquiryReplyForm(FlaskForm):
 class EnquiryStatusForm(FlaskForm):
     """Mark an enquiry new, replied or archived."""
 
-    status = HiddenField(validators=[InputRequired()])
+    status = HiddenField(validators=[InputRequired("Choose a status")])
     submit = SubmitField("Update", widget=GovSubmitInput())
 
     def validate_status(self, field) -> None:

@@ -136,6 +136,37 @@ def test_every_choice_field_refuses_a_value_it_does_not_offer_with_our_message(a
     assert offenders == [], "\n".join(offenders)
 
 
+def hidden_fields_with_rules(form):
+    return [field for field in form if isinstance(field, HiddenField) and field.validators]
+
+
+@pytest.mark.parametrize("value", ["", "x" * 20_000], ids=["missing", "too long"])
+def test_every_hidden_field_with_rules_gives_our_message_when_tampered(app, value):
+    """A hidden field that is checked (a one-time token, the version the page showed, the
+    company number carried to a confirmation page) answers a missing or tampered value with a
+    message that says what to do, never WTForms' "This field is required."."""
+    offenders, checked = [], 0
+    with app.test_request_context("/", method="POST"):
+        for cls in all_forms():
+            form = cls(formdata=MultiDict(), meta={"csrf": False})
+            hidden = hidden_fields_with_rules(form)
+            if not hidden:
+                continue
+            data = MultiDict([(field.name, value) for field in hidden])
+            form = cls(formdata=data, meta={"csrf": False})
+            for field in choice_fields(form):
+                if getattr(field, "choices", 0) is None:
+                    field.choices = [("a", "A")]  # filled by the view at run time
+            form.validate()
+            for field in hidden_fields_with_rules(form):
+                checked += 1
+                for message in field.errors:
+                    if is_default_message(message):
+                        offenders.append(f"{cls.__module__}.{cls.__name__}.{field.name}: {message}")
+    assert checked >= 10
+    assert offenders == [], "\n".join(offenders)
+
+
 def test_a_value_not_offered_names_the_field_in_the_visitors_language(app):
     with app.test_request_context("/", method="POST"):
 

@@ -46,6 +46,8 @@ PITCH_MAX = 1000
 DESCRIPTION_MAX = 1000
 MESSAGE_MAX = 2000
 SKU_MAX = 1_000_000
+# A one-time token or version that is missing or tampered: the page the form came from is stale.
+RELOAD = "Reload the page and try again"
 
 TURNOVER_BANDS = (
     ("under_85k", "Under £85,000"),
@@ -88,7 +90,7 @@ def _with_placeholder(choices, text: str = "Select one"):
 class _OneTimeForm(FlaskForm):
     """A form carrying a one-time token (and, for moves, the version the page showed)."""
 
-    token = HiddenField(validators=[InputRequired(), Length(max=64)])
+    token = HiddenField(validators=[InputRequired(RELOAD), Length(max=64, message=RELOAD)])
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -338,7 +340,7 @@ def form_initial(step: int, answers: dict) -> dict:
 class MoveForm(_OneTimeForm):
     """A move without a message (submit, start review)."""
 
-    version = HiddenField(validators=[InputRequired()])
+    version = HiddenField(validators=[InputRequired(RELOAD)])
     submit = SubmitField("Confirm", widget=GovSubmitInput())
 
     @property

@@ -61,7 +61,7 @@ def test_the_profile_and_the_api_say_what_companies_house_said_and_when(client, 
     ).get_data(as_text=True)
     assert "Companies House:" not in client.get("/suppliers/never-checked").get_data(as_text=True)
     french = client.get("/suppliers/checked-status?lang=fr").get_data(as_text=True)
-    assert "Companies House : en activité, vérifié le" in french
+    assert "Companies House : en activité, vérifié le 1 décembre 2026" in french  # French date
     for version in ("v1", "v2"):
         body = client.get(f"/api/{version}/suppliers/checked-status").get_json()
         assert body["companies_house"] == {"status": "active", "checked_on": "2026-12-01"}
