@@ -84,6 +84,7 @@ class AuditAction(enum.StrEnum):
     VERIFIED_BY_CODE = "verified_by_code"
     VERIFIED_BY_STAFF = "verified_by_staff"
     VERIFICATION_REQUESTED = "verification_requested"
+    VERIFICATION_DECLINED = "verification_declined"
     REVOKED = "revoked"
     PUBLISHED = "published"
     UNPUBLISHED = "unpublished"

@@ -233,6 +233,29 @@ VERIFICATION_EVIDENCE = {
 }
 
 
+def decline_verification_request(company: Company, staff: User, reason: str) -> Company:
+    """Staff could not verify a business that asked (the evidence did not match, no answer):
+    it leaves the queue, the reason is recorded and the owner is told it and may ask again."""
+    require_staff(staff)
+    reason = _reason(reason, "Enter why you cannot verify this business")
+    if company.is_verified or company.verification_requested_at is None:
+        raise NotAllowed("This business has no verification request waiting.")
+    company.verification_requested_at = None
+    audit(company, AuditAction.VERIFICATION_DECLINED, staff, reason)
+    owner = company.owner
+    if owner is not None:
+        queue_email(
+            owner.user.email,
+            "We could not verify your business",
+            "verification_declined",
+            company=company,
+            reason=reason,
+            verify_url=url_for("supplier_profiles_exporter.verify", _external=True),
+        )
+    db.session.flush()
+    return company
+
+
 def verification_queue():
     """Companies waiting for staff to verify them on request, oldest request first."""
     return (

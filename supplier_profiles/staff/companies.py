@@ -94,6 +94,7 @@ def _render_company(company: Company, forms: dict | None = None, status: int = 2
         history=history,
         labels=taxonomies,
         verify_form=forms.get("verify") or StaffReasonForm(prefix="verify"),
+        decline_form=forms.get("decline") or StaffReasonForm(prefix="decline"),
         revoke_form=forms.get("revoke") or StaffReasonForm(prefix="revoke"),
         unpublish_form=forms.get("unpublish") or StaffReasonForm(prefix="unpublish"),
         button_form=ButtonForm(),
@@ -167,6 +168,18 @@ def _reason_action(company_id: int, prefix: str, action, done: str):
 def verify(company_id: int):
     """Verify the company without the letter, recording why."""
     return _reason_action(company_id, "verify", publishing.staff_verify, "The company is verified.")
+
+
+@staff_bp.route("/suppliers/<int:company_id>/decline-verification", methods=["POST"])
+def decline_verification(company_id: int):
+    """Take a business that asked to be verified off the queue without verifying it, saying why
+    (the owner is emailed the reason and may ask again)."""
+    return _reason_action(
+        company_id,
+        "decline",
+        publishing.decline_verification_request,
+        "The request is declined and the owner has been emailed the reason.",
+    )
 
 
 @staff_bp.route("/suppliers/<int:company_id>/revoke", methods=["POST"])

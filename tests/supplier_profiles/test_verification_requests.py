@@ -98,6 +98,42 @@ def test_staff_see_the_queue_oldest_first_and_a_verified_business_leaves_it(clie
     assert "Old Request Charity" not in page and "1 waiting" in page
 
 
+def test_staff_decline_a_request_with_a_reason_and_the_owner_is_told(
+    client, signed_in, db, make_user, mailbox
+):
+    owner = make_user(email="owner@hopeful.example")
+    company = CompanyFactory(
+        owner=owner, name="Hopeful Partners", company_type="PARTNERSHIP", verification_code=None
+    )
+    company.verification_requested_at = utcnow()
+    db.session.commit()
+    signed_in("staff")
+    page = client.get(f"/staff/suppliers/{company.id}").get_data(as_text=True)
+    assert "Decline the verification request" in page
+
+    response = client.post_form(f"/staff/suppliers/{company.id}/decline-verification", {})
+    assert response.status_code == 400
+    assert "Enter the reason" in response.get_data(as_text=True)
+
+    client.post_form(
+        f"/staff/suppliers/{company.id}/decline-verification",
+        {"decline-reason": "The UTR you sent belongs to another business"},
+    )
+    db.session.expire_all()
+    company = db.session.get(Company, company.id)
+    assert company.verification_requested_at is None and not company.is_verified
+    assert AuditAction.VERIFICATION_DECLINED in _actions(db, company)
+    body = mailbox.body(mailbox.wait_for("owner@hopeful.example")[-1])
+    assert "The UTR you sent belongs to another business" in body and "ask again" in body
+    page = client.get("/staff/suppliers/verification-requests").get_data(as_text=True)
+    assert "Hopeful Partners" not in page
+    # Nothing left to decline: refused, nothing changes.
+    client.post_form(
+        f"/staff/suppliers/{company.id}/decline-verification", {"decline-reason": "again"}
+    )
+    assert _actions(db, company).count(AuditAction.VERIFICATION_DECLINED) == 1
+
+
 def test_only_staff_see_the_queue(client, signed_in):
     signed_in("exporter")
     assert client.get("/staff/suppliers/verification-requests").status_code == 403
