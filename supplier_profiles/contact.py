@@ -16,52 +16,35 @@ what the buyer typed. Nothing here commits: the view does.
 
 from __future__ import annotations
 
-import math
 import secrets
-import time
 from dataclasses import dataclass
 
 from flask import current_app, url_for
-from flask_babel import force_locale, gettext, ngettext
-from itsdangerous import BadSignature, URLSafeSerializer
-from limits import parse_many
+from flask_babel import force_locale, gettext
 from sqlalchemy import select
 
 from supplier_profiles.models import BlockedSender, BlockedSenderKind, Company, Enquiry
+from tradehub import form_defences
 from tradehub.errors import Conflict, NotAllowed, ValidationFailed
-from tradehub.extensions import db, limiter
+from tradehub.extensions import db
+from tradehub.form_defences import (
+    EXPIRED_MESSAGE,
+    IP_LIMIT_MESSAGE,
+    check_honeypot,
+    hit_limits,
+)
 from tradehub.i18n import N_
 from tradehub.mail import queue_email
 
 # Defaults; each can be changed in the app config (tests and deployments).
-DEFAULT_MIN_FILL_SECONDS = 4
-DEFAULT_MAX_FORM_AGE_SECONDS = 24 * 3600
 DEFAULT_IP_LIMIT = "5 per 10 minutes;20 per day"
 DEFAULT_SENDER_LIMIT = "3 per hour;10 per day"
 
 _TOKEN_SALT = "supplier-contact-form"  # noqa: S105 (a salt that names the purpose, not a secret)
 
-# The refusals in English (marked for the catalogues); they are raised in the buyer's language.
-TOO_FAST_MESSAGE = N_(
-    "You sent the form very quickly, so we could not tell you are not an automated "
-    "program. Check your message, then send it again."
-)
-EXPIRED_MESSAGE = N_("This form has expired. Check your message, then send it again.")
-HONEYPOT_MESSAGE = N_("Leave the ‘Leave this field blank’ field empty")
-IP_LIMIT_MESSAGE = N_(
-    "You have sent too many messages from this connection. Wait %(wait)s, then try again."
-)
 SENDER_LIMIT_MESSAGE = N_(
     "You have sent too many messages from this email address. Wait %(wait)s, then try again."
 )
-
-
-class ContactRateLimited(ValidationFailed):
-    """Too many enquiries: the view answers 429 with Retry-After (seconds)."""
-
-    def __init__(self, message: str, field: str, retry_after: int):
-        super().__init__(message, field)
-        self.retry_after = retry_after
 
 
 @dataclass(frozen=True)
@@ -77,40 +60,22 @@ class EnquiryDetails:
     message: str
 
 
-def _serializer() -> URLSafeSerializer:
-    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=_TOKEN_SALT)
-
-
 def issue_form_token(company: Company, issued_at: float | None = None) -> str:
-    """A signed token saying when the contact form for `company` was shown."""
-    moment = time.time() if issued_at is None else issued_at
-    return _serializer().dumps({"c": company.id, "t": int(moment), "n": secrets.token_hex(12)})
+    """A signed token saying when the contact form for `company` was shown (single use)."""
+    payload = {"c": company.id, "n": secrets.token_hex(12)}
+    return form_defences.issue_form_token(_TOKEN_SALT, payload, issued_at)
 
 
 def check_fill_time(company: Company, token: str | None, now: float | None = None) -> str:
-    """Refuse a form that was not shown by us, was filled in too fast, or is too old; return
-    the token's single-use id."""
-    config = current_app.config
-    min_seconds = config.get("CONTACT_MIN_FILL_SECONDS", DEFAULT_MIN_FILL_SECONDS)
-    max_age = config.get("CONTACT_MAX_FORM_AGE_SECONDS", DEFAULT_MAX_FORM_AGE_SECONDS)
-    try:
-        payload = _serializer().loads(token or "")
-        issued_at, company_id = int(payload["t"]), int(payload["c"])
-        token_id = str(payload["n"])[:32]
-    except (BadSignature, KeyError, TypeError, ValueError) as exc:
-        raise ValidationFailed(gettext(EXPIRED_MESSAGE), "message") from exc
-    elapsed = (time.time() if now is None else now) - issued_at
-    if company_id != company.id or elapsed > max_age:
+    """Refuse a form that was not shown by us for this company, was filled in too fast, or is
+    too old; return the token's single-use id."""
+    payload = form_defences.check_form_token(
+        _TOKEN_SALT, token, "message", expect={"c": company.id}, now=now
+    )
+    token_id = payload.get("n")
+    if not isinstance(token_id, str) or not token_id:
         raise ValidationFailed(gettext(EXPIRED_MESSAGE), "message")
-    if elapsed < min_seconds:
-        raise ValidationFailed(gettext(TOO_FAST_MESSAGE), "message")
-    return token_id
-
-
-def check_honeypot(value: str | None) -> None:
-    """People leave the hidden field empty; anything in it means a bot filled the form."""
-    if value and value.strip():
-        raise ValidationFailed(gettext(HONEYPOT_MESSAGE), "reference")
+    return token_id[:32]
 
 
 def normalise_email(address: str) -> str:
@@ -140,51 +105,17 @@ def is_blocked(address: str) -> bool:
     return found is not None
 
 
-def _window(item) -> str:
-    """A limit's window in words, in the buyer's language: "10 minutes", "1 hour", "1 day"."""
-    count = item.multiples
-    unit = item.GRANULARITY.name
-    if unit == "second":
-        return ngettext("%(num)s second", "%(num)s seconds", count)
-    if unit == "minute":
-        return ngettext("%(num)s minute", "%(num)s minutes", count)
-    if unit == "hour":
-        return ngettext("%(num)s hour", "%(num)s hours", count)
-    if unit == "day":
-        return ngettext("%(num)s day", "%(num)s days", count)
-    return ngettext("%(num)s month", "%(num)s months", count)
-
-
-def _hit_limits(limit_text: str, scope: str, key: str, message: str, field: str) -> None:
-    """Count one attempt against every limit in `limit_text`; raise ContactRateLimited, saying
-    the exhausted window and when to retry, when any limit is used up."""
-    if not current_app.config.get("RATELIMIT_ENABLED", True):
-        return
-    strategy = limiter.limiter
-    items = parse_many(limit_text)
-    exhausted = [item for item in items if not strategy.test(item, scope, key)]
-    if exhausted:
-        resets = {
-            item: strategy.get_window_stats(item, scope, key).reset_time for item in exhausted
-        }
-        longest = max(exhausted, key=lambda item: resets[item])
-        retry_after = max(1, math.ceil(resets[longest] - time.time()))
-        raise ContactRateLimited(gettext(message, wait=_window(longest)), field, retry_after)
-    for item in items:
-        strategy.hit(item, scope, key)
-
-
 def check_rate_limits(sender_ip: str, sender_email: str) -> None:
     """Refuse when this IP address or this sender has sent too many enquiries lately."""
     config = current_app.config
-    _hit_limits(
+    hit_limits(
         config.get("CONTACT_RATE_LIMIT_IP", DEFAULT_IP_LIMIT),
         "supplier-contact-ip",
         sender_ip or "unknown",
         IP_LIMIT_MESSAGE,
         "email",
     )
-    _hit_limits(
+    hit_limits(
         config.get("CONTACT_RATE_LIMIT_SENDER", DEFAULT_SENDER_LIMIT),
         "supplier-contact-sender",
         normalise_email(sender_email),
@@ -203,7 +134,7 @@ def send_enquiry(
 ) -> Enquiry | None:
     """Store a buyer's enquiry, mail it to the company (reply-to the buyer) and confirm it to
     the buyer. Raises ValidationFailed (with the field to show it beside) when a spam defence
-    refuses it (ContactRateLimited for the rate limits); returns None, storing and sending
+    refuses it (form_defences.RateLimited for the rate limits); returns None, storing and sending
     nothing, for a blocked sender (who is shown the normal "sent" page), and the enquiry already
     stored for a form sent twice (its token is single-use). Flushes, never commits."""
     if not company.is_publishable:

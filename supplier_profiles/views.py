@@ -41,6 +41,7 @@ from supplier_profiles.buyer_forms import (
     filter_label,
 )
 from supplier_profiles.models import CaseStudy, Company
+from tradehub import form_defences
 from tradehub.companies_house import normalise_company_number
 from tradehub.extensions import db
 from tradehub.i18n import N_
@@ -416,9 +417,9 @@ def contact_supplier(slug: str):
             )
         if call.ok:
             return redirect(url_for("supplier_profiles.contact_sent", slug=company.slug))
-        if str(call.error) == gettext(contact.EXPIRED_MESSAGE):
+        if str(call.error) == gettext(form_defences.EXPIRED_MESSAGE):
             form.form_token.data = contact.issue_form_token(company)
-        if isinstance(call.error, contact.ContactRateLimited):
+        if isinstance(call.error, form_defences.RateLimited):
             page = render_template("supplier_profiles/contact.html", company=company, form=form)
             return page, 429, {"Retry-After": str(call.error.retry_after)}
     status = 400 if form.errors else 200

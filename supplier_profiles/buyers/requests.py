@@ -13,20 +13,18 @@ the deadline). Nothing here commits.
 from __future__ import annotations
 
 import logging
-import time
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from flask import current_app, url_for
 from flask_babel import gettext
-from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import func, select, update
 
 from search_index import service as search_service
 from search_index.base import SearchQuery
 from search_index.errors import SearchError
-from supplier_profiles import contact, taxonomies
+from supplier_profiles import taxonomies
 from supplier_profiles.buyers.models import (
     REJECTION_REASON_MAX,
     RESPONSE_MESSAGE_MAX,
@@ -47,6 +45,7 @@ from supplier_profiles.buyers.permissions import (
 )
 from supplier_profiles.models import ENQUIRY_MESSAGE_MAX, ENQUIRY_SUBJECT_MAX, Company, Enquiry
 from supplier_profiles.permissions import can_edit_company
+from tradehub import form_defences
 from tradehub.dates import uk_today
 from tradehub.db_types import utcnow
 from tradehub.errors import NotAllowed, PermissionDenied, ValidationFailed
@@ -120,39 +119,24 @@ def supplier_request_url(request: BuyingRequest) -> str:
 # --- spam defences (the contact form's, for this form) -----------------------------------------
 
 
-def _serializer() -> URLSafeSerializer:
-    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=_FORM_SALT)
-
-
 def issue_form_token(user, issued_at: float | None = None) -> str:
     """A signed token saying when the request form was shown to `user`."""
-    moment = time.time() if issued_at is None else issued_at
-    return _serializer().dumps({"u": user.id, "t": int(moment)})
+    return form_defences.issue_form_token(_FORM_SALT, {"u": user.id}, issued_at)
 
 
 def check_fill_time(user, token: str | None, now: float | None = None) -> None:
     """Refuse a form not shown by us to this user, filled in too fast, or too old."""
-    config = current_app.config
-    try:
-        payload = _serializer().loads(token or "")
-        issued_at, user_id = int(payload["t"]), int(payload["u"])
-    except (BadSignature, KeyError, TypeError, ValueError) as exc:
-        raise ValidationFailed(gettext(contact.EXPIRED_MESSAGE), "description") from exc
-    elapsed = (time.time() if now is None else now) - issued_at
-    if user_id != user.id or elapsed > config["CONTACT_MAX_FORM_AGE_SECONDS"]:
-        raise ValidationFailed(gettext(contact.EXPIRED_MESSAGE), "description")
-    if elapsed < config["CONTACT_MIN_FILL_SECONDS"]:
-        raise ValidationFailed(gettext(contact.TOO_FAST_MESSAGE), "description")
+    form_defences.check_form_token(_FORM_SALT, token, "description", expect={"u": user.id}, now=now)
 
 
 def check_rate_limit(sender_ip: str) -> None:
     """Refuse when this IP address has posted too many requests lately."""
-    # Raises contact.ContactRateLimited (a ValidationFailed) saying the window to wait.
-    contact._hit_limits(
+    # Raises form_defences.RateLimited (a ValidationFailed) saying the window to wait.
+    form_defences.hit_limits(
         current_app.config["BUYING_REQUEST_RATE_LIMIT_IP"],
         "buying-request-ip",
         sender_ip or "unknown",
-        contact.IP_LIMIT_MESSAGE,
+        form_defences.IP_LIMIT_MESSAGE,
         "title",
     )
 
@@ -211,7 +195,7 @@ def post_request(
     the buyer already had one approved (and auto-approval is on)."""
     if not can_post_buying_request(user):
         raise PermissionDenied("Only confirmed buyer accounts can post buying requests.")
-    contact.check_honeypot(honeypot)
+    form_defences.check_honeypot(honeypot)
     check_fill_time(user, form_token)
     _check_details(details)
     if open_request_count(user) >= OPEN_REQUESTS_MAX:

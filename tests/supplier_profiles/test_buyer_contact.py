@@ -17,6 +17,7 @@ from supplier_profiles import contact
 from supplier_profiles.models import BlockedSender, Enquiry
 from tests.conftest import sign_in
 from tests.supplier_profiles.buyer_fixtures import make_company
+from tradehub import form_defences
 
 TOKEN_RE = re.compile(r'id="form_token" name="form_token" type="hidden" value="([^"]+)"')
 
@@ -190,7 +191,7 @@ def test_honeypot_filled_in_is_refused(client, db, supplier, mailbox):
     response = send(client, reference="http://bot.example")
     assert response.status_code == 400
     html = response.get_data(as_text=True)
-    assert error_beside(html, "reference") == contact.HONEYPOT_MESSAGE
+    assert error_beside(html, "reference") == form_defences.HONEYPOT_MESSAGE
     assert_kept(html)
     assert enquiry_count(db) == 0 and mailbox.messages == []
 
@@ -203,7 +204,7 @@ def test_form_sent_too_fast_is_refused_then_accepted_after_a_while(
     response = send(client, token)
     assert response.status_code == 400
     html = response.get_data(as_text=True)
-    assert error_beside(html, "message") == contact.TOO_FAST_MESSAGE
+    assert error_beside(html, "message") == form_defences.TOO_FAST_MESSAGE
     assert_kept(html)
     # The form keeps the original timestamp: once enough time has passed, sending works.
     assert html_lib.unescape(TOKEN_RE.search(html).group(1)) == token
@@ -217,7 +218,7 @@ def test_form_without_a_genuine_timestamp_is_refused(client, db, supplier, token
     response = send(client, token)
     assert response.status_code == 400
     html = response.get_data(as_text=True)
-    assert error_beside(html, "message") == contact.EXPIRED_MESSAGE
+    assert error_beside(html, "message") == form_defences.EXPIRED_MESSAGE
     assert_kept(html)
     # A fresh genuine token is issued so the buyer can send again.
     fresh = html_lib.unescape(TOKEN_RE.search(html).group(1))
@@ -229,7 +230,7 @@ def test_form_token_for_another_company_or_too_old_is_refused(client, db, suppli
     assert send(client, contact.issue_form_token(other)).status_code == 400
     stale = contact.issue_form_token(supplier, issued_at=time.time() - 2 * 24 * 3600)
     response = send(client, stale)
-    assert error_beside(response.get_data(as_text=True), "message") == contact.EXPIRED_MESSAGE
+    assert error_beside(response.get_data(as_text=True), "message") == form_defences.EXPIRED_MESSAGE
     assert enquiry_count(db) == 0
 
 

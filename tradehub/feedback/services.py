@@ -9,108 +9,48 @@ refused beside a field, so what was typed is kept. Nothing here commits: the vie
 
 from __future__ import annotations
 
-import math
-import time
 from datetime import timedelta
 
 from flask import current_app, url_for
-from flask_babel import force_locale, gettext, ngettext
-from itsdangerous import BadSignature, URLSafeSerializer
-from limits import parse_many
+from flask_babel import force_locale
 from sqlalchemy import Select, delete, select
 from sqlalchemy.orm.exc import StaleDataError
 
+from tradehub import form_defences
 from tradehub.db_types import utcnow
-from tradehub.errors import Conflict, ValidationFailed
-from tradehub.extensions import db, limiter
+from tradehub.errors import Conflict
+from tradehub.extensions import db
 from tradehub.feedback.models import FeedbackItem, FeedbackKind, FeedbackStatus
-from tradehub.i18n import N_
 from tradehub.mail import queue_email
 from tradehub.security import is_safe_redirect
 
 PAGE_MAX = 500
 _TOKEN_SALT = "tradehub-feedback-form"  # noqa: S105 (a salt naming the purpose, not a secret)
 
-TOO_FAST_MESSAGE = N_(
-    "You sent the form very quickly, so we could not tell you are not an automated "
-    "program. Check your message, then send it again."
-)
-EXPIRED_MESSAGE = N_("This form has expired. Check your message, then send it again.")
-HONEYPOT_MESSAGE = N_("Leave the ‘Leave this field blank’ field empty")
-LIMIT_MESSAGE = N_(
-    "You have sent too many messages from this connection. Wait %(wait)s, then try again."
-)
-
-
-class FeedbackRateLimited(ValidationFailed):
-    """Too many feedback forms from one IP address: the view answers 429 with Retry-After."""
-
-    def __init__(self, message: str, field: str, retry_after: int):
-        super().__init__(message, field)
-        self.retry_after = retry_after
-
-
-def _window(item) -> str:
-    """A limit's window in words, in the reader's language: "10 minutes", "1 day"."""
-    count, unit = item.multiples, item.GRANULARITY.name
-    if unit == "second":
-        return ngettext("%(num)s second", "%(num)s seconds", count)
-    if unit == "minute":
-        return ngettext("%(num)s minute", "%(num)s minutes", count)
-    if unit == "hour":
-        return ngettext("%(num)s hour", "%(num)s hours", count)
-    if unit == "day":
-        return ngettext("%(num)s day", "%(num)s days", count)
-    return ngettext("%(num)s month", "%(num)s months", count)
-
 
 def check_rate_limit(sender_ip: str, field: str) -> None:
-    """Count one feedback form from this IP address against FEEDBACK_RATE_LIMIT (Flask-Limiter's
-    storage, shared by every feedback form); refuse it, beside `field`, when the limit is used
-    up, so the page keeps what was typed and says how long to wait."""
-    if not current_app.config.get("RATELIMIT_ENABLED", True):
-        return
-    strategy = limiter.limiter
-    items = parse_many(current_app.config["FEEDBACK_RATE_LIMIT"])
-    key = sender_ip or "unknown"
-    exhausted = [item for item in items if not strategy.test(item, "feedback", key)]
-    if exhausted:
-        resets = {
-            item: strategy.get_window_stats(item, "feedback", key).reset_time for item in exhausted
-        }
-        longest = max(exhausted, key=lambda item: resets[item])
-        retry_after = max(1, math.ceil(resets[longest] - time.time()))
-        raise FeedbackRateLimited(gettext(LIMIT_MESSAGE, wait=_window(longest)), field, retry_after)
-    for item in items:
-        strategy.hit(item, "feedback", key)
-
-
-def _serializer() -> URLSafeSerializer:
-    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=_TOKEN_SALT)
+    """Count one feedback form from this IP address against FEEDBACK_RATE_LIMIT (shared by every
+    feedback form); refuse it, beside `field`, when the limit is used up, so the page keeps what
+    was typed and says how long to wait (form_defences.RateLimited)."""
+    form_defences.hit_limits(
+        current_app.config["FEEDBACK_RATE_LIMIT"],
+        "feedback",
+        sender_ip or "unknown",
+        form_defences.IP_LIMIT_MESSAGE,
+        field,
+    )
 
 
 def issue_form_token(purpose: str, issued_at: float | None = None) -> str:
     """A signed token saying which form was shown, and when."""
-    moment = time.time() if issued_at is None else issued_at
-    return _serializer().dumps({"p": purpose, "t": int(moment)})
+    return form_defences.issue_form_token(_TOKEN_SALT, {"p": purpose}, issued_at)
 
 
 def check_spam_defences(purpose: str, token: str | None, honeypot: str | None, field: str) -> None:
-    """Refuse a filled honeypot, and a form not shown by us, sent too fast or too old
-    (CONTACT_MIN_FILL_SECONDS, CONTACT_MAX_FORM_AGE_SECONDS); the message goes beside `field`."""
-    if honeypot and honeypot.strip():
-        raise ValidationFailed(gettext(HONEYPOT_MESSAGE), "reference")
-    config = current_app.config
-    try:
-        payload = _serializer().loads(token or "")
-        issued_at, shown_for = int(payload["t"]), str(payload["p"])
-    except (BadSignature, KeyError, TypeError, ValueError) as exc:
-        raise ValidationFailed(gettext(EXPIRED_MESSAGE), field) from exc
-    elapsed = time.time() - issued_at
-    if shown_for != purpose or elapsed > config["CONTACT_MAX_FORM_AGE_SECONDS"]:
-        raise ValidationFailed(gettext(EXPIRED_MESSAGE), field)
-    if elapsed < config["CONTACT_MIN_FILL_SECONDS"]:
-        raise ValidationFailed(gettext(TOO_FAST_MESSAGE), field)
+    """Refuse a filled honeypot, and a form not shown by us, sent too fast or too old; the
+    message goes beside `field`."""
+    form_defences.check_honeypot(honeypot)
+    form_defences.check_form_token(_TOKEN_SALT, token, field, expect={"p": purpose})
 
 
 def safe_page(path: str | None) -> str:

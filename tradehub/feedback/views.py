@@ -10,6 +10,7 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext
 
+from tradehub import form_defences
 from tradehub.feedback import bp, services
 from tradehub.feedback.forms import ContactUsForm, ReportProblemForm
 from tradehub.refusals import service_call
@@ -22,7 +23,7 @@ def render_form(template: str, form, error=None, **context):
     """The form page; 400 when it has errors (429 with Retry-After when the rate limit refused
     it), so what was typed shows with the messages."""
     status, headers = (400 if form.errors else 200), {}
-    if isinstance(error, services.FeedbackRateLimited):
+    if isinstance(error, form_defences.RateLimited):
         status, headers = 429, {"Retry-After": str(error.retry_after)}
     return render_template(template, form=form, **context), status, headers
 
