@@ -37,6 +37,11 @@ def create_user(
     """Create a user (CLI and staff use); refuses a taken address."""
     if find_user_by_email(email):
         raise ValidationFailed("An account with this email address already exists.", "email")
+    return _add_user(email, password, role, full_name, confirmed)
+
+
+def _add_user(email: str, password: str, role: Role, full_name: str, confirmed: bool) -> User:
+    """Insert a user whose address the caller has just looked up and found free."""
     user = User(
         email=normalise_email(email),
         full_name=full_name.strip(),
@@ -92,7 +97,9 @@ def register_user(
             reset_url=url_for("accounts.forgot_password", _external=True),
         )
         return None
-    user = create_user(email, password, role, full_name=full_name)
+    # The address was looked up above: no second lookup, so this path makes no more round
+    # trips to the database than the taken one beyond the insert itself.
+    user = _add_user(email, password, role, full_name, confirmed=False)
     queue_email(
         user.email,
         "Confirm your email address",
