@@ -7,6 +7,7 @@ Search forms read `request.args` with CSRF off; the contact form is a CSRF-prote
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from flask_babel import LazyString, gettext
 from flask_babel import lazy_gettext as _l
@@ -82,10 +83,17 @@ def filter_choices(group: str) -> list[tuple[str, str]]:
 
 def filter_label(group: str, value: str) -> str:
     """The words a person reads for a filter value."""
+    return filter_labels(group, [value])[0]
+
+
+def filter_labels(group: str, values: Sequence[str]) -> list[str]:
+    """filter_label for several values of one group (one lookup of the group's labels: a
+    results page or API answer labels every value of every facet)."""
     if group == "verified":
-        return str(dict(VERIFIED_CHOICES).get(value, value))
+        verified = dict(VERIFIED_CHOICES)
+        return [str(verified.get(value, value)) for value in values]
     known = taxonomies.display_labels("export_country" if group == "country" else group)
-    return known.get(value) or taxonomies.display_label(group, value)
+    return [known.get(value) or taxonomies.display_label(group, value) for value in values]
 
 
 class FilterField(SelectMultipleField):

@@ -24,6 +24,7 @@ from search_index import service
 from search_index.base import SearchQuery
 from supplier_profiles import taxonomies
 from supplier_profiles.models import CaseStudy, Company
+from tradehub.base_url import url_for_each
 from tradehub.extensions import db
 
 bp = Blueprint("supplier_profiles_industries", __name__)
@@ -91,9 +92,7 @@ def sitemap_urls() -> list[str]:
     slugs = db.session.scalars(
         select(Company.slug).where(Company.is_publishable).order_by(Company.slug)
     )
-    urls += [
-        url_for("supplier_profiles.company_profile", slug=slug, _external=True) for slug in slugs
-    ]
+    urls += url_for_each("supplier_profiles.company_profile", "slug", slugs, _external=True)
     return urls
 
 

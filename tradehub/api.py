@@ -24,7 +24,7 @@ from datetime import UTC, date, datetime
 from functools import wraps
 from typing import Any
 
-from flask import Flask, Response, current_app, g, jsonify, request, url_for
+from flask import Flask, Response, current_app, g, request, url_for
 from flask.sessions import SecureCookieSessionInterface
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from werkzeug.http import http_date
@@ -257,6 +257,15 @@ def _explain(error: dict) -> str:
     return f"{error['input']!r} is not valid: {error['msg']}"
 
 
+def json_response(model: type[BaseModel], body: Any) -> Response:
+    """`body` checked against the declared response model and written as JSON by pydantic
+    (one pass in its compiled core: at 100,000 suppliers the search API spent a tenth of its
+    time validating into Python objects, dumping them and encoding the result again, #15)."""
+    return current_app.response_class(
+        model.model_validate(body).model_dump_json() + "\n", mimetype="application/json"
+    )
+
+
 def _etag(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()[:40]
 
@@ -365,8 +374,9 @@ def operation(
             if isinstance(answer, Response):
                 result = answer
             else:
-                body = response.model_validate(answer.body).model_dump(mode="json")
-                result = finish_get(jsonify(body), answer.last_modified, max_age)
+                result = finish_get(
+                    json_response(response, answer.body), answer.last_modified, max_age
+                )
             if deprecation is not None:
                 _deprecation_headers(result, deprecation)
             return result

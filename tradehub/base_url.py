@@ -8,9 +8,11 @@ from `BASE_URL` instead, inside a request or outside one (CLI jobs, the outbox).
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from urllib.parse import urlsplit
 
-from flask import Flask, has_request_context
+from flask import Flask, has_request_context, url_for
 from flask.globals import request_ctx
 
 from tradehub.errors import ConfigurationError
@@ -66,3 +68,27 @@ class TradeHubFlask(Flask):
             endpoint, values, method=_method, url_scheme=scheme, force_external=external
         )
         return url + (f"#{_anchor}" if _anchor else "")
+
+
+# Characters every URL converter writes as they are; a value made only of them (a slug, an id)
+# can be put into a built URL directly.
+_UNRESERVED = re.compile(r"[A-Za-z0-9._~-]+")
+_MARKER = "tradehub0url0value"
+
+
+def url_for_each(endpoint: str, parameter: str, values: Iterable[str], **fixed) -> list[str]:
+    """`url_for(endpoint, **{parameter: value}, **fixed)` for each value, the route built once.
+
+    For lists of links (a page of search results, the sitemap's profiles): building one URL
+    runs the URL map, the url_defaults and the BASE_URL rule, 20 to 50 microseconds a link.
+    A value with characters a converter would quote is built by url_for itself."""
+    pattern = url_for(endpoint, **{parameter: _MARKER}, **fixed)
+    if pattern.count(_MARKER) != 1:
+        return [url_for(endpoint, **{parameter: value}, **fixed) for value in values]
+    head, tail = pattern.split(_MARKER)
+    return [
+        head + value + tail
+        if _UNRESERVED.fullmatch(value)
+        else url_for(endpoint, **{parameter: value}, **fixed)
+        for value in values
+    ]

@@ -243,6 +243,9 @@ class Config:
         self.OUTBOX_RETENTION_DAYS = _int(env.get("OUTBOX_RETENTION_DAYS"), 90)
         # Contact-page messages (a name and an email address) are deleted after this (#14).
         self.FEEDBACK_RETENTION_DAYS = _int(env.get("FEEDBACK_RETENTION_DAYS"), 365)
+        # Buffered search insights are written at most this many seconds late (0: after every
+        # response, one commit per search) (#15).
+        self.SEARCH_INSIGHTS_FLUSH_SECONDS = _float(env.get("SEARCH_INSIGHTS_FLUSH_SECONDS"), 5.0)
 
     def validate(self) -> None:
         """Refuse to run with settings that would be unsafe in this environment."""
@@ -271,6 +274,11 @@ class Config:
             if int(getattr(self, name)) <= 0:
                 raise ConfigurationError(f"{name} must be a number of seconds above 0")
         self._validate_scale_out()
+        if self.SEARCH_INSIGHTS_FLUSH_SECONDS < 0:
+            raise ConfigurationError(
+                "SEARCH_INSIGHTS_FLUSH_SECONDS must be 0 (write after every response) or more, "
+                f"got {self.SEARCH_INSIGHTS_FLUSH_SECONDS!r}"
+            )
 
     def _validate_scale_out(self) -> None:
         """TRUSTED_PROXIES, LOG_FORMAT, and no per-process rate limits with several workers."""
@@ -311,6 +319,11 @@ class TestingConfig(DevelopmentConfig):
     ENV_NAME = "testing"
     TESTING = True
     DEBUG = False
+
+    def __init__(self, environ: Mapping[str, str] | None = None):
+        super().__init__(environ)
+        # Each test reads its own searches back: written after every response, no timer thread.
+        self.SEARCH_INSIGHTS_FLUSH_SECONDS = 0.0
 
 
 class ProductionConfig(Config):

@@ -6,7 +6,11 @@ from __future__ import annotations
 import csv
 import io
 import re
+import subprocess
+import sys
+import time
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -135,3 +139,68 @@ def test_recording_failures_never_fail_a_search(client, suppliers, monkeypatch):
     monkeypatch.setattr(insights, "insert", broken)  # the database refuses the write
     assert insights.flush() == 0
     assert insights.pending() == 0  # dropped, not kept to grow without end
+
+
+def _written(db) -> list[str]:
+    """Texts already in the table (read without flushing this process's buffer)."""
+    db.session.rollback()
+    return list(db.session.scalars(select(SearchEvent.text).order_by(SearchEvent.at)))
+
+
+def _wait_for(check, seconds: float = 5.0):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if check():
+            return True
+        time.sleep(0.05)
+    return check()
+
+
+def test_searches_are_written_in_batches_off_the_request_path(app, db, client, suppliers):
+    # Production writes the buffer every few seconds, not once per search (#15): a commit per
+    # search held the worker after every response.
+    app.config["SEARCH_INSIGHTS_FLUSH_SECONDS"] = 0.3
+    client.get("/find-a-supplier?q=gin").close()
+    client.get("/api/v1/suppliers?q=copper").close()
+
+    assert _written(db) == []  # both answered, neither written yet
+    assert insights.pending() == 2
+    assert _wait_for(lambda: _written(db) == ["gin", "copper"])  # one timer wrote both
+    assert insights.pending() == 0
+
+
+def test_a_full_buffer_is_written_after_the_response(app, db, client, suppliers, monkeypatch):
+    app.config["SEARCH_INSIGHTS_FLUSH_SECONDS"] = 60
+    monkeypatch.setattr(insights, "FLUSH_ROWS", 2)
+    client.get("/find-a-supplier?q=gin").close()
+    assert _written(db) == []
+    client.get("/find-a-supplier?q=copper").close()  # the second fills the buffer
+    assert _written(db) == ["gin", "copper"]
+
+
+def test_what_is_buffered_is_written_when_the_process_exits(app, db, tmp_path):
+    # A worker stopped between two timer runs (a deploy, a restart) keeps its last searches.
+    script = (
+        "import sys\n"
+        "from tradehub import create_app\n"
+        "app = create_app({'TRADEHUB_ENV': 'testing', 'SECRET_KEY': 'x' * 32,\n"
+        "    'SQLALCHEMY_DATABASE_URI': sys.argv[1], 'SEARCH_EMBEDDED_PATH': sys.argv[2],\n"
+        "    'BASE_URL': 'http://localhost', 'SEARCH_INSIGHTS_FLUSH_SECONDS': 600})\n"
+        "app.test_client().get('/find-a-supplier?q=exit+check').close()\n"
+    )
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            script,
+            app.config["SQLALCHEMY_DATABASE_URI"],
+            str(tmp_path / "exit-search.sqlite3"),
+        ],
+        cwd=Path(__file__).resolve().parents[2],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert _written(db) == ["exit check"]
