@@ -17,10 +17,11 @@ these helpers.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from functools import cache
+from functools import cache, lru_cache, partial
 
 from babel import Locale
 from babel.dates import format_date as babel_format_date
@@ -188,6 +189,17 @@ def format_number(value) -> str:
     if value is None:
         return ""
     return format_decimal(value, locale=_locale())
+
+
+def count_formatter() -> Callable[[int], str]:
+    """format_number for whole counts in the active locale, each result kept per locale: a
+    results page labels hundreds of filter values with counts, mostly the same few numbers."""
+    return partial(_format_count, str(_locale()))
+
+
+@lru_cache(maxsize=4096)
+def _format_count(locale: str, count: int) -> str:
+    return format_decimal(count, locale=locale)
 
 
 def format_millions(millions) -> str:
