@@ -63,15 +63,17 @@ def _v1(successor: str) -> Deprecation:
     return v1_deprecation(f"supplier_profiles_api.{successor}")
 
 
+# One statement, one round trip, each max an index lookup (migration f15a7c3d9e21); built once
+# and run on the session's connection without the ORM (a fifth of its cost, #15).
+_CHANGED_AT = select(
+    select(func.max(Company.updated_at)).scalar_subquery(),
+    select(func.max(CaseStudy.updated_at)).scalar_subquery(),
+)
+
+
 def suppliers_changed_at() -> datetime:
     """When any supplier or case study last changed: the Last-Modified of searches."""
-    # One statement, one round trip (each max is an index lookup, migration f15a7c3d9e21).
-    companies, case_studies = db.session.execute(
-        select(
-            select(func.max(Company.updated_at)).scalar_subquery(),
-            select(func.max(CaseStudy.updated_at)).scalar_subquery(),
-        )
-    ).one()
+    companies, case_studies = db.session.connection().execute(_CHANGED_AT).one()
     return newest(companies, case_studies)
 
 

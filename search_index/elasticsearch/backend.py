@@ -384,20 +384,23 @@ class ElasticsearchBackend(IndexLifecycle, SearchBackend):
         request has no hits (``size`` 0) and the text alone as its query, with one filter
         aggregation per group applying every other group's filters (disjunctive counts); its
         hit count (up to analysis.FEW_MATCHES) says whether the words matched anything before
-        the filters, and whether the query must be widened. Being hit-free, it is answered from
-        the engine's shard request cache, keyed by the body, until the next refresh that
-        changes the index: a repeated browse pays for its facet counts once per write, not once
-        per request.
+        the filters, and whether the query must be widened. Both are answered from the
+        engine's shard request cache, keyed by the body, until the next refresh that changes
+        the index (see _msearch): a repeated search pays for its facet counts and its page's
+        matching once per write, not once per request.
         """
         return self._bodies(query, query_units(query.text, query.synonyms, query.alternatives), {})
 
     def _msearch(self, bodies: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
         """Send request bodies to the alias in one ``_msearch``; the responses, in order."""
+        # Every item may be answered from the engine's shard request cache, keyed by the body
+        # and dropped at the next refresh that changes the index: the facets (size 0, cached
+        # by default) and the page too (the engine caches a request with hits only when asked),
+        # so a repeated search (a popular query, a browse, paging back) costs the engine the
+        # fetch of 20 documents until the next profile save.
+        header = {"index": self.alias, "request_cache": True}
         lines: list[dict[str, Any]] = []
         for body in bodies:
-            header: dict[str, Any] = {"index": self.alias}
-            if body.get("size") == 0:
-                header["request_cache"] = True
             lines.extend((header, body))
         for attempt in range(self.retries + 1):
             with Unavailable("search"):

@@ -305,7 +305,7 @@ def test_request_bodies_sent_raw_give_the_same_page_and_facets(backend):
 
 @needs_engine
 @pytest.mark.elasticsearch
-def test_facet_counts_come_from_the_request_cache_until_the_index_changes(backend):
+def test_a_repeated_search_comes_from_the_request_cache_until_the_index_changes(backend):
     backend.index_documents([make_doc(i, f"Company {i}") for i in range(1, 6)])
     client = Elasticsearch([ES_URL])
 
@@ -314,15 +314,17 @@ def test_facet_counts_come_from_the_request_cache_until_the_index_changes(backen
         return sum(s["total"]["request_cache"]["hit_count"] for s in stats["indices"].values())
 
     query = SearchQuery(filters={"region": ["LONDON"]})
-    backend.search(query)
+    first = backend.search(query)
     before = cache_hits()
-    backend.search(query)
-    assert cache_hits() == before + 1
+    again = backend.search(query)
+    assert cache_hits() == before + 2  # the page and the facets (#15)
+    assert [h.id for h in again.hits] == [h.id for h in first.hits]
 
     backend.index_documents([make_doc(6, "Company 6")])
     result = backend.search(query)
-    assert cache_hits() == before + 1, "a write must invalidate the cached facet counts"
+    assert cache_hits() == before + 2, "a write must invalidate the cached page and facets"
     assert sum(f.count for f in result.facets["region"]) == 6
+    assert result.total == 6 and 6 in [h.id for h in result.hits]
 
 
 @needs_engine
