@@ -48,16 +48,46 @@ function enhanceSort (select) {
   select.addEventListener('change', () => form.requestSubmit())
 }
 
-// "Show all N ..." reveals the rest of a filter group in place instead of reloading the page.
+// "Show all N ..." adds the rest of a filter group in place instead of reloading the page: it
+// fetches the page the link leads to (the same search with the group whole) and takes the
+// values this page does not have yet. Ticks already made on this page stay as they are. If the
+// fetch fails, the link is followed as without JavaScript.
 function enhanceShowAll (link) {
   const more = document.getElementById(link.dataset.reveals)
-  if (!more) return
-  link.addEventListener('click', (event) => {
+  const group = link.dataset.group
+  const details = link.closest('details')
+  if (!more || !group || !details || !window.fetch || !window.DOMParser) return
+  let loading = false
+  link.addEventListener('click', async (event) => {
     event.preventDefault()
-    more.hidden = false
-    const first = more.querySelector('input')
-    link.parentElement.remove()
-    if (first) first.focus()
+    if (loading) return
+    loading = true
+    try {
+      const response = await fetch(link.href, { headers: { Accept: 'text/html' } })
+      if (!response.ok) throw new Error(`HTTP ${response.status}`)
+      const page = new DOMParser().parseFromString(await response.text(), 'text/html')
+      const whole = page.getElementById(details.id)
+      if (!whole) throw new Error('the group is missing from the fetched page')
+      const present = new Set(
+        Array.from(details.querySelectorAll('input.govuk-checkboxes__input'), (input) => input.value)
+      )
+      let count = 0
+      for (const item of whole.querySelectorAll('.govuk-checkboxes__item')) {
+        const input = item.querySelector('input')
+        const label = item.querySelector('label')
+        if (!input || !label || present.has(input.value)) continue
+        count += 1
+        input.id = `filter-${group}-more-${count}`
+        label.htmlFor = input.id
+        more.append(document.importNode(item, true))
+      }
+      more.hidden = false
+      const first = more.querySelector('input')
+      link.parentElement.remove()
+      if (first) first.focus()
+    } catch (error) {
+      window.location.assign(link.href)
+    }
   })
 }
 
