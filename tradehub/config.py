@@ -148,7 +148,7 @@ class Config:
         env = os.environ if environ is None else environ
         self.SECRET_KEY = env.get("SECRET_KEY") or None
         self.SQLALCHEMY_DATABASE_URI = _database_url(env.get("DATABASE_URL"))
-        self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+        self.SQLALCHEMY_ENGINE_OPTIONS: dict[str, object] = {}
         # SEARCH_BACKEND, SEARCH_EMBEDDED_PATH, ELASTICSEARCH_URL, SEARCH_INDEX_PREFIX,
         # SEARCH_TIMEOUT, SEARCH_SHARDS, SEARCH_REPLICAS; a local engine is the default URL.
         vars(self).update(search_settings({"ELASTICSEARCH_URL": "http://127.0.0.1:9200", **env}))
@@ -274,6 +274,12 @@ class Config:
             if int(getattr(self, name)) <= 0:
                 raise ConfigurationError(f"{name} must be a number of seconds above 0")
         self._validate_scale_out()
+        # A server's connections can drop while pooled (restart, idle timeout): test each one
+        # as it is taken. A SQLite file has nothing to drop, and the test was a query a request.
+        self.SQLALCHEMY_ENGINE_OPTIONS = {
+            "pool_pre_ping": not str(self.SQLALCHEMY_DATABASE_URI).startswith("sqlite"),
+            **self.SQLALCHEMY_ENGINE_OPTIONS,
+        }
         if self.SEARCH_INSIGHTS_FLUSH_SECONDS < 0:
             raise ConfigurationError(
                 "SEARCH_INSIGHTS_FLUSH_SECONDS must be 0 (write after every response) or more, "

@@ -37,12 +37,31 @@ def test_database_url_defaults_to_sqlite_and_accepts_postgres_urls():
     assert pg.SQLALCHEMY_DATABASE_URI == "postgresql+psycopg://u:p@db/tradehub"
 
 
+def test_pooled_connections_are_tested_only_for_a_database_server():
+    # A server's connection can drop while pooled; a SQLite file's cannot (#15: the test was
+    # one more query on every request).
+    assert load_config("development", environ={}).SQLALCHEMY_ENGINE_OPTIONS == {
+        "pool_pre_ping": False
+    }
+    pg = load_config("development", environ={"DATABASE_URL": "postgresql://u:p@db/tradehub"})
+    assert pg.SQLALCHEMY_ENGINE_OPTIONS == {"pool_pre_ping": True}
+
+
+def test_search_insights_are_written_every_few_seconds_in_production_and_at_once_in_tests():
+    assert load_config("development", environ={}).SEARCH_INSIGHTS_FLUSH_SECONDS == 5
+    assert load_config("testing", environ={}).SEARCH_INSIGHTS_FLUSH_SECONDS == 0
+    env = {"SEARCH_INSIGHTS_FLUSH_SECONDS": "30"}
+    assert load_config("development", environ=env).SEARCH_INSIGHTS_FLUSH_SECONDS == 30
+
+
 @pytest.mark.parametrize(
     ("name", "value", "message"),
     [
         ("SEARCH_BACKEND", "solr", "SEARCH_BACKEND must be"),
         ("MAIL_PORT", "twenty-five", "Expected a whole number"),
         ("RATELIMIT_ENABLED", "perhaps", "Expected a true/false value"),
+        ("SEARCH_INSIGHTS_FLUSH_SECONDS", "soon", "Expected a number"),
+        ("SEARCH_INSIGHTS_FLUSH_SECONDS", "-1", "SEARCH_INSIGHTS_FLUSH_SECONDS must be 0"),
     ],
 )
 def test_bad_settings_are_refused_with_a_clear_message(name, value, message):
