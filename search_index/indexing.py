@@ -29,6 +29,7 @@ from sqlalchemy import event as sa_event
 from sqlalchemy.orm import Session
 from sqlalchemy.orm import object_session as sa_object_session
 
+from search_index import result_cache
 from search_index.errors import SearchError, SearchUnavailable
 from search_index.models import OP_DELETE, OP_UPSERT, SearchOutbox
 from search_index.service import get_backend
@@ -248,11 +249,15 @@ def _apply_batch(
                 for row in document_rows:
                     db.session.delete(row)
                 result.applied += 1
+        if result.applied:
+            result_cache.raise_generation()
         db.session.commit()
         return result
     for row in rows:
         db.session.delete(row)
     result.applied = len(by_document)
+    # The index shows the batch now (the backend refreshes): kept results end everywhere.
+    result_cache.raise_generation()
     db.session.commit()
     return result
 
@@ -352,6 +357,8 @@ def rebuild_index(
 
     name = backend.reindex(documents())
     db.session.rollback()  # end the read transaction before writing
+    result_cache.raise_generation()  # the new index answers now
+    db.session.commit()
     changed = set(source.changed_since(started))
     if changed:
         mark_many_changed(dict.fromkeys(sorted(changed), OP_UPSERT))

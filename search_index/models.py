@@ -11,7 +11,16 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from tradehub.db_types import UTCDateTime, utcnow
@@ -49,6 +58,18 @@ class SearchOutbox(OutboxMixin, db.Model):
             f"<SearchOutbox {self.id} document={self.document_id} {self.op}"
             f" attempts={self.attempts}>"
         )
+
+
+class SearchGeneration(db.Model):
+    """The live index's generation (one row): raised after each change to the index became
+    visible to searches (an outbox batch applied, a reindex swapped in). Every process keeps
+    results keyed by it (search_index.result_cache), so a change anywhere ends them everywhere.
+    """
+
+    __tablename__ = "search_generation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    generation: Mapped[int] = mapped_column(BigInteger)
 
 
 # -- staff search insights (issue #9) --------------------------------------------------------

@@ -13,7 +13,7 @@ import time
 
 from flask import Flask, current_app
 
-from search_index import insights, synonyms
+from search_index import insights, result_cache, synonyms
 from search_index.base import SearchBackend, SearchQuery, SearchResult
 from search_index.registry import get_backend as build_backend
 from tradehub.metrics import observe_search
@@ -44,6 +44,7 @@ def reset_backend(app: Flask | None = None) -> None:
     app = _app(app)
     with _lock:
         backend = app.extensions.pop(EXTENSION_KEY, None)
+        result_cache.forget(app)
     close = getattr(backend, "close", None)
     if callable(close):
         close()
@@ -55,6 +56,8 @@ def search(query: SearchQuery, source: str | None = None) -> SearchResult:
 
     `source` ("page" or "api") records a buyer's search for the staff insights
     (search_index.insights); other callers (alerts, matching) pass nothing and are not recorded.
+    A query already answered for the index's current generation is answered from this
+    process's memory (search_index.result_cache).
     """
     if not query.synonyms and query.text:
         groups = synonyms.active_groups()
@@ -62,7 +65,10 @@ def search(query: SearchQuery, source: str | None = None) -> SearchResult:
             query = dataclasses.replace(query, synonyms=groups)
     backend = get_backend()
     started = time.perf_counter()
-    result = observe_search(backend.name, "search", lambda: backend.search(query))
+    kept = result_cache.results_for(current_app._get_current_object(), backend)  # type: ignore[attr-defined]
+    result = result_cache.cached_search(
+        kept, query, lambda: observe_search(backend.name, "search", lambda: backend.search(query))
+    )
     if source is not None:
         latency_ms = (time.perf_counter() - started) * 1000
         result.search_id = insights.record_search(query, result, backend.name, latency_ms, source)

@@ -246,6 +246,8 @@ class Config:
         # Buffered search insights are written at most this many seconds late (0: after every
         # response, one commit per search) (#15).
         self.SEARCH_INSIGHTS_FLUSH_SECONDS = _float(env.get("SEARCH_INSIGHTS_FLUSH_SECONDS"), 5.0)
+        # Search results each process keeps until the index changes (0: none) (#15).
+        self.SEARCH_RESULT_CACHE_SIZE = _int(env.get("SEARCH_RESULT_CACHE_SIZE"), 256)
 
     def validate(self) -> None:
         """Refuse to run with settings that would be unsafe in this environment."""
@@ -280,6 +282,11 @@ class Config:
             "pool_pre_ping": not str(self.SQLALCHEMY_DATABASE_URI).startswith("sqlite"),
             **self.SQLALCHEMY_ENGINE_OPTIONS,
         }
+        if self.SEARCH_RESULT_CACHE_SIZE < 0:
+            raise ConfigurationError(
+                "SEARCH_RESULT_CACHE_SIZE must be 0 (keep no results) or more, "
+                f"got {self.SEARCH_RESULT_CACHE_SIZE!r}"
+            )
         if self.SEARCH_INSIGHTS_FLUSH_SECONDS < 0:
             raise ConfigurationError(
                 "SEARCH_INSIGHTS_FLUSH_SECONDS must be 0 (write after every response) or more, "
