@@ -385,11 +385,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         " each request goes to both in turn (interleaved) and figures are split by query kind",
     )
     parser.add_argument(
+        "--result-cache-size",
+        type=int,
+        default=None,
+        help="SEARCH_RESULT_CACHE_SIZE for the servers (0: every search goes to the engine, as"
+        " for queries that do not repeat); the app's default when not given",
+    )
+    parser.add_argument(
         "--prepare-only",
         action="store_true",
         help="load the scratch database and stop (measure later with --reuse)",
     )
     args = parser.parse_args(argv)
+    if args.result_cache_size is not None:
+        # app_env copies this process's environment for the flask CLI and both servers.
+        os.environ["SEARCH_RESULT_CACHE_SIZE"] = str(args.result_cache_size)
     backends = [b.strip() for b in args.backends.split(",") if b.strip()]
     levels = [int(c) for c in args.concurrency.split(",") if c]
     workdir = Path(args.workdir)
