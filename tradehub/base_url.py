@@ -16,6 +16,7 @@ from flask import Flask, has_request_context, url_for
 from flask.globals import request_ctx
 
 from tradehub.errors import ConfigurationError
+from tradehub.filters import TemplateEnvironment
 
 DEVELOPMENT_BASE_URL = "http://127.0.0.1:5000"
 
@@ -40,6 +41,8 @@ def parse_base_url(value: str) -> str:
 
 class TradeHubFlask(Flask):
     """Flask, with external URLs built from BASE_URL (templates use this url_for too)."""
+
+    jinja_environment = TemplateEnvironment
 
     def url_for(
         self,
