@@ -70,6 +70,9 @@ def app_config(app_config):
         SEARCH_REPLICAS=1,
         SEARCH_INDEX_PREFIX=f"failover-{os.getpid()}",
         SEARCH_TIMEOUT=10,
+        # Every search must reach the cluster: results kept between saves (#15) would answer
+        # most of the repeated queries from memory and hide how the engine behaves.
+        SEARCH_RESULT_CACHE_SIZE=0,
     )
     return app_config
 
