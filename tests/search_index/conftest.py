@@ -14,7 +14,9 @@ import uuid
 import pytest
 
 from search_index import get_backend, service
+from search_index.indexing import rebuild_index
 from tests.conftest import free_port
+from tests.factories import SearchCompanyFactory
 
 BACKENDS = ["embedded", pytest.param("elasticsearch", marks=pytest.mark.elasticsearch)]
 
@@ -85,3 +87,15 @@ class EngineSwitch:
 def engine(app, tmp_path) -> EngineSwitch:
     """Switch the app's search engine off and on."""
     return EngineSwitch(app, tmp_path)
+
+
+@pytest.fixture
+def suppliers(db):
+    """Two gin makers, committed and indexed (insights and kept-results tests)."""
+    made = [
+        SearchCompanyFactory(name="Juniper Hill Distillery", summary="Small batch gin."),
+        SearchCompanyFactory(name="Copper Still", summary="Gin distilled in copper."),
+    ]
+    db.session.commit()
+    rebuild_index()
+    return made

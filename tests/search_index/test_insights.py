@@ -12,25 +12,11 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
-import pytest
 from sqlalchemy import func, select
 
 from search_index import insights
-from search_index.indexing import rebuild_index
 from search_index.models import SearchClick, SearchEvent
-from tests.factories import SearchCompanyFactory
 from tradehub.db_types import utcnow
-
-
-@pytest.fixture
-def suppliers(db):
-    made = [
-        SearchCompanyFactory(name="Juniper Hill Distillery", summary="Small batch gin."),
-        SearchCompanyFactory(name="Copper Still", summary="Gin distilled in copper."),
-    ]
-    db.session.commit()
-    rebuild_index()
-    return made
 
 
 def events() -> list[SearchEvent]:

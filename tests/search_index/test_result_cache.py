@@ -10,7 +10,6 @@ from sqlalchemy import text
 from search_index import result_cache, service
 from search_index.base import SearchQuery
 from search_index.indexing import rebuild_index
-from tests.factories import SearchCompanyFactory
 from tests.supplier_profiles.buyer_fixtures import make_company, reindex
 
 
@@ -27,17 +26,6 @@ def engine_calls(app, monkeypatch):
 
     monkeypatch.setattr(backend, "search", counted)
     return calls
-
-
-@pytest.fixture
-def suppliers(db):
-    made = [
-        SearchCompanyFactory(name="Juniper Hill Distillery", summary="Small batch gin."),
-        SearchCompanyFactory(name="Copper Still", summary="Gin distilled in copper."),
-    ]
-    db.session.commit()
-    rebuild_index()
-    return made
 
 
 def names(result) -> list[str]:
