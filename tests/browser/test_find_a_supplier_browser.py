@@ -51,6 +51,7 @@ def test_show_all_adds_the_rest_of_a_group_in_place(browser_page, suppliers, axe
     ids = group.locator("input").evaluate_all("els => els.map(e => e.id)")
     assert len(ids) == len(set(ids)), "every checkbox keeps a unique id for its label"
     assert page.url.endswith("/find-a-supplier?q=gin"), "no page load"
+    assert axe_violations(page) == []  # the added boxes are labelled like the first ones
 
     # An added value works like any other: Zimbabwe finds the one gin sold there.
     boxes.first.uncheck()
@@ -60,3 +61,17 @@ def test_show_all_adds_the_rest_of_a_group_in_place(browser_page, suppliers, axe
     assert "country=ZW" in page.url
     expect(page.locator("#results-count")).to_contain_text("1 supplier")
     assert axe_violations(page) == []
+
+
+def test_show_all_follows_the_link_when_the_fetch_fails(browser_page, suppliers):
+    page = browser_page
+    page.goto("/find-a-supplier?q=gin")
+    group = page.locator("#facet-country")
+    group.locator("summary").click()
+    # The page's own fetch fails (a dropped connection): the link is followed instead.
+    page.route("**/find-a-supplier?*show=country*", lambda route: route.abort(), times=1)
+    group.get_by_role("link", name="Show all").click()
+    page.wait_for_url("**show=country**")
+    assert "show=country" in page.url
+    boxes = page.locator("#facet-country input.govuk-checkboxes__input")
+    assert boxes.count() > 15  # the reloaded page shows the whole group
