@@ -481,11 +481,16 @@ def contact_sent(slug: str):
 @bp.app_template_global()
 def label_for(group: str, code: str | None) -> str:
     """The words for a taxonomy code (industry, region, country, language, company_type ...),
-    in the reader's language."""
+    in the reader's language (from the group's labels kept per language: a results page
+    labels about 150 codes)."""
+    if code and group in taxonomies.GROUPS:
+        known = taxonomies.display_labels(group).get(code)
+        if known is not None:
+            return known
     return taxonomies.display_label(group, code)
 
 
 @bp.app_template_global()
 def labels_for(group: str, codes) -> str:
     """Several codes' words, comma-separated, in the reader's language."""
-    return ", ".join(taxonomies.display_label(group, code) for code in codes or [])
+    return ", ".join(label_for(group, code) for code in codes or [])
