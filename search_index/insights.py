@@ -6,9 +6,9 @@ appends it to this process's buffer (a deque; no I/O, no lock held across I/O). 
 written in one INSERT at most every SEARCH_INSIGHTS_FLUSH_SECONDS (default 5) by a timer
 thread, at once when it holds FLUSH_ROWS events (after the response that filled it has been
 sent), when the insights page is read, and when the process exits. A commit per search (a
-SQLite fsync, 15-30 ms) held the worker after every response and was a third of a search's
-time at 100,000 suppliers (#15). SEARCH_INSIGHTS_FLUSH_SECONDS = 0 writes after every
-response (the test settings). A write that fails is logged and its events are dropped; the
+SQLite fsync, 15-30 ms) held the worker after every response: a quarter of its time on a
+search API request at 100,000 suppliers (#15). SEARCH_INSIGHTS_FLUSH_SECONDS = 0 writes after
+every response (the test settings). A write that fails is logged and its events are dropped; the
 search it describes has long been answered. A process killed outright loses at most the
 events of the last interval.
 
