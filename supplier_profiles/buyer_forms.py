@@ -21,14 +21,12 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextInput,
 )
 from wtforms import (
-    EmailField,
     HiddenField,
     SelectMultipleField,
     StringField,
     SubmitField,
 )
 from wtforms.validators import (
-    Email,
     InputRequired,
     Length,
     NumberRange,
@@ -39,7 +37,12 @@ from wtforms.validators import (
 from search_index.base import MAX_PER_PAGE
 from supplier_profiles import taxonomies
 from supplier_profiles.models import ENQUIRY_MESSAGE_MAX, ENQUIRY_SUBJECT_MAX
-from tradehub.form_fields import ChoiceRadioField, ChoiceSelectField, WholeNumberField
+from tradehub.form_fields import (
+    ChoiceRadioField,
+    ChoiceSelectField,
+    WholeNumberField,
+    reply_email_field,
+)
 from tradehub.i18n import format_number
 
 QUERY_MAX = 200
@@ -275,20 +278,7 @@ class ContactSupplierForm(FlaskForm):
         validators=[InputRequired(_l("Select your country"))],
         render_kw={"autocomplete": "country"},
     )
-    email = EmailField(
-        _l("Email address"),
-        widget=GovTextInput(),
-        description=_l("The supplier will reply to this address"),
-        validators=[
-            InputRequired(_l("Enter your email address")),
-            Length(max=320, message=_l("Email address must be %(max)d characters or fewer")),
-            Email(
-                _l("Enter an email address in the correct format, like name@example.com"),
-                check_deliverability=False,
-            ),
-        ],
-        render_kw={"autocomplete": "email", "spellcheck": "false"},
-    )
+    email = reply_email_field(_l("The supplier will reply to this address"))
     industry = ChoiceSelectField(
         _l("Your industry"),
         widget=GovSelect(),

@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 
 from flask_babel import get_locale, gettext
+from flask_babel import lazy_gettext as _l
 from govuk_frontend_wtf.wtforms_widgets import GovTextInput
 from wtforms import (
     DateField,
@@ -116,6 +117,26 @@ def length(maximum: int, label: str) -> Length:
 
 
 EMAIL_FORMAT_MESSAGE = "Enter an email address in the correct format, like name@example.com"
+
+
+def reply_email_field(description: str) -> EmailField:
+    """The email address a member of the public gives for a reply (a supplier's, the team's),
+    with messages in the reader's language: the public forms' (contact a supplier, contact us)
+    one field. `email_address_field` is the staff and account forms' English one."""
+    return EmailField(
+        _l("Email address"),
+        widget=GovTextInput(),
+        description=description,
+        validators=[
+            InputRequired(_l("Enter your email address")),
+            Length(max=320, message=_l("Email address must be %(max)d characters or fewer")),
+            Email(
+                _l("Enter an email address in the correct format, like name@example.com"),
+                check_deliverability=False,
+            ),
+        ],
+        render_kw={"autocomplete": "email", "spellcheck": "false"},
+    )
 
 
 def full_name_field(

@@ -15,11 +15,11 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovSubmitInput,
     GovTextInput,
 )
-from wtforms import EmailField, HiddenField, StringField, SubmitField
-from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
+from wtforms import HiddenField, StringField, SubmitField
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from tradehub.feedback.models import KIND_LABELS, STATUS_LABELS
-from tradehub.form_fields import ChoiceRadioField, ChoiceSelectField
+from tradehub.form_fields import ChoiceRadioField, ChoiceSelectField, reply_email_field
 
 TEXT_MAX = 1200
 MESSAGE_MAX = 3000
@@ -107,20 +107,7 @@ class ContactUsForm(_SpamDefences, FlaskForm):
         ],
         render_kw={"autocomplete": "name", "spellcheck": "false"},
     )
-    email = EmailField(
-        _l("Email address"),
-        widget=GovTextInput(),
-        description=_l("We will reply to this address"),
-        validators=[
-            InputRequired(_l("Enter your email address")),
-            Length(max=320, message=_l("Email address must be %(max)d characters or fewer")),
-            Email(
-                _l("Enter an email address in the correct format, like name@example.com"),
-                check_deliverability=False,
-            ),
-        ],
-        render_kw={"autocomplete": "email", "spellcheck": "false"},
-    )
+    email = reply_email_field(_l("We will reply to this address"))
     message = StringField(
         _l("Your message"),
         widget=GovCharacterCount(),
